@@ -1,0 +1,249 @@
+// Package apply executes a planner.Plan against Dokploy: parents before
+// children, each level of the dependency graph in a few batched round trips,
+// stopping at the first level with a failure and reporting what was done and
+// what was not. A re-run converges: the next plan picks up where this one
+// stopped.
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/planner"
+)
+
+// Doer runs procedure calls as one round trip (*dokploy.Client).
+type Doer interface {
+	Do(ctx context.Context, calls ...*dokploy.Call) error
+}
+
+// Options configure Apply.
+type Options struct {
+	// Log gets one line per finished change ("+ shop: created").
+	Log io.Writer
+}
+
+// Failure is a change that did not complete.
+type Failure struct {
+	Change *planner.Change
+	Err    error
+}
+
+// Result says what Apply did.
+type Result struct {
+	Done       []*planner.Change
+	Failed     []Failure
+	NotStarted []*planner.Change
+}
+
+// Err is nil when every change was applied.
+func (r *Result) Err() error {
+	if len(r.Failed) == 0 && len(r.NotStarted) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "apply failed: %d of %d changes done", len(r.Done), len(r.Done)+len(r.Failed)+len(r.NotStarted))
+	for _, f := range r.Failed {
+		fmt.Fprintf(&b, "\n  failed:      %s: %v", f.Change.Address, f.Err)
+	}
+	for _, c := range r.NotStarted {
+		fmt.Fprintf(&b, "\n  not started: %s", c.Address)
+	}
+	b.WriteString("\nfix the cause and run apply again: it continues from the live state")
+	return errors.New(b.String())
+}
+
+// level orders kinds: parents first.
+func level(kind string) int {
+	switch kind {
+	case planner.KindProject:
+		return 0
+	case planner.KindEnvironment:
+		return 1
+	case planner.KindApplication:
+		return 3
+	default: // databases
+		return 2
+	}
+}
+
+const levels = 4
+
+// Apply executes the plan. It never retries a mutation: after a failure it
+// stops scheduling new work and returns what was done.
+func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
+	res := &Result{}
+	ids := map[string]string{}
+	for a, id := range p.IDs {
+		ids[a] = id
+	}
+	r := &run{ctx: ctx, d: d, ids: ids, opt: opt, res: res}
+	var byLevel [levels][]*planner.Change
+	for _, c := range p.Changes {
+		byLevel[level(c.Kind)] = append(byLevel[level(c.Kind)], c)
+	}
+	for l := 0; l < levels; l++ {
+		if len(res.Failed) > 0 || ctx.Err() != nil {
+			res.NotStarted = append(res.NotStarted, byLevel[l]...)
+			continue
+		}
+		r.level(byLevel[l])
+	}
+	return res
+}
+
+type run struct {
+	ctx context.Context
+	d   Doer
+	ids map[string]string
+	opt Options
+	res *Result
+}
+
+// op is the work for one change in one level.
+type op struct {
+	c      *planner.Change
+	create *dokploy.Call // nil for updates
+	// created fills ids from the create answer and returns a note for the log.
+	created func() string
+	// writes builds the calls that set fields; for a create they run after it
+	// with the new id.
+	writes func(id string) ([]*dokploy.Call, error)
+	failed error
+	note   string
+}
+
+func (r *run) level(changes []*planner.Change) {
+	var ops []*op
+	for _, c := range changes {
+		o := &op{c: c}
+		var err error
+		switch c.Kind {
+		case planner.KindProject:
+			err = r.project(o)
+		case planner.KindEnvironment:
+			err = r.environment(o)
+		case planner.KindApplication:
+			err = r.application(o)
+		default:
+			err = r.database(o)
+		}
+		if err != nil {
+			o.failed = err
+		}
+		ops = append(ops, o)
+	}
+
+	// Round trip 1: creates, and the writes of updates.
+	var calls []*dokploy.Call
+	owner := map[*dokploy.Call]*op{}
+	for _, o := range ops {
+		if o.failed != nil {
+			continue
+		}
+		if o.create != nil {
+			calls = append(calls, o.create)
+			owner[o.create] = o
+			continue
+		}
+		id := o.c.LiveID
+		if id == "" {
+			id = r.ids[o.c.Address]
+		}
+		ws, err := o.writes(id)
+		if err != nil {
+			o.failed = err
+			continue
+		}
+		for _, w := range ws {
+			calls = append(calls, w)
+			owner[w] = o
+		}
+	}
+	r.do(calls, owner)
+	var followups []*dokploy.Call
+	owner = map[*dokploy.Call]*op{}
+	for _, o := range ops {
+		if o.failed != nil || o.create == nil {
+			continue
+		}
+		o.note = o.created()
+	}
+	if err := r.findCreatedLibSQL(ops); err != nil {
+		for _, o := range ops {
+			if o.failed == nil && o.create != nil && o.c.Kind == "libsql" && r.ids[o.c.Address] == "" {
+				o.failed = err
+			}
+		}
+	}
+	// Round trip 2: the writes of creates.
+	for _, o := range ops {
+		if o.failed != nil || o.create == nil {
+			continue
+		}
+		id := r.ids[o.c.Address]
+		ws, err := o.writes(id)
+		if err != nil {
+			o.failed = err
+			continue
+		}
+		for _, w := range ws {
+			followups = append(followups, w)
+			owner[w] = o
+		}
+	}
+	r.do(followups, owner)
+
+	for _, o := range ops {
+		if o.failed != nil {
+			if o.create != nil && o.create.Err == nil {
+				o.failed = fmt.Errorf("created, but setting its fields failed: %w", o.failed)
+			}
+			r.res.Failed = append(r.res.Failed, Failure{Change: o.c, Err: o.failed})
+			r.logf("%s %s: FAILED: %v", o.c.Action, o.c.Address, o.failed)
+			continue
+		}
+		r.res.Done = append(r.res.Done, o.c)
+		verb := map[planner.Action]string{planner.Create: "created", planner.Update: "updated", planner.Delete: "destroyed"}[o.c.Action]
+		if o.note != "" {
+			verb += " (" + o.note + ")"
+		}
+		r.logf("%s %s: %s", o.c.Action, o.c.Address, verb)
+	}
+}
+
+// do runs calls as one round trip and marks the ops whose calls failed.
+func (r *run) do(calls []*dokploy.Call, owner map[*dokploy.Call]*op) {
+	if len(calls) == 0 {
+		return
+	}
+	r.d.Do(r.ctx, calls...)
+	for _, call := range calls {
+		if call.Err != nil {
+			o := owner[call]
+			if o.failed == nil {
+				o.failed = call.Err
+			}
+		}
+	}
+}
+
+func (r *run) logf(format string, args ...any) {
+	if r.opt.Log != nil {
+		fmt.Fprintf(r.opt.Log, format+"\n", args...)
+	}
+}
+
+// parentID returns the id of the change's parent, which exists live or was
+// created in an earlier level.
+func (r *run) parentID(c *planner.Change) (string, error) {
+	id := r.ids[c.Parent]
+	if id == "" {
+		return "", fmt.Errorf("its parent %s does not exist", c.Parent)
+	}
+	return id, nil
+}

@@ -1,0 +1,471 @@
+package apply
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/planner"
+	"github.com/dokploy-sync/dokploy-sync/spec"
+)
+
+// envText renders a managed env map as the dotenv text Dokploy stores.
+func envText(env map[string]string) (string, error) { return dokploy.FormatEnv(env) }
+
+// strOrNull is the JSON value of an optional string: null when unset.
+func strOrNull(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+func (r *run) project(o *op) error {
+	c := o.c
+	want := c.Desired.(*spec.Project)
+	fields := func(in map[string]any) error {
+		if c.HasField("description") {
+			in["description"] = strOrNull(want.Description)
+		}
+		if c.HasField("env") {
+			text, err := envText(want.EnvVars)
+			if err != nil {
+				return err
+			}
+			in["env"] = text
+		}
+		return nil
+	}
+	if c.Action == planner.Create {
+		in := map[string]any{"name": c.Name}
+		if err := fields(in); err != nil {
+			return err
+		}
+		var out struct {
+			Project struct {
+				ProjectID string `json:"projectId"`
+			} `json:"project"`
+			Environment struct {
+				EnvironmentID string `json:"environmentId"`
+			} `json:"environment"`
+		}
+		o.create = dokploy.NewCall("project.create", in, &out)
+		o.created = func() string {
+			r.ids[c.Address] = out.Project.ProjectID
+			r.ids[c.Address+"/"+spec.DefaultEnvironment] = out.Environment.EnvironmentID
+			return ""
+		}
+		o.writes = func(string) ([]*dokploy.Call, error) { return nil, nil }
+		return nil
+	}
+	o.writes = func(id string) ([]*dokploy.Call, error) {
+		in := map[string]any{"projectId": id}
+		if err := fields(in); err != nil {
+			return nil, err
+		}
+		return []*dokploy.Call{dokploy.NewCall("project.update", in, nil)}, nil
+	}
+	return nil
+}
+
+func (r *run) environment(o *op) error {
+	c := o.c
+	want := c.Desired.(*spec.Environment)
+	// environment.create takes no env, and description and env are
+	// non-nullable strings: "" clears them. The default environment must
+	// never be sent a name.
+	writes := func(id string, withDescription bool) ([]*dokploy.Call, error) {
+		if id == "" {
+			return nil, fmt.Errorf("environment %s has no id (its project was not created)", c.Address)
+		}
+		in := map[string]any{"environmentId": id}
+		if withDescription && c.HasField("description") {
+			in["description"] = deref(want.Description)
+		}
+		if c.HasField("env") {
+			text, err := envText(want.EnvVars)
+			if err != nil {
+				return nil, err
+			}
+			in["env"] = text
+		}
+		if len(in) == 1 {
+			return nil, nil
+		}
+		return []*dokploy.Call{dokploy.NewCall("environment.update", in, nil)}, nil
+	}
+	if c.Action == planner.Create {
+		pid, err := r.parentID(c)
+		if err != nil {
+			return err
+		}
+		in := map[string]any{"name": c.Name, "projectId": pid}
+		if want.Description != nil {
+			in["description"] = *want.Description
+		}
+		var out struct {
+			EnvironmentID string `json:"environmentId"`
+		}
+		o.create = dokploy.NewCall("environment.create", in, &out)
+		o.created = func() string { r.ids[c.Address] = out.EnvironmentID; return "" }
+		o.writes = func(id string) ([]*dokploy.Call, error) { return writes(id, false) }
+		return nil
+	}
+	o.writes = func(id string) ([]*dokploy.Call, error) { return writes(id, true) }
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+var appNameBad = regexp.MustCompile(`[^a-z0-9._-]+`)
+
+// appName is the appName prefix sent on create: the spec's, or Dokploy's own
+// UI convention <project>-<name>, cleaned to what Dokploy accepts and at most
+// 56 characters (Dokploy appends 7, Docker allows 63).
+func appName(c *planner.Change, given *string) string {
+	base := ""
+	if given != nil && *given != "" {
+		base = *given
+	} else {
+		project, _, _ := strings.Cut(c.Address, "/")
+		base = project + "-" + c.Name
+	}
+	s := appNameBad.ReplaceAllString(strings.ToLower(strings.TrimSpace(base)), "-")
+	s = strings.Trim(s, "-")
+	if len(s) > 56 {
+		s = strings.TrimRight(s[:56], "-")
+	}
+	if s == "" {
+		s = "app"
+	}
+	return s
+}
+
+func (r *run) application(o *op) error {
+	c := o.c
+	want := c.Desired.(*spec.Application)
+	live, _ := c.Live.(*dokploy.Application)
+	if live == nil {
+		live = &dokploy.Application{}
+	}
+	o.writes = func(id string) ([]*dokploy.Call, error) { return applicationWrites(c, id, want, live) }
+	if c.Action != planner.Create {
+		return nil
+	}
+	eid, err := r.parentID(c)
+	if err != nil {
+		return err
+	}
+	in := map[string]any{"name": c.Name, "environmentId": eid, "appName": appName(c, want.AppName)}
+	if want.Description != nil {
+		in["description"] = *want.Description
+	}
+	if want.Source != nil && want.Source.Docker != nil {
+		in["sourceType"] = "docker"
+	}
+	var out struct {
+		ApplicationID string `json:"applicationId"`
+		AppName       string `json:"appName"`
+	}
+	o.create = dokploy.NewCall("application.create", in, &out)
+	o.created = func() string {
+		r.ids[c.Address] = out.ApplicationID
+		return "appName " + out.AppName
+	}
+	return nil
+}
+
+// applicationWrites sets the changed fields of an application: the docker
+// provider, the env (resending buildArgs, buildSecrets and createEnvFile as
+// they are live, so nothing the spec does not own is wiped) and the rest
+// through application.update.
+func applicationWrites(c *planner.Change, id string, want *spec.Application, live *dokploy.Application) ([]*dokploy.Call, error) {
+	var calls []*dokploy.Call
+	if c.HasField("source") && want.Source != nil && want.Source.Docker != nil {
+		dk := want.Source.Docker
+		pick := func(key string, w, l *string) any {
+			if dk.Meta.Has(key) {
+				return strOrNull(w)
+			}
+			return strOrNull(l)
+		}
+		calls = append(calls, dokploy.NewCall("application.saveDockerProvider", map[string]any{
+			"applicationId": id,
+			"dockerImage":   dk.Image,
+			"username":      pick("username", dk.Username, live.Username),
+			"password":      pick("password", dk.Password, live.Password),
+			"registryUrl":   pick("registryUrl", dk.RegistryURL, live.RegistryURL),
+		}, nil))
+	}
+	if c.HasField("env") {
+		text, err := envText(want.EnvVars)
+		if err != nil {
+			return nil, err
+		}
+		createEnvFile := true // Dokploy's default for a new application
+		if live.CreateEnvFile != nil {
+			createEnvFile = *live.CreateEnvFile
+		}
+		calls = append(calls, dokploy.NewCall("application.saveEnvironment", map[string]any{
+			"applicationId": id,
+			"env":           text,
+			"buildArgs":     strOrNull(live.BuildArgs),
+			"buildSecrets":  strOrNull(live.BuildSecrets),
+			"createEnvFile": createEnvFile,
+		}, nil))
+	}
+	in := map[string]any{"applicationId": id}
+	if c.Action == planner.Update && c.HasField("description") {
+		in["description"] = strOrNull(want.Description)
+	}
+	if c.HasField("command") {
+		in["command"] = strOrNull(want.Command)
+	}
+	if c.HasField("replicas") && want.Replicas != nil {
+		in["replicas"] = *want.Replicas
+	}
+	if res := want.Resources; res != nil {
+		for _, m := range []struct {
+			field, key string
+			v          *int64
+		}{
+			{"resources.memoryLimit", "memoryLimit", (*int64)(res.MemoryLimit)},
+			{"resources.memoryReservation", "memoryReservation", (*int64)(res.MemoryReservation)},
+			{"resources.cpuLimit", "cpuLimit", (*int64)(res.CPULimit)},
+			{"resources.cpuReservation", "cpuReservation", (*int64)(res.CPUReservation)},
+		} {
+			if c.HasField(m.field) {
+				if m.v == nil {
+					in[m.key] = nil
+				} else {
+					in[m.key] = fmt.Sprint(*m.v) // Dokploy stores bytes and nano-CPUs as strings
+				}
+			}
+		}
+	}
+	if len(in) > 1 {
+		calls = append(calls, dokploy.NewCall("application.update", in, nil))
+	}
+	return calls, nil
+}
+
+// running reports whether a database has been deployed: its password and
+// external port then have to change in the running service, not only in the
+// record.
+func running(live *dokploy.Database) bool {
+	return live != nil && (live.ApplicationStatus == "done" || live.ApplicationStatus == "running")
+}
+
+func (r *run) database(o *op) error {
+	c := o.c
+	want := c.Desired.(spec.Database)
+	live, _ := c.Live.(*dokploy.Database)
+	o.writes = func(id string) ([]*dokploy.Call, error) { return databaseWrites(c, id, want, live) }
+	if c.Action != planner.Create {
+		return nil
+	}
+	eid, err := r.parentID(c)
+	if err != nil {
+		return err
+	}
+	in := map[string]any{
+		"name": c.Name, "environmentId": eid, "appName": appName(c, want.AppName),
+		"dockerImage": want.DockerImage,
+	}
+	if want.Description != nil || c.Kind == "libsql" {
+		in["description"] = strOrNull(want.Description)
+	}
+	for key, v := range map[string]*string{"databaseName": want.DatabaseName, "databaseUser": want.DatabaseUser, "databasePassword": want.DatabasePassword} {
+		if v != nil {
+			in[key] = *v
+		}
+	}
+	if want.DatabaseRootPassword != nil {
+		in["databaseRootPassword"] = *want.DatabaseRootPassword
+	}
+	if c.Kind == "mongo" && want.ReplicaSets != nil {
+		in["replicaSets"] = *want.ReplicaSets
+	}
+	if c.Kind == "libsql" {
+		// libsql.create requires every key (null allowed).
+		node := "primary"
+		if want.SqldNode != nil {
+			node = *want.SqldNode
+		}
+		in["sqldNode"] = node
+		in["sqldPrimaryUrl"] = strOrNull(want.SqldPrimaryURL)
+		in["serverId"] = nil
+		in["enableNamespaces"] = want.EnableNamespaces != nil && *want.EnableNamespaces
+	}
+	idKey := dokploy.IDKey(c.Kind)
+	var out map[string]any
+	o.create = dokploy.NewCall(c.Kind+".create", in, &out)
+	o.created = func() string {
+		// libsql.create answers true: its id is looked up afterwards.
+		if id, ok := out[idKey].(string); ok {
+			r.ids[c.Address] = id
+		}
+		if an, ok := out["appName"].(string); ok {
+			return "appName " + an
+		}
+		return ""
+	}
+	return nil
+}
+
+// createFields are set by <kind>.create itself.
+var createFields = map[string]bool{
+	"description": true, "dockerImage": true, "databaseName": true, "databaseUser": true,
+	"databasePassword": true, "databaseRootPassword": true, "replicaSets": true,
+	"sqldNode": true, "sqldPrimaryUrl": true, "enableNamespaces": true,
+}
+
+// databaseWrites sets the changed fields of a database. Updates always
+// carry dockerImage (and for libsql enableNamespaces), since partial
+// database updates reset zod-defaulted fields on some Dokploy versions. A
+// deployed database gets its password through changePassword and its
+// external port through saveExternalPort, which reach the running service;
+// one that never ran only needs the record changed.
+func databaseWrites(c *planner.Change, id string, want spec.Database, live *dokploy.Database) ([]*dokploy.Call, error) {
+	if id == "" {
+		return nil, fmt.Errorf("%s has no id", c.Address)
+	}
+	idKey := dokploy.IDKey(c.Kind)
+	changed := func(f string) bool {
+		return c.HasField(f) && !(c.Action == planner.Create && createFields[f])
+	}
+	var calls []*dokploy.Call
+	upd := map[string]any{}
+	if changed("description") {
+		upd["description"] = strOrNull(want.Description)
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"dockerImage", &want.DockerImage}, {"databaseName", want.DatabaseName}, {"databaseUser", want.DatabaseUser}, {"sqldNode", want.SqldNode}, {"sqldPrimaryUrl", want.SqldPrimaryURL}} {
+		if changed(f.name) {
+			upd[f.name] = strOrNull(f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    *bool
+	}{{"replicaSets", want.ReplicaSets}, {"enableNamespaces", want.EnableNamespaces}} {
+		if changed(f.name) {
+			upd[f.name] = f.v != nil && *f.v
+		}
+	}
+	for _, pw := range []struct {
+		field, typ string
+		v          *string
+	}{{"databasePassword", "user", want.DatabasePassword}, {"databaseRootPassword", "root", want.DatabaseRootPassword}} {
+		if !changed(pw.field) {
+			continue
+		}
+		if running(live) && c.Kind != "libsql" {
+			in := map[string]any{idKey: id, "password": deref(pw.v)}
+			if c.Kind == "mysql" || c.Kind == "mariadb" {
+				in["type"] = pw.typ
+			}
+			calls = append(calls, dokploy.NewCall(c.Kind+".changePassword", in, nil))
+		} else {
+			upd[pw.field] = deref(pw.v)
+		}
+	}
+	ports := []struct {
+		name string
+		v    *int
+	}{{"externalPort", want.ExternalPort}, {"externalGRPCPort", want.ExternalGRPCPort}, {"externalAdminPort", want.ExternalAdminPort}}
+	for _, p := range ports {
+		if !changed(p.name) {
+			continue
+		}
+		var v any
+		if p.v != nil {
+			v = *p.v
+		}
+		if p.name == "externalPort" && running(live) && c.Kind != "libsql" {
+			calls = append(calls, dokploy.NewCall(c.Kind+".saveExternalPort", map[string]any{idKey: id, "externalPort": v}, nil))
+		} else {
+			upd[p.name] = v
+		}
+	}
+	if changed("env") {
+		text, err := envText(want.EnvVars)
+		if err != nil {
+			return nil, err
+		}
+		calls = append(calls, dokploy.NewCall(c.Kind+".saveEnvironment", map[string]any{idKey: id, "env": text}, nil))
+	}
+	if len(upd) > 0 {
+		upd[idKey] = id
+		upd["dockerImage"] = want.DockerImage
+		if _, ok := upd["enableNamespaces"]; !ok && c.Kind == "libsql" {
+			upd["enableNamespaces"] = live != nil && live.EnableNamespaces != nil && *live.EnableNamespaces
+		}
+		calls = append([]*dokploy.Call{dokploy.NewCall(c.Kind+".update", upd, nil)}, calls...)
+	}
+	return calls, nil
+}
+
+// libsqlList is the part of environment.one that lists libsql databases.
+type libsqlList struct {
+	LibSQL []struct {
+		LibsqlID string `json:"libsqlId"`
+		Name     string `json:"name"`
+	} `json:"libsql"`
+}
+
+// findCreatedLibSQL looks up the ids of libsql databases created in this
+// level (libsql.create answers only true) by name in their environment,
+// among the databases that were not there before.
+func (r *run) findCreatedLibSQL(ops []*op) error {
+	envs := map[string]*dokploy.Call{}
+	var calls []*dokploy.Call
+	for _, o := range ops {
+		if o.failed != nil || o.create == nil || o.c.Kind != "libsql" || r.ids[o.c.Address] != "" {
+			continue
+		}
+		eid := r.ids[o.c.Parent]
+		if envs[eid] == nil {
+			call := dokploy.NewCall("environment.one", map[string]string{"environmentId": eid}, &libsqlList{})
+			envs[eid] = call
+			calls = append(calls, call)
+		}
+	}
+	if len(calls) == 0 {
+		return nil
+	}
+	if err := r.d.Do(r.ctx, calls...); err != nil {
+		return fmt.Errorf("finding the id of a new libsql database: %w", err)
+	}
+	known := map[string]bool{}
+	for _, id := range r.ids {
+		known[id] = true
+	}
+	for _, o := range ops {
+		if o.failed != nil || o.create == nil || o.c.Kind != "libsql" || r.ids[o.c.Address] != "" {
+			continue
+		}
+		out := envs[r.ids[o.c.Parent]].Out.(*libsqlList)
+		var found []string
+		for _, l := range out.LibSQL {
+			if l.Name == o.c.Name && !known[l.LibsqlID] {
+				found = append(found, l.LibsqlID)
+			}
+		}
+		if len(found) != 1 {
+			o.failed = fmt.Errorf("created, but found %d new libsql databases named %q in its environment, so its id is unknown; run plan to see the state", len(found), o.c.Name)
+			continue
+		}
+		r.ids[o.c.Address] = found[0]
+		known[found[0]] = true
+	}
+	return nil
+}

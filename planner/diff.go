@@ -1,0 +1,506 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/spec"
+)
+
+// Dokploy's defaults for the environment project.create makes.
+const (
+	defaultEnvDescription = "Production environment"
+)
+
+// Compute compares desired with live and returns the plan. It does no I/O.
+func Compute(desired *spec.File, live *dokploy.Live) *Plan {
+	p := &Plan{UnsetVars: desired.UnsetVars(), IDs: map[string]string{}}
+	if live.Role == "member" {
+		p.Warnings = append(p.Warnings, "the API key has the member role: it sees only the projects, environments and services it was given access to, so anything it cannot see is planned as new")
+	}
+	for _, name := range spec.SortedKeys(desired.Projects) {
+		p.project(name, desired.Projects[name], live.Projects[name])
+	}
+	return p
+}
+
+func (p *Plan) add(c *Change) {
+	if c.LiveID != "" {
+		p.IDs[c.Address] = c.LiveID
+	}
+	if c.Action == Update && len(c.Fields) == 0 {
+		return
+	}
+	p.Changes = append(p.Changes, c)
+}
+
+func ids[T any](list []T, id func(T) string) string {
+	var out []string
+	for _, x := range list {
+		out = append(out, id(x))
+	}
+	return strings.Join(out, ", ")
+}
+
+func (p *Plan) project(name string, want *spec.Project, lives []*dokploy.Project) {
+	if len(lives) > 1 {
+		p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live projects are named %q (ids %s); Dokploy does not keep names unique and dokploy-sync will not guess: rename or remove all but one in Dokploy",
+			name, len(lives), name, ids(lives, func(l *dokploy.Project) string { return l.ProjectID })))
+		return
+	}
+	var live *dokploy.Project
+	c := &Change{Address: name, Kind: KindProject, Name: name, Desired: want}
+	if len(lives) == 1 {
+		live = lives[0]
+		c.Action, c.Live, c.LiveID = Update, live, live.ProjectID
+	} else {
+		c.Action = Create
+	}
+	d := differ{c: c, meta: &want.Meta}
+	var liveDesc *string
+	liveEnv := ""
+	if live != nil {
+		liveDesc, liveEnv = live.Description, live.Env
+	}
+	d.str("description", want.Meta.Has("description"), want.Description, liveDesc, false)
+	d.env(want.EnvVars, &liveEnv)
+	p.add(c)
+
+	// Environments: "production" is the default environment, which
+	// project.create makes; a new project's default environment is compared
+	// with the defaults it will get.
+	var liveEnvs []*dokploy.Environment
+	if live != nil {
+		liveEnvs = live.Environments
+	} else {
+		liveEnvs = []*dokploy.Environment{{Name: spec.DefaultEnvironment, IsDefault: true, Description: ptr(defaultEnvDescription)}}
+	}
+	matched := map[*dokploy.Environment]bool{}
+	for _, en := range spec.SortedKeys(want.Environments) {
+		var cands []*dokploy.Environment
+		for _, le := range liveEnvs {
+			if isDefaultName(en) && le.IsDefault || !isDefaultName(en) && !le.IsDefault && le.Name == en {
+				cands = append(cands, le)
+			}
+		}
+		addr := name + "/" + en
+		if len(cands) > 1 {
+			p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live environments are named %q (ids %s); rename or remove all but one in Dokploy",
+				addr, len(cands), en, ids(cands, func(l *dokploy.Environment) string { return l.EnvironmentID })))
+			for _, c := range cands {
+				matched[c] = true
+			}
+			continue
+		}
+		var le *dokploy.Environment
+		if len(cands) == 1 {
+			le = cands[0]
+			matched[le] = true
+		}
+		p.environment(addr, name, en, want.Environments[en], le)
+	}
+	for _, le := range liveEnvs {
+		if matched[le] {
+			continue
+		}
+		addr := name + "/" + le.Name
+		if !le.IsDefault {
+			p.Unmanaged = append(p.Unmanaged, Resource{Address: addr, Kind: KindEnvironment, ID: le.EnvironmentID})
+		}
+		p.unmanagedServices(addr, le)
+	}
+}
+
+func isDefaultName(n string) bool { return n == spec.DefaultEnvironment }
+
+func ptr[T any](v T) *T { return &v }
+
+func (p *Plan) environment(addr, project, name string, want *spec.Environment, live *dokploy.Environment) {
+	c := &Change{Address: addr, Kind: KindEnvironment, Name: name, Parent: project, Desired: want}
+	if live != nil {
+		c.Action, c.Live, c.LiveID = Update, live, live.EnvironmentID
+	} else {
+		c.Action = Create
+	}
+	d := differ{c: c, meta: &want.Meta}
+	var liveDesc *string
+	liveEnv := ""
+	if live != nil {
+		liveDesc, liveEnv = live.Description, live.Env
+	}
+	d.str("description", want.Meta.Has("description"), want.Description, liveDesc, false)
+	d.env(want.EnvVars, &liveEnv)
+	p.add(c)
+
+	var liveApps []*dokploy.Application
+	var liveDBs []*dokploy.Database
+	if live != nil {
+		liveApps, liveDBs = live.Applications, live.Databases
+	}
+	matched := map[any]bool{}
+	for _, db := range want.Databases() {
+		var cands []*dokploy.Database
+		for _, l := range liveDBs {
+			if l.Kind == db.Kind && l.Name == db.Name {
+				cands = append(cands, l)
+				matched[l] = true
+			}
+		}
+		a := addr + "/" + db.Kind + "/" + db.Name
+		if len(cands) > 1 {
+			p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live %s databases are named %q (ids %s); rename or remove all but one in Dokploy",
+				a, len(cands), db.Kind, db.Name, ids(cands, func(l *dokploy.Database) string { return l.ID })))
+			continue
+		}
+		var l *dokploy.Database
+		if len(cands) == 1 {
+			l = cands[0]
+		}
+		p.database(a, addr, db, l)
+	}
+	for _, an := range spec.SortedKeys(want.Applications) {
+		var cands []*dokploy.Application
+		for _, l := range liveApps {
+			if l.Name == an {
+				cands = append(cands, l)
+				matched[l] = true
+			}
+		}
+		a := addr + "/" + KindApplication + "/" + an
+		if len(cands) > 1 {
+			p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live applications are named %q (ids %s); rename or remove all but one in Dokploy",
+				a, len(cands), an, ids(cands, func(l *dokploy.Application) string { return l.ApplicationID })))
+			continue
+		}
+		var l *dokploy.Application
+		if len(cands) == 1 {
+			l = cands[0]
+		}
+		p.application(a, addr, an, want.Applications[an], l)
+	}
+	if live != nil {
+		for _, l := range liveDBs {
+			if !matched[l] {
+				p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + l.Kind + "/" + l.Name, Kind: l.Kind, ID: l.ID})
+			}
+		}
+		for _, l := range liveApps {
+			if !matched[l] {
+				p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + KindApplication + "/" + l.Name, Kind: KindApplication, ID: l.ApplicationID})
+			}
+		}
+	}
+}
+
+func (p *Plan) unmanagedServices(addr string, le *dokploy.Environment) {
+	for _, l := range le.Databases {
+		p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + l.Kind + "/" + l.Name, Kind: l.Kind, ID: l.ID})
+	}
+	for _, l := range le.Applications {
+		p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + KindApplication + "/" + l.Name, Kind: KindApplication, ID: l.ApplicationID})
+	}
+}
+
+func (p *Plan) application(addr, parent, name string, want *spec.Application, live *dokploy.Application) {
+	c := &Change{Address: addr, Kind: KindApplication, Name: name, Parent: parent, Desired: want}
+	if live != nil {
+		c.Action, c.Live, c.LiveID = Update, live, live.ApplicationID
+	} else {
+		c.Action = Create
+		live = &dokploy.Application{}
+	}
+	d := differ{c: c, meta: &want.Meta}
+	d.str("description", want.Meta.Has("description"), want.Description, live.Description, false)
+	if src := want.Source; src != nil && src.Docker != nil {
+		dk := src.Docker
+		if c.Action == Update && live.SourceType != "docker" {
+			c.Fields = append(c.Fields, &FieldDiff{Name: "source", Action: Update, Before: live.SourceType, After: "docker"})
+		}
+		d.str("source.docker.image", true, &dk.Image, live.DockerImage, false)
+		d.str("source.docker.username", dk.Meta.Has("username"), dk.Username, live.Username, false)
+		d.str("source.docker.password", dk.Meta.Has("password"), dk.Password, live.Password, true)
+		d.str("source.docker.registryUrl", dk.Meta.Has("registryUrl"), dk.RegistryURL, live.RegistryURL, false)
+	}
+	d.str("command", want.Meta.Has("command"), want.Command, live.Command, false)
+	if want.Meta.Has("replicas") && want.Replicas != nil {
+		have := 1
+		if live.Replicas != nil {
+			have = *live.Replicas
+		}
+		d.scalar("replicas", strconv.Itoa(*want.Replicas), strconv.Itoa(have), c.Action == Create && *want.Replicas == 1)
+	}
+	if r := want.Resources; r != nil {
+		d.memory("resources.memoryLimit", r.Meta.Has("memoryLimit"), r.MemoryLimit, live.MemoryLimit)
+		d.memory("resources.memoryReservation", r.Meta.Has("memoryReservation"), r.MemoryReservation, live.MemoryReservation)
+		d.cpu("resources.cpuLimit", r.Meta.Has("cpuLimit"), r.CPULimit, live.CPULimit)
+		d.cpu("resources.cpuReservation", r.Meta.Has("cpuReservation"), r.CPUReservation, live.CPUReservation)
+	}
+	d.env(want.EnvVars, live.Env)
+	if c.Action == Update {
+		appNameWarning(c, want.AppName, live.AppName)
+	}
+	p.add(c)
+	p.orphanWarnings(c)
+}
+
+func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.Database) {
+	c := &Change{Address: addr, Kind: want.Kind, Name: want.Name, Parent: parent, Desired: want}
+	if live != nil {
+		c.Action, c.Live, c.LiveID = Update, live, live.ID
+	} else {
+		c.Action = Create
+		live = &dokploy.Database{}
+	}
+	m := &want.Meta
+	d := differ{c: c, meta: m}
+	d.str("description", m.Has("description"), want.Description, live.Description, false)
+	d.str("dockerImage", true, &want.DockerImage, live.DockerImage, false)
+	if want.DatabaseName != nil {
+		d.str("databaseName", true, want.DatabaseName, live.DatabaseName, false)
+	}
+	if want.DatabaseUser != nil {
+		d.str("databaseUser", true, want.DatabaseUser, live.DatabaseUser, false)
+	}
+	if want.DatabasePassword != nil {
+		d.str("databasePassword", true, want.DatabasePassword, live.DatabasePassword, true)
+	}
+	d.str("databaseRootPassword", m.Has("databaseRootPassword"), want.DatabaseRootPassword, live.DatabaseRootPassword, true)
+	d.boolean("replicaSets", m.Has("replicaSets"), want.ReplicaSets, live.ReplicaSets)
+	d.str("sqldNode", m.Has("sqldNode"), want.SqldNode, live.SqldNode, false)
+	d.str("sqldPrimaryUrl", m.Has("sqldPrimaryUrl"), want.SqldPrimaryURL, live.SqldPrimaryURL, false)
+	d.boolean("enableNamespaces", m.Has("enableNamespaces"), want.EnableNamespaces, live.EnableNamespaces)
+	d.port("externalPort", m.Has("externalPort"), want.ExternalPort, live.ExternalPort)
+	d.port("externalGRPCPort", m.Has("externalGRPCPort"), want.ExternalGRPCPort, live.ExternalGRPCPort)
+	d.port("externalAdminPort", m.Has("externalAdminPort"), want.ExternalAdminPort, live.ExternalAdminPort)
+	d.env(want.EnvVars, live.Env)
+	if c.Action == Update {
+		appNameWarning(c, want.AppName, live.AppName)
+		if live.ApplicationStatus != "idle" && live.ApplicationStatus != "" {
+			for _, f := range []string{"databaseName", "databaseUser"} {
+				if c.Field(f) != nil {
+					c.Warnings = append(c.Warnings, fmt.Sprintf("%s changes the record only: the database inside the existing data volume keeps its old %s", f, strings.TrimPrefix(f, "database")))
+				}
+			}
+		}
+	}
+	p.add(c)
+	p.orphanWarnings(c)
+}
+
+// orphanWarnings moves the warnings of a change without field diffs (which
+// add drops) to the plan.
+func (p *Plan) orphanWarnings(c *Change) {
+	if c.Action == Update && len(c.Fields) == 0 {
+		for _, w := range c.Warnings {
+			p.Warnings = append(p.Warnings, c.Address+": "+w)
+		}
+	}
+}
+
+// appNameWarning notes an appName prefix the live resource does not have:
+// appName cannot change after create, so this is never a change.
+func appNameWarning(c *Change, want *string, live string) {
+	if want == nil || live == "" {
+		return
+	}
+	prefix := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(*want), " ", "-"))
+	base := live
+	if i := strings.LastIndex(live, "-"); i > 0 {
+		base = live[:i]
+	}
+	if base != prefix {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("appName is %q, not %q + suffix: Dokploy cannot rename it, so appName only applies when a resource is created", live, prefix))
+	}
+}
+
+// differ appends field diffs to a change.
+type differ struct {
+	c    *Change
+	meta *spec.Meta
+}
+
+func (d *differ) create() bool { return d.c.Action == Create }
+
+// unknown is the unset variable a field's desired value depends on.
+func (d *differ) unknown(name string) string {
+	if v, ok := d.meta.Unknown[name]; ok {
+		return v
+	}
+	// Nested objects keep their own meta keyed by the short name.
+	if i := strings.LastIndex(name, "."); i > 0 {
+		if v, ok := d.meta.Unknown[name[i+1:]]; ok && !strings.HasPrefix(name, "env.") {
+			return v
+		}
+	}
+	return ""
+}
+
+// scalar records a diff between two normalized display values. Null and
+// "" are the same value (Dokploy stores both for "unset").
+func (d *differ) scalar(name, want, have string, skipOnCreate bool) {
+	if v := d.unknown(name); v != "" {
+		a := Update
+		if d.create() {
+			a = Create
+		}
+		d.c.Fields = append(d.c.Fields, &FieldDiff{Name: name, Action: a, Before: have, Unknown: v})
+		return
+	}
+	if d.create() {
+		if want != "" && !skipOnCreate {
+			d.c.Fields = append(d.c.Fields, &FieldDiff{Name: name, Action: Create, After: want})
+		}
+		return
+	}
+	if want == have {
+		return
+	}
+	a := Update
+	switch {
+	case have == "":
+		a = Create
+	case want == "":
+		a = Delete
+	}
+	d.c.Fields = append(d.c.Fields, &FieldDiff{Name: name, Action: a, Before: have, After: want})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (d *differ) str(name string, owned bool, want, have *string, sensitive bool) {
+	if !owned {
+		return
+	}
+	n := len(d.c.Fields)
+	d.scalar(name, deref(want), deref(have), false)
+	for _, f := range d.c.Fields[n:] {
+		f.Sensitive = sensitive
+	}
+}
+
+func (d *differ) boolean(name string, owned bool, want, have *bool) {
+	if !owned {
+		return
+	}
+	w, h := false, false
+	if want != nil {
+		w = *want
+	}
+	if have != nil {
+		h = *have
+	}
+	d.scalar(name, strconv.FormatBool(w), strconv.FormatBool(h), d.create() && !w)
+}
+
+func (d *differ) port(name string, owned bool, want, have *int) {
+	if !owned {
+		return
+	}
+	d.scalar(name, intString(want), intString(have), false)
+}
+
+func intString(p *int) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.Itoa(*p)
+}
+
+// memory compares sizes in bytes (the unit Dokploy stores), shown in
+// human units.
+func (d *differ) memory(name string, owned bool, want *spec.Memory, have *string) {
+	if !owned {
+		return
+	}
+	w := ""
+	if want != nil {
+		w = want.String()
+	}
+	h := deref(have)
+	if n, err := strconv.ParseInt(h, 10, 64); err == nil {
+		h = spec.Memory(n).String()
+	} else if h != "" {
+		h = strconv.Quote(h) + " (not a byte count)"
+	}
+	d.scalar(name, w, h, false)
+}
+
+// cpu compares nano-CPUs (the unit Dokploy stores), shown as CPUs.
+func (d *differ) cpu(name string, owned bool, want *spec.CPU, have *string) {
+	if !owned {
+		return
+	}
+	w := ""
+	if want != nil {
+		w = want.String()
+	}
+	h := deref(have)
+	if n, err := strconv.ParseInt(h, 10, 64); err == nil {
+		h = spec.CPU(n).String()
+	} else if h != "" {
+		h = strconv.Quote(h) + " (not nano-CPUs)"
+	}
+	d.scalar(name, w, h, false)
+}
+
+// env diffs an env map key by key. want nil means env is not managed.
+// Dokploy replaces the whole env text, so keys that exist live but not in
+// the spec are dropped: that gets a warning.
+func (d *differ) env(want map[string]string, haveText *string) {
+	if want == nil {
+		return
+	}
+	have := dokploy.ParseEnv(haveText)
+	keys := map[string]bool{}
+	for k := range want {
+		keys[k] = true
+	}
+	for k := range have {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	var dropped []string
+	for _, k := range sorted {
+		name := "env." + k
+		w, inWant := want[k]
+		h, inHave := have[k]
+		f := &FieldDiff{Name: name, Env: true, Before: h, After: w}
+		switch {
+		case !inWant:
+			f.Action = Delete
+			dropped = append(dropped, k)
+		case d.meta.Unknown[name] != "":
+			f.Action, f.Unknown = Update, d.meta.Unknown[name]
+		case !inHave:
+			f.Action = Create
+		case w != h:
+			f.Action = Update
+		default:
+			continue
+		}
+		d.c.Fields = append(d.c.Fields, f)
+	}
+	if len(dropped) > 0 {
+		d.c.Warnings = append(d.c.Warnings, fmt.Sprintf("env: Dokploy replaces the whole env, so %s, which %s live but not in dokploy.yaml, will be removed; add %s to dokploy.yaml to keep %s",
+			strings.Join(dropped, ", "), plural(len(dropped), "exists", "exist"), plural(len(dropped), "it", "them"), plural(len(dropped), "it", "them")))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

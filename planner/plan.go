@@ -1,0 +1,123 @@
+// Package planner compares the desired state (spec) with the live state
+// (dokploy.Live) and produces a Plan: a list of Changes with addresses,
+// actions and per-field diffs. Plan is pure: no I/O. Rendering is separate
+// (render.go) and the only place that knows about colour.
+package planner
+
+// Action is what a change does; its value is the plan symbol.
+type Action string
+
+const (
+	Create Action = "+"
+	Update Action = "~"
+	Delete Action = "-"
+)
+
+// Kinds of resources, as they appear in addresses.
+const (
+	KindProject     = "project"
+	KindEnvironment = "environment"
+	KindApplication = "application"
+)
+
+// Plan is the set of changes that would make the server match the spec.
+type Plan struct {
+	Changes []*Change
+	// Unmanaged are live resources inside declared projects and environments
+	// that the spec does not list. They are left alone.
+	Unmanaged []Resource
+	// Warnings concern the whole plan or several changes.
+	Warnings []string
+	// Errors make the plan impossible to apply (e.g. two live resources for
+	// one address).
+	Errors []string
+	// UnsetVars are ${VAR}s the spec uses that are not set: the fields that
+	// depend on them are unknown, and apply refuses to run.
+	UnsetVars []string
+	// IDs maps the address of every live resource the spec matched to its
+	// id, changed or not: apply needs the ids of unchanged parents.
+	IDs map[string]string
+}
+
+// Resource names a live resource.
+type Resource struct {
+	Address string
+	Kind    string
+	ID      string
+}
+
+// Change is one resource to create, update or delete.
+type Change struct {
+	Action  Action
+	Address string // shop, shop/staging, shop/production/application/api
+	Kind    string // project, environment, application, postgres, ...
+	Name    string
+	// Parent is the address of the resource this one lives in ("" for a
+	// project); apply creates parents first.
+	Parent string
+	Fields []*FieldDiff
+	// Warnings about this change (shown under it).
+	Warnings []string
+
+	// Desired is the spec object (*spec.Project, *spec.Environment,
+	// *spec.Application or spec.Database); Live is the live object
+	// (*dokploy.Project, ...) or nil for a create.
+	Desired any
+	Live    any
+	// LiveID is the id of the live resource (updates and deletes).
+	LiveID string
+}
+
+// Field returns the diff of the named field, or nil.
+func (c *Change) Field(name string) *FieldDiff {
+	for _, f := range c.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// HasField reports whether any field diff's name is name or starts with
+// name + ".".
+func (c *Change) HasField(name string) bool {
+	for _, f := range c.Fields {
+		if f.Name == name || len(f.Name) > len(name) && f.Name[:len(name)+1] == name+"." {
+			return true
+		}
+	}
+	return false
+}
+
+// FieldDiff is the change of one field. Values are display strings, already
+// normalized (sizes in bytes shown in human units, "" for null).
+type FieldDiff struct {
+	Name   string // spec field path: replicas, source.docker.image, env.LOG_LEVEL
+	Action Action // Create (field set from nothing), Update, Delete (cleared)
+	Before string
+	After  string
+	// Sensitive values are never shown (passwords; env values unless asked).
+	Sensitive bool
+	// Env marks a key of an env map (shown as sensitive unless ShowValues).
+	Env bool
+	// Unknown is the unset variable the desired value depends on.
+	Unknown string
+}
+
+// Counts returns how many changes add, change and destroy.
+func (p *Plan) Counts() (add, change, destroy int) {
+	for _, c := range p.Changes {
+		switch c.Action {
+		case Create:
+			add++
+		case Update:
+			change++
+		case Delete:
+			destroy++
+		}
+	}
+	return
+}
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool { return len(p.Changes) == 0 }

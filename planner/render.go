@@ -1,0 +1,177 @@
+package planner
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// RenderOptions control the text rendering of a plan.
+type RenderOptions struct {
+	Color bool // ANSI colours (only on a terminal, never with NO_COLOR)
+	// ShowValues reveals env values (never passwords) for debugging.
+	ShowValues bool
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiRed    = "\x1b[31m"
+)
+
+type printer struct {
+	w   io.Writer
+	opt RenderOptions
+}
+
+func (pr printer) paint(color, s string) string {
+	if !pr.opt.Color || color == "" {
+		return s
+	}
+	return color + s + ansiReset
+}
+
+func actionColor(a Action) string {
+	switch a {
+	case Create:
+		return ansiGreen
+	case Update:
+		return ansiYellow
+	case Delete:
+		return ansiRed
+	}
+	return ""
+}
+
+var verbs = map[Action]string{
+	Create: "will be created",
+	Update: "will be updated in place",
+	Delete: "will be destroyed",
+}
+
+// Render writes the plan as text, terraform style: one block per change with
+// its fields, the unmanaged resources, warnings, and the summary line.
+func Render(w io.Writer, p *Plan, opt RenderOptions) {
+	pr := printer{w: w, opt: opt}
+	if len(p.Changes) > 0 {
+		legend := []string{}
+		seen := map[Action]bool{}
+		for _, c := range p.Changes {
+			seen[c.Action] = true
+		}
+		for _, a := range []Action{Create, Update, Delete} {
+			if seen[a] {
+				name := map[Action]string{Create: "create", Update: "update in-place", Delete: "destroy"}[a]
+				legend = append(legend, fmt.Sprintf("  %s %s", pr.paint(actionColor(a), string(a)), name))
+			}
+		}
+		fmt.Fprintf(w, "Resource actions are indicated with the following symbols:\n%s\n\ndokploy-sync will perform the following actions:\n\n", strings.Join(legend, "\n"))
+		for _, c := range p.Changes {
+			pr.change(c)
+		}
+	}
+	if len(p.Unmanaged) > 0 {
+		fmt.Fprintf(w, "Unmanaged: %d %s in the declared projects %s not in dokploy.yaml and will be left as %s:\n",
+			len(p.Unmanaged), plural(len(p.Unmanaged), "resource", "resources"), plural(len(p.Unmanaged), "is", "are"), plural(len(p.Unmanaged), "it is", "they are"))
+		for _, r := range p.Unmanaged {
+			fmt.Fprintf(w, "  ? %s (id %s)\n", r.Address, r.ID)
+		}
+		fmt.Fprintln(w)
+	}
+	if len(p.UnsetVars) > 0 {
+		fmt.Fprintf(w, "%s these variables are not set, so the fields that use them are unknown and were not compared: %s. apply needs them.\n\n",
+			pr.paint(ansiYellow+ansiBold, "Warning:"), strings.Join(p.UnsetVars, ", "))
+	}
+	for _, warn := range p.Warnings {
+		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiYellow+ansiBold, "Warning:"), warn)
+	}
+	for _, e := range p.Errors {
+		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiRed+ansiBold, "Error:"), e)
+	}
+	if p.Empty() {
+		fmt.Fprintln(w, "No changes. Dokploy matches dokploy.yaml.")
+		return
+	}
+	add, change, destroy := p.Counts()
+	fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy.\n", pr.paint(ansiBold, "Plan:"), add, change, destroy)
+}
+
+func (pr printer) change(c *Change) {
+	w := pr.w
+	fmt.Fprintf(w, "  %s\n", pr.paint(ansiBold, "# "+c.Address+" "+verbs[c.Action]))
+	fmt.Fprintf(w, "  %s %s %q\n", pr.paint(actionColor(c.Action), string(c.Action)), c.Kind, c.Name)
+	width := 0
+	for _, f := range c.Fields {
+		if len(f.Name) > width {
+			width = len(f.Name)
+		}
+	}
+	for _, f := range c.Fields {
+		sym := pr.paint(actionColor(f.Action), string(f.Action))
+		name := f.Name + strings.Repeat(" ", width-len(f.Name))
+		switch {
+		case f.Unknown != "":
+			fmt.Fprintf(w, "      %s %s = (unknown: $%s not set)\n", sym, name, f.Unknown)
+		case f.Action == Delete && f.Env:
+			fmt.Fprintf(w, "      %s %s\n", sym, strings.TrimRight(name, " "))
+		default:
+			fmt.Fprintf(w, "      %s %s = %s\n", sym, name, pr.value(f))
+		}
+	}
+	for _, warn := range c.Warnings {
+		fmt.Fprintf(w, "      %s %s\n", pr.paint(ansiYellow+ansiBold, "Warning:"), warn)
+	}
+	fmt.Fprintln(w)
+}
+
+// value shows a field's change: "old -> new", "new", or "(sensitive)".
+func (pr printer) value(f *FieldDiff) string {
+	hide := f.Sensitive || f.Env && !pr.opt.ShowValues
+	show := func(s string) string {
+		if hide {
+			return "(sensitive)"
+		}
+		if s == "" {
+			return "null"
+		}
+		if f.Env || needsQuote(s) {
+			return strconv.Quote(s)
+		}
+		return s
+	}
+	switch f.Action {
+	case Create:
+		return show(f.After)
+	case Delete:
+		if hide {
+			return "(sensitive) -> null"
+		}
+		return show(f.Before) + " -> null"
+	default:
+		if hide {
+			return "(sensitive)"
+		}
+		return show(f.Before) + " -> " + show(f.After)
+	}
+}
+
+// needsQuote: numbers, booleans and sizes are shown bare, text quoted.
+func needsQuote(s string) bool {
+	if s == "true" || s == "false" {
+		return false
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return false
+	}
+	for _, suf := range []string{"Ki", "Mi", "Gi", "Ti"} {
+		if n := strings.TrimSuffix(s, suf); n != s {
+			if _, err := strconv.ParseFloat(n, 64); err == nil {
+				return false
+			}
+		}
+	}
+	return !strings.HasSuffix(s, ")")
+}

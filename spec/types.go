@@ -1,0 +1,206 @@
+// Package spec holds the desired state: the dokploy.yaml types, loading,
+// ${VAR} interpolation, env files, normalization and validation with
+// positions. It does no network I/O.
+package spec
+
+// APIVersion is the only apiVersion this version of dokploy-sync reads.
+const APIVersion = "dokploy-sync/v1"
+
+// DefaultEnvironment is the environment Dokploy creates with every project.
+// It always exists: the spec may configure it but never creates or removes it.
+const DefaultEnvironment = "production"
+
+// Position is a place in a spec file. Line and Col are 1-based.
+type Position struct {
+	File string
+	Line int
+	Col  int
+}
+
+// Meta is filled by Load for every resource: where the resource's key is, and
+// which of its keys the file sets (an explicit null counts as set, so a nil
+// pointer with Has(key) true means "clear this field").
+type Meta struct {
+	Pos  Position            // position of the resource's name key
+	Keys map[string]Position // keys present in the file, with the position of each value
+	// Unknown maps a field ("image", "env.DATABASE_URL", ...) whose value
+	// depends on an unset ${VAR} to the name of that variable. Such fields
+	// are shown as unknown in plans and not compared.
+	Unknown map[string]string
+}
+
+// Has reports whether the file sets key (possibly to null).
+func (m *Meta) Has(key string) bool { _, ok := m.Keys[key]; return ok }
+
+// Struct tags: `yaml:"name"` is the key in dokploy.yaml. `spec:"..."` holds
+// loading rules, comma separated:
+//
+//   - required: the key must be present, and a string must not be empty.
+//   - nullable: an explicit null is accepted (it clears the live value);
+//     without it null is an error. Maps, env and envFile always accept null.
+//   - secret: the value is a secret. It is never printed in diagnostics, and
+//     a value written literally in the file (not through ${VAR}) draws a
+//     warning, since dokploy.yaml lives in git.
+
+// File is a loaded, interpolated and validated dokploy.yaml.
+type File struct {
+	APIVersion string              `yaml:"apiVersion" spec:"required"`
+	Projects   map[string]*Project `yaml:"projects"`
+
+	Path string `yaml:"-"` // as given by the user (for messages); "<stdin>" for "-"
+	Dir  string `yaml:"-"` // directory relative paths (envFile) are resolved against
+
+	keys  map[string]Position // top-level keys present, with their value positions
+	start Position            // position of the first top-level key
+	unset []string            // sorted names of ${VAR}s that were not set
+}
+
+// Project is a Dokploy project, matched by name.
+type Project struct {
+	Description  *string                 `yaml:"description" spec:"nullable"`
+	Env          map[string]string       `yaml:"env"`
+	EnvFile      StringList              `yaml:"envFile"`
+	Environments map[string]*Environment `yaml:"environments"`
+
+	Meta `yaml:"-"`
+	// EnvVars is Env merged over EnvFile (later files win, inline last); nil
+	// when neither is set (env not managed). Filled by Load.
+	EnvVars map[string]string `yaml:"-"`
+}
+
+// Environment is an environment inside a project, matched by name.
+// "production" is the default environment.
+type Environment struct {
+	Description  *string                 `yaml:"description" spec:"nullable"`
+	Env          map[string]string       `yaml:"env"`
+	EnvFile      StringList              `yaml:"envFile"`
+	Applications map[string]*Application `yaml:"applications"`
+	Postgres     map[string]*Postgres    `yaml:"postgres"`
+	MySQL        map[string]*MySQL       `yaml:"mysql"`
+	MariaDB      map[string]*MariaDB     `yaml:"mariadb"`
+	Mongo        map[string]*Mongo       `yaml:"mongo"`
+	Redis        map[string]*Redis       `yaml:"redis"`
+	LibSQL       map[string]*LibSQL      `yaml:"libsql"`
+
+	Meta    `yaml:"-"`
+	EnvVars map[string]string `yaml:"-"`
+}
+
+// Application is a Dokploy application.
+type Application struct {
+	// AppName is the prefix Dokploy gives the generated appName (hostname);
+	// used on create only.
+	AppName     *string           `yaml:"appName"`
+	Description *string           `yaml:"description" spec:"nullable"`
+	Source      *Source           `yaml:"source"`
+	Command     *string           `yaml:"command" spec:"nullable"`
+	Replicas    *int              `yaml:"replicas"`
+	Resources   *Resources        `yaml:"resources"`
+	Env         map[string]string `yaml:"env"`
+	EnvFile     StringList        `yaml:"envFile"`
+
+	Meta    `yaml:"-"`
+	EnvVars map[string]string `yaml:"-"`
+}
+
+// Source says where an application's code or image comes from. Exactly one
+// member is set.
+type Source struct {
+	Docker *DockerSource `yaml:"docker"`
+}
+
+// DockerSource deploys a prebuilt image.
+type DockerSource struct {
+	Image       string  `yaml:"image" spec:"required"`
+	Username    *string `yaml:"username" spec:"nullable"`
+	Password    *string `yaml:"password" spec:"nullable,secret"`
+	RegistryURL *string `yaml:"registryUrl" spec:"nullable"`
+
+	Meta `yaml:"-"`
+}
+
+// Resources are swarm limits and reservations, in human units in the file and
+// in bytes / nano-CPUs once loaded.
+type Resources struct {
+	MemoryLimit       *Memory `yaml:"memoryLimit" spec:"nullable"`
+	MemoryReservation *Memory `yaml:"memoryReservation" spec:"nullable"`
+	CPULimit          *CPU    `yaml:"cpuLimit" spec:"nullable"`
+	CPUReservation    *CPU    `yaml:"cpuReservation" spec:"nullable"`
+
+	Meta `yaml:"-"`
+}
+
+// Memory is a size in bytes. The file may say 512Mi, 1Gi, 256M, 100k or a
+// plain number of bytes.
+type Memory int64
+
+// CPU is a number of nano-CPUs. The file may say 0.5, 2 or 500m.
+type CPU int64
+
+// StringList is one string or a list of strings in the file.
+type StringList []string
+
+// DatabaseCommon holds the fields every database kind has.
+type DatabaseCommon struct {
+	AppName      *string           `yaml:"appName"`
+	Description  *string           `yaml:"description" spec:"nullable"`
+	DockerImage  string            `yaml:"dockerImage" spec:"required"` // required: Dokploy's defaults for mariadb and mongo are not real images
+	Env          map[string]string `yaml:"env"`
+	EnvFile      StringList        `yaml:"envFile"`
+	ExternalPort *int              `yaml:"externalPort" spec:"nullable"`
+
+	Meta    `yaml:"-"`
+	EnvVars map[string]string `yaml:"-"`
+}
+
+// Postgres is a postgres database.
+type Postgres struct {
+	DatabaseCommon   `yaml:",inline"`
+	DatabaseName     string `yaml:"databaseName" spec:"required"`
+	DatabaseUser     string `yaml:"databaseUser" spec:"required"`
+	DatabasePassword string `yaml:"databasePassword" spec:"required,secret"`
+}
+
+// MySQL is a mysql database.
+type MySQL struct {
+	DatabaseCommon       `yaml:",inline"`
+	DatabaseName         string  `yaml:"databaseName" spec:"required"`
+	DatabaseUser         string  `yaml:"databaseUser" spec:"required"`
+	DatabasePassword     string  `yaml:"databasePassword" spec:"required,secret"`
+	DatabaseRootPassword *string `yaml:"databaseRootPassword" spec:"secret"`
+}
+
+// MariaDB is a mariadb database.
+type MariaDB struct {
+	DatabaseCommon       `yaml:",inline"`
+	DatabaseName         string  `yaml:"databaseName" spec:"required"`
+	DatabaseUser         string  `yaml:"databaseUser" spec:"required"`
+	DatabasePassword     string  `yaml:"databasePassword" spec:"required,secret"`
+	DatabaseRootPassword *string `yaml:"databaseRootPassword" spec:"secret"`
+}
+
+// Mongo is a mongo database (it has no databaseName).
+type Mongo struct {
+	DatabaseCommon   `yaml:",inline"`
+	DatabaseUser     string `yaml:"databaseUser" spec:"required"`
+	DatabasePassword string `yaml:"databasePassword" spec:"required,secret"`
+	ReplicaSets      *bool  `yaml:"replicaSets"`
+}
+
+// Redis is a redis database (password only).
+type Redis struct {
+	DatabaseCommon   `yaml:",inline"`
+	DatabasePassword string `yaml:"databasePassword" spec:"required,secret"`
+}
+
+// LibSQL is a libsql (sqld) database.
+type LibSQL struct {
+	DatabaseCommon    `yaml:",inline"`
+	DatabaseUser      string  `yaml:"databaseUser" spec:"required"`
+	DatabasePassword  string  `yaml:"databasePassword" spec:"required,secret"`
+	SqldNode          *string `yaml:"sqldNode"` // primary (default) | replica
+	SqldPrimaryURL    *string `yaml:"sqldPrimaryUrl" spec:"nullable"`
+	EnableNamespaces  *bool   `yaml:"enableNamespaces"`
+	ExternalGRPCPort  *int    `yaml:"externalGRPCPort" spec:"nullable"`
+	ExternalAdminPort *int    `yaml:"externalAdminPort" spec:"nullable"`
+}
