@@ -45,7 +45,7 @@ func (m *Meta) Has(key string) bool { _, ok := m.Keys[key]; return ok }
 // File is a loaded, interpolated and validated dokploy.yaml.
 type File struct {
 	APIVersion string              `yaml:"apiVersion" spec:"required"`
-	Projects   map[string]*Project `yaml:"projects"`
+	Projects   map[string]*Project `yaml:"projects" spec:"required"`
 
 	Path string `yaml:"-"` // as given by the user (for messages); "<stdin>" for "-"
 	Dir  string `yaml:"-"` // directory relative paths (envFile) are resolved against
@@ -95,7 +95,7 @@ type Application struct {
 	Source      *Source           `yaml:"source"`
 	Command     *string           `yaml:"command" spec:"nullable"`
 	Replicas    *int              `yaml:"replicas"`
-	Resources   *Resources        `yaml:"resources"`
+	Resources   *Resources        `yaml:"resources" spec:"nullable"`
 	Env         map[string]string `yaml:"env"`
 	EnvFile     StringList        `yaml:"envFile"`
 

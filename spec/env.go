@@ -1,0 +1,222 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/joho/godotenv"
+)
+
+// Env files and env merging.
+//
+// A resource's env is managed when the spec has `env` or `envFile` (even
+// `env: {}` or `env: null`, which clear it); EnvVars is then the merged map:
+// the envFile files in order (a later file wins), then the inline `env`
+// (which wins over every file). Without either key EnvVars is nil and the
+// live env is left alone.
+//
+// envFile paths are relative to the directory of dokploy.yaml (File.Dir;
+// the current directory for stdin). Files are read with godotenv v1.5.1
+// (godotenv.Read, which never touches the process environment). Its rules,
+// which differ from shell and from dokploy.yaml:
+//
+//   - Lines are KEY=VALUE, KEY: VALUE or export KEY=VALUE; whole-line #
+//     comments; CRLF is fine. A line without = or : is an error.
+//   - Unquoted values are trimmed; an inline comment starts at the last " #"
+//     (so P=pa#ss keeps its #, and M=a # b # c gives "a # b").
+//   - 'single-quoted' values are literal.
+//   - "double-quoted" values may span lines and turn \n and \r into
+//     newlines.
+//   - In unquoted and double-quoted values, ${VAR} and $VAR are expanded
+//     from keys defined EARLIER IN THE SAME FILE only, and only when the name
+//     is upper case ([A-Z0-9_]+). Anything else, a process environment
+//     variable or a --var-file variable included, becomes "" (so an unquoted
+//     pa$SWORD is "pa"). \$ escapes a dollar. dokploy.yaml's own ${VAR}
+//     interpolation is NOT applied to env files. Dokploy references such as
+//     ${{project.KEY}} pass through unchanged, but single quotes are the
+//     safe way to write them and any value with a $.
+//   - A later duplicate key wins. godotenv accepts odd keys (with spaces, or
+//     starting with a digit); dokploy-sync rejects what is not
+//     [A-Za-z_][A-Za-z0-9_.-]*.
+//
+// godotenv's errors carry no line and quote the rest of the file, secrets
+// included; dokploy-sync prints "file:LINE: <error>" instead, without the
+// quoted text.
+
+// resolveEnv reads the env files and fills EnvVars for every resource.
+func (d *decoder) resolveEnv(f *File) {
+	for _, pn := range sortedKeys(f.Projects) {
+		p := f.Projects[pn]
+		if p == nil {
+			continue
+		}
+		paddr := childAddress("", "", pn)
+		p.EnvVars = d.mergeEnv(f.Dir, paddr, &p.Meta, p.Env, &p.EnvFile)
+		for _, en := range sortedKeys(p.Environments) {
+			e := p.Environments[en]
+			if e == nil {
+				continue
+			}
+			eaddr := childAddress(paddr, "", en)
+			e.EnvVars = d.mergeEnv(f.Dir, eaddr, &e.Meta, e.Env, &e.EnvFile)
+			for _, an := range sortedKeys(e.Applications) {
+				a := e.Applications[an]
+				if a == nil {
+					continue
+				}
+				a.EnvVars = d.mergeEnv(f.Dir, childAddress(eaddr, "application", an), &a.Meta, a.Env, &a.EnvFile)
+			}
+			for _, db := range e.Databases() {
+				c := db.DatabaseCommon
+				c.EnvVars = d.mergeEnv(f.Dir, childAddress(eaddr, db.Kind, db.Name), &c.Meta, c.Env, &c.EnvFile)
+			}
+		}
+	}
+}
+
+// mergeEnv merges the env files and the inline env of one resource.
+func (d *decoder) mergeEnv(dir, addr string, meta *Meta, env map[string]string, files *StringList) map[string]string {
+	if !meta.Has("env") && !meta.Has("envFile") {
+		return nil
+	}
+	out := map[string]string{}
+	items := d.listItems[files]
+	for i, path := range *files {
+		pos := meta.Keys["envFile"]
+		var unknown bool
+		if i < len(items) {
+			pos, unknown = items[i].pos, items[i].unknown
+		}
+		if unknown {
+			// The path uses an unset variable (already warned about and
+			// recorded in Meta.Unknown["envFile"]).
+			continue
+		}
+		if path == "" {
+			d.errorf(pos, addr, "envFile: the path must not be empty")
+			continue
+		}
+		vars, err := readEnvFile(dir, path)
+		if err != nil {
+			d.errorf(pos, addr, "envFile %s: %s", strconv.Quote(path), err)
+			continue
+		}
+		for _, k := range sortedKeys(vars) {
+			if !envKeyRE.MatchString(k) {
+				d.errorf(pos, addr, "envFile %s: %s", strconv.Quote(path), invalidEnvKey(k))
+				continue
+			}
+			out[k] = vars[k]
+		}
+	}
+	for k, v := range env {
+		out[k] = v
+	}
+	return out
+}
+
+// resolvePath returns path relative to dir (unless it is absolute).
+func resolvePath(dir, path string) string {
+	if filepath.IsAbs(path) || dir == "" {
+		return path
+	}
+	return filepath.Join(dir, path)
+}
+
+// readEnvFile reads one env file with godotenv.Read. Errors name the
+// resolved path and, where it can be found, the line.
+func readEnvFile(dir, path string) (map[string]string, error) {
+	full := resolvePath(dir, path)
+	st, err := os.Stat(full)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("file %s not found (envFile paths are relative to the directory of the spec file)", full)
+	case err != nil:
+		return nil, unwrapPathError(err)
+	case st.IsDir():
+		return nil, fmt.Errorf("%s is a directory, not a file", full)
+	case !st.Mode().IsRegular():
+		// A device or a pipe (/dev/stdin, /dev/zero) could block or never end.
+		return nil, fmt.Errorf("%s is not a regular file", full)
+	}
+	vars, err := godotenv.Read(full)
+	if err != nil {
+		return nil, errors.New(dotenvError(err, full))
+	}
+	return vars, nil
+}
+
+// dotenvError rewrites a godotenv error as "FILE:LINE: message". godotenv
+// quotes the rest of the file ("... near \"KEY=...\"") or the bad value; that
+// text may hold secrets, so it is dropped and only used to find the line.
+func dotenvError(err error, full string) string {
+	msg := err.Error()
+	content, rerr := os.ReadFile(full)
+	if rerr != nil {
+		return full + ": " + msg
+	}
+	// godotenv works on the file with CRLF turned into LF.
+	text := strings.ReplaceAll(string(content), "\r\n", "\n")
+	line := 0
+	const near = " in variable name near "
+	const unterminated = "unterminated quoted value "
+	switch {
+	case strings.HasPrefix(msg, "unexpected character ") && strings.Contains(msg, near):
+		i := strings.Index(msg, near)
+		// The quoted text is the rest of the file from the bad key on.
+		if rest, err := strconv.Unquote(msg[i+len(near):]); err == nil && strings.HasSuffix(text, rest) {
+			line = lineAt(text, len(text)-len(rest))
+		}
+		msg = msg[:i] + " in variable name (each line must be KEY=VALUE)"
+	case strings.HasPrefix(msg, unterminated):
+		// The quoted text is the value's first line, opening quote included.
+		if v := msg[len(unterminated):]; v != "" {
+			if k := strings.Index(text, v); k >= 0 {
+				line = lineAt(text, k)
+			}
+		}
+		msg = "unterminated quoted value"
+	}
+	if line > 0 {
+		return fmt.Sprintf("%s:%d: %s", full, line, msg)
+	}
+	return full + ": " + msg
+}
+
+// lineAt returns the 1-based line of byte offset off in text.
+func lineAt(text string, off int) int {
+	return 1 + strings.Count(text[:off], "\n")
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// ReadVarFile reads a --var-file (KEY=VALUE lines, godotenv rules, see
+// above) without touching the process environment.
+//
+// Unlike envFile, a var file may be a pipe or a device, so that
+// --var-file <(pass show env) and --var-file /dev/stdin work.
+func ReadVarFile(path string) (map[string]string, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("var file %s: is a directory, not a file", path)
+	}
+	vars, err := godotenv.Read(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("var file %s: %w", path, pe.Err)
+		}
+		return nil, fmt.Errorf("var file %s", dotenvError(err, path))
+	}
+	return vars, nil
+}

@@ -1,0 +1,180 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// Options controls where ${VAR} values and stdin come from.
+type Options struct {
+	// Vars come from --var-file; they win over the process environment.
+	Vars map[string]string
+	// LookupEnv reads the process environment; nil means os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+	// Stdin is read for the path "-"; nil means os.Stdin.
+	Stdin io.Reader
+}
+
+// StdinName is how the spec read from stdin ("-") is named in messages.
+const StdinName = "<stdin>"
+
+// Load reads, decodes, interpolates and validates a spec file. The path "-"
+// reads opts.Stdin; the file is then called "<stdin>" and envFile paths are
+// relative to the current directory.
+//
+// Diagnostics holds every problem found, sorted by position; check
+// HasErrors. The File is nil only when there is nothing to decode (the file
+// cannot be read, is empty, is not YAML, or is not a mapping). Otherwise it
+// is returned even when there are errors, filled as far as the input
+// allowed; it must not be used for planning or applying then.
+func Load(path string, opts Options) (*File, Diagnostics) {
+	if path == "-" {
+		r := opts.Stdin
+		if r == nil {
+			r = os.Stdin
+		}
+		src, err := io.ReadAll(r)
+		if err != nil {
+			return nil, Diagnostics{{Pos: Position{File: StdinName}, Message: "cannot read the spec: " + err.Error()}}
+		}
+		dir, err := os.Getwd()
+		if err != nil {
+			dir = "."
+		}
+		return LoadBytes(StdinName, src, dir, opts)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, Diagnostics{{Pos: Position{File: path}, Message: "cannot read the spec: " + err.Error()}}
+	}
+	return LoadBytes(path, src, filepath.Dir(path), opts)
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// LoadBytes is Load for a spec already in memory: name is used in messages
+// and File.Path, dir is what envFile paths are relative to.
+func LoadBytes(name string, src []byte, dir string, opts Options) (*File, Diagnostics) {
+	lookup := opts.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	d := &decoder{
+		file: name,
+		lookup: func(k string) (string, bool) {
+			if v, ok := opts.Vars[k]; ok {
+				return v, true
+			}
+			return lookup(k)
+		},
+		aliases:    map[*ast.AliasNode]ast.Node{},
+		warnedVars: map[string]bool{},
+		unset:      map[string]bool{},
+		listItems:  map[*StringList][]listItem{},
+	}
+	f := d.load(bytes.TrimPrefix(src, utf8BOM), dir)
+	return f, d.ds.sortAndDedup()
+}
+
+func (d *decoder) load(src []byte, dir string) *File {
+	filePos := Position{File: d.file}
+	const empty = "empty file: expected apiVersion and projects"
+	if len(bytes.TrimSpace(src)) == 0 {
+		d.errorf(filePos, "", empty)
+		return nil
+	}
+	doc, err := parseYAML(src)
+	if err != nil {
+		var ye yaml.Error
+		if errors.As(err, &ye) {
+			pos := filePos
+			if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+				pos.Line, pos.Col = tk.Position.Line, tk.Position.Column
+			}
+			d.errorf(pos, "", "%s%s", ye.GetMessage(), flowHint(src, pos.Line))
+		} else {
+			d.errorf(filePos, "", "%s", err.Error())
+		}
+		return nil
+	}
+	var body ast.Node
+	for _, dn := range doc.Docs {
+		if dn == nil || dn.Body == nil {
+			continue
+		}
+		if body != nil {
+			d.errorf(d.posOf(dn.Body), "", "a second YAML document: the spec must be a single document (remove the \"---\" separator)")
+			break
+		}
+		body = dn.Body
+		collectAnchors(dn, map[string]ast.Node{}, d.aliases)
+	}
+	if body == nil {
+		d.errorf(filePos, "", empty)
+		return nil
+	}
+	top, _, ok := d.resolve(body, ctx{})
+	if !ok {
+		return nil
+	}
+	switch top.(type) {
+	case *ast.NullNode:
+		d.errorf(filePos, "", empty)
+		return nil
+	case *ast.MappingNode, *ast.MappingValueNode:
+	default:
+		d.errorf(d.posOf(body), "", "the document must be a mapping with apiVersion and projects, got %s", describe(top))
+		return nil
+	}
+	start := d.posOf(top)
+	f := &File{Path: d.file, Dir: dir, start: start}
+	f.keys, _ = d.structValue(top, start, reflect.ValueOf(f).Elem(), ctx{pos: start})
+	d.resolveEnv(f)
+	f.unset = sortedSet(d.unset)
+	d.ds = append(d.ds, Validate(f)...)
+	return f
+}
+
+// flowHint explains the most common syntax error with ${VAR}: in a { } or
+// [ ] collection the braces of an unquoted ${VAR} end the value.
+func flowHint(src []byte, line int) string {
+	lines := bytes.Split(src, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	l := lines[line-1]
+	if i := bytes.Index(l, []byte("${")); i >= 0 && bytes.ContainsAny(l[:i], "{[") {
+		return ` (inside { } or [ ], quote values that use ${...}: "${VAR}")`
+	}
+	return ""
+}
+
+// parseYAML parses with goccy/go-yaml, turning a panic in the parser into an
+// error so that no input can crash the tool.
+func parseYAML(src []byte) (f *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, errors.New("the YAML parser failed on this input (internal error); check the file's syntax")
+		}
+	}()
+	return parser.ParseBytes(src, 0)
+}
+
+// UnsetVars returns the sorted names of the ${VAR}s the spec uses that were
+// not set.
+func (f *File) UnsetVars() []string {
+	return append([]string(nil), f.unset...)
+}

@@ -1,0 +1,232 @@
+package spec
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Validate checks the rules that are about values rather than the shape of
+// the file: apiVersion, names, appName, replicas, resources, ports,
+// database passwords and libsql nodes. Load runs it; it is exported for
+// specs built in Go. Positions come from Meta (unknown for a hand-built
+// File). Values that use an unset ${VAR} are not checked.
+//
+// The environment named "production" is the default one that Dokploy
+// creates with every project: it may be configured like any other (it is
+// adopted, never created or removed). A project without environments is
+// fine.
+func Validate(f *File) Diagnostics {
+	v := &validator{}
+	v.file(f)
+	return v.ds.sortAndDedup()
+}
+
+type validator struct {
+	diagList
+}
+
+const (
+	maxAppNameLen = 56 // Dokploy appends "-" and 6 characters; Docker allows 63
+	// passwordSpecials are the characters besides ASCII letters and digits
+	// that Dokploy's DATABASE_PASSWORD_REGEX accepts:
+	// ^[a-zA-Z0-9@#%^&*()_+\-=[\]{}|;:,.<>?~`]*$
+	passwordSpecials = "@#%^&*()_+-=[]{}|;:,.<>?~`"
+)
+
+var appNameRE = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+
+// at returns the position of a field's value, or of the object when the
+// field is not in the file.
+func at(m *Meta, field string) Position {
+	if p, ok := m.Keys[field]; ok {
+		return p
+	}
+	return m.Pos
+}
+
+func (v *validator) file(f *File) {
+	pos := f.keys["apiVersion"]
+	if pos == (Position{}) {
+		pos = f.start
+	}
+	if f.APIVersion != APIVersion && (f.APIVersion != "" || f.keys == nil) {
+		v.errorf(pos, "", "apiVersion: must be %q, got %s", APIVersion, quoteShort(f.APIVersion))
+	}
+	if f.Projects != nil && len(f.Projects) == 0 {
+		v.warnf(f.keys["projects"], "", "projects: no projects are declared, so there is nothing to manage")
+	}
+	for _, pn := range sortedKeys(f.Projects) {
+		p := f.Projects[pn]
+		if p == nil {
+			continue
+		}
+		paddr := childAddress("", "", pn)
+		v.name("project", pn, paddr, &p.Meta)
+		for _, en := range sortedKeys(p.Environments) {
+			e := p.Environments[en]
+			if e == nil {
+				continue
+			}
+			eaddr := childAddress(paddr, "", en)
+			v.name("environment", en, eaddr, &e.Meta)
+			for _, an := range sortedKeys(e.Applications) {
+				if a := e.Applications[an]; a != nil {
+					v.application(childAddress(eaddr, "application", an), an, a)
+				}
+			}
+			for _, db := range e.Databases() {
+				v.database(childAddress(eaddr, db.Kind, db.Name), db)
+			}
+		}
+	}
+}
+
+// name checks a resource name (a map key).
+func (v *validator) name(what, name, addr string, m *Meta) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		v.errorf(m.Pos, addr, "%s name must not be empty", what)
+	case strings.TrimSpace(name) != name:
+		v.errorf(m.Pos, addr, "%s name %s must not start or end with spaces; did you mean %s?",
+			what, strconv.Quote(name), strconv.Quote(strings.TrimSpace(name)))
+	}
+	if strings.Contains(name, "/") {
+		v.warnf(m.Pos, addr, "%s name %s contains \"/\", which makes its address ambiguous in plans and --target", what, strconv.Quote(name))
+	}
+}
+
+func (v *validator) appName(addr string, m *Meta, s *string) {
+	if s == nil || m.Unknown["appName"] != "" {
+		return
+	}
+	n := *s
+	pos := at(m, "appName")
+	switch {
+	case n == "" || len(n) > maxAppNameLen:
+		v.errorf(pos, addr, "appName: must be 1 to %d characters long (Dokploy appends a 7-character suffix and Docker names are limited to 63), got %d",
+			maxAppNameLen, len(n))
+	case !appNameRE.MatchString(n):
+		v.errorf(pos, addr, "appName: contains %s which Dokploy rejects; use letters, digits, \".\", \"_\" and \"-\"",
+			strconv.Quote(string(firstBad(n, func(r rune) bool { return isASCIIAlnum(r) || strings.ContainsRune("._-", r) }))))
+	case strings.ToLower(n) != n:
+		v.warnf(pos, addr, "appName: Dokploy lower-cases the prefix, so %s becomes %s; write it in lower case",
+			strconv.Quote(n), strconv.Quote(strings.ToLower(n)))
+	}
+}
+
+func (v *validator) application(addr, name string, a *Application) {
+	v.name("application", name, addr, &a.Meta)
+	v.appName(addr, &a.Meta, a.AppName)
+	if a.Replicas != nil && *a.Replicas < 0 {
+		v.errorf(at(&a.Meta, "replicas"), addr, "replicas: must be >= 0, got %d", *a.Replicas)
+	}
+	if r := a.Resources; r != nil {
+		v.resources(addr, r)
+	}
+}
+
+func (v *validator) resources(addr string, r *Resources) {
+	m := &r.Meta
+	positive := func(field string, n int64, s string) {
+		if n <= 0 {
+			v.errorf(at(m, field), addr, "resources.%s: must be > 0, got %s", field, s)
+		}
+	}
+	if r.MemoryLimit != nil {
+		positive("memoryLimit", int64(*r.MemoryLimit), r.MemoryLimit.String())
+	}
+	if r.MemoryReservation != nil {
+		positive("memoryReservation", int64(*r.MemoryReservation), r.MemoryReservation.String())
+	}
+	if r.CPULimit != nil {
+		positive("cpuLimit", int64(*r.CPULimit), r.CPULimit.String())
+	}
+	if r.CPUReservation != nil {
+		positive("cpuReservation", int64(*r.CPUReservation), r.CPUReservation.String())
+	}
+	if r.MemoryLimit != nil && r.MemoryReservation != nil && *r.MemoryLimit > 0 && *r.MemoryReservation > *r.MemoryLimit {
+		v.errorf(at(m, "memoryReservation"), addr, "resources.memoryReservation: must not be more than memoryLimit, got %s > %s",
+			r.MemoryReservation, r.MemoryLimit)
+	}
+	if r.CPULimit != nil && r.CPUReservation != nil && *r.CPULimit > 0 && *r.CPUReservation > *r.CPULimit {
+		v.errorf(at(m, "cpuReservation"), addr, "resources.cpuReservation: must not be more than cpuLimit, got %s > %s",
+			r.CPUReservation, r.CPULimit)
+	}
+}
+
+func (v *validator) port(addr string, m *Meta, field string, p *int) {
+	if p != nil && (*p < 1 || *p > 65535) {
+		v.errorf(at(m, field), addr, "%s: must be a port between 1 and 65535, got %d", field, *p)
+	}
+}
+
+func (v *validator) database(addr string, db Database) {
+	m := &db.DatabaseCommon.Meta
+	v.name(db.Kind+" database", db.Name, addr, m)
+	v.appName(addr, m, db.AppName)
+	v.port(addr, m, "externalPort", db.ExternalPort)
+	switch db.Kind {
+	case "postgres", "mysql", "mariadb", "mongo":
+		v.password(addr, m, "databasePassword", db.DatabasePassword)
+		v.password(addr, m, "databaseRootPassword", db.DatabaseRootPassword)
+	case "libsql":
+		v.port(addr, m, "externalGRPCPort", db.ExternalGRPCPort)
+		v.port(addr, m, "externalAdminPort", db.ExternalAdminPort)
+		v.libsql(addr, m, db)
+	}
+}
+
+// password checks a value against Dokploy's DATABASE_PASSWORD_REGEX. The
+// message names the first bad character, never the password.
+func (v *validator) password(addr string, m *Meta, field string, p *string) {
+	if p == nil || m.Unknown[field] != "" {
+		return
+	}
+	bad := firstBad(*p, func(r rune) bool { return isASCIIAlnum(r) || strings.ContainsRune(passwordSpecials, r) })
+	if bad < 0 {
+		return
+	}
+	v.errorf(at(m, field), addr, "%s: contains %s which Dokploy rejects; allowed are letters, digits and %s",
+		field, strconv.Quote(string(bad)), passwordSpecials)
+}
+
+func (v *validator) libsql(addr string, m *Meta, db Database) {
+	if m.Unknown["sqldNode"] != "" || m.Unknown["sqldPrimaryUrl"] != "" {
+		return
+	}
+	if m.Has("sqldNode") && db.SqldNode == nil {
+		return // null or a wrong type, already reported
+	}
+	node := "primary"
+	if db.SqldNode != nil {
+		node = *db.SqldNode
+	}
+	hasURL := db.SqldPrimaryURL != nil && *db.SqldPrimaryURL != ""
+	switch node {
+	case "primary":
+		if hasURL {
+			v.errorf(at(m, "sqldPrimaryUrl"), addr, "sqldPrimaryUrl: must only be set when sqldNode is \"replica\" (sqldNode is %q); remove it or set sqldNode: replica", node)
+		}
+	case "replica":
+		if !hasURL {
+			v.errorf(at(m, "sqldNode"), addr, "sqldPrimaryUrl: required when sqldNode is \"replica\"; set it to the primary's URL")
+		}
+	default:
+		v.errorf(at(m, "sqldNode"), addr, "sqldNode: must be \"primary\" or \"replica\", got %s", quoteShort(node))
+	}
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}
+
+// firstBad returns the first rune of s that ok rejects, or -1.
+func firstBad(s string, ok func(rune) bool) rune {
+	for _, r := range s {
+		if !ok(r) {
+			return r
+		}
+	}
+	return -1
+}
