@@ -1,0 +1,323 @@
+package dokploytest
+
+// application.* (API.md §2.3, §3.5).
+
+var (
+	sourceTypes       = []string{"github", "docker", "git", "gitlab", "bitbucket", "gitea", "drop"}
+	buildTypes        = []string{"dockerfile", "heroku_buildpacks", "paketo_buildpacks", "nixpacks", "static", "railpack"}
+	serviceStatuses   = []string{"idle", "running", "done", "error"}
+	certificateTypes  = []string{"letsencrypt", "none", "custom"}
+	applicationIDOnly = schema{text("applicationId").min1().req()}
+)
+
+// nullTexts returns optional nullable string fields.
+func nullTexts(names ...string) []field {
+	out := make([]field, len(names))
+	for i, n := range names {
+		out[i] = text(n).null()
+	}
+	return out
+}
+
+// swarmFields are the Docker swarm settings of applications and databases
+// (libsql has no ulimitsSwarm).
+func swarmFields(ulimits bool) []field {
+	fs := []field{
+		obj("healthCheckSwarm").null(), obj("restartPolicySwarm").null(), obj("placementSwarm").null(),
+		obj("updateConfigSwarm").null(), obj("rollbackConfigSwarm").null(), obj("modeSwarm").null(),
+		obj("labelsSwarm").null(), objArr("networkSwarm").null(), num("stopGracePeriodSwarm").null(),
+		obj("endpointSpecSwarm").null(),
+	}
+	if ulimits {
+		fs = append(fs, objArr("ulimitsSwarm").null())
+	}
+	return fs
+}
+
+// concat joins field lists into a schema.
+func concat(parts ...[]field) schema {
+	var sc schema
+	for _, p := range parts {
+		sc = append(sc, p...)
+	}
+	return sc
+}
+
+// applicationUpdateSchema is apiUpdateApplication: the id and a partial of
+// every column except serverId.
+func applicationUpdateSchema() schema {
+	return concat(
+		[]field{text("applicationId").min1().req(), text("name").min1(), appNameField()},
+		nullTexts("description", "env", "previewEnv"),
+		[]field{strArr("watchPaths").null()},
+		nullTexts("previewBuildArgs", "previewBuildSecrets"),
+		[]field{strArr("previewLabels").null(), text("previewWildcard").null(), num("previewPort").null(),
+			boolean("previewHttps"), text("previewPath").null(), enum("previewCertificateType", certificateTypes...),
+			text("previewCustomCertResolver").null(), num("previewLimit").null(),
+			boolean("isPreviewDeploymentsActive").null(), boolean("previewRequireCollaboratorPermissions").null(),
+			boolean("rollbackActive").null()},
+		nullTexts("buildArgs", "buildSecrets", "memoryReservation", "memoryLimit", "cpuReservation", "cpuLimit", "title"),
+		[]field{boolean("enabled").null(), text("subtitle").null(), text("command").null(), strArr("args").null(),
+			text("icon").lenRange(0, 2097152).null(), text("refreshToken").null(), enum("sourceType", sourceTypes...),
+			boolean("cleanCache").null()},
+		nullTexts("repository", "owner", "branch", "buildPath"),
+		[]field{enum("triggerType", "push", "tag").null(), boolean("autoDeploy").null(), num("gitlabProjectId").null()},
+		nullTexts("gitlabRepository", "gitlabOwner", "gitlabBranch", "gitlabBuildPath", "gitlabPathNamespace",
+			"giteaRepository", "giteaOwner", "giteaBranch", "giteaBuildPath",
+			"bitbucketRepository", "bitbucketRepositorySlug", "bitbucketOwner", "bitbucketBranch", "bitbucketBuildPath",
+			"username", "password", "dockerImage", "registryUrl",
+			"customGitUrl", "customGitBranch", "customGitBuildPath", "customGitSSHKeyId"),
+		[]field{boolean("enableSubmodules")},
+		nullTexts("dockerfile", "dockerContextPath", "dockerBuildStage", "dropBuildPath"),
+		swarmFields(true),
+		[]field{num("replicas"), enum("applicationStatus", serviceStatuses...), enum("buildType", buildTypes...)},
+		nullTexts("railpackVersion", "herokuVersion", "publishDirectory"),
+		[]field{boolean("isStaticSpa").null(), boolean("createEnvFile"), text("createdAt")},
+		nullTexts("registryId", "rollbackRegistryId"),
+		[]field{text("environmentId")},
+		nullTexts("githubId", "gitlabId", "giteaId", "bitbucketId", "buildServerId", "buildRegistryId"),
+		[]field{strArr("networkIds").null(), boolean("detachDokployNetwork")},
+	)
+}
+
+func applicationProcedures() []*procedure {
+	deployInput := schema{text("applicationId").min1().req(), text("title"), text("description")}
+	return []*procedure{
+		mutation("application.create", schema{
+			text("name").min1().req(),
+			appNameField(),
+			text("description").null(),
+			text("environmentId").req(),
+			text("serverId").null(),
+			enum("sourceType", sourceTypes...),
+		}, applicationCreate),
+		query("application.one", applicationIDOnly, func(s *Server, in map[string]any) (any, error) {
+			a, err := s.application(in)
+			if err != nil {
+				return nil, err
+			}
+			return s.applicationObject(a, true), nil
+		}),
+		mutation("application.update", applicationUpdateSchema(), applicationUpdate),
+		mutation("application.delete", applicationIDOnly, applicationDelete),
+		mutation("application.saveEnvironment", schema{
+			text("applicationId").nonopt(),
+			text("env").null().nonopt(),
+			text("buildArgs").null().nonopt(),
+			text("buildSecrets").null().nonopt(),
+			boolean("createEnvFile").nonopt(),
+		}, applicationSave(nil)),
+		mutation("application.saveDockerProvider", schema{
+			text("dockerImage").null().nonopt(),
+			text("applicationId").nonopt(),
+			text("username").null().nonopt(),
+			text("password").null().nonopt(),
+			text("registryUrl").null().nonopt(),
+		}, applicationSave(map[string]any{"sourceType": "docker", "applicationStatus": "idle"})),
+		mutation("application.saveGitProvider", schema{
+			text("applicationId").nonopt(),
+			text("customGitBuildPath").null().nonopt(),
+			text("customGitUrl").null().nonopt(),
+			strArr("watchPaths").null().nonopt(),
+			boolean("enableSubmodules"),
+			text("customGitBranch").min1().regex(branchPattern, "").nonopt(),
+			text("customGitSSHKeyId").null(),
+		}, applicationSave(map[string]any{"sourceType": "git"})),
+		mutation("application.saveBuildType", schema{
+			text("applicationId").nonopt(),
+			enum("buildType", buildTypes...).nonopt(),
+			text("dockerfile").null().nonopt(),
+			text("dockerContextPath").null().nonopt(),
+			text("dockerBuildStage").null().nonopt(),
+			text("herokuVersion").null().nonopt(),
+			text("railpackVersion").null().nonopt(),
+			text("publishDirectory").null(),
+			boolean("isStaticSpa").null(),
+		}, applicationSave(nil)),
+		mutation("application.deploy", deployInput, applicationDeploy("Manual deployment")),
+		mutation("application.redeploy", deployInput, applicationDeploy("Rebuild deployment")),
+		mutation("application.reload", schema{
+			appNameField().req(),
+			text("applicationId").req(),
+		}, applicationReload),
+		mutation("application.start", applicationIDOnly, applicationSetStatus("done")),
+		mutation("application.stop", applicationIDOnly, applicationSetStatus("idle")),
+	}
+}
+
+// application finds the application of in["applicationId"].
+func (s *Server) application(in map[string]any) (row, error) {
+	a := s.find(applicationTable, str(in["applicationId"]))
+	if a == nil {
+		return nil, errNotFound("Application not found")
+	}
+	return a, nil
+}
+
+// applicationObject is the application with its relations, as
+// application.one answers it (withAccess) or as delete, start and stop
+// return it (findApplicationById, without the two access keys).
+func (s *Server) applicationObject(a row, withAccess bool) object {
+	id := a["applicationId"]
+	children := func(t *tableDef) []any { return objects(t, s.where(t, "applicationId", id)) }
+	o := applicationTable.object(a)
+	o = append(o,
+		kv{"environment", s.environmentWithProject(str(a["environmentId"]))},
+		kv{"domains", children(domainTable)},
+		kv{"deployments", children(deploymentTable)},
+		kv{"mounts", children(mountTable)},
+		kv{"redirects", children(redirectTable)},
+		kv{"security", children(securityTable)},
+		kv{"ports", children(portTable)},
+		kv{"gitlab", nil}, kv{"github", nil}, kv{"bitbucket", nil}, kv{"gitea", nil},
+		kv{"server", nil},
+		kv{"previewDeployments", []any{}},
+		kv{"registry", nil}, kv{"buildRegistry", nil}, kv{"rollbackRegistry", nil},
+	)
+	if withAccess {
+		o = append(o, kv{"hasGitProviderAccess", true}, kv{"unauthorizedProvider", nil})
+	}
+	return o
+}
+
+// checkServer refuses a serverId: the fake has no remote servers, so none
+// is accessible to the key.
+func checkServer(in map[string]any) error {
+	if id, ok := in["serverId"].(string); ok && id != "" {
+		return &apiError{code: "UNAUTHORIZED", message: "You are not authorized to access this server"}
+	}
+	return nil
+}
+
+func applicationCreate(s *Server, in map[string]any) (any, error) {
+	if s.find(environmentTable, str(in["environmentId"])) == nil {
+		return nil, errNotFound("Environment not found")
+	}
+	if err := checkServer(in); err != nil {
+		return nil, err
+	}
+	appName := s.buildAppName("app", in["appName"])
+	if s.appNameTaken(appName) {
+		return nil, errConflict("Application with this 'AppName' already exists")
+	}
+	a := applicationTable.newRow()
+	a["applicationId"] = s.newID()
+	a["name"] = in["name"]
+	a["appName"] = appName
+	a["description"] = in["description"]
+	a["refreshToken"] = s.newID()
+	if st, ok := in["sourceType"]; ok {
+		a["sourceType"] = st
+	}
+	a["createdAt"] = s.timestamp()
+	a["environmentId"] = in["environmentId"]
+	s.insert(applicationTable, a)
+	s.grantAccess("accessedServices", str(a["applicationId"]))
+	return applicationTable.object(a), nil
+}
+
+// applicationUpdate keeps omitted keys, clears explicit nulls, ignores
+// appName and answers true.
+func applicationUpdate(s *Server, in map[string]any) (any, error) {
+	if len(in) <= 1+boolToInt(in["appName"] != nil) {
+		return nil, errInternal("No values to set") // drizzle: an UPDATE without columns
+	}
+	a := s.find(applicationTable, str(in["applicationId"]))
+	if a == nil {
+		return nil, errBadRequest("Error updating application")
+	}
+	if err := s.checkMove(in); err != nil {
+		return nil, err
+	}
+	set(applicationTable, a, in, "applicationId", "appName")
+	return true, nil
+}
+
+// checkMove refuses an environmentId that does not exist (the foreign key).
+func (s *Server) checkMove(in map[string]any) error {
+	if id, ok := in["environmentId"]; ok && s.find(environmentTable, str(id)) == nil {
+		return errInternal(`insert or update violates foreign key constraint: environment %q not found`, str(id))
+	}
+	return nil
+}
+
+func boolToInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// applicationSave writes every parsed key (the save* procedures send whole
+// groups of columns) plus fixed values, and answers true.
+func applicationSave(fixed map[string]any) func(*Server, map[string]any) (any, error) {
+	return func(s *Server, in map[string]any) (any, error) {
+		a, err := s.application(in)
+		if err != nil {
+			return nil, err
+		}
+		set(applicationTable, a, in, "applicationId")
+		for k, v := range fixed {
+			a[k] = v
+		}
+		return true, nil
+	}
+}
+
+// applicationDelete answers the application as it was, then deletes it with
+// its domains, mounts, ports, redirects, security and deployments.
+func applicationDelete(s *Server, in map[string]any) (any, error) {
+	a, err := s.application(in)
+	if err != nil {
+		return nil, err
+	}
+	before := s.applicationObject(a, false)
+	s.deleteService(applicationTable, str(a["applicationId"]))
+	return before, nil
+}
+
+// applicationReload re-applies the service spec without a build.
+func applicationReload(s *Server, in map[string]any) (any, error) {
+	a, err := s.application(in)
+	if err != nil {
+		return nil, err
+	}
+	if msg := s.opts.DeployError; msg != "" {
+		return nil, errInternal("%s", msg)
+	}
+	a["applicationStatus"] = "done"
+	return true, nil
+}
+
+// applicationSetStatus is start (done) and stop (idle): they answer the
+// application as read before the change.
+func applicationSetStatus(status string) func(*Server, map[string]any) (any, error) {
+	return func(s *Server, in map[string]any) (any, error) {
+		a, err := s.application(in)
+		if err != nil {
+			return nil, err
+		}
+		if msg := s.opts.DeployError; msg != "" {
+			return nil, errInternal("%s", msg)
+		}
+		before := s.applicationObject(a, false)
+		a["applicationStatus"] = status
+		return before, nil
+	}
+}
+
+// applicationDeploy queues a deployment; the procedure answers undefined.
+func applicationDeploy(defaultTitle string) func(*Server, map[string]any) (any, error) {
+	return func(s *Server, in map[string]any) (any, error) {
+		a, err := s.application(in)
+		if err != nil {
+			return nil, err
+		}
+		title := str(in["title"])
+		if title == "" {
+			title = defaultTitle
+		}
+		s.startDeployment(applicationTable, a, title, str(in["description"]))
+		return undefined, nil
+	}
+}

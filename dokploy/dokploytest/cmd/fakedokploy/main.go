@@ -1,0 +1,247 @@
+// Command fakedokploy serves the in-memory fake Dokploy server of package
+// dokploytest, for trying dokploy-sync without a real server.
+//
+//	fakedokploy -addr 127.0.0.1:3000 -api-key KEY [-state FILE] [-v]
+//	fakedokploy [flags] -- CMD ARGS...
+//
+// With -state, the state is loaded from FILE at start (if it exists) and
+// saved after every mutation, so that separate runs (plan, then apply) see
+// each other's changes. With a command after "--", the fake listens on a
+// free loopback port, runs CMD with DOKPLOY_URL and DOKPLOY_API_KEY set, and
+// exits with CMD's exit code.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// defaultCommandKey is the API key given to CMD when -api-key is empty.
+const defaultCommandKey = "fakedokploy"
+
+// run is the whole command; it returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fakedokploy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:3000", "listen `address` (with a command: a free loopback port unless given)")
+	apiKey := fs.String("api-key", "", "the accepted x-api-key `value`; empty accepts any non-empty key")
+	stateFile := fs.String("state", "", "load the state from `FILE` at start if it exists, save it after every mutation")
+	verbose := fs.Bool("v", false, "log one line per request (method, path, status) to stderr")
+	seed := fs.Int64("seed", 0, "seed of generated ids and appName suffixes (0: 1)")
+	version := fs.String("version", "v0.30.2", "Dokploy `version` to report")
+	deployDuration := fs.Duration("deploy-duration", 0, "how long an application deployment runs")
+	deployError := fs.String("deploy-error", "", "make every deploy fail with this `message`")
+	latency := fs.Duration("latency", 0, "delay added to every request")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: fakedokploy [flags]\n       fakedokploy [flags] -- CMD ARGS...\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	command := fs.Args()
+	addrSet := false
+	fs.Visit(func(f *flag.Flag) { addrSet = addrSet || f.Name == "addr" })
+	if len(command) > 0 && !addrSet {
+		*addr = "127.0.0.1:0"
+	}
+
+	fake := dokploytest.New(dokploytest.Options{
+		APIKey: *apiKey, Version: *version, Seed: *seed,
+		Latency: *latency, DeployDuration: *deployDuration, DeployError: *deployError,
+	})
+	h := &handler{fake: fake, stateFile: *stateFile, verbose: *verbose, log: stderr}
+	if err := h.load(); err != nil {
+		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
+		return 1
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
+		return 1
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stderr, "fake Dokploy %s listening on %s\n", *version, url)
+
+	code := 0
+	if len(command) > 0 {
+		code = runCommand(ctx, command, url, *apiKey, stdin, stdout, stderr)
+	} else {
+		select {
+		case <-ctx.Done():
+		case err := <-served:
+			fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
+			code = 1
+		}
+	}
+
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdownCtx) //nolint:errcheck // exiting anyway
+	fake.Close()
+	if err := h.save(); err != nil {
+		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+// runCommand runs CMD against the fake and returns its exit code.
+func runCommand(ctx context.Context, command []string, url, apiKey string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if apiKey == "" {
+		apiKey = defaultCommandKey
+	}
+	cmd := exec.Command(command[0], command[1:]...)
+	cmd.Env = append(os.Environ(), "DOKPLOY_URL="+url, "DOKPLOY_API_KEY="+apiKey)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
+		return 127
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done(): // an interrupt reaches the command too; wait for it
+		err = <-done
+	}
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		if exit.ExitCode() >= 0 {
+			return exit.ExitCode()
+		}
+		return 1
+	default:
+		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
+		return 1
+	}
+}
+
+// handler serves the fake, logs requests with -v and saves the state after
+// mutations with -state.
+type handler struct {
+	fake      *dokploytest.Server
+	stateFile string
+	verbose   bool
+	log       io.Writer
+
+	mu        sync.Mutex // serialises saves and log lines
+	mutations int
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	h.fake.ServeHTTP(rec, r)
+
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.verbose { // never bodies, queries or keys
+		fmt.Fprintf(h.log, "%s %s %d %s\n", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Microsecond))
+	}
+	if n := h.fake.MutationCount(); n != h.mutations {
+		h.mutations = n
+		if err := h.saveLocked(); err != nil {
+			fmt.Fprintf(h.log, "fakedokploy: %v\n", err)
+		}
+	}
+}
+
+// load reads the state file, if there is one.
+func (h *handler) load() error {
+	if h.stateFile == "" {
+		return nil
+	}
+	f, err := os.Open(h.stateFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := h.fake.LoadState(f); err != nil {
+		return fmt.Errorf("%s: %w", h.stateFile, err)
+	}
+	return nil
+}
+
+func (h *handler) save() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.saveLocked()
+}
+
+// saveLocked writes the state file atomically. It holds passwords and env
+// values, so it is private to the user.
+func (h *handler) saveLocked() error {
+	if h.stateFile == "" {
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(h.stateFile), ".fakedokploy-state-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if err := h.fake.SaveState(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), h.stateFile)
+}

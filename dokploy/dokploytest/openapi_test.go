@@ -1,0 +1,238 @@
+package dokploytest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// TestSchemasMatchOpenAPI checks the input schemas encoded in the fake
+// against the OpenAPI document served by a real v0.30.2 server: the same
+// keys in the same order, the same required keys, types, nullability, enums,
+// length bounds, patterns and defaults, and the right HTTP method.
+func TestSchemasMatchOpenAPI(t *testing.T) {
+	dir := sharedDokployDir(t)
+	data, err := os.ReadFile(filepath.Join(dir, "openapi.json"))
+	if err != nil {
+		t.Skip(sharedSkip)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name     string         `json:"name"`
+				Required bool           `json:"required"`
+				Schema   map[string]any `json:"schema"`
+			} `json:"parameters"`
+			RequestBody *struct {
+				Content map[string]struct {
+					Schema map[string]any `json:"schema"`
+				} `json:"content"`
+			} `json:"requestBody"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+
+	var raw rawDoc
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+
+	s := New(Options{})
+	for _, name := range s.Procedures() {
+		p := s.lookup(name)
+		ops, ok := doc.Paths["/"+name]
+		if !ok {
+			t.Errorf("%s: not in openapi.json", name)
+			continue
+		}
+		method := "get"
+		if p.mutation {
+			method = "post"
+		}
+		op, ok := ops[method]
+		if !ok {
+			t.Errorf("%s: openapi.json has no %s operation", name, method)
+			continue
+		}
+
+		var want []apiProp
+		if op.RequestBody != nil {
+			sc := op.RequestBody.Content["application/json"].Schema
+			required := map[string]bool{}
+			if req, ok := sc["required"].([]any); ok {
+				for _, r := range req {
+					required[r.(string)] = true
+				}
+			}
+			// Property order is not kept by a Go map: take it from the raw JSON.
+			for _, pn := range propertyOrder(t, raw, name) {
+				ps := sc["properties"].(map[string]any)[pn].(map[string]any)
+				want = append(want, flattenProp(pn, required[pn], ps))
+			}
+		}
+		for _, par := range op.Parameters {
+			want = append(want, flattenProp(par.Name, par.Required, par.Schema))
+		}
+
+		var got []apiProp
+		for _, f := range p.input {
+			got = append(got, fieldProp(f))
+		}
+		// A zod default makes a key optional although openapi lists it as
+		// required (libsql.create).
+		for i := range want {
+			if want[i].Default != nil && want[i].Required {
+				want[i].Required = false
+			}
+		}
+		if !reflect.DeepEqual(want, got) {
+			for i := 0; i < len(want) || i < len(got); i++ {
+				var w, g any = "-", "-"
+				if i < len(want) {
+					w = want[i]
+				}
+				if i < len(got) {
+					g = got[i]
+				}
+				if !reflect.DeepEqual(w, g) {
+					t.Errorf("%s: key %d: openapi %+v, fake %+v", name, i, w, g)
+				}
+			}
+		}
+	}
+}
+
+// apiProp is the comparable summary of one input key.
+type apiProp struct {
+	Name      string
+	Required  bool
+	Type      string // string, number, boolean, array<string>, object, array<object>
+	Nullable  bool
+	Enum      string
+	MinLength float64
+	MaxLength float64
+	Pattern   string
+	Min, Max  float64
+	Default   any
+}
+
+func flattenProp(name string, required bool, sc map[string]any) apiProp {
+	p := apiProp{Name: name, Required: required}
+	var visit func(m map[string]any)
+	visit = func(m map[string]any) {
+		if alts, ok := m["anyOf"].([]any); ok {
+			for _, a := range alts {
+				visit(a.(map[string]any))
+			}
+			return
+		}
+		typ, _ := m["type"].(string)
+		if typ == "null" {
+			p.Nullable = true
+			return
+		}
+		switch typ {
+		case "integer":
+			typ = "number"
+		case "array":
+			items, _ := m["items"].(map[string]any)
+			typ = fmt.Sprintf("array<%v>", items["type"])
+		}
+		p.Type = typ
+		if e, ok := m["enum"]; ok {
+			p.Enum = fmt.Sprint(e)
+		}
+		p.MinLength, _ = m["minLength"].(float64)
+		p.MaxLength, _ = m["maxLength"].(float64)
+		p.Pattern, _ = m["pattern"].(string)
+		p.Min, _ = m["minimum"].(float64)
+		p.Max, _ = m["maximum"].(float64)
+		if d, ok := m["default"]; ok {
+			p.Default = d
+		}
+	}
+	visit(sc)
+	return p
+}
+
+func fieldProp(f field) apiProp {
+	p := apiProp{
+		Name:      f.name,
+		Required:  f.presence != optional && !f.hasDef,
+		Nullable:  f.nullable,
+		MinLength: float64(f.minLen),
+		MaxLength: float64(f.maxLen),
+		Default:   f.def,
+	}
+	switch f.kind {
+	case kString, kEnum:
+		p.Type = "string"
+	case kNumber:
+		p.Type = "number"
+	case kBool:
+		p.Type = "boolean"
+	case kStringArray:
+		p.Type = "array<string>"
+	case kObject:
+		p.Type = "object"
+	case kObjectArray:
+		p.Type = "array<object>"
+	}
+	if f.values != nil {
+		vals := make([]any, len(f.values))
+		for i, v := range f.values {
+			vals[i] = v
+		}
+		p.Enum = fmt.Sprint(vals)
+	}
+	if f.pattern != nil {
+		p.Pattern = f.patSrc[1 : len(f.patSrc)-1]
+	}
+	if f.min != nil {
+		p.Min, p.Max = *f.min, *f.max
+	}
+	return p
+}
+
+// rawDoc keeps the request body properties of openapi.json as raw JSON.
+type rawDoc struct {
+	Paths map[string]map[string]struct {
+		RequestBody struct {
+			Content map[string]struct {
+				Schema struct {
+					Properties json.RawMessage `json:"properties"`
+				} `json:"schema"`
+			} `json:"content"`
+		} `json:"requestBody"`
+	} `json:"paths"`
+}
+
+// propertyOrder returns the request body property names of proc in
+// document order.
+func propertyOrder(t *testing.T, raw rawDoc, proc string) []string {
+	t.Helper()
+	props := raw.Paths["/"+proc]["post"].RequestBody.Content["application/json"].Schema.Properties
+	dec := json.NewDecoder(bytes.NewReader(props))
+	var names []string
+	if _, err := dec.Token(); err != nil { // {
+		t.Fatal(err)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return names
+}

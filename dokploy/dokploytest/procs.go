@@ -1,0 +1,118 @@
+package dokploytest
+
+import "sort"
+
+// Adding a procedure (domain.*, port.*, mounts.*, redirects.*, security.*,
+// compose.* are next): its table already exists in tables.go, relations and
+// cascades already read it (services.go, application.go), and deployments
+// already handle compose (deployment.go). Write a file with a
+// <router>Procedures() list of query(...)/mutation(...) with the input
+// schema (TestSchemasMatchOpenAPI checks it against openapi.json) and add
+// it to allProcedures; TestCaptures then compares its captures.
+
+// procedure is one tRPC procedure of the fake.
+type procedure struct {
+	name     string // "project.one"
+	mutation bool   // POST on both faces; queries are GET
+	input    schema // nil: the procedure takes no input
+	// handle runs with s.mu held and the parsed input. It returns the value
+	// to answer (marshalled as JSON; undefined for none) or an *apiError.
+	handle func(s *Server, in map[string]any) (any, error)
+}
+
+// undefinedT is the type of undefined, the return value of procedures that
+// return nothing (an empty REST body).
+type undefinedT struct{}
+
+var undefined = undefinedT{}
+
+// result is a procedure's answer.
+type result struct {
+	json      []byte
+	undefined bool
+}
+
+func query(name string, in schema, h func(*Server, map[string]any) (any, error)) *procedure {
+	return &procedure{name: name, input: in, handle: h}
+}
+
+func mutation(name string, in schema, h func(*Server, map[string]any) (any, error)) *procedure {
+	return &procedure{name: name, mutation: true, input: in, handle: h}
+}
+
+// allProcedures lists every procedure the fake implements.
+func allProcedures() []*procedure {
+	var ps []*procedure
+	ps = append(ps, settingsProcedures()...)
+	ps = append(ps, projectProcedures()...)
+	ps = append(ps, environmentProcedures()...)
+	ps = append(ps, applicationProcedures()...)
+	for _, k := range dbKinds {
+		ps = append(ps, databaseProcedures(k)...)
+	}
+	ps = append(ps, deploymentProcedures()...)
+	return ps
+}
+
+// Procedures returns the names of the procedures the fake implements, sorted.
+func (s *Server) Procedures() []string {
+	names := make([]string, 0, len(s.procs))
+	for _, p := range s.procs {
+		names = append(names, p.name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// IsMutation reports whether proc is a mutation of the fake (false for
+// queries and unknown procedures).
+func (s *Server) IsMutation(proc string) bool {
+	p := s.lookup(proc)
+	return p != nil && p.mutation
+}
+
+// lookup finds a procedure by its exact name.
+func (s *Server) lookup(name string) *procedure { return s.procs[name] }
+
+// run validates the input (present=false: undefined) and runs p.
+func (s *Server) run(p *procedure, input any, present, coerce bool) (result, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var in map[string]any
+	if p.input != nil {
+		var issues []issue
+		in, issues = p.input.parse(input, present, coerce)
+		if issues != nil {
+			return result{}, errValidation(issues)
+		}
+	}
+	v, err := p.handle(s, in)
+	if err != nil {
+		if aerr, ok := err.(*apiError); ok {
+			return result{}, aerr
+		}
+		return result{}, errInternal("%s", err.Error())
+	}
+	if _, ok := v.(undefinedT); ok {
+		return result{undefined: true}, nil
+	}
+	b, merr := marshal(v)
+	if merr != nil {
+		return result{}, errInternal("%s", merr.Error())
+	}
+	return result{json: b}, nil
+}
+
+// set copies the parsed input keys that are columns of t into r, except
+// the keys in skip. It returns how many columns were written.
+func set(t *tableDef, r row, in map[string]any, skip ...string) int {
+	n := 0
+	for k, v := range in {
+		if contains(skip, k) || !t.has(k) {
+			continue
+		}
+		r[k] = v
+		n++
+	}
+	return n
+}

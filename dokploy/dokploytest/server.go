@@ -1,0 +1,394 @@
+// Package dokploytest is an in-memory fake of a Dokploy v0.30.2 server for
+// tests. It answers both HTTP faces of Dokploy's API like the real server
+// (see ../shared/dokploy/API.md and the captures beside it):
+//
+//   - REST: /api/<router>.<procedure>, queries as GET with flat query
+//     parameters, mutations as POST with a raw JSON body;
+//   - tRPC: /api/trpc/<procedure> and batches /api/trpc/a,b?batch=1, inputs
+//     wrapped as {"json": ...}.
+//
+// Both faces run the same procedures on one in-memory state, with the same
+// input rules (required-but-nullable keys, minimum lengths, enums, the
+// database password pattern, unknown keys stripped), the same answers (key
+// order included) and the same error bodies. Differences from the real
+// server are deliberate and documented: deploys are simulated (Options
+// DeployDuration and DeployError), there are no Docker services, no servers,
+// registries or git providers, and every key acts as an owner's key.
+//
+// Choices where the real server is not deterministic or not known:
+//   - only the REST face coerces inputs (Number(), Boolean(): "3" is 3, null
+//     is 0 or false); the tRPC face takes inputs as typed (QUIRKS X7);
+//   - items of a tRPC batch run one after the other, in order (the real
+//     server runs them concurrently: captures 202/203);
+//   - a non-null serverId is refused with 401 "You are not authorized to
+//     access this server", as for a server the key cannot access;
+//   - an update that leaves nothing to write answers 500 "No values to set";
+//   - swarm settings (healthCheckSwarm, ...) are checked to be objects or
+//     arrays, not key by key.
+//
+// Fault injection beyond DeployError (5xx, dropped connections, 429) is left
+// to the test: wrap the *Server (an http.Handler) in your own handler and
+// serve it with httptest.NewServer.
+package dokploytest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Options configure a fake server. The zero value is usable.
+type Options struct {
+	// APIKey is the required x-api-key value; "" accepts any non-empty key.
+	APIKey string
+	// Version is what settings.getDokployVersion answers; default "v0.30.2".
+	Version string
+	// Seed seeds the random generator of ids, appName suffixes and generated
+	// passwords (0 means 1), so that a test run is deterministic.
+	Seed int64
+	// Now is the clock of createdAt and deployment times; default time.Now.
+	Now func() time.Time
+	// MaxURLLength is the longest request line (path and query) accepted;
+	// longer ones get 431 with an empty body, like Node. Default 16384.
+	MaxURLLength int
+	// Latency is added to every HTTP request.
+	Latency time.Duration
+	// DeployDuration is how long an application deployment stays "running"
+	// before it finishes; 0 finishes it before application.deploy answers.
+	DeployDuration time.Duration
+	// DeployError, when not empty, makes every deploy fail with this
+	// message, as on a server whose Docker daemon is unreachable (the
+	// captures were recorded on such a server): application deployments end
+	// in "error" with the message in their log, database deploy and
+	// saveExternalPort answer 500 "Error on deploy <kind>Error: <message>",
+	// and start, stop and reload answer 500 with the message.
+	DeployError string
+}
+
+// Request is one HTTP request the fake received.
+type Request struct {
+	Method   string
+	Path     string
+	RawQuery string
+	Body     []byte
+	Status   int      // status of the answer
+	Procs    []string // procedures carried: one for REST, one or more for tRPC
+	TRPC     bool     // sent to the tRPC face
+}
+
+// Server is the fake Dokploy server, an http.Handler.
+type Server struct {
+	opts   Options
+	procs  map[string]*procedure // by name
+	routes map[string]*procedure // by lower-case name: REST paths match case-insensitively
+
+	mu       sync.Mutex // guards the state, the generator and the timers
+	st       *state
+	pcg      *rand.PCG
+	rng      *rand.Rand
+	timers   map[*time.Timer]struct{}
+	timerGen int // bumped when timers are stopped; stale callbacks check it
+
+	logMu     sync.Mutex // guards the request log and the counter
+	reqs      []Request
+	mutations int
+
+	srvMu sync.Mutex
+	url   string
+	close func()
+}
+
+// New returns a fake server with an empty state: no projects, one owner
+// member with one API key.
+func New(opts Options) *Server {
+	if opts.Version == "" {
+		opts.Version = "v0.30.2"
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 1
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxURLLength <= 0 {
+		opts.MaxURLLength = 16384
+	}
+	s := &Server{
+		opts:   opts,
+		procs:  map[string]*procedure{},
+		routes: map[string]*procedure{},
+		st:     newState(),
+		pcg:    rand.NewPCG(uint64(opts.Seed), 0x5eed),
+		timers: map[*time.Timer]struct{}{},
+	}
+	s.rng = rand.New(s.pcg)
+	for _, p := range allProcedures() {
+		s.procs[p.name] = p
+		s.routes[strings.ToLower(p.name)] = p
+	}
+	s.initMember()
+	return s
+}
+
+// NewTestServer starts a fake server on a loopback port for the duration of
+// the test; its address is s.URL().
+func NewTestServer(t testing.TB, opts Options) *Server {
+	t.Helper()
+	s := New(opts)
+	hs := httptest.NewServer(s)
+	s.setServing(hs.URL, hs.Close)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Start serves the fake on addr ("" means a free loopback port) in the
+// background; URL then returns its address. Stop it with Close.
+func (s *Server) Start(addr string) error {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: time.Minute}
+	go hs.Serve(ln) //nolint:errcheck // ends with Close
+	s.setServing("http://"+ln.Addr().String(), func() { hs.Close() })
+	return nil
+}
+
+func (s *Server) setServing(url string, closeFn func()) {
+	s.srvMu.Lock()
+	defer s.srvMu.Unlock()
+	s.url, s.close = url, closeFn
+}
+
+// Close stops the HTTP server started by NewTestServer or Start, if any, and
+// the timers of running deployments.
+func (s *Server) Close() error {
+	s.srvMu.Lock()
+	closeFn := s.close
+	s.close = nil
+	s.srvMu.Unlock()
+	if closeFn != nil {
+		closeFn()
+	}
+	s.mu.Lock()
+	s.stopTimersLocked()
+	s.mu.Unlock()
+	return nil
+}
+
+// URL is the base URL of the server started by NewTestServer or Start
+// (e.g. "http://127.0.0.1:41234"), or "".
+func (s *Server) URL() string {
+	s.srvMu.Lock()
+	defer s.srvMu.Unlock()
+	return s.url
+}
+
+// Requests returns a copy of every HTTP request received so far, in order.
+func (s *Server) Requests() []Request {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	out := make([]Request, len(s.reqs))
+	copy(out, s.reqs)
+	return out
+}
+
+// ResetRequests forgets the requests received so far.
+func (s *Server) ResetRequests() {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.reqs = nil
+}
+
+// MutationCount is the number of mutation procedure calls received over
+// HTTP (either face) that passed authentication and were run, including
+// those that then failed validation or returned an error. Calls made with
+// Call are not counted.
+func (s *Server) MutationCount() int {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return s.mutations
+}
+
+func (s *Server) countMutation() {
+	s.logMu.Lock()
+	s.mutations++
+	s.logMu.Unlock()
+}
+
+// Call runs a procedure in-process, without HTTP: no authentication, no
+// recording, not counted, and no REST coercion (inputs are taken as typed,
+// like the tRPC face). input is JSON-encoded first; nil means no input. The
+// result is the procedure's JSON value, or nil for a procedure returning
+// undefined. A failed call returns a *CallError.
+func (s *Server) Call(proc string, input any) (json.RawMessage, error) {
+	p := s.procs[proc]
+	if p == nil {
+		return nil, &CallError{Status: 404, Code: "NOT_FOUND", Message: `No procedure found on path "` + proc + `"`}
+	}
+	var in any
+	present := input != nil
+	if present {
+		b, err := json.Marshal(input)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(b, &in); err != nil {
+			return nil, err
+		}
+	}
+	res, aerr := s.run(p, in, present, false)
+	if aerr != nil {
+		return nil, aerr.callError()
+	}
+	if res.undefined {
+		return nil, nil
+	}
+	return res.json, nil
+}
+
+// statusWriter remembers the status of an answer.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// maxBody bounds what is read of a request body (the tRPC face allows 1 GB;
+// a test never needs that much).
+const maxBody = 64 << 20
+
+// ServeHTTP answers one request on the REST or the tRPC face.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if d := s.opts.Latency; d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+		}
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Body: body}
+	defer func() {
+		rec.Status = sw.status
+		s.logMu.Lock()
+		s.reqs = append(s.reqs, rec)
+		s.logMu.Unlock()
+	}()
+
+	if len(r.RequestURI) > s.opts.MaxURLLength || len(r.URL.RequestURI()) > s.opts.MaxURLLength {
+		sw.WriteHeader(http.StatusRequestHeaderFieldsTooLarge) // Node's header limit: no body
+		return
+	}
+	path := r.URL.Path
+	switch {
+	case strings.HasPrefix(path, "/api/trpc/"):
+		rec.TRPC = true
+		s.serveTRPC(sw, r, body, &rec)
+	case path == "/api/health":
+		writeJSON(sw, http.StatusOK, []byte(`{"ok":true}`))
+	case strings.HasPrefix(path, "/api/"):
+		s.serveREST(sw, r, body, &rec)
+	default:
+		http.NotFound(sw, r)
+	}
+}
+
+// authorized reports whether the request carries an accepted x-api-key.
+func (s *Server) authorized(r *http.Request) bool {
+	key := r.Header.Get("x-api-key")
+	return key != "" && (s.opts.APIKey == "" || key == s.opts.APIKey)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(body) //nolint:errcheck // the client went away
+}
+
+// mustMarshal marshals values built by the fake, which always encode.
+func mustMarshal(v any) []byte {
+	b, err := marshal(v)
+	if err != nil {
+		panic("dokploytest: " + err.Error())
+	}
+	return b
+}
+
+// decodeJSON decodes one JSON value; numbers become float64.
+func decodeJSON(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("trailing data")
+	}
+	return v, nil
+}
+
+// --- clock and randomness; callers hold s.mu ---
+
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+func (s *Server) now() time.Time { return s.opts.Now().UTC() }
+
+func (s *Server) timestamp() string { return s.now().Format(timeLayout) }
+
+const (
+	nanoidAlphabet = "useandom-26T198340PX75pxJACKVERYMINDBUSHWOLF_GQZbfghjklqvwyzrict"
+	lowerAlnum     = "abcdefghijklmnopqrstuvwxyz0123456789"
+	alnum          = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+)
+
+func (s *Server) randString(n int, alphabet string) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[s.rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// newID is a nanoid(): 21 characters of [A-Za-z0-9_-].
+func (s *Server) newID() string { return s.randString(21, nanoidAlphabet) }
+
+// generatePassword is Dokploy's generatePassword(): lower-case alphanumerics.
+func (s *Server) generatePassword(n int) string { return s.randString(n, lowerAlnum) }
+
+// --- deployment timers; callers hold s.mu ---
+
+func (s *Server) stopTimersLocked() {
+	for t := range s.timers {
+		t.Stop()
+	}
+	s.timers = map[*time.Timer]struct{}{}
+	s.timerGen++
+}

@@ -1,0 +1,349 @@
+package dokploytest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
+// row is one stored row: column name to JSON value (string, float64, bool,
+// nil, []any or map[string]any, as encoding/json decodes them). Values are
+// never mutated in place; an update assigns a fresh value.
+type row map[string]any
+
+// column is one column of a table with its default for a new row.
+type column struct {
+	name string
+	def  any
+}
+
+// tableDef describes a table: its name in the state, its id column and its
+// columns in the server's order.
+type tableDef struct {
+	name string
+	id   string
+	cols []column
+}
+
+// newRow returns a row holding every column at its default.
+func (t *tableDef) newRow() row {
+	r := make(row, len(t.cols))
+	for _, c := range t.cols {
+		r[c.name] = cloneJSON(c.def)
+	}
+	return r
+}
+
+// has reports whether col is a column of t.
+func (t *tableDef) has(col string) bool {
+	for _, c := range t.cols {
+		if c.name == col {
+			return true
+		}
+	}
+	return false
+}
+
+// object returns r as an ordered JSON object of t's columns.
+func (t *tableDef) object(r row) object {
+	o := make(object, 0, len(t.cols)+8)
+	for _, c := range t.cols {
+		o = append(o, kv{c.name, r[c.name]})
+	}
+	return o
+}
+
+// pick returns the given columns of r, in the given order.
+func pick(r row, cols ...string) object {
+	o := make(object, 0, len(cols)+2)
+	for _, c := range cols {
+		o = append(o, kv{c, r[c]})
+	}
+	return o
+}
+
+// tables lists every table of the state. Tables whose procedures are not
+// implemented yet (compose, domain, port, redirect, security) exist so that
+// relations (application.one.domains, environment compose lists, cascades)
+// already read from them.
+var tables = []*tableDef{
+	projectTable, environmentTable, applicationTable, composeTable,
+	postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable,
+	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable,
+}
+
+// state is everything the fake stores. It is what SaveState writes.
+type state struct {
+	Version        int               `json:"version"`
+	OrganizationID string            `json:"organizationId"`
+	Member         row               `json:"member"`
+	User           row               `json:"user"`
+	APIKeys        []row             `json:"apiKeys"`
+	Tables         map[string][]row  `json:"tables"`
+	Logs           map[string]string `json:"logs"`     // deploymentId -> build log text
+	Counters       map[string]int    `json:"counters"` // serial columns (uniqueConfigKey)
+	RNG            []byte            `json:"rng"`      // PCG state, see Server.rng
+}
+
+const stateVersion = 1
+
+func newState() *state {
+	st := &state{
+		Version:  stateVersion,
+		Tables:   map[string][]row{},
+		Logs:     map[string]string{},
+		Counters: map[string]int{},
+	}
+	for _, t := range tables {
+		st.Tables[t.name] = []row{}
+	}
+	return st
+}
+
+// --- row access; callers hold s.mu ---
+
+func (s *Server) rows(t *tableDef) []row { return s.st.Tables[t.name] }
+
+func (s *Server) find(t *tableDef, id string) row {
+	for _, r := range s.st.Tables[t.name] {
+		if r[t.id] == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// where returns the rows of t whose column col equals val, in insertion order.
+func (s *Server) where(t *tableDef, col string, val any) []row {
+	var out []row
+	for _, r := range s.st.Tables[t.name] {
+		if r[col] == val {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (s *Server) insert(t *tableDef, r row) {
+	s.st.Tables[t.name] = append(s.st.Tables[t.name], r)
+}
+
+// deleteWhere removes the rows of t whose column col equals val and returns them.
+func (s *Server) deleteWhere(t *tableDef, col string, val any) []row {
+	var removed []row
+	rows := s.st.Tables[t.name]
+	kept := rows[:0:0]
+	for _, r := range rows {
+		if r[col] == val {
+			removed = append(removed, r)
+		} else {
+			kept = append(kept, r)
+		}
+	}
+	s.st.Tables[t.name] = kept
+	return removed
+}
+
+// objects renders rows of t as ordered objects.
+func objects(t *tableDef, rows []row) []any {
+	out := make([]any, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, t.object(r))
+	}
+	return out
+}
+
+// newestFirst returns rows sorted by createdAt descending; rows created at the
+// same instant keep reverse insertion order.
+func newestFirst(rows []row) []row {
+	out := slices.Clone(rows)
+	slices.Reverse(out)
+	slices.SortStableFunc(out, func(a, b row) int {
+		as, _ := a["createdAt"].(string)
+		bs, _ := b["createdAt"].(string)
+		switch {
+		case as > bs:
+			return -1
+		case as < bs:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// --- snapshots ---
+
+// SaveState writes a JSON snapshot of the whole state (projects, services,
+// deployments, logs, the member, and the random generator, so that ids
+// continue deterministically after LoadState).
+func (s *Server) SaveState(w io.Writer) error {
+	s.mu.Lock()
+	rng, err := s.pcg.MarshalBinary()
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	s.st.RNG = rng
+	data, err := marshalIndent(s.st)
+	s.st.RNG = nil
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+// LoadState replaces the state with a snapshot written by SaveState.
+// Deployments that were still running when the snapshot was taken finish
+// DeployDuration after their start (at once if that time has passed).
+func (s *Server) LoadState(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	st := newState()
+	if err := json.Unmarshal(data, st); err != nil {
+		return fmt.Errorf("dokploytest: bad state snapshot: %w", err)
+	}
+	if st.Version != stateVersion {
+		return fmt.Errorf("dokploytest: state snapshot version %d, want %d", st.Version, stateVersion)
+	}
+	for _, t := range tables {
+		if st.Tables[t.name] == nil {
+			st.Tables[t.name] = []row{}
+		}
+		for _, r := range st.Tables[t.name] {
+			for _, c := range t.cols { // columns added since the snapshot
+				if _, ok := r[c.name]; !ok {
+					r[c.name] = cloneJSON(c.def)
+				}
+			}
+		}
+	}
+	if st.Logs == nil {
+		st.Logs = map[string]string{}
+	}
+	if st.Counters == nil {
+		st.Counters = map[string]int{}
+	}
+	if st.Member == nil || st.User == nil {
+		return fmt.Errorf("dokploytest: state snapshot has no member")
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(st.RNG) > 0 {
+		if err := s.pcg.UnmarshalBinary(st.RNG); err != nil {
+			return fmt.Errorf("dokploytest: bad rng state: %w", err)
+		}
+	}
+	st.RNG = nil
+	s.stopTimersLocked()
+	s.st = st
+	for _, d := range s.rows(deploymentTable) {
+		if d["status"] != "running" {
+			continue
+		}
+		started, _ := time.Parse(timeLayout, str(d["startedAt"]))
+		s.scheduleFinishLocked(str(d["deploymentId"]), started.Add(s.opts.DeployDuration).Sub(s.now()))
+	}
+	return nil
+}
+
+// --- JSON helpers ---
+
+// cloneJSON deep-copies a JSON value.
+func cloneJSON(v any) any {
+	switch v := v.(type) {
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = cloneJSON(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = cloneJSON(e)
+		}
+		return out
+	}
+	return v
+}
+
+// str returns v if it is a string, else "".
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// kv is one member of an ordered JSON object.
+type kv struct {
+	k string
+	v any
+}
+
+// object is a JSON object that keeps its key order when marshalled, so
+// answers list keys in the same order as the real server.
+type object []kv
+
+// get returns the value of key k.
+func (o object) get(k string) (any, bool) {
+	for _, e := range o {
+		if e.k == k {
+			return e.v, true
+		}
+	}
+	return nil, false
+}
+
+func (o object) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, e := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := marshal(e.k)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		v, err := marshal(e.v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// marshal encodes v like JSON.stringify: no HTML escaping of <, > and &.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// marshalIndent encodes v like JSON.stringify(v, null, 2).
+func marshalIndent(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}

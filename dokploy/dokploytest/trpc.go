@@ -1,0 +1,146 @@
+package dokploytest
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// serveTRPC answers /api/trpc/<procedure>[,<procedure>...] like tRPC v11's
+// fetch/next adapter with Dokploy's superjson transformer.
+func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, rec *Request) {
+	pathPart := strings.TrimPrefix(r.URL.Path, "/api/trpc/")
+	batch := r.URL.Query().Get("batch") == "1"
+	paths := []string{pathPart}
+	if batch {
+		paths = strings.Split(pathPart, ",")
+	}
+	rec.Procs = paths
+
+	// Inputs: ?input= for GET, the body for POST; one value, or an object
+	// keyed "0", "1", ... for a batch. Each is superjson {"json": value}.
+	var raw []byte
+	switch r.Method {
+	case http.MethodGet:
+		if v := r.URL.Query().Get("input"); v != "" {
+			raw = []byte(v)
+		}
+	case http.MethodPost:
+		ct := r.Header.Get("Content-Type")
+		if !strings.HasPrefix(strings.ToLower(ct), "application/json") {
+			msg := "Missing content-type header"
+			if ct != "" {
+				msg = `Unsupported content-type "` + ct + `"`
+			}
+			s.writeTRPCError(w, batch, paths, &apiError{code: "UNSUPPORTED_MEDIA_TYPE", message: msg})
+			return
+		}
+		if len(strings.TrimSpace(string(body))) > 0 {
+			raw = body
+		}
+	default:
+		s.writeTRPCError(w, batch, paths, &apiError{code: "METHOD_NOT_SUPPORTED", message: "Unsupported " + r.Method + "-request"})
+		return
+	}
+	var parsed any
+	if raw != nil {
+		v, err := decodeJSON(raw)
+		if err != nil {
+			s.writeTRPCError(w, batch, paths, &apiError{code: "PARSE_ERROR", message: "Unable to parse request input: " + err.Error()})
+			return
+		}
+		parsed = v
+	}
+	inputOf := func(i int) (any, bool) {
+		v := parsed
+		if batch {
+			m, ok := parsed.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = m[strconv.Itoa(i)]; !ok {
+				return nil, false
+			}
+		}
+		// superjson.deserialize: only {"json": x} carries a value.
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		x, ok := m["json"]
+		return x, ok
+	}
+
+	authorized := s.authorized(r)
+	items := make([]any, len(paths))
+	statuses := make([]int, len(paths))
+	for i, name := range paths {
+		in, present := inputOf(i)
+		items[i], statuses[i] = s.trpcItem(r.Method, name, authorized, in, present)
+	}
+
+	status := statuses[0]
+	for _, st := range statuses[1:] {
+		if st != status {
+			status = http.StatusMultiStatus
+		}
+	}
+	if batch {
+		writeJSON(w, status, mustMarshal(items))
+		return
+	}
+	writeJSON(w, status, mustMarshal(items[0]))
+}
+
+// trpcItem answers one call of a request: its body and HTTP status.
+func (s *Server) trpcItem(method, name string, authorized bool, in any, present bool) (any, int) {
+	p := s.lookup(name)
+	if p == nil {
+		e := &apiError{code: "NOT_FOUND", message: `No procedure found on path "` + name + `"`}
+		return e.trpcBody(name), e.status()
+	}
+	typ := "query"
+	if p.mutation {
+		typ = "mutation"
+	}
+	if (method == http.MethodGet) == p.mutation {
+		e := &apiError{code: "METHOD_NOT_SUPPORTED",
+			message: "Unsupported " + method + "-request to " + typ + ` procedure at path "` + name + `"`}
+		return e.trpcBody(name), e.status()
+	}
+	if !authorized { // protectedProcedure, before input parsing
+		e := &apiError{code: "UNAUTHORIZED", message: "UNAUTHORIZED"}
+		return e.trpcBody(name), e.status()
+	}
+	if p.mutation {
+		s.countMutation()
+	}
+	res, aerr := s.run(p, in, present, false)
+	if aerr != nil {
+		return aerr.trpcBody(name), aerr.status()
+	}
+	if res.undefined {
+		return object{{"result", object{{"data", object{
+			{"json", nil}, {"meta", object{{"values", []any{"undefined"}}, {"v", 1}}},
+		}}}}}, http.StatusOK
+	}
+	return object{{"result", object{{"data", object{{"json", rawJSON(res.json)}}}}}}, http.StatusOK
+}
+
+// writeTRPCError answers every item of a request with the same error.
+func (s *Server) writeTRPCError(w http.ResponseWriter, batch bool, paths []string, e *apiError) {
+	if !batch {
+		writeJSON(w, e.status(), mustMarshal(e.trpcBody(paths[0])))
+		return
+	}
+	items := make([]any, len(paths))
+	for i, p := range paths {
+		items[i] = e.trpcBody(p)
+	}
+	writeJSON(w, e.status(), mustMarshal(items))
+}
+
+// rawJSON is already-encoded JSON.
+type rawJSON []byte
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
