@@ -1,0 +1,549 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// capture is one file of shared/dokploy/captures.
+type capture struct {
+	Method      string                     `json:"method"`
+	Path        string                     `json:"path"`
+	Query       map[string]json.RawMessage `json:"query"`
+	RequestBody json.RawMessage            `json:"requestBody"`
+	Status      int                        `json:"status"`
+}
+
+func (c capture) rawQuery(t testing.TB) string {
+	vals := url.Values{}
+	for k, raw := range c.Query {
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) != nil {
+			list = []json.RawMessage{raw}
+		}
+		for _, item := range list {
+			var s string
+			if json.Unmarshal(item, &s) == nil {
+				vals.Add(k, s)
+			} else {
+				vals.Add(k, string(bytes.TrimSpace(item))) // numbers, booleans
+			}
+		}
+	}
+	return vals.Encode()
+}
+
+func (c capture) body() []byte {
+	b := bytes.TrimSpace(c.RequestBody)
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	return b
+}
+
+func loadCaptures(t testing.TB) map[string]capture {
+	t.Helper()
+	dir, ok := SharedDir()
+	if !ok {
+		t.Skip(skipMessage)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "dokploy", "captures", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Skipf("no captures in %s/dokploy/captures", dir)
+	}
+	out := map[string]capture{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c capture
+		if err := json.Unmarshal(b, &c); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out[filepath.Base(f)] = c
+	}
+	return out
+}
+
+// badCaptures are the captures whose request is wrong on purpose, with a
+// substring every reported error must contain.
+var badCaptures = map[string][]string{
+	"029-application.saveBuildType-missing-fields.json":                         {"application.saveBuildType: body: missing properties 'dockerfile', 'dockerContextPath', 'dockerBuildStage', 'herokuVersion', 'railpackVersion'"},
+	"105-project.create-empty-body.json":                                        {"project.create: body: missing property 'name'"},
+	"107-project.create-get-on-mutation.json":                                   {"project.create: method GET not allowed (document has POST): project.create is a mutation, send POST"},
+	"108-project.all-post-on-query.json":                                        {"project.all: method POST not allowed (document has GET): project.all is a query, send GET"},
+	"113-postgres.create-bad-password.json":                                     {"postgres.create: body: databasePassword: 'bad pw!' does not match pattern"},
+	"114-application.saveEnvironment-missing-fields.json":                       {"application.saveEnvironment: body: missing properties 'buildArgs', 'buildSecrets', 'createEnvFile'"},
+	"115-domain.create-bad-port.json":                                           {"domain.create: body: port: maximum: got 70,000, want 65,535"},
+	"202-trpc.application.create+application.create+postgres.create-mixed.json": {"postgres.create (batch item 2): body: databasePassword: 'bad pw!' does not match pattern"},
+	"206-trpc.project.one+application.one-batch-badkey.json":                    {`project.one,application.one: batch input has item "2" but the path names 2 procedure(s)`},
+	"207-trpc.project.one-post-on-query.json":                                   {"project.one: method POST not allowed (document has GET): project.one is a query, send GET"},
+	"208-trpc.project.one-no-json-wrapper.json":                                 {`project.one: input lacks the superjson {"json":...} envelope: top-level keys [projectId]`},
+}
+
+// TestCaptures checks every recorded request: the deliberately bad ones must
+// be reported (with exactly the expected violations), all others, including
+// those the server refused for business reasons (not found, default
+// environment, duplicate username, bad key ...), must validate cleanly.
+func TestCaptures(t *testing.T) {
+	v := Load(t)
+	caps := loadCaptures(t)
+	names := make([]string, 0, len(caps))
+	for n := range caps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for name := range badCaptures {
+		if _, ok := caps[name]; !ok {
+			t.Errorf("expected bad capture %s is missing", name)
+		}
+	}
+	var good, bad int
+	for _, name := range names {
+		c := caps[name]
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			errs := v.Check(c.Method, c.Path, c.rawQuery(t), c.body())
+			want, isBad := badCaptures[name]
+			if !isBad {
+				good++
+				for _, err := range errs {
+					t.Errorf("status %d capture rejected: %v", c.Status, err)
+				}
+				return
+			}
+			bad++
+			if len(errs) != len(want) {
+				t.Errorf("got %d errors, want %d: %v", len(errs), len(want), errs)
+			}
+			for i, err := range errs {
+				if i < len(want) && !strings.Contains(err.Error(), want[i]) {
+					t.Errorf("error %d = %q, want it to contain %q", i, err, want[i])
+				}
+				t.Logf("reported as expected: %v", err)
+			}
+		})
+	}
+	t.Logf("%d captures validated cleanly, %d bad captures reported", good, bad)
+}
+
+// TestCheckConcurrent runs every capture through one Validator from many
+// goroutines (for -race) and checks the results do not change.
+func TestCheckConcurrent(t *testing.T) {
+	v := Load(t)
+	caps := loadCaptures(t)
+	want := map[string]int{}
+	for name, c := range caps {
+		want[name] = len(v.Check(c.Method, c.Path, c.rawQuery(t), c.body()))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for name, c := range caps {
+				n := len(v.Check(c.Method, c.Path, c.rawQuery(t), c.body()))
+				if n != want[name] {
+					mu.Lock()
+					t.Errorf("%s: %d errors concurrently, %d sequentially", name, n, want[name])
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func trpcGet(procs string, batch bool, input string) (string, string, string) {
+	q := url.Values{}
+	if batch {
+		q.Set("batch", "1")
+	}
+	if input != "" {
+		q.Set("input", input)
+	}
+	return http.MethodGet, "/api/trpc/" + procs, q.Encode()
+}
+
+// TestTRPCHandBuilt covers tRPC single and batch calls, GET and POST.
+func TestTRPCHandBuilt(t *testing.T) {
+	v := Load(t)
+	type tc struct {
+		name   string
+		method string
+		path   string
+		query  string
+		body   string
+		want   []string // one substring per expected error; nil = valid
+	}
+	get := func(name, procs string, batch bool, input string, want ...string) tc {
+		m, p, q := trpcGet(procs, batch, input)
+		return tc{name, m, p, q, "", want}
+	}
+	post := func(name, procs string, batch bool, body string, want ...string) tc {
+		p := "/api/trpc/" + procs
+		q := ""
+		if batch {
+			q = "batch=1"
+		}
+		return tc{name, http.MethodPost, p, q, body, want}
+	}
+	saveEnv := func(id string, extra string) string {
+		return `{"json":{"applicationId":"` + id + `","env":"A=1","buildArgs":null,"buildSecrets":null` + extra + `}}`
+	}
+	cases := []tc{
+		// GET, single
+		get("get single no input", "project.all", false, ""),
+		get("get single good", "application.one", false, `{"json":{"applicationId":"a1"}}`),
+		get("get single meta undefined", "project.all", false, `{"json":null,"meta":{"values":["undefined"],"v":1}}`),
+		get("get single integer param", "deployment.readLogs", false, `{"json":{"deploymentId":"d1","tail":50}}`),
+		get("get single null optional skipped", "deployment.readLogs", false, `{"json":{"deploymentId":"d1","tail":null}}`,
+			"deployment.readLogs: query: tail: tRPC input is null, schema wants integer"),
+		get("get single enum params", "mounts.listByServiceId", false, `{"json":{"serviceId":"s","serviceType":"application"}}`),
+		get("get single bad enum", "compose.loadServices", false, `{"json":{"composeId":"c","type":"nope"}}`,
+			"compose.loadServices: query: type:"),
+		get("get single missing param", "application.one", false, `{"json":{}}`,
+			"application.one: query: missing required parameter applicationId"),
+		get("get single null input", "application.one", false, `{"json":null}`,
+			"application.one: query: missing required parameter applicationId"),
+		get("get single undefined input", "application.one", false, "",
+			"application.one: query: missing required parameter applicationId"),
+		get("get single empty string minLength", "deployment.readLogs", false, `{"json":{"deploymentId":""}}`,
+			"deployment.readLogs: query: deploymentId: minLength: got 0, want 1"),
+		get("get single string for integer", "deployment.readLogs", false, `{"json":{"deploymentId":"d1","tail":"50"}}`,
+			"deployment.readLogs: query: tail: tRPC input is string, schema wants integer"),
+		get("get single below minimum", "deployment.readLogs", false, `{"json":{"deploymentId":"d1","tail":0}}`,
+			"deployment.readLogs: query: tail: minimum: got 0, want 1"),
+		get("get single number for string", "application.one", false, `{"json":{"applicationId":5}}`,
+			"application.one: query: applicationId: tRPC input is integer, schema wants string"),
+		get("get single not an object", "application.one", false, `{"json":"a1"}`,
+			"application.one: query input must be a JSON object"),
+		get("get single no wrapper", "application.one", false, `{"applicationId":"a1"}`,
+			`application.one: input lacks the superjson {"json":...} envelope`),
+		get("get single input not JSON", "application.one", false, `applicationId=a1`,
+			`application.one: input lacks the superjson {"json":...} envelope`),
+		get("get on mutation", "project.create", false, `{"json":{"name":"x"}}`,
+			"project.create: method GET not allowed (document has POST): project.create is a mutation, send POST"),
+		get("get unknown procedure", "project.nope", false, "",
+			"project.nope: procedure /api/project.nope is not in openapi.json"),
+		get("get wrong case", "Project.All", false, "",
+			"Project.All: procedure not in openapi.json; did you mean project.all?"),
+		// GET, batch
+		get("get batch good", "project.one,application.one,application.one", true,
+			`{"0":{"json":{"projectId":"p1"}},"1":{"json":{"applicationId":"a1"}},"2":{"json":{"applicationId":"a2"}}}`),
+		get("get batch one bad item", "project.one,application.one", true,
+			`{"0":{"json":{"projectId":"p1"}},"1":{"json":{"projectId":"p1"}}}`,
+			"application.one (batch item 1): query: missing required parameter applicationId"),
+		get("get batch no wrapper item", "project.one,application.one", true,
+			`{"0":{"json":{"projectId":"p1"}},"1":{"applicationId":"a1"}}`,
+			`application.one (batch item 1): input lacks the superjson {"json":...} envelope`),
+		get("get batch with mutation", "project.one,project.create", true,
+			`{"0":{"json":{"projectId":"p1"}},"1":{"json":{"name":"x"}}}`,
+			"project.create (batch item 1): method GET not allowed"),
+		get("get batch extra item", "project.one", true,
+			`{"0":{"json":{"projectId":"p1"}},"1":{"json":{"projectId":"p2"}}}`,
+			`project.one: batch input has item "1" but the path names 1 procedure(s)`),
+		get("get batch input is array", "project.one", true, `[{"json":{"projectId":"p1"}}]`,
+			"project.one: batch input must be a JSON object"),
+		get("get list without batch=1", "project.one,application.one", false, "",
+			"project.one,application.one: several procedures without batch=1"),
+		get("get batch no input", "project.all,settings.getDokployVersion", true, ""),
+		// POST, single
+		post("post single good", "project.create", false, `{"json":{"name":"cap","description":"d"}}`),
+		post("post single good with meta", "project.create", false, `{"json":{"name":"cap","description":null},"meta":{"values":{}}}`),
+		post("post single missing field", "project.create", false, `{"json":{"description":"d"}}`,
+			"project.create: body: missing property 'name'"),
+		post("post single no wrapper", "project.create", false, `{"name":"cap"}`,
+			`project.create: input lacks the superjson {"json":...} envelope: top-level keys [name]`),
+		post("post single undefined input", "project.create", false, ``,
+			"project.create: body:"),
+		post("post single wrong type", "application.saveEnvironment", false, saveEnv("a1", `,"createEnvFile":"yes"`),
+			"application.saveEnvironment: body: createEnvFile: got string, want boolean"),
+		post("post on query", "project.one", false, `{"json":{"projectId":"p1"}}`,
+			"project.one: method POST not allowed (document has GET): project.one is a query, send GET"),
+		post("post single no-input mutation", "settings.reloadServer", false, ``),
+		// POST, batch
+		post("post batch good", "application.saveEnvironment,application.saveEnvironment", true,
+			`{"0":`+saveEnv("a1", `,"createEnvFile":true`)+`,"1":`+saveEnv("a2", `,"createEnvFile":false`)+`}`),
+		post("post batch mixed procs good", "project.create,environment.create", true,
+			`{"0":{"json":{"name":"p"}},"1":{"json":{"name":"staging","projectId":"p1"}}}`),
+		post("post batch one bad item", "application.saveEnvironment,application.saveEnvironment", true,
+			`{"0":`+saveEnv("a1", `,"createEnvFile":true`)+`,"1":{"json":{"applicationId":"a2","env":"A=1"}}}`,
+			"application.saveEnvironment (batch item 1): body: missing properties 'buildArgs', 'buildSecrets', 'createEnvFile'"),
+		post("post batch bad port and bad password", "domain.create,postgres.create", true,
+			`{"0":{"json":{"host":"x.example.com","port":0,"https":false,"applicationId":"a1","domainType":"application"}},`+
+				`"1":{"json":{"name":"db","appName":"db","environmentId":"e","databaseName":"d","databaseUser":"u","databasePassword":"p w"}}}`,
+			"domain.create (batch item 0): body: port: minimum: got 0, want 1",
+			"postgres.create (batch item 1): body: databasePassword:"),
+		post("post batch with query", "project.create,project.one", true,
+			`{"0":{"json":{"name":"p"}},"1":{"json":{"projectId":"p1"}}}`,
+			"project.one (batch item 1): method POST not allowed"),
+		post("post batch no wrapper", "project.create,project.create", true,
+			`{"0":{"name":"p"},"1":{"json":{"name":"q"}}}`,
+			`project.create (batch item 0): input lacks the superjson {"json":...} envelope`),
+		// other methods
+		{"put", http.MethodPut, "/api/trpc/project.create", "", `{"json":{"name":"x"}}`,
+			[]string{"project.create: tRPC takes GET (queries) or POST (mutations), not PUT"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var body []byte
+			if c.body != "" {
+				body = []byte(c.body)
+			}
+			errs := v.Check(c.method, c.path, c.query, body)
+			if len(errs) != len(c.want) {
+				t.Fatalf("got %d errors, want %d: %q", len(errs), len(c.want), errs)
+			}
+			for i, err := range errs {
+				if !strings.Contains(err.Error(), c.want[i]) {
+					t.Errorf("error %d = %q, want it to contain %q", i, err, c.want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestRESTHandBuilt covers REST specifics: query coercion and path handling.
+func TestRESTHandBuilt(t *testing.T) {
+	v := Load(t)
+	cases := []struct {
+		method, path, query, body string
+		want                      []string
+	}{
+		{"GET", "/api/deployment.readLogs", "deploymentId=d&tail=100", "", nil},
+		{"GET", "/api/deployment.readLogs", "deploymentId=d&tail=abc", "", []string{"deployment.readLogs: query: tail: Value 'abc' is not a valid integer"}},
+		{"GET", "/api/deployment.readLogs", "tail=5", "", []string{"deployment.readLogs: query: missing required parameter deploymentId"}},
+		{"GET", "/api/health", "", "", nil},
+		{"POST", "/api/application.saveEnvironment", "", `{"applicationId":"a","env":null,"buildArgs":null,"buildSecrets":null,"createEnvFile":true}`, nil},
+		{"POST", "/api/application.saveEnvironment", "", ``, []string{"application.saveEnvironment: body: POST request body is empty"}},
+		{"POST", "/api/application.update", "", `{"applicationId":"a","description":null}`, nil},
+		{"GET", "/api/nope.nope", "", "", []string{"nope.nope: procedure /api/nope.nope is not in openapi.json"}},
+		{"GET", "/project.all", "", "", []string{"/project.all: not a Dokploy API path"}},
+	}
+	for _, c := range cases {
+		var body []byte
+		if c.body != "" {
+			body = []byte(c.body)
+		}
+		errs := v.Check(c.method, c.path, c.query, body)
+		if len(errs) != len(c.want) {
+			t.Errorf("%s %s?%s: got %d errors, want %d: %q", c.method, c.path, c.query, len(errs), len(c.want), errs)
+			continue
+		}
+		for i, err := range errs {
+			if !strings.Contains(err.Error(), c.want[i]) {
+				t.Errorf("%s %s: error %d = %q, want it to contain %q", c.method, c.path, i, err, c.want[i])
+			}
+		}
+	}
+}
+
+// recorder is a testing.TB that records Errorf and Skip instead of acting.
+type recorder struct {
+	testing.TB
+	mu      sync.Mutex
+	errs    []string
+	skipped string
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+func (r *recorder) Skip(args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.skipped = fmt.Sprint(args...)
+}
+
+func (r *recorder) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := r.errs
+	r.errs = nil
+	return e
+}
+
+func TestMiddleware(t *testing.T) {
+	v := Load(t)
+	rec := &recorder{TB: t}
+	var gotBody []byte
+	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotBody, _ = io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	})
+	srv := httptest.NewServer(Middleware(rec, v, next))
+	defer srv.Close()
+
+	do := func(method, path, ctype, key, body string) []string {
+		t.Helper()
+		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		if key != "" {
+			req.Header.Set("x-api-key", key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		if string(gotBody) != body {
+			t.Errorf("next handler got body %q, want %q", gotBody, body)
+		}
+		return rec.take()
+	}
+	expect := func(name string, got []string, want ...string) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Errorf("%s: got %d reports, want %d: %q", name, len(got), len(want), got)
+			return
+		}
+		for i := range got {
+			if !strings.Contains(got[i], want[i]) {
+				t.Errorf("%s: report %d = %q, want it to contain %q", name, i, got[i], want[i])
+			}
+		}
+	}
+	saveEnv := `{"applicationId":"a","env":null,"buildArgs":null,"buildSecrets":null,"createEnvFile":true}`
+
+	expect("rest good", do("POST", "/api/application.saveEnvironment", "application/json", "k", saveEnv))
+	expect("rest good charset", do("POST", "/api/application.saveEnvironment", "application/json; charset=utf-8", "k", saveEnv))
+	expect("rest bad", do("POST", "/api/application.saveEnvironment", "application/json", "k", `{"applicationId":"a"}`),
+		"contract: POST /api/application.saveEnvironment: application.saveEnvironment: body: missing properties 'env', 'buildArgs', 'buildSecrets', 'createEnvFile'")
+	expect("rest no content type", do("POST", "/api/application.saveEnvironment", "", "k", saveEnv),
+		`contract: POST /api/application.saveEnvironment: POST without Content-Type: application/json (got ""; the server answers 415)`)
+	expect("rest text/plain", do("POST", "/api/project.create", "text/plain", "k", `{"name":"x"}`),
+		`POST without Content-Type: application/json (got "text/plain`)
+	expect("rest no key", do("GET", "/api/project.all", "", "", ""),
+		"contract: GET /api/project.all: no x-api-key header")
+	expect("rest get query", do("GET", "/api/deployment.readLogs?deploymentId=d&tail=100", "", "k", ""))
+	expect("rest get bad query", do("GET", "/api/deployment.readLogs?tail=100", "", "k", ""),
+		"contract: GET /api/deployment.readLogs: deployment.readLogs: query: missing required parameter deploymentId")
+
+	in := url.QueryEscape(`{"0":{"json":{"projectId":"p"}},"1":{"json":{}}}`)
+	expect("trpc get batch", do("GET", "/api/trpc/project.one,application.one?batch=1&input="+in, "", "k", ""),
+		"contract: GET /api/trpc/project.one,application.one: application.one (batch item 1): query: missing required parameter applicationId")
+	expect("trpc post batch good", do("POST", "/api/trpc/project.create,project.create?batch=1", "application/json", "k",
+		`{"0":{"json":{"name":"a"}},"1":{"json":{"name":"b"}}}`))
+	expect("trpc post no content type", do("POST", "/api/trpc/project.create", "", "k", `{"json":{"name":"a"}}`),
+		"POST without Content-Type: application/json")
+	expect("trpc post no key", do("POST", "/api/trpc/project.create", "application/json", "", `{"json":{"name":"a"}}`),
+		"no x-api-key header")
+	expect("outside /api passes", do("GET", "/listen-deployment?x=1", "", "", ""))
+	expect("outside /api passes", do("POST", "/whatever", "", "", "junk"))
+}
+
+// TestSkipWhenSharedAbsent checks the skip path with an empty shared dir.
+func TestSkipWhenSharedAbsent(t *testing.T) {
+	empty := t.TempDir()
+	t.Setenv(EnvShared, empty)
+	dir, ok := SharedDir()
+	if ok || dir != empty {
+		t.Fatalf("SharedDir() = %q, %v; want %q, false", dir, ok, empty)
+	}
+	rec := &recorder{TB: t}
+	if v := Load(rec); v != nil {
+		t.Errorf("Load returned a validator without openapi.json")
+	}
+	if rec.skipped != skipMessage {
+		t.Errorf("skip message = %q, want %q", rec.skipped, skipMessage)
+	}
+	var inner testing.TB
+	t.Run("real", func(t *testing.T) {
+		inner = t
+		Load(t)
+		t.Error("Load did not skip")
+	})
+	if !inner.Skipped() {
+		t.Error("subtest was not skipped")
+	}
+}
+
+func TestSharedDirDefault(t *testing.T) {
+	t.Setenv(EnvShared, "")
+	root, ok := moduleRoot()
+	if !ok {
+		t.Fatal("no go.mod above the working directory")
+	}
+	dir, _ := SharedDir()
+	if want := filepath.Join(filepath.Dir(root), "shared"); dir != want {
+		t.Errorf("SharedDir() = %q, want %q", dir, want)
+	}
+}
+
+func TestLoadIsCached(t *testing.T) {
+	v1 := Load(t)
+	start := time.Now()
+	v2 := Load(t)
+	if v1 != v2 {
+		t.Error("Load parsed the document twice")
+	}
+	if d := time.Since(start); d > 50*time.Millisecond {
+		t.Errorf("cached Load took %v", d)
+	}
+}
+
+// BenchmarkParse measures the one-time parse that Load caches.
+func BenchmarkParse(b *testing.B) {
+	dir, ok := SharedDir()
+	if !ok {
+		b.Skip(skipMessage)
+	}
+	for i := 0; i < b.N; i++ {
+		if _, err := parse(filepath.Join(dir, "dokploy", "openapi.json")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCheckRESTGet(b *testing.B) {
+	v := Load(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = v.Check("GET", "/api/application.one", "applicationId=a1", nil)
+	}
+}
+
+func BenchmarkCheckRESTPost(b *testing.B) {
+	v := Load(b)
+	body := []byte(`{"name":"db","appName":"db","environmentId":"e","databaseName":"d","databaseUser":"u","databasePassword":"secret","dockerImage":"postgres:16"}`)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = v.Check("POST", "/api/postgres.create", "", body)
+	}
+}
+
+func BenchmarkCheckTRPCBatch3(b *testing.B) {
+	v := Load(b)
+	_, p, q := trpcGet("project.one,application.one,application.one", true,
+		`{"0":{"json":{"projectId":"p1"}},"1":{"json":{"applicationId":"a1"}},"2":{"json":{"applicationId":"a2"}}}`)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = v.Check("GET", p, q, nil)
+	}
+}
