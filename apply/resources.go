@@ -304,10 +304,11 @@ func (r *run) database(o *op) error {
 		in["enableNamespaces"] = want.EnableNamespaces != nil && *want.EnableNamespaces
 	}
 	idKey := dokploy.IDKey(c.Kind)
-	var out map[string]any
-	o.create = dokploy.NewCall(c.Kind+".create", in, &out)
+	var answer any // the new row; libsql.create answers just true
+	o.create = dokploy.NewCall(c.Kind+".create", in, &answer)
 	o.created = func() string {
-		// libsql.create answers true: its id is looked up afterwards.
+		out, _ := answer.(map[string]any)
+		// Without an id in the answer it is looked up afterwards.
 		if id, ok := out[idKey].(string); ok {
 			r.ids[c.Address] = id
 		}

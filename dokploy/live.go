@@ -157,4 +157,3 @@ func IDKey(kind string) string {
 // ID returns the live id of a database of the given kind after a decode
 // into a Database whose Kind was not known beforehand.
 func (d *Database) IDFor(kind string) string { return d.ids[kind] }
-

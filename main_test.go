@@ -1,0 +1,178 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
+	"github.com/dokploy-sync/dokploy-sync/internal/contract"
+)
+
+var update = flag.Bool("update", false, "update testscript files")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"dokploy-sync": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// The API key the fake accepts in scripts. A script's output never contains
+// it (checked after every script).
+const testAPIKey = "test-key-7f3a9c2e"
+
+// TestScript runs testdata/script/*.txtar: the built binary against a fresh
+// fake Dokploy per script. Every request the binary sends is checked against
+// ../shared/dokploy/openapi.json when that file is present.
+func TestScript(t *testing.T) {
+	var validator *contract.Validator
+	if _, ok := contract.SharedDir(); ok {
+		validator = contract.Load(t)
+	} else {
+		t.Log("../shared/dokploy not found: requests are not checked against openapi.json")
+	}
+	var checkedRequests atomic.Int64
+	t.Cleanup(func() { // after the parallel scripts
+		if validator != nil {
+			t.Logf("%d requests checked against openapi.json", checkedRequests.Load())
+		}
+	})
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			fake := dokploytest.New(dokploytest.Options{APIKey: testAPIKey, Seed: 1})
+			var mu sync.Mutex
+			var violations []string
+			handler := http.Handler(fake)
+			if validator != nil {
+				handler = checked(validator, fake, &checkedRequests, func(v string) {
+					mu.Lock()
+					violations = append(violations, v)
+					mu.Unlock()
+				})
+			}
+			srv := httptest.NewServer(handler)
+			env.Defer(func() {
+				srv.Close()
+				mu.Lock()
+				defer mu.Unlock()
+				if len(violations) > 0 {
+					env.T().Fatal("requests that openapi.json rejects:\n" + strings.Join(violations, "\n"))
+				}
+			})
+			env.Setenv("DOKPLOY_URL", srv.URL)
+			env.Setenv("DOKPLOY_API_KEY", testAPIKey)
+			env.Setenv("NO_COLOR", "1")
+			env.Values["fake"] = fake
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"seed":      cmdSeed,
+			"mutations": cmdMutations,
+			"nosecrets": cmdNoSecrets,
+			"envis":     cmdEnvIs,
+		},
+	})
+}
+
+// checked validates each request against the OpenAPI document before the
+// fake answers it.
+func checked(v *contract.Validator, next http.Handler, n *atomic.Int64, report func(string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		for _, err := range v.Check(r.Method, r.URL.Path, r.URL.RawQuery, body) {
+			report(fmt.Sprintf("%s %s: %v", r.Method, r.URL.Path, err))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func fakeOf(ts *testscript.TestScript) *dokploytest.Server {
+	return ts.Value("fake").(*dokploytest.Server)
+}
+
+// seed PROC JSON [VAR=path.to.field ...] runs a procedure on the fake (not
+// through HTTP) and stores fields of its answer in environment variables.
+func cmdSeed(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: seed PROC JSON [VAR=path ...]")
+	}
+	var input any
+	if err := json.Unmarshal([]byte(args[1]), &input); err != nil {
+		ts.Fatalf("seed %s: input: %v", args[0], err)
+	}
+	out, err := fakeOf(ts).Call(args[0], input)
+	if neg {
+		if err == nil {
+			ts.Fatalf("seed %s: want an error", args[0])
+		}
+		return
+	}
+	if err != nil {
+		ts.Fatalf("seed %s: %v", args[0], err)
+	}
+	var result any
+	json.Unmarshal(out, &result)
+	for _, a := range args[2:] {
+		name, path, ok := strings.Cut(a, "=")
+		if !ok {
+			ts.Fatalf("seed: %q is not VAR=path", a)
+		}
+		v := result
+		for _, k := range strings.Split(path, ".") {
+			m, _ := v.(map[string]any)
+			v = m[k]
+		}
+		s, ok := v.(string)
+		if !ok {
+			ts.Fatalf("seed %s: %s is not a string in the answer", args[0], path)
+		}
+		ts.Setenv(name, s)
+	}
+}
+
+// mutations N asserts how many mutation calls the fake has executed.
+func cmdMutations(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: mutations N")
+	}
+	got := fmt.Sprint(fakeOf(ts).MutationCount())
+	if (got == args[0]) == neg {
+		ts.Fatalf("fake executed %s mutations, want %s%s", got, map[bool]string{true: "not ", false: ""}[neg], args[0])
+	}
+}
+
+// nosecrets VALUE... fails if stdout or stderr of the last command, or the
+// API key, contain any of the values.
+func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
+	out := ts.ReadFile("stdout") + ts.ReadFile("stderr")
+	for _, s := range append(args, testAPIKey) {
+		if strings.Contains(out, s) {
+			ts.Fatalf("output contains the secret %q", s)
+		}
+	}
+}
+
+// envis NAME VALUE asserts the value of an environment variable.
+func cmdEnvIs(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: envis NAME VALUE")
+	}
+	if got := ts.Getenv(args[0]); (got == args[1]) == neg {
+		ts.Fatalf("$%s is %q, want %s%q", args[0], got, map[bool]string{true: "not ", false: ""}[neg], args[1])
+	}
+}
