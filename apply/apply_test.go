@@ -1,0 +1,192 @@
+package apply_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/dokploy-sync/dokploy-sync/apply"
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
+	"github.com/dokploy-sync/dokploy-sync/planner"
+	"github.com/dokploy-sync/dokploy-sync/spec"
+)
+
+const specYAML = `
+apiVersion: dokploy-sync/v1
+projects:
+  shop:
+    env: {SHARED: "1"}
+    environments:
+      production:
+        postgres:
+          db: {dockerImage: "postgres:16", databaseName: shop, databaseUser: shop, databasePassword: pw-1234, externalPort: 15432}
+        libsql:
+          edge: {dockerImage: "ghcr.io/tursodatabase/libsql-server:v0.24.32", databaseUser: u, databasePassword: pw-5678, env: {A: "1"}}
+        applications:
+          api:
+            source: {docker: {image: "nginx:1.27"}}
+            replicas: 2
+            env: {LOG: info}
+          worker:
+            source: {docker: {image: "busybox:1"}}
+            command: sleep 1000
+      staging:
+        env: {STAGE: "1"}
+        redis:
+          cache: {dockerImage: "redis:7", databasePassword: pw-9999}
+`
+
+// failing drops the calls of one procedure as if the server had refused them.
+type failing struct {
+	d    apply.Doer
+	proc string
+}
+
+func (f failing) Do(ctx context.Context, calls ...*dokploy.Call) error {
+	var pass []*dokploy.Call
+	for _, c := range calls {
+		if c.Proc == f.proc {
+			c.Err = errors.New("injected failure")
+			continue
+		}
+		pass = append(pass, c)
+	}
+	f.d.Do(ctx, pass...)
+	for _, c := range calls {
+		if c.Err != nil {
+			return c.Err
+		}
+	}
+	return nil
+}
+
+func setup(t *testing.T) (*dokploytest.Server, *dokploy.Client, *spec.File) {
+	t.Helper()
+	fake := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k", Seed: 7})
+	c, err := dokploy.New(dokploy.Options{BaseURL: fake.URL(), APIKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, diags := spec.LoadBytes("dokploy.yaml", []byte(specYAML), t.TempDir(), spec.Options{LookupEnv: func(string) (string, bool) { return "", false }})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return fake, c, f
+}
+
+func plan(t *testing.T, c *dokploy.Client, f *spec.File) *planner.Plan {
+	t.Helper()
+	live, err := c.Observe(context.Background(), spec.SortedKeys(f.Projects))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return planner.Compute(f, live)
+}
+
+func TestApplyConvergesInFewRoundTrips(t *testing.T) {
+	fake, c, f := setup(t)
+	p := plan(t, c, f)
+	fake.ResetRequests()
+	var log bytes.Buffer
+	res := apply.Apply(context.Background(), c, p, apply.Options{Log: &log})
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	// 4 levels, each at most creates + lookups + field writes.
+	if n := len(fake.Requests()); n > 10 {
+		t.Errorf("apply took %d HTTP requests, want at most 10 (batched per level)", n)
+	}
+	if again := plan(t, c, f); !again.Empty() {
+		t.Errorf("expected 0 changes after apply, got %d:\n%s", len(again.Changes), log.String())
+	}
+	for _, want := range []string{"+ shop: created", "+ shop/staging: created", "+ shop/production/libsql/edge: created", "+ shop/production/application/api: created (appName shop-api-"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+}
+
+func TestApplyStopsAtAFailedLevelAndARerunConverges(t *testing.T) {
+	fake, c, f := setup(t)
+	p := plan(t, c, f)
+	res := apply.Apply(context.Background(), failing{c, "redis.create"}, p, apply.Options{})
+	err := res.Err()
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	msg := err.Error()
+	for _, want := range []string{"failed:      shop/staging/redis/cache: injected failure", "not started: shop/production/application/api", "not started: shop/production/application/worker"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	// The databases of the failed level that did not fail are done.
+	if len(res.Done) != 4 { // project, staging, postgres, libsql
+		t.Errorf("done = %d, want 4", len(res.Done))
+	}
+	before := fake.MutationCount()
+	p = plan(t, c, f)
+	if res := apply.Apply(context.Background(), c, p, apply.Options{}); res.Err() != nil {
+		t.Fatal(res.Err())
+	}
+	if fake.MutationCount() == before {
+		t.Error("the re-run changed nothing")
+	}
+	if again := plan(t, c, f); !again.Empty() {
+		t.Errorf("expected 0 changes after the re-run, got %d", len(again.Changes))
+	}
+}
+
+func TestApplyCreatedButFieldsFailed(t *testing.T) {
+	_, c, f := setup(t)
+	p := plan(t, c, f)
+	err := apply.Apply(context.Background(), failing{c, "application.saveEnvironment"}, p, apply.Options{}).Err()
+	if err == nil || !strings.Contains(err.Error(), "shop/production/application/api: created, but setting its fields failed: injected failure") {
+		t.Fatalf("error = %v", err)
+	}
+	// The next plan shows only what is left: the env of api.
+	left := plan(t, c, f)
+	if len(left.Changes) != 1 || left.Changes[0].Address != "shop/production/application/api" || !left.Changes[0].HasField("env") {
+		var s []string
+		for _, ch := range left.Changes {
+			s = append(s, ch.Address)
+		}
+		t.Errorf("left over: %q", s)
+	}
+}
+
+func TestApplyKeepsFieldsTheSpecDoesNotOwn(t *testing.T) {
+	fake, c, f := setup(t)
+	if res := apply.Apply(context.Background(), c, plan(t, c, f), apply.Options{}); res.Err() != nil {
+		t.Fatal(res.Err())
+	}
+	live, _ := c.Observe(context.Background(), []string{"shop"})
+	var appID string
+	for _, e := range live.Projects["shop"][0].Environments {
+		for _, a := range e.Applications {
+			if a.Name == "api" {
+				appID = a.ApplicationID
+			}
+		}
+	}
+	// Someone sets build args and turns off the env file in the UI.
+	if _, err := fake.Call("application.saveEnvironment", map[string]any{"applicationId": appID, "env": "LOG=debug", "buildArgs": "B=1", "buildSecrets": "S=2", "createEnvFile": false}); err != nil {
+		t.Fatal(err)
+	}
+	p := plan(t, c, f)
+	if len(p.Changes) != 1 {
+		t.Fatalf("%d changes, want the env of api", len(p.Changes))
+	}
+	if res := apply.Apply(context.Background(), c, p, apply.Options{}); res.Err() != nil {
+		t.Fatal(res.Err())
+	}
+	raw, _ := fake.Call("application.one", map[string]any{"applicationId": appID})
+	for _, want := range []string{`"buildArgs":"B=1"`, `"buildSecrets":"S=2"`, `"createEnvFile":false`, `"env":"LOG=info"`} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("application lacks %s after apply", want)
+		}
+	}
+}
