@@ -229,7 +229,8 @@ func confirm(g *Globals) error {
 	fmt.Fprint(g.stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
 	line, _ := bufio.NewReader(g.stdin).ReadString('\n')
 	if strings.TrimSpace(line) != "yes" {
-		return &exitError{code: 1, msg: "Apply cancelled."}
+		fmt.Fprintln(g.stdout, "Apply cancelled.")
+		return &exitError{code: 1}
 	}
 	return nil
 }

@@ -200,6 +200,9 @@ func (r *run) level(changes []*planner.Change) {
 
 	for _, o := range ops {
 		if o.failed != nil {
+			if o.create != nil && dokploy.IsConflict(o.create.Err) {
+				o.failed = fmt.Errorf("%w (a resource with this appName may exist where this API key cannot see it: a key with the member role sees only what it was given)", o.failed)
+			}
 			if o.create != nil && o.create.Err == nil {
 				o.failed = fmt.Errorf("created, but setting its fields failed: %w", o.failed)
 			}
