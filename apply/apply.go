@@ -57,7 +57,7 @@ func (r *Result) Err() error {
 	return errors.New(b.String())
 }
 
-// level orders kinds: parents first.
+// level orders kinds for creation: parents first.
 func level(kind string) int {
 	switch kind {
 	case planner.KindProject:
@@ -73,27 +73,41 @@ func level(kind string) int {
 
 const levels = 4
 
-// Apply executes the plan. It never retries a mutation: after a failure it
-// stops scheduling new work and returns what was done.
+// Apply executes the plan: the creates level by level (each level one
+// batched round trip, since a create needs its parent's id), then every
+// field write of every change in one more round trip. It never retries a
+// mutation. When a create fails, the levels below it are not started, but
+// the changes already under way (the resources created and the updates of
+// the levels processed) still get their field writes, so nothing is left
+// half made that could have been finished; then it returns what was done.
 func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
-	res := &Result{}
-	ids := map[string]string{}
+	r := &run{ctx: ctx, d: d, ids: map[string]string{}, opt: opt, res: &Result{}}
 	for a, id := range p.IDs {
-		ids[a] = id
+		r.ids[a] = id
 	}
-	r := &run{ctx: ctx, d: d, ids: ids, opt: opt, res: res}
 	var byLevel [levels][]*planner.Change
 	for _, c := range p.Changes {
 		byLevel[level(c.Kind)] = append(byLevel[level(c.Kind)], c)
 	}
+	var ops []*op
+	stopped := false
 	for l := 0; l < levels; l++ {
-		if len(res.Failed) > 0 || ctx.Err() != nil {
-			res.NotStarted = append(res.NotStarted, byLevel[l]...)
+		if stopped || ctx.Err() != nil {
+			r.res.NotStarted = append(r.res.NotStarted, byLevel[l]...)
 			continue
 		}
-		r.level(byLevel[l])
+		level := r.prepare(byLevel[l])
+		r.creates(level)
+		ops = append(ops, level...)
+		for _, o := range level {
+			stopped = stopped || o.failed != nil
+		}
 	}
-	return res
+	if ctx.Err() == nil {
+		r.writes(ops)
+	}
+	r.report(ops)
+	return r.res
 }
 
 type run struct {
@@ -104,20 +118,22 @@ type run struct {
 	res *Result
 }
 
-// op is the work for one change in one level.
+// op is the work for one change.
 type op struct {
 	c      *planner.Change
 	create *dokploy.Call // nil for updates
 	// created fills ids from the create answer and returns a note for the log.
 	created func() string
-	// writes builds the calls that set fields; for a create they run after it
-	// with the new id.
-	writes func(id string) ([]*dokploy.Call, error)
-	failed error
-	note   string
+	// writes builds the calls that set fields (after the create, with the
+	// new id).
+	writes  func(id string) ([]*dokploy.Call, error)
+	written bool
+	failed  error
+	note    string
 }
 
-func (r *run) level(changes []*planner.Change) {
+// prepare builds the ops of one level.
+func (r *run) prepare(changes []*planner.Change) []*op {
 	var ops []*op
 	for _, c := range changes {
 		o := &op{c: c}
@@ -132,22 +148,44 @@ func (r *run) level(changes []*planner.Change) {
 		default:
 			err = r.database(o)
 		}
-		if err != nil {
-			o.failed = err
-		}
+		o.failed = err
 		ops = append(ops, o)
 	}
+	return ops
+}
 
-	// Round trip 1: creates, and the writes of updates.
+// creates runs the creates of one level as one round trip and records the
+// new ids.
+func (r *run) creates(ops []*op) {
+	var calls []*dokploy.Call
+	owner := map[*dokploy.Call]*op{}
+	for _, o := range ops {
+		if o.failed == nil && o.create != nil {
+			calls = append(calls, o.create)
+			owner[o.create] = o
+		}
+	}
+	r.do(calls, owner)
+	for _, o := range ops {
+		if o.failed == nil && o.create != nil {
+			o.note = o.created()
+		}
+	}
+	if err := r.findCreatedLibSQL(ops); err != nil {
+		for _, o := range ops {
+			if o.failed == nil && o.create != nil && o.c.Kind == "libsql" && r.ids[o.c.Address] == "" {
+				o.failed = err
+			}
+		}
+	}
+}
+
+// writes sets the fields of every change in one round trip.
+func (r *run) writes(ops []*op) {
 	var calls []*dokploy.Call
 	owner := map[*dokploy.Call]*op{}
 	for _, o := range ops {
 		if o.failed != nil {
-			continue
-		}
-		if o.create != nil {
-			calls = append(calls, o.create)
-			owner[o.create] = o
 			continue
 		}
 		id := o.c.LiveID
@@ -159,53 +197,32 @@ func (r *run) level(changes []*planner.Change) {
 			o.failed = err
 			continue
 		}
+		o.written = true
 		for _, w := range ws {
 			calls = append(calls, w)
 			owner[w] = o
 		}
 	}
 	r.do(calls, owner)
-	var followups []*dokploy.Call
-	owner = map[*dokploy.Call]*op{}
-	for _, o := range ops {
-		if o.failed != nil || o.create == nil {
-			continue
-		}
-		o.note = o.created()
-	}
-	if err := r.findCreatedLibSQL(ops); err != nil {
-		for _, o := range ops {
-			if o.failed == nil && o.create != nil && o.c.Kind == "libsql" && r.ids[o.c.Address] == "" {
-				o.failed = err
-			}
-		}
-	}
-	// Round trip 2: the writes of creates.
-	for _, o := range ops {
-		if o.failed != nil || o.create == nil {
-			continue
-		}
-		id := r.ids[o.c.Address]
-		ws, err := o.writes(id)
-		if err != nil {
-			o.failed = err
-			continue
-		}
-		for _, w := range ws {
-			followups = append(followups, w)
-			owner[w] = o
-		}
-	}
-	r.do(followups, owner)
+}
 
+// report sorts the ops into done and failed, in plan order, and logs them.
+func (r *run) report(ops []*op) {
 	for _, o := range ops {
-		if o.failed != nil {
-			if o.create != nil && dokploy.IsConflict(o.create.Err) {
-				o.failed = fmt.Errorf("%w (a resource with this appName may exist where this API key cannot see it: a key with the member role sees only what it was given)", o.failed)
-			}
+		switch {
+		case o.failed == nil && !o.written:
 			if o.create != nil && o.create.Err == nil {
-				o.failed = fmt.Errorf("created, but setting its fields failed: %w", o.failed)
+				o.failed = errors.New("created, but apply was interrupted before its settings were written")
+			} else {
+				r.res.NotStarted = append(r.res.NotStarted, o.c)
+				continue
 			}
+		case o.failed != nil && o.create != nil && dokploy.IsConflict(o.create.Err):
+			o.failed = fmt.Errorf("%w (a resource with this appName may exist where this API key cannot see it: a key with the member role sees only what it was given)", o.failed)
+		case o.failed != nil && o.create != nil && o.create.Err == nil:
+			o.failed = fmt.Errorf("created, but setting its fields failed: %w", o.failed)
+		}
+		if o.failed != nil {
 			r.res.Failed = append(r.res.Failed, Failure{Change: o.c, Err: o.failed})
 			r.logf("%s %s: FAILED: %v", o.c.Action, o.c.Address, o.failed)
 			continue

@@ -31,6 +31,7 @@ type Environment struct {
 	IsDefault     bool    `json:"isDefault"`
 
 	Applications []*Application `json:"applications"`
+	Compose      []*Compose     `json:"compose"`
 	// Databases of every kind, each with Kind set.
 	Databases []*Database `json:"-"`
 }
@@ -91,6 +92,161 @@ type Application struct {
 	BuildArgs     *string `json:"buildArgs"`
 	BuildSecrets  *string `json:"buildSecrets"`
 	CreateEnvFile *bool   `json:"createEnvFile"`
+
+	GitSource
+	// github
+	Repository  *string `json:"repository"`
+	Owner       *string `json:"owner"`
+	Branch      *string `json:"branch"`
+	BuildPath   *string `json:"buildPath"`
+	GithubID    *string `json:"githubId"`
+	TriggerType *string `json:"triggerType"`
+	// gitlab
+	GitlabID            *string `json:"gitlabId"`
+	GitlabProjectID     *int    `json:"gitlabProjectId"`
+	GitlabRepository    *string `json:"gitlabRepository"`
+	GitlabOwner         *string `json:"gitlabOwner"`
+	GitlabBranch        *string `json:"gitlabBranch"`
+	GitlabBuildPath     *string `json:"gitlabBuildPath"`
+	GitlabPathNamespace *string `json:"gitlabPathNamespace"`
+	// bitbucket
+	BitbucketID             *string `json:"bitbucketId"`
+	BitbucketRepository     *string `json:"bitbucketRepository"`
+	BitbucketRepositorySlug *string `json:"bitbucketRepositorySlug"`
+	BitbucketOwner          *string `json:"bitbucketOwner"`
+	BitbucketBranch         *string `json:"bitbucketBranch"`
+	BitbucketBuildPath      *string `json:"bitbucketBuildPath"`
+	// gitea
+	GiteaID         *string `json:"giteaId"`
+	GiteaRepository *string `json:"giteaRepository"`
+	GiteaOwner      *string `json:"giteaOwner"`
+	GiteaBranch     *string `json:"giteaBranch"`
+	GiteaBuildPath  *string `json:"giteaBuildPath"`
+
+	// build
+	BuildType         *string `json:"buildType"`
+	Dockerfile        *string `json:"dockerfile"`
+	DockerContextPath *string `json:"dockerContextPath"`
+	DockerBuildStage  *string `json:"dockerBuildStage"`
+	HerokuVersion     *string `json:"herokuVersion"`
+	RailpackVersion   *string `json:"railpackVersion"`
+	PublishDirectory  *string `json:"publishDirectory"`
+	IsStaticSpa       *bool   `json:"isStaticSpa"`
+
+	Domains   []*Domain   `json:"domains"`
+	Ports     []*Port     `json:"ports"`
+	Mounts    []*Mount    `json:"mounts"`
+	Redirects []*Redirect `json:"redirects"`
+	Security  []*Security `json:"security"`
+}
+
+// GitSource holds the custom git and common source columns, shared by
+// applications and compose.
+type GitSource struct {
+	CustomGitURL       *string  `json:"customGitUrl"`
+	CustomGitBranch    *string  `json:"customGitBranch"`
+	CustomGitBuildPath *string  `json:"customGitBuildPath"`
+	CustomGitSSHKeyID  *string  `json:"customGitSSHKeyId"`
+	EnableSubmodules   *bool    `json:"enableSubmodules"`
+	WatchPaths         []string `json:"watchPaths"`
+}
+
+// Compose is a live compose service: the columns dokploy-sync manages.
+type Compose struct {
+	ComposeID     string  `json:"composeId"`
+	Name          string  `json:"name"`
+	AppName       string  `json:"appName"`
+	Description   *string `json:"description"`
+	ComposeStatus string  `json:"composeStatus"`
+
+	SourceType  string  `json:"sourceType"`
+	ComposeType string  `json:"composeType"`
+	ComposeFile *string `json:"composeFile"`
+	ComposePath *string `json:"composePath"`
+	Command     *string `json:"command"`
+	Env         *string `json:"env"`
+
+	GitSource
+	Repository  *string `json:"repository"`
+	Owner       *string `json:"owner"`
+	Branch      *string `json:"branch"`
+	GithubID    *string `json:"githubId"`
+	TriggerType *string `json:"triggerType"`
+
+	GitlabID            *string `json:"gitlabId"`
+	GitlabProjectID     *int    `json:"gitlabProjectId"`
+	GitlabRepository    *string `json:"gitlabRepository"`
+	GitlabOwner         *string `json:"gitlabOwner"`
+	GitlabBranch        *string `json:"gitlabBranch"`
+	GitlabPathNamespace *string `json:"gitlabPathNamespace"`
+
+	BitbucketID             *string `json:"bitbucketId"`
+	BitbucketRepository     *string `json:"bitbucketRepository"`
+	BitbucketRepositorySlug *string `json:"bitbucketRepositorySlug"`
+	BitbucketOwner          *string `json:"bitbucketOwner"`
+	BitbucketBranch         *string `json:"bitbucketBranch"`
+
+	GiteaID         *string `json:"giteaId"`
+	GiteaRepository *string `json:"giteaRepository"`
+	GiteaOwner      *string `json:"giteaOwner"`
+	GiteaBranch     *string `json:"giteaBranch"`
+
+	Randomize          *bool `json:"randomize"`
+	IsolatedDeployment *bool `json:"isolatedDeployment"`
+
+	Domains []*Domain `json:"domains"`
+	Mounts  []*Mount  `json:"mounts"`
+}
+
+// Domain is a live domain of an application or compose service.
+type Domain struct {
+	DomainID           string  `json:"domainId"`
+	Host               string  `json:"host"`
+	Path               *string `json:"path"`
+	Port               *int    `json:"port"`
+	HTTPS              *bool   `json:"https"`
+	CertificateType    *string `json:"certificateType"`
+	CustomCertResolver *string `json:"customCertResolver"`
+	ServiceName        *string `json:"serviceName"`
+	StripPath          *bool   `json:"stripPath"`
+	InternalPath       *string `json:"internalPath"`
+	DomainType         *string `json:"domainType"`
+}
+
+// Port is a live published port of an application.
+type Port struct {
+	PortID        string  `json:"portId"`
+	PublishedPort int     `json:"publishedPort"`
+	TargetPort    int     `json:"targetPort"`
+	Protocol      *string `json:"protocol"`
+	PublishMode   *string `json:"publishMode"`
+}
+
+// Mount is a live volume, bind or file mount of a service.
+type Mount struct {
+	MountID     string  `json:"mountId"`
+	Type        string  `json:"type"`
+	MountPath   string  `json:"mountPath"`
+	VolumeName  *string `json:"volumeName"`
+	HostPath    *string `json:"hostPath"`
+	FilePath    *string `json:"filePath"`
+	Content     *string `json:"content"`
+	ServiceType *string `json:"serviceType"`
+}
+
+// Redirect is a live redirect of an application.
+type Redirect struct {
+	RedirectID  string `json:"redirectId"`
+	Regex       string `json:"regex"`
+	Replacement string `json:"replacement"`
+	Permanent   bool   `json:"permanent"`
+}
+
+// Security is a live basic-auth user of an application.
+type Security struct {
+	SecurityID string `json:"securityId"`
+	Username   string `json:"username"`
+	Password   string `json:"password"`
 }
 
 // Database is a live database of any kind: the columns dokploy-sync manages.
@@ -116,6 +272,8 @@ type Database struct {
 	EnableNamespaces     *bool   `json:"enableNamespaces"`
 	ExternalGRPCPort     *int    `json:"externalGRPCPort"`
 	ExternalAdminPort    *int    `json:"externalAdminPort"`
+
+	Mounts []*Mount `json:"mounts"`
 
 	ids map[string]string
 }

@@ -41,64 +41,39 @@ func (c *Client) Observe(ctx context.Context, names []string) (*Live, error) {
 		want[n] = true
 		live.Projects[n] = nil
 	}
-	var calls []*Call
+	f := fetcher{apps: map[string]*Application{}, composes: map[string]*Compose{}, dbs: map[string]*Database{}}
 	var ones []*Project
-	apps := map[string]*Application{}
-	dbs := map[string]*Database{}
 	for _, p := range all {
 		if !want[p.Name] {
 			continue
 		}
 		one := &Project{}
 		ones = append(ones, one)
-		calls = append(calls, NewCall("project.one", map[string]string{"projectId": p.ProjectID}, one))
-		for _, e := range p.Environments {
-			for _, a := range e.Applications {
-				full := &Application{}
-				apps[a.ApplicationID] = full
-				calls = append(calls, NewCall("application.one", map[string]string{"applicationId": a.ApplicationID}, full))
-			}
-			for _, d := range e.Databases {
-				full := &Database{Kind: d.Kind}
-				dbs[d.Kind+"/"+d.ID] = full
-				calls = append(calls, NewCall(d.Kind+".one", map[string]string{IDKey(d.Kind): d.ID}, full))
-			}
-		}
+		f.calls = append(f.calls, NewCall("project.one", map[string]string{"projectId": p.ProjectID}, one))
+		f.services(p.Environments)
 	}
-	if err := c.Do(ctx, calls...); err != nil {
+	if err := c.Do(ctx, f.calls...); err != nil {
 		return nil, err
 	}
 	// A service created between the two reads is in project.one but was not
 	// fetched: read those in one more round trip.
-	calls = calls[:0]
+	f.calls = nil
 	for _, p := range ones {
-		for _, e := range p.Environments {
-			for _, a := range e.Applications {
-				if apps[a.ApplicationID] == nil {
-					full := &Application{}
-					apps[a.ApplicationID] = full
-					calls = append(calls, NewCall("application.one", map[string]string{"applicationId": a.ApplicationID}, full))
-				}
-			}
-			for _, d := range e.Databases {
-				if dbs[d.Kind+"/"+d.ID] == nil {
-					full := &Database{Kind: d.Kind}
-					dbs[d.Kind+"/"+d.ID] = full
-					calls = append(calls, NewCall(d.Kind+".one", map[string]string{IDKey(d.Kind): d.ID}, full))
-				}
-			}
-		}
+		f.services(p.Environments)
 	}
-	if err := c.Do(ctx, calls...); err != nil {
+	if err := c.Do(ctx, f.calls...); err != nil {
 		return nil, err
 	}
 	for _, p := range ones {
 		for _, e := range p.Environments {
 			for i, a := range e.Applications {
-				e.Applications[i] = apps[a.ApplicationID]
+				e.Applications[i] = f.apps[a.ApplicationID]
+			}
+			for i, cm := range e.Compose {
+				e.Compose[i] = f.composes[cm.ComposeID]
 			}
 			for i, d := range e.Databases {
-				full := dbs[d.Kind+"/"+d.ID]
+				full := f.dbs[d.Kind+"/"+d.ID]
 				full.Kind, full.ID = d.Kind, d.ID
 				e.Databases[i] = full
 			}
@@ -106,6 +81,40 @@ func (c *Client) Observe(ctx context.Context, names []string) (*Live, error) {
 		live.Projects[p.Name] = append(live.Projects[p.Name], p)
 	}
 	return live, nil
+}
+
+// fetcher collects the .one calls of services not fetched yet.
+type fetcher struct {
+	calls    []*Call
+	apps     map[string]*Application
+	composes map[string]*Compose
+	dbs      map[string]*Database
+}
+
+func (f *fetcher) services(envs []*Environment) {
+	for _, e := range envs {
+		for _, a := range e.Applications {
+			if f.apps[a.ApplicationID] == nil {
+				full := &Application{}
+				f.apps[a.ApplicationID] = full
+				f.calls = append(f.calls, NewCall("application.one", map[string]string{"applicationId": a.ApplicationID}, full))
+			}
+		}
+		for _, cm := range e.Compose {
+			if f.composes[cm.ComposeID] == nil {
+				full := &Compose{}
+				f.composes[cm.ComposeID] = full
+				f.calls = append(f.calls, NewCall("compose.one", map[string]string{"composeId": cm.ComposeID}, full))
+			}
+		}
+		for _, d := range e.Databases {
+			if f.dbs[d.Kind+"/"+d.ID] == nil {
+				full := &Database{Kind: d.Kind}
+				f.dbs[d.Kind+"/"+d.ID] = full
+				f.calls = append(f.calls, NewCall(d.Kind+".one", map[string]string{IDKey(d.Kind): d.ID}, full))
+			}
+		}
+	}
 }
 
 // CheckVersion refuses servers older than MinVersion. A version it cannot
