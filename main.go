@@ -13,6 +13,8 @@ import (
 	"runtime/debug"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/dokploy-sync/dokploy-sync/schema"
 )
 
 // version is set with -ldflags "-X main.version=..."; otherwise the module
@@ -41,6 +43,15 @@ type CLI struct {
 	Validate validateCmd `cmd:"" help:"Check dokploy.yaml offline: syntax, types, required fields, env files, variables."`
 	Plan     planCmd     `cmd:"" help:"Read the live state of the declared projects and show what apply would change."`
 	Apply    applyCmd    `cmd:"" help:"Make Dokploy match dokploy.yaml (shows the plan and asks first)."`
+	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of dokploy.yaml (for editors) to stdout."`
+}
+
+// schemaCmd prints the JSON Schema of dokploy.yaml, for editors.
+type schemaCmd struct{}
+
+func (c *schemaCmd) Run(g *Globals) error {
+	_, err := g.stdout.Write(schema.JSON())
+	return err
 }
 
 // exitError ends the program with a code and, when msg is set, a message.

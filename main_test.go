@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
 	"github.com/dokploy-sync/dokploy-sync/internal/contract"
+	"github.com/dokploy-sync/dokploy-sync/schema"
 )
 
 var update = flag.Bool("update", false, "update testscript files")
@@ -174,5 +176,15 @@ func cmdEnvIs(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got := ts.Getenv(args[0]); (got == args[1]) == neg {
 		ts.Fatalf("$%s is %q, want %s%q", args[0], got, map[bool]string{true: "not ", false: ""}[neg], args[1])
+	}
+}
+
+func TestSchemaCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"schema"}, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !bytes.Equal(out.Bytes(), schema.JSON()) {
+		t.Errorf("dokploy-sync schema printed something else than schema.JSON()")
 	}
 }

@@ -230,22 +230,24 @@ func applicationWrites(c *planner.Change, id string, want *spec.Application, liv
 	if c.HasField("replicas") && want.Replicas != nil {
 		in["replicas"] = *want.Replicas
 	}
-	if res := want.Resources; res != nil {
-		for _, m := range []struct {
-			field, key string
-			v          *int64
-		}{
-			{"resources.memoryLimit", "memoryLimit", (*int64)(res.MemoryLimit)},
-			{"resources.memoryReservation", "memoryReservation", (*int64)(res.MemoryReservation)},
-			{"resources.cpuLimit", "cpuLimit", (*int64)(res.CPULimit)},
-			{"resources.cpuReservation", "cpuReservation", (*int64)(res.CPUReservation)},
-		} {
-			if c.HasField(m.field) {
-				if m.v == nil {
-					in[m.key] = nil
-				} else {
-					in[m.key] = fmt.Sprint(*m.v) // Dokploy stores bytes and nano-CPUs as strings
-				}
+	res := want.Resources
+	if res == nil { // resources: null clears the limits
+		res = &spec.Resources{}
+	}
+	for _, m := range []struct {
+		field, key string
+		v          *int64
+	}{
+		{"resources.memoryLimit", "memoryLimit", (*int64)(res.MemoryLimit)},
+		{"resources.memoryReservation", "memoryReservation", (*int64)(res.MemoryReservation)},
+		{"resources.cpuLimit", "cpuLimit", (*int64)(res.CPULimit)},
+		{"resources.cpuReservation", "cpuReservation", (*int64)(res.CPUReservation)},
+	} {
+		if c.HasField(m.field) {
+			if m.v == nil {
+				in[m.key] = nil
+			} else {
+				in[m.key] = fmt.Sprint(*m.v) // Dokploy stores bytes and nano-CPUs as strings
 			}
 		}
 	}

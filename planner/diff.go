@@ -232,7 +232,13 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 		}
 		d.scalar("replicas", strconv.Itoa(*want.Replicas), strconv.Itoa(have), c.Action == Create && *want.Replicas == 1)
 	}
-	if r := want.Resources; r != nil {
+	// resources: null clears all four; inside resources only the keys set
+	// are managed.
+	r := want.Resources
+	if r == nil && want.Meta.Has("resources") {
+		r = &spec.Resources{Meta: spec.Meta{Keys: map[string]spec.Position{"memoryLimit": {}, "memoryReservation": {}, "cpuLimit": {}, "cpuReservation": {}}}}
+	}
+	if r != nil {
 		d.memory("resources.memoryLimit", r.Meta.Has("memoryLimit"), r.MemoryLimit, live.MemoryLimit)
 		d.memory("resources.memoryReservation", r.Meta.Has("memoryReservation"), r.MemoryReservation, live.MemoryReservation)
 		d.cpu("resources.cpuLimit", r.Meta.Has("cpuLimit"), r.CPULimit, live.CPULimit)

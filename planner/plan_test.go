@@ -228,3 +228,12 @@ func TestRenderGolden(t *testing.T) {
 		})
 	}
 }
+
+func TestResourcesNullClearsAllLimits(t *testing.T) {
+	spec := strings.Replace(shopSpec, "resources: {memoryLimit: 512Mi, cpuLimit: 0.5}", "resources: null", 1)
+	p := Compute(load(t, spec, nil), liveJSON(t, shopLive))
+	want := []string{"~ shop/production/application/api -resources.memoryLimit -resources.cpuLimit"}
+	if d := cmp.Diff(want, summary(p)); d != "" {
+		t.Errorf("plan (-want +got):\n%s", d)
+	}
+}

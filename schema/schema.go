@@ -1,0 +1,34 @@
+// Package schema holds the JSON Schema (draft 2020-12) of dokploy.yaml, for
+// editors: with it, YAML language servers complete keys, show each field's
+// documentation and flag unknown keys, wrong types, bad enums and
+// out-of-range values as you type. Point an editor at it with a modeline on
+// the first line of dokploy.yaml, with a path relative to that file (the
+// examples use ../../schema/dokploy-sync.schema.json):
+//
+//	# yaml-language-server: $schema=./dokploy-sync.schema.json
+//
+// `dokploy-sync schema > dokploy-sync.schema.json` writes a copy.
+//
+// The Go decoder and validator in package spec are the source of truth: the
+// schema is the editor artifact, kept in step with spec's types by this
+// package's tests (every field, the required and nullable rules). Some
+// checks stay in Go only: env files, ${VAR}s that are not set, Dokploy's
+// password rule (a ${VAR} would not pass it), the sqldNode/sqldPrimaryUrl
+// pairing, reservations not above limits. A string field that holds
+// ${VAR} is valid in the schema wherever the decoder accepts it.
+package schema
+
+import (
+	"bytes"
+	_ "embed"
+)
+
+// URL is the schema's $id: its identity, which JSON Schema tools use to
+// resolve its $refs.
+const URL = "https://dokploy-sync.dev/schema/v1/dokploy-sync.schema.json"
+
+//go:embed dokploy-sync.schema.json
+var schemaJSON []byte
+
+// JSON returns the schema document (a copy: the caller may modify it).
+func JSON() []byte { return bytes.Clone(schemaJSON) }

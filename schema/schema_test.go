@@ -1,0 +1,946 @@
+package schema_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+
+	"github.com/dokploy-sync/dokploy-sync/schema"
+	"github.com/dokploy-sync/dokploy-sync/spec"
+)
+
+const metaschemaURL = "https://json-schema.org/draft/2020-12/schema"
+
+// ---- the schema as a document and as a compiled validator ----
+
+// document returns the schema as generic JSON (numbers as json.Number).
+func document(t *testing.T) map[string]any {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.JSON()))
+	if err != nil {
+		t.Fatalf("dokploy-sync.schema.json is not JSON: %v", err)
+	}
+	m, ok := doc.(map[string]any)
+	if !ok {
+		t.Fatalf("dokploy-sync.schema.json is not a JSON object")
+	}
+	return m
+}
+
+func compile(t *testing.T, doc map[string]any) *jsonschema.Schema {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource(schema.URL, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(schema.URL)
+	if err != nil {
+		t.Fatalf("the schema does not compile: %v", err)
+	}
+	return sch
+}
+
+func TestSchemaIsValidDraft2020_12(t *testing.T) {
+	doc := document(t)
+	if got := doc["$schema"]; got != metaschemaURL {
+		t.Errorf("$schema = %v, want %s", got, metaschemaURL)
+	}
+	if got := doc["$id"]; got != schema.URL {
+		t.Errorf("$id = %v, want schema.URL %s", got, schema.URL)
+	}
+	for _, k := range []string{"title", "description"} {
+		if s, _ := doc[k].(string); s == "" {
+			t.Errorf("the schema has no %s", k)
+		}
+	}
+	meta, err := jsonschema.NewCompiler().Compile(metaschemaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := meta.Validate(doc); err != nil {
+		t.Fatalf("the schema is not valid under the 2020-12 metaschema:\n%v", err)
+	}
+	compile(t, doc) // every $ref resolves, every pattern compiles
+}
+
+// ---- in step with package spec ----
+
+// goField is one key of a spec struct, as the decoder sees it.
+type goField struct {
+	key      string // yaml key
+	goName   string // Type.Field, for messages
+	typ      reflect.Type
+	required bool
+	nullable bool
+}
+
+// goFields lists the keys a spec struct accepts, the way spec's decoder
+// reads the tags: yaml names, `,inline` embedded structs flattened, `yaml:"-"`
+// and untagged fields skipped, and the spec:"required,nullable,secret" rules.
+func goFields(t reflect.Type) []goField {
+	var out []goField
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, opts, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+		if name == "-" || !sf.IsExported() {
+			continue
+		}
+		if opts == "inline" && sf.Type.Kind() == reflect.Struct {
+			out = append(out, goFields(sf.Type)...)
+			continue
+		}
+		if name == "" {
+			continue
+		}
+		f := goField{key: name, goName: t.Name() + "." + sf.Name, typ: sf.Type}
+		for _, o := range strings.Split(sf.Tag.Get("spec"), ",") {
+			switch o {
+			case "required":
+				f.required = true
+			case "nullable":
+				f.nullable = true
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func hasRequired(t reflect.Type) bool {
+	return slices.ContainsFunc(goFields(t), func(f goField) bool { return f.required })
+}
+
+var (
+	stringListType = reflect.TypeOf(spec.StringList(nil))
+	envType        = reflect.TypeOf(map[string]string(nil))
+	memoryType     = reflect.TypeOf(spec.Memory(0))
+	cpuType        = reflect.TypeOf(spec.CPU(0))
+)
+
+// goTypes returns the JSON types the schema must accept for a spec field of
+// type t, besides null. Strings are strings: the decoder also keeps a number
+// or a boolean written in a string field as text, but the schema asks for a
+// string there (quote it), as docker compose's schema does.
+func goTypes(t reflect.Type) []string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t {
+	case stringListType:
+		return []string{"array", "string"}
+	case envType:
+		return []string{"object"}
+	case memoryType:
+		return []string{"integer", "string"} // bytes, or "512Mi"
+	case cpuType:
+		return []string{"integer", "number", "string"} // 0.5, 2, or "500m"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return []string{"string"}
+	case reflect.Int:
+		return []string{"integer"}
+	case reflect.Bool:
+		return []string{"boolean"}
+	case reflect.Struct, reflect.Map:
+		return []string{"object"}
+	}
+	return []string{"unhandled Go type " + t.String()}
+}
+
+// goNullable says whether the decoder accepts an explicit null: with
+// spec:"nullable", and always for maps (env included) and StringList.
+func goNullable(f goField) bool {
+	return f.nullable || f.typ.Kind() == reflect.Map || f.typ == stringListType
+}
+
+// schemaWalker reads the schema document: $refs, types and object shapes.
+type schemaWalker struct {
+	root     map[string]any
+	problems []string
+	fields   int // spec fields checked
+}
+
+func (w *schemaWalker) problem(format string, args ...any) {
+	w.problems = append(w.problems, fmt.Sprintf(format, args...))
+}
+
+// ref returns the node a local $ref ("#/$defs/x") points to.
+func (w *schemaWalker) ref(ref string) any {
+	if !strings.HasPrefix(ref, "#/") {
+		w.problem("$ref %q: only local references (#/...) are used in this schema", ref)
+		return nil
+	}
+	var n any = w.root
+	for _, tok := range strings.Split(ref[2:], "/") {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		m, ok := n.(map[string]any)
+		if !ok {
+			w.problem("$ref %q does not resolve", ref)
+			return nil
+		}
+		if n, ok = m[tok]; !ok {
+			w.problem("$ref %q does not resolve", ref)
+			return nil
+		}
+	}
+	return n
+}
+
+var allTypes = []string{"array", "boolean", "integer", "null", "number", "object", "string"}
+
+// types returns the JSON types a schema node accepts (integer included
+// with number), following $ref, anyOf, oneOf, allOf, const and enum.
+func (w *schemaWalker) types(n any) []string {
+	switch n := n.(type) {
+	case bool:
+		if n {
+			return allTypes
+		}
+		return nil
+	case map[string]any:
+		out := allTypes
+		if t, ok := n["type"]; ok {
+			var ts []string
+			switch t := t.(type) {
+			case string:
+				ts = []string{t}
+			case []any:
+				for _, x := range t {
+					ts = append(ts, fmt.Sprint(x))
+				}
+			}
+			if slices.Contains(ts, "number") {
+				ts = append(ts, "integer")
+			}
+			out = intersect(out, ts)
+		}
+		if c, ok := n["const"]; ok {
+			out = intersect(out, []string{jsonType(c)})
+		}
+		if e, ok := n["enum"].([]any); ok {
+			var ts []string
+			for _, v := range e {
+				ts = append(ts, jsonType(v))
+			}
+			out = intersect(out, ts)
+		}
+		if r, ok := n["$ref"].(string); ok {
+			out = intersect(out, w.types(w.ref(r)))
+		}
+		for _, kw := range []string{"anyOf", "oneOf"} {
+			if bs, ok := n[kw].([]any); ok {
+				var union []string
+				for _, b := range bs {
+					union = append(union, w.types(b)...)
+				}
+				out = intersect(out, union)
+			}
+		}
+		if bs, ok := n["allOf"].([]any); ok {
+			for _, b := range bs {
+				out = intersect(out, w.types(b))
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func jsonType(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case json.Number:
+		if _, err := v.Int64(); err == nil {
+			return "integer"
+		}
+		return "number"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "unknown"
+}
+
+// intersect returns the sorted, distinct values in both a and b.
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if slices.Contains(b, x) && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func without(ts []string, t string) []string {
+	return slices.DeleteFunc(slices.Clone(ts), func(x string) bool { return x == t })
+}
+
+// object finds the object schema in n: n itself, where its $ref points, or
+// the one branch of its anyOf/oneOf that has properties (for "X or null").
+func (w *schemaWalker) object(n any) (map[string]any, bool) {
+	m, ok := n.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	if _, ok := m["properties"]; ok {
+		return m, true
+	}
+	if _, ok := m["additionalProperties"]; ok {
+		return m, true
+	}
+	if r, ok := m["$ref"].(string); ok {
+		return w.object(w.ref(r))
+	}
+	for _, kw := range []string{"anyOf", "oneOf"} {
+		bs, _ := m[kw].([]any)
+		var found []map[string]any
+		for _, b := range bs {
+			if o, ok := w.object(b); ok {
+				found = append(found, o)
+			}
+		}
+		if len(found) == 1 {
+			return found[0], true
+		}
+	}
+	return nil, false
+}
+
+// rejectsEmpty says whether a string schema rejects "" (minLength or a
+// non-empty const).
+func (w *schemaWalker) rejectsEmpty(n any) bool {
+	m, ok := n.(map[string]any)
+	if !ok {
+		return false
+	}
+	if l, ok := m["minLength"].(json.Number); ok && l.String() != "0" {
+		return true
+	}
+	if c, ok := m["const"].(string); ok && c != "" {
+		return true
+	}
+	if r, ok := m["$ref"].(string); ok {
+		return w.rejectsEmpty(w.ref(r))
+	}
+	return false
+}
+
+func joinPath(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+// walkStruct checks that the object schema n and the spec struct t have the
+// same keys, the same required keys, and that each key accepts the same
+// types and null, recursing into nested structs and maps of resources.
+// path is the place in dokploy.yaml, with * for a name.
+func (w *schemaWalker) walkStruct(path string, t reflect.Type, n any) {
+	where := path
+	if where == "" {
+		where = "(top level)"
+	}
+	obj, ok := w.object(n)
+	if !ok {
+		w.problem("%s: no object schema with properties for spec.%s", where, t.Name())
+		return
+	}
+	props, _ := obj["properties"].(map[string]any)
+	if obj["additionalProperties"] != false && obj["unevaluatedProperties"] != false {
+		w.problem("%s: the schema for spec.%s does not reject unknown keys (additionalProperties: false)", where, t.Name())
+	}
+	var required []string
+	if rs, ok := obj["required"].([]any); ok {
+		for _, r := range rs {
+			required = append(required, fmt.Sprint(r))
+		}
+	}
+	known := map[string]bool{}
+	for _, f := range goFields(t) {
+		known[f.key] = true
+		fp := joinPath(path, f.key)
+		prop, ok := props[f.key]
+		if !ok {
+			w.problem("%s: spec field %s (%s) has no property in the schema", fp, f.goName, f.typ)
+			continue
+		}
+		w.field(fp, f, prop, slices.Contains(required, f.key))
+	}
+	for _, key := range sortedKeys(props) {
+		if !known[key] {
+			w.problem("%s: schema property is not a field of spec.%s", joinPath(path, key), t.Name())
+		}
+	}
+	for _, key := range required {
+		if !known[key] {
+			w.problem("%s: the schema requires a key that spec.%s does not have", joinPath(path, key), t.Name())
+		}
+	}
+}
+
+func (w *schemaWalker) field(path string, f goField, prop any, schemaRequired bool) {
+	w.fields++
+	switch {
+	case f.required && !schemaRequired:
+		w.problem(`%s: spec field %s is spec:"required" but the schema does not list it in "required"`, path, f.goName)
+	case !f.required && schemaRequired:
+		w.problem(`%s: the schema lists it in "required" but spec field %s is not spec:"required"`, path, f.goName)
+	}
+	if f.required && f.typ.Kind() == reflect.String && !w.rejectsEmpty(prop) {
+		w.problem(`%s: spec field %s is spec:"required", so "" is an error: the schema needs "minLength": 1`, path, f.goName)
+	}
+	types := w.types(prop)
+	switch schemaNull := slices.Contains(types, "null"); {
+	case goNullable(f) && !schemaNull:
+		w.problem(`%s: spec field %s accepts null (spec:"nullable", or a map or list) but the schema does not (add "null" to its type)`, path, f.goName)
+	case !goNullable(f) && schemaNull:
+		w.problem(`%s: the schema accepts null but spec field %s does not (it is not spec:"nullable")`, path, f.goName)
+	}
+	if got, want := without(types, "null"), goTypes(f.typ); !slices.Equal(got, want) {
+		w.problem("%s: the schema accepts %v but spec field %s (%s) takes %v", path, got, f.goName, f.typ, want)
+	}
+
+	t := f.typ
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t.Kind() == reflect.Struct:
+		w.walkStruct(path, t, prop)
+	case t.Kind() == reflect.Map && t != envType:
+		// A map of resources keyed by name: each value is a resource.
+		elem := t.Elem()
+		if elem.Kind() == reflect.Pointer {
+			elem = elem.Elem()
+		}
+		obj, ok := w.object(prop)
+		values, hasValues := obj["additionalProperties"].(map[string]any)
+		if !ok || !hasValues {
+			w.problem(`%s: spec field %s is a map of spec.%s by name: the schema needs "additionalProperties" with that resource`, path, f.goName, elem.Name())
+			return
+		}
+		ep := path + ".*"
+		// The decoder reads a null entry as an empty resource, which is
+		// fine unless the resource has required fields.
+		goNull := !hasRequired(elem)
+		switch schemaNull := slices.Contains(w.types(values), "null"); {
+		case goNull && !schemaNull:
+			w.problem("%s: spec reads a null entry as an empty %s (it has no required fields) but the schema rejects null", ep, elem.Name())
+		case !goNull && schemaNull:
+			w.problem("%s: the schema accepts a null entry but spec.%s has required fields, so null is an error", ep, elem.Name())
+		}
+		w.walkStruct(ep, elem, values)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// outOfStep returns every difference between the schema and spec.File.
+func outOfStep(doc map[string]any) (problems []string, fields int) {
+	w := &schemaWalker{root: doc}
+	w.walkStruct("", reflect.TypeOf(spec.File{}), doc)
+	return w.problems, w.fields
+}
+
+func TestSchemaInStepWithSpec(t *testing.T) {
+	problems, fields := outOfStep(document(t))
+	if len(problems) > 0 {
+		t.Errorf("schema/dokploy-sync.schema.json is out of step with the types of package spec (spec is the source of truth; fix the schema):\n  %s",
+			strings.Join(problems, "\n  "))
+	}
+	// Guard against a walker that checks nothing.
+	if fields < 60 {
+		t.Errorf("checked only %d spec fields; the walk is broken", fields)
+	}
+}
+
+// TestInStepCatchesDrift breaks a copy of the schema in each way the
+// in-step test must notice, and checks that it names the exact path.
+func TestInStepCatchesDrift(t *testing.T) {
+	defs := func(doc map[string]any, name string) map[string]any {
+		return doc["$defs"].(map[string]any)[name].(map[string]any)
+	}
+	props := func(doc map[string]any, name string) map[string]any {
+		return defs(doc, name)["properties"].(map[string]any)
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(doc map[string]any)
+		want   string // the start of the problem reported
+	}{{
+		name:   "missing property",
+		mutate: func(d map[string]any) { delete(props(d, "dockerSource"), "registryUrl") },
+		want:   "projects.*.environments.*.applications.*.source.docker.registryUrl: spec field DockerSource.RegistryURL (*string) has no property in the schema",
+	}, {
+		name: "extra property",
+		mutate: func(d map[string]any) {
+			props(d, "mongo")["databaseName"] = map[string]any{"$ref": "#/$defs/databaseName"}
+		},
+		want: "projects.*.environments.*.mongo.*.databaseName: schema property is not a field of spec.Mongo",
+	}, {
+		name:   "not nullable",
+		mutate: func(d map[string]any) { props(d, "application")["command"].(map[string]any)["type"] = "string" },
+		want:   "projects.*.environments.*.applications.*.command: spec field Application.Command accepts null",
+	}, {
+		name: "wrongly nullable",
+		mutate: func(d map[string]any) {
+			props(d, "application")["replicas"].(map[string]any)["type"] = []any{"integer", "null"}
+		},
+		want: "projects.*.environments.*.applications.*.replicas: the schema accepts null but spec field Application.Replicas does not",
+	}, {
+		name:   "not required",
+		mutate: func(d map[string]any) { defs(d, "redis")["required"] = []any{"dockerImage"} },
+		want:   `projects.*.environments.*.redis.*.databasePassword: spec field Redis.DatabasePassword is spec:"required" but the schema does not list it`,
+	}, {
+		name: "wrongly required",
+		mutate: func(d map[string]any) {
+			defs(d, "libsql")["required"] = []any{"dockerImage", "databaseUser", "databasePassword", "sqldNode"}
+		},
+		want: `projects.*.environments.*.libsql.*.sqldNode: the schema lists it in "required" but spec field LibSQL.SqldNode is not`,
+	}, {
+		name:   "open object",
+		mutate: func(d map[string]any) { delete(defs(d, "resources"), "additionalProperties") },
+		want:   "projects.*.environments.*.applications.*.resources: the schema for spec.Resources does not reject unknown keys",
+	}, {
+		name:   "wrong type",
+		mutate: func(d map[string]any) { props(d, "mongo")["replicaSets"].(map[string]any)["type"] = "string" },
+		want:   "projects.*.environments.*.mongo.*.replicaSets: the schema accepts [string] but spec field Mongo.ReplicaSets (*bool) takes [boolean]",
+	}, {
+		name:   "null entry of a resource with required fields",
+		mutate: func(d map[string]any) { defs(d, "postgres")["type"] = []any{"object", "null"} },
+		want:   "projects.*.environments.*.postgres.*: the schema accepts a null entry but spec.Postgres has required fields",
+	}, {
+		name:   "empty required string",
+		mutate: func(d map[string]any) { delete(defs(d, "dockerImage"), "minLength") },
+		want:   `projects.*.environments.*.postgres.*.dockerImage: spec field DatabaseCommon.DockerImage is spec:"required", so "" is an error`,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := document(t)
+			tc.mutate(doc)
+			problems, _ := outOfStep(doc)
+			if !slices.ContainsFunc(problems, func(p string) bool { return strings.HasPrefix(p, tc.want) }) {
+				t.Errorf("want a problem starting with\n  %s\ngot:\n  %s", tc.want, strings.Join(problems, "\n  "))
+			}
+		})
+	}
+}
+
+// TestEveryPropertyIsDocumented: descriptions are what editors show on
+// hover, so every property and every definition has one; and every
+// definition is used.
+func TestEveryPropertyIsDocumented(t *testing.T) {
+	doc := document(t)
+	w := &schemaWalker{root: doc}
+	var described func(n any) bool
+	described = func(n any) bool {
+		m, _ := n.(map[string]any)
+		if s, _ := m["description"].(string); strings.TrimSpace(s) != "" {
+			return true
+		}
+		if r, ok := m["$ref"].(string); ok {
+			return described(w.ref(r))
+		}
+		return false
+	}
+	refs := map[string]bool{}
+	var walk func(path string, n any)
+	walk = func(path string, n any) {
+		switch n := n.(type) {
+		case map[string]any:
+			for _, k := range sortedKeys(n) {
+				v := n[k]
+				if k == "$ref" {
+					refs[fmt.Sprint(v)] = true
+				}
+				if k == "properties" || k == "patternProperties" || (k == "$defs" && path == "") {
+					for _, name := range sortedKeys(v.(map[string]any)) {
+						if !described(v.(map[string]any)[name]) {
+							t.Errorf("%s/%s/%s has no description", path, k, name)
+						}
+					}
+				}
+				walk(path+"/"+k, v)
+			}
+		case []any:
+			for i, v := range n {
+				walk(fmt.Sprintf("%s/%d", path, i), v)
+			}
+		}
+	}
+	walk("", doc)
+	for _, name := range sortedKeys(doc["$defs"].(map[string]any)) {
+		if !refs["#/$defs/"+name] {
+			t.Errorf("$defs/%s is never used", name)
+		}
+	}
+	if len(w.problems) > 0 {
+		t.Error(strings.Join(w.problems, "\n"))
+	}
+}
+
+// ---- validating documents ----
+
+// parseYAML reads YAML into the generic value a JSON Schema validates:
+// objects with string keys, arrays, strings, numbers, booleans and null.
+func parseYAML(t *testing.T, src []byte) any {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(src, &v); err != nil {
+		t.Fatalf("YAML: %v", err)
+	}
+	return jsonValue(v)
+}
+
+func jsonValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[k] = jsonValue(x)
+		}
+		return out
+	case map[any]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[fmt.Sprint(k)] = jsonValue(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = jsonValue(x)
+		}
+		return out
+	case nil, bool, string, int, int64, uint64, float64:
+		return v
+	}
+	return fmt.Sprint(v) // timestamps and other scalars YAML may produce
+}
+
+// errorLocations lists the instance locations ("/projects/shop/...") of a
+// validation error and all its causes, and the keys that failed
+// propertyNames. (jsonschema v6.0.3 may report a wrong location for a
+// propertyNames error, santhosh-tekuri/jsonschema#269: it keeps a slice that
+// later siblings overwrite; so for those the key is checked instead.)
+func errorLocations(err error) (locations, badNames []string) {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return nil, nil
+	}
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		locations = append(locations, "/"+strings.Join(e.InstanceLocation, "/"))
+		if pn, ok := e.ErrorKind.(*kind.PropertyNames); ok {
+			badNames = append(badNames, pn.Property)
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return locations, badNames
+}
+
+const modelinePrefix = "# yaml-language-server: $schema="
+
+func TestExamplesValidate(t *testing.T) {
+	sch := compile(t, document(t))
+	paths, _ := filepath.Glob("../examples/*/dokploy.yaml")
+	if len(paths) == 0 {
+		t.Fatal("no examples found in ../examples/*/dokploy.yaml")
+	}
+	for _, path := range paths {
+		t.Run(filepath.Base(filepath.Dir(path)), func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sch.Validate(parseYAML(t, src)); err != nil {
+				t.Errorf("%s does not validate against the schema:\n%v", path, err)
+			}
+			// The first line points editors at the schema.
+			first, _, _ := strings.Cut(string(src), "\n")
+			rel, ok := strings.CutPrefix(strings.TrimSpace(first), modelinePrefix)
+			if !ok {
+				t.Fatalf("%s: the first line must be the modeline %q, got %q", path, modelinePrefix+"../../schema/dokploy-sync.schema.json", first)
+			}
+			target, err := os.ReadFile(filepath.Join(filepath.Dir(path), filepath.FromSlash(rel)))
+			if err != nil || !bytes.Equal(target, schema.JSON()) {
+				t.Errorf("%s: the modeline's $schema=%s does not lead to schema/dokploy-sync.schema.json (%v)", path, rel, err)
+			}
+		})
+	}
+}
+
+// TestREADMEValidates checks the README's full specs (yaml blocks with an
+// apiVersion; fragments are skipped).
+func TestREADMEValidates(t *testing.T) {
+	src, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch := compile(t, document(t))
+	blocks := regexp.MustCompile("(?ms)^```yaml[ \t]*\n(.*?)^```").FindAllSubmatch(src, -1)
+	full := 0
+	for i, b := range blocks {
+		if !regexp.MustCompile(`(?m)^apiVersion:`).Match(b[1]) {
+			continue
+		}
+		full++
+		if err := sch.Validate(parseYAML(t, b[1])); err != nil {
+			t.Errorf("README.md yaml block %d does not validate against the schema:\n%v\n%s", i+1, err, b[1])
+		}
+	}
+	if full == 0 {
+		t.Error("README.md has no yaml block with a full spec (apiVersion: ...)")
+	}
+}
+
+// inProduction builds a dokploy.yaml with body inside projects.shop.environments.production.
+func inProduction(body string) string {
+	var b strings.Builder
+	b.WriteString("apiVersion: dokploy-sync/v1\nprojects:\n  shop:\n    environments:\n      production:\n")
+	for _, line := range strings.Split(strings.Trim(body, "\n"), "\n") {
+		b.WriteString("        " + line + "\n")
+	}
+	return b.String()
+}
+
+// goLoad runs spec's loader on src (env files a.env and b.env exist) and
+// returns its errors.
+func goLoad(t *testing.T, src string, vars map[string]string) spec.Diagnostics {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"a.env", "b.env"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("FROM_FILE=1\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, diags := spec.LoadBytes("dokploy.yaml", []byte(src), dir, spec.Options{
+		Vars:      vars,
+		LookupEnv: func(string) (string, bool) { return "", false },
+	})
+	return diags.Errors()
+}
+
+const app = `applications:
+  api:
+    source: {docker: {image: nginx:1.27}}
+`
+
+// TestBrokenSpecsAreRejected: each spec is an error for spec's loader, and
+// the schema rejects it at the same place.
+func TestBrokenSpecsAreRejected(t *testing.T) {
+	sch := compile(t, document(t))
+	const apiPath = "/projects/shop/environments/production/applications/api"
+	const dbPath = "/projects/shop/environments/production"
+	for _, tc := range []struct {
+		name string
+		src  string
+		// at is the instance location the schema must report, or
+		// "key:NAME" for a key (a name) that propertyNames must reject.
+		at string
+	}{
+		{"unknown top-level key", "apiVersion: dokploy-sync/v1\nproject: {}\nprojects: {}\n", "/"},
+		{"unknown key in an application", inProduction(app + "    image: nginx:1.27\n"), apiPath},
+		{"misspelt key in docker source", inProduction("applications:\n  api:\n    source: {docker: {image: nginx, registryURL: ghcr.io}}\n"), apiPath + "/source/docker"},
+		{"unknown resource kind", inProduction("compose:\n  mon: {}\n"), "/projects/shop/environments/production"},
+		{"wrong type: replicas", inProduction(app + "    replicas: two\n"), apiPath + "/replicas"},
+		{"wrong type: replicas from ${VAR}", inProduction(app + "    replicas: ${N}\n"), apiPath + "/replicas"},
+		{"wrong type: env is a list", inProduction(app + "    env: [A=1]\n"), apiPath + "/env"},
+		{"wrong type: env value is a mapping", inProduction(app + "    env: {A: {b: 1}}\n"), apiPath + "/env/A"},
+		{"wrong type: env value is null", inProduction(app + "    env: {A: null}\n"), apiPath + "/env/A"},
+		{"wrong type: envFile is a mapping", inProduction(app + "    envFile: {a: a.env}\n"), apiPath + "/envFile"},
+		{"wrong type: source is a string", inProduction("applications:\n  api:\n    source: nginx\n"), apiPath + "/source"},
+		{"memory from ${VAR}", inProduction(app + "    resources: {memoryLimit: \"${MEM}\"}\n"), apiPath + "/resources/memoryLimit"},
+		{"memory unit", inProduction(app + "    resources: {memoryLimit: 512MB}\n"), apiPath + "/resources/memoryLimit"},
+		{"memory zero", inProduction(app + "    resources: {memoryLimit: 0}\n"), apiPath + "/resources/memoryLimit"},
+		{"cpu words", inProduction(app + "    resources: {cpuLimit: half}\n"), apiPath + "/resources/cpuLimit"},
+		{"cpu negative", inProduction(app + "    resources: {cpuLimit: -1}\n"), apiPath + "/resources/cpuLimit"},
+		{"bad enum: sqldNode", inProduction("libsql:\n  edge: {dockerImage: libsql, databaseUser: u, databasePassword: p, sqldNode: leader}\n"), dbPath + "/libsql/edge/sqldNode"},
+		{"bad const: apiVersion", "apiVersion: dokploy-sync/v2\nprojects: {}\n", "/apiVersion"},
+		{"port above 65535", inProduction("redis:\n  cache: {dockerImage: redis:7, databasePassword: p, externalPort: 70000}\n"), dbPath + "/redis/cache/externalPort"},
+		{"port 0", inProduction("libsql:\n  edge: {dockerImage: libsql, databaseUser: u, databasePassword: p, externalGRPCPort: 0}\n"), dbPath + "/libsql/edge/externalGRPCPort"},
+		{"negative replicas", inProduction(app + "    replicas: -1\n"), apiPath + "/replicas"},
+		{"missing apiVersion", "projects: {}\n", "/"},
+		{"missing projects", "apiVersion: dokploy-sync/v1\n", "/"},
+		{"missing databasePassword", inProduction("postgres:\n  db: {dockerImage: postgres:16, databaseName: d, databaseUser: u}\n"), dbPath + "/postgres/db"},
+		{"missing dockerImage", inProduction("redis:\n  cache: {databasePassword: p}\n"), dbPath + "/redis/cache"},
+		{"missing image", inProduction("applications:\n  api:\n    source: {docker: {username: me}}\n"), apiPath + "/source/docker"},
+		{"empty dockerImage", inProduction("redis:\n  cache: {dockerImage: \"\", databasePassword: p}\n"), dbPath + "/redis/cache/dockerImage"},
+		{"no source member", inProduction("applications:\n  api:\n    source: {}\n"), apiPath + "/source"},
+		{"null source", inProduction("applications:\n  api:\n    source: null\n"), apiPath + "/source"},
+		{"null database", inProduction("postgres:\n  db:\n"), dbPath + "/postgres/db"},
+		{"null replicas", inProduction(app + "    replicas: null\n"), apiPath + "/replicas"},
+		{"null root password", inProduction("mysql:\n  db: {dockerImage: mysql:8, databaseName: d, databaseUser: u, databasePassword: p, databaseRootPassword: null}\n"), dbPath + "/mysql/db/databaseRootPassword"},
+		{"mongo has no databaseName", inProduction("mongo:\n  m: {dockerImage: mongo:7, databaseName: d, databaseUser: u, databasePassword: p}\n"), dbPath + "/mongo/m"},
+		{"appName with a space", inProduction(app + "    appName: my api\n"), apiPath + "/appName"},
+		{"appName too long", inProduction(app + "    appName: " + strings.Repeat("a", 57) + "\n"), apiPath + "/appName"},
+		{"env key starts with a digit", inProduction(app + "    env: {1BAD: x}\n"), "key:1BAD"},
+		{"project name with spaces", "apiVersion: dokploy-sync/v1\nprojects:\n  ' shop ': {}\n", "key: shop "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := map[string]string{"N": "2", "MEM": "512Mi"}
+			if errs := goLoad(t, tc.src, vars); len(errs) == 0 {
+				t.Fatalf("spec's loader accepts this spec, so the schema must too; fix the test case:\n%s", tc.src)
+			}
+			err := sch.Validate(parseYAML(t, []byte(tc.src)))
+			if err == nil {
+				t.Fatalf("the schema accepts a spec that spec's loader rejects:\n%s", tc.src)
+			}
+			locs, badNames := errorLocations(err)
+			if key, ok := strings.CutPrefix(tc.at, "key:"); ok {
+				if !slices.Contains(badNames, key) {
+					t.Errorf("the schema rejects it, but not for the key %q:\n%v", key, err)
+				}
+			} else if !slices.Contains(locs, tc.at) {
+				t.Errorf("the schema rejects it, but not at %s:\n%v", tc.at, err)
+			}
+		})
+	}
+}
+
+// TestValidSpecsAreAccepted: specs at the edges of what spec's loader
+// accepts (variables in strings, nulls that clear, units, YAML anchors)
+// validate against the schema too.
+func TestValidSpecsAreAccepted(t *testing.T) {
+	sch := compile(t, document(t))
+	vars := map[string]string{"PREFIX": "shop", "NODE": "primary", "IMAGE": "nginx:1.27", "PW": "s3cret", "USER": "me", "URL": "http://edge-primary:5001"}
+	for _, tc := range []struct{ name, src string }{
+		{"variables in strings", inProduction(`
+applications:
+  api:
+    appName: ${PREFIX}-api
+    source: {docker: {image: "${IMAGE}", username: "${USER}", password: "${PW}", registryUrl: ghcr.io}}
+    command: ${PREFIX} --serve
+postgres:
+  db: {dockerImage: "${IMAGE}", databaseName: "${PREFIX}", databaseUser: "${USER}", databasePassword: "${PW}"}
+libsql:
+  edge: {dockerImage: libsql, databaseUser: u, databasePassword: "${PW}", sqldNode: "${NODE}"}
+`)},
+		{"env values and env files", inProduction(`
+applications:
+  api:
+    source: {docker: {image: nginx}}
+    envFile: a.env
+    env: {PORT: 8080, DEBUG: true, RATIO: 0.5, EMPTY: "", my.key-1: x, _X: "${{project.X}}", DSN: "postgres://u:${PW}@db/x"}
+  worker:
+    envFile: [a.env, b.env]
+    env: null
+redis:
+  cache: {dockerImage: redis:7, databasePassword: p, env: {A: 1}, envFile: [a.env]}
+`)},
+		{"nulls that clear", inProduction(`
+description: null
+env: null
+envFile: null
+applications:
+  api:
+    description: null
+    command: null
+    source: {docker: {image: nginx, username: null, password: null, registryUrl: null}}
+    resources: {memoryLimit: null, memoryReservation: null, cpuLimit: null, cpuReservation: null}
+  worker:
+    resources: null
+postgres:
+  db: {dockerImage: postgres:16, databaseName: d, databaseUser: u, databasePassword: p, description: null, externalPort: null}
+libsql:
+  edge: {dockerImage: libsql, databaseUser: u, databasePassword: p, sqldPrimaryUrl: null, externalGRPCPort: null, externalAdminPort: null}
+`)},
+		{"units", inProduction(`
+applications:
+  a:
+    resources: {memoryLimit: 2Gi, memoryReservation: 1.5Gi, cpuLimit: "1.5", cpuReservation: 500m}
+  b:
+    resources: {memoryLimit: 536870912, memoryReservation: 256M, cpuLimit: 2, cpuReservation: 0.25}
+  c:
+    replicas: 0
+    resources: {memoryLimit: 100k, cpuLimit: 1000m}
+`)},
+		{"every database kind and field", inProduction(`
+postgres:
+  pg: {dockerImage: postgres:16, databaseName: d, databaseUser: u, databasePassword: p, appName: shop-pg, externalPort: 1}
+mysql:
+  my: {dockerImage: mysql:8, databaseName: d, databaseUser: u, databasePassword: p, databaseRootPassword: r, externalPort: 65535}
+mariadb:
+  ma: {dockerImage: mariadb:11, databaseName: d, databaseUser: u, databasePassword: p, databaseRootPassword: "${PW}"}
+mongo:
+  mo: {dockerImage: mongo:7, databaseUser: u, databasePassword: p, replicaSets: true}
+redis:
+  re: {dockerImage: redis:7, databasePassword: p}
+libsql:
+  primary: {dockerImage: libsql, databaseUser: u, databasePassword: p, sqldNode: primary, enableNamespaces: true, externalPort: 18080, externalGRPCPort: 5001, externalAdminPort: 8081}
+  replica: {dockerImage: libsql, databaseUser: u, databasePassword: p, sqldNode: replica, sqldPrimaryUrl: "${URL}"}
+`)},
+		{"empty and null resources", `apiVersion: dokploy-sync/v1
+projects:
+  blog:
+  shop:
+    environments:
+      production:
+      staging: {}
+      preview:
+        applications:
+          api:
+`},
+		{"appName of 56 characters", inProduction(app + "    appName: " + strings.Repeat("a", 56) + "\n")},
+		{"x- keys, anchors and merge keys", `x-db: &db
+  dockerImage: postgres:16
+  databaseUser: shop
+  databasePassword: ${PW}
+x-notes: anything goes here
+apiVersion: dokploy-sync/v1
+projects:
+  shop:
+    environments:
+      production:
+        postgres:
+          a:
+            <<: *db
+            databaseName: a
+          b:
+            <<: *db
+            databaseName: b
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if errs := goLoad(t, tc.src, vars); len(errs) > 0 {
+				t.Fatalf("spec's loader rejects this spec; fix the test case:\n%s\n%s", errs, tc.src)
+			}
+			if err := sch.Validate(parseYAML(t, []byte(tc.src))); err != nil {
+				t.Errorf("the schema rejects a spec that spec's loader accepts:\n%v\n%s", err, tc.src)
+			}
+		})
+	}
+}
