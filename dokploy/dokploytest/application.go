@@ -113,16 +113,65 @@ func applicationProcedures() []*procedure {
 			text("username").null().nonopt(),
 			text("password").null().nonopt(),
 			text("registryUrl").null().nonopt(),
-		}, applicationSave(map[string]any{"sourceType": "docker", "applicationStatus": "idle"})),
+		}, applicationSave(gitSource("docker"))),
 		mutation("application.saveGitProvider", schema{
 			text("applicationId").nonopt(),
 			text("customGitBuildPath").null().nonopt(),
 			text("customGitUrl").null().nonopt(),
 			strArr("watchPaths").null().nonopt(),
 			boolean("enableSubmodules"),
-			text("customGitBranch").min1().regex(branchPattern, "").nonopt(),
+			branchField("customGitBranch"),
 			text("customGitSSHKeyId").null(),
-		}, applicationSave(map[string]any{"sourceType": "git"})),
+		}, applicationSave(gitSource("git"))),
+		// The four git provider saves (QUIRKS A8): the keys of the provider
+		// are required but nullable except the branch; enableSubmodules and
+		// watchPaths are optional and kept when omitted. saveGithubProvider's
+		// triggerType has a zod default, so omitting it writes "push".
+		mutation("application.saveGithubProvider", schema{
+			text("applicationId").nonopt(),
+			text("repository").null().nonopt(),
+			text("owner").null().nonopt(),
+			text("buildPath").null().nonopt(),
+			text("githubId").null().nonopt(),
+			branchField("branch"),
+			enum("triggerType", "push", "tag").dflt("push"),
+			boolean("enableSubmodules"),
+			strArr("watchPaths").null(),
+		}, applicationSave(gitSource("github"))),
+		mutation("application.saveGitlabProvider", schema{
+			text("applicationId").nonopt(),
+			text("gitlabBuildPath").null().nonopt(),
+			text("gitlabOwner").null().nonopt(),
+			text("gitlabRepository").null().nonopt(),
+			text("gitlabId").null().nonopt(),
+			num("gitlabProjectId").null().nonopt(),
+			text("gitlabPathNamespace").null().nonopt(),
+			branchField("gitlabBranch"),
+			boolean("enableSubmodules"),
+			strArr("watchPaths").null(),
+		}, applicationSave(gitSource("gitlab"))),
+		mutation("application.saveBitbucketProvider", schema{
+			text("bitbucketBuildPath").null().nonopt(),
+			text("bitbucketOwner").null().nonopt(),
+			text("bitbucketRepository").null().nonopt(),
+			text("bitbucketRepositorySlug").null().nonopt(),
+			text("bitbucketId").null().nonopt(),
+			text("applicationId").nonopt(),
+			branchField("bitbucketBranch"),
+			boolean("enableSubmodules"),
+			strArr("watchPaths").null(),
+		}, applicationSave(gitSource("bitbucket"))),
+		mutation("application.saveGiteaProvider", schema{
+			text("applicationId").nonopt(),
+			text("giteaBuildPath").null().nonopt(),
+			text("giteaOwner").null().nonopt(),
+			text("giteaRepository").null().nonopt(),
+			text("giteaId").null().nonopt(),
+			branchField("giteaBranch"),
+			boolean("enableSubmodules"),
+			strArr("watchPaths").null(),
+		}, applicationSave(gitSource("gitea"))),
+		mutation("application.disconnectGitProvider", applicationIDOnly, applicationDisconnectGitProvider),
 		mutation("application.saveBuildType", schema{
 			text("applicationId").nonopt(),
 			enum("buildType", buildTypes...).nonopt(),
@@ -248,20 +297,68 @@ func boolToInt(b bool) int {
 	return 0
 }
 
+// branchField is the required branch of the git provider saves.
+func branchField(name string) field {
+	return text(name).min1().regex(branchPattern, "").nonopt()
+}
+
+// gitSource is what every provider save writes besides its keys: the
+// source type, and the status back to idle.
+func gitSource(sourceType string) map[string]any {
+	return map[string]any{"sourceType": sourceType, "applicationStatus": "idle"}
+}
+
 // applicationSave writes every parsed key (the save* procedures send whole
-// groups of columns) plus fixed values, and answers true.
+// groups of columns; omitted optional keys are left out of the SET list
+// and so kept) plus fixed values, and answers true. A provider, registry
+// or SSH key id that names nothing fails in the database (QUIRKS X16).
 func applicationSave(fixed map[string]any) func(*Server, map[string]any) (any, error) {
 	return func(s *Server, in map[string]any) (any, error) {
 		a, err := s.application(in)
 		if err != nil {
 			return nil, err
 		}
-		set(applicationTable, a, in, "applicationId")
+		values := map[string]any{}
+		for k, v := range in {
+			if k != "applicationId" && applicationTable.has(k) {
+				values[k] = v
+			}
+		}
 		for k, v := range fixed {
+			values[k] = v
+		}
+		if s.danglingRef(values) != "" {
+			return nil, errInternal("%s", failedUpdate(applicationTable, a["applicationId"], values))
+		}
+		for k, v := range values {
 			a[k] = v
 		}
 		return true, nil
 	}
+}
+
+// applicationDisconnectGitProvider clears every git source setting and
+// goes back to the default source, github.
+func applicationDisconnectGitProvider(s *Server, in map[string]any) (any, error) {
+	a, err := s.application(in)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range []string{
+		"repository", "branch", "owner", "githubId",
+		"gitlabRepository", "gitlabOwner", "gitlabBranch", "gitlabBuildPath", "gitlabId", "gitlabProjectId", "gitlabPathNamespace",
+		"bitbucketRepository", "bitbucketOwner", "bitbucketBranch", "bitbucketBuildPath", "bitbucketId",
+		"giteaRepository", "giteaOwner", "giteaBranch", "giteaBuildPath", "giteaId",
+		"customGitBranch", "customGitBuildPath", "customGitUrl", "customGitSSHKeyId", "watchPaths",
+	} {
+		a[c] = nil
+	}
+	a["buildPath"] = "/"
+	a["triggerType"] = "push"
+	a["sourceType"] = "github"
+	a["applicationStatus"] = "idle"
+	a["enableSubmodules"] = false
+	return true, nil
 }
 
 // applicationDelete answers the application as it was, then deletes it with

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// Deployments of applications (and, later, compose): a queue-less
-// simulation of Dokploy's deployment worker (API.md §7). A deploy inserts a
+// Deployments of applications and compose stacks: a queue-less simulation
+// of Dokploy's deployment worker (API.md §7). A deploy inserts a
 // deployment row "running", sets the service "running", and after
 // Options.DeployDuration marks both "done", or "error" with Options
 // DeployError. Only the newest 10 deployments of a service are kept.
@@ -77,31 +77,41 @@ func (s *Server) finishDeployment(id string) {
 		return
 	}
 	t, svc := s.deploymentService(d)
+	var text, status string
+	if t == composeTable && svc != nil {
+		text, status = s.composeDeployLog(svc)
+	} else {
+		text, status = s.applicationDeployLog(t, svc)
+	}
+	s.st.Logs[id] += text
+	d["status"] = status
+	d["finishedAt"] = s.timestamp()
+	if svc != nil {
+		svc[statusColumn(t)] = status
+	}
+}
+
+// applicationDeployLog is what an application deployment appends to its
+// log after "Initializing deployment", and its final status.
+func (s *Server) applicationDeployLog(t *tableDef, svc row) (string, string) {
 	var log strings.Builder
-	log.WriteString(s.st.Logs[id])
 	image, _ := svc["dockerImage"].(string)
 	if t == applicationTable && svc["sourceType"] == "docker" && image != "" {
 		fmt.Fprintf(&log, "Pulling %s\n", image)
 	} else {
 		fmt.Fprintf(&log, "Building %s\n", str(svc["appName"]))
 	}
-	status := "done"
-	if msg := s.opts.DeployError; msg != "" {
-		status = "error"
-		log.WriteString(msg)
-		if !strings.HasSuffix(msg, "\n") {
-			log.WriteString("\n")
-		}
-		log.WriteString("❌ Pulling image failed\n\nError occurred ❌, check the logs for details.\n")
-	} else {
+	msg := s.opts.DeployError
+	if msg == "" {
 		log.WriteString("Docker Deployed: ✅\n")
+		return log.String(), "done"
 	}
-	s.st.Logs[id] = log.String()
-	d["status"] = status
-	d["finishedAt"] = s.timestamp()
-	if svc != nil {
-		svc[statusColumn(t)] = status
+	log.WriteString(msg)
+	if !strings.HasSuffix(msg, "\n") {
+		log.WriteString("\n")
 	}
+	log.WriteString("❌ Pulling image failed\n\nError occurred ❌, check the logs for details.\n")
+	return log.String(), "error"
 }
 
 // deploymentService returns the service a deployment belongs to.

@@ -3,6 +3,7 @@ package dokploytest
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // tRPC error codes: HTTP status and JSON-RPC number (trpc v11
@@ -151,4 +152,69 @@ func (e *apiError) callError() *CallError {
 		}
 	}
 	return &CallError{Status: e.status(), Code: e.code, Message: msg}
+}
+
+// --- database errors ---
+//
+// When PostgreSQL refuses a statement (a unique or foreign key violation),
+// drizzle throws an error whose message is the statement and its bound
+// parameters; Dokploy passes it on as the API error message (capture 064,
+// QUIRKS X16, X17), secrets included.
+
+// failedInsert is drizzle's message for a refused insert of r into t.
+// Every column of t is listed; those not in given take the SQL default.
+func failedInsert(t *tableDef, r row, given func(col string) bool) string {
+	var cols, vals []string
+	var params []any
+	for _, c := range t.cols {
+		cols = append(cols, strconv.Quote(c.name))
+		if given(c.name) {
+			params = append(params, r[c.name])
+			vals = append(vals, "$"+strconv.Itoa(len(params)))
+		} else {
+			vals = append(vals, "default")
+		}
+	}
+	sql := fmt.Sprintf("insert into %q (%s) values (%s) returning %s",
+		t.name, strings.Join(cols, ", "), strings.Join(vals, ", "), strings.Join(cols, ", "))
+	return failedQuery(sql, params)
+}
+
+// failedUpdate is drizzle's message for a refused update of row id of t
+// with the given values; the SET list is in column order.
+func failedUpdate(t *tableDef, id any, values map[string]any) string {
+	var sets, cols []string
+	var params []any
+	for _, c := range t.cols {
+		cols = append(cols, strconv.Quote(c.name))
+		if v, ok := values[c.name]; ok {
+			params = append(params, v)
+			sets = append(sets, fmt.Sprintf("%q = $%d", c.name, len(params)))
+		}
+	}
+	params = append(params, id)
+	sql := fmt.Sprintf("update %q set %s where %q.%q = $%d returning %s",
+		t.name, strings.Join(sets, ", "), t.name, t.id, len(params), strings.Join(cols, ", "))
+	return failedQuery(sql, params)
+}
+
+// failedQuery is "Failed query: <sql>\nparams: <params>", the parameters
+// joined like JavaScript's Array.join (null as "", JSON columns as JSON).
+func failedQuery(sql string, params []any) string {
+	parts := make([]string, len(params))
+	for i, p := range params {
+		switch p := p.(type) {
+		case nil:
+		case string:
+			parts[i] = p
+		case float64:
+			parts[i] = strconv.FormatFloat(p, 'f', -1, 64)
+		case bool:
+			parts[i] = strconv.FormatBool(p)
+		default:
+			b, _ := marshal(p)
+			parts[i] = string(b)
+		}
+	}
+	return "Failed query: " + sql + "\nparams: " + strings.Join(parts, ",")
 }

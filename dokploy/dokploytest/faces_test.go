@@ -316,3 +316,50 @@ func TestRESTBodyLimit(t *testing.T) {
 	status, body = c.do("POST", "/api/trpc/project.create", []byte(`{"json":`+string(big)+`}`), jsonHeader)
 	wantStatus(t, status, body, 200)
 }
+
+func TestFacesOfChildProcedures(t *testing.T) {
+	c := newClient(t, Options{})
+	_, prod, _ := c.setup()
+	appID := c.callMap("application.create", map[string]any{"name": "web", "environmentId": prod})["applicationId"]
+	c.call("security.create", map[string]any{"applicationId": appID, "username": "u", "password": "p"})
+	secID := at(c.call("application.one", map[string]any{"applicationId": appID}), "security", 0, "securityId")
+
+	// security.update returns undefined: an empty REST body, a tRPC null
+	// marked undefined.
+	status, body := c.post("security.update", map[string]any{"securityId": secID, "username": "u2", "password": "p2"})
+	if status != 200 || len(body) != 0 {
+		t.Errorf("REST security.update: %d %q", status, body)
+	}
+	status, body = c.trpcPost([]string{"security.update"}, []any{map[string]any{"securityId": secID, "username": "u3", "password": "p3"}}, false)
+	if status != 200 || string(body) != `{"result":{"data":{"json":null,"meta":{"values":["undefined"],"v":1}}}}` {
+		t.Errorf("tRPC security.update: %d %s", status, body)
+	}
+
+	// compose.delete needs deleteVolumes; REST's Boolean(undefined) makes
+	// it false (QUIRKS CO12), tRPC refuses its absence.
+	ids := []any{}
+	for range 2 {
+		ids = append(ids, c.callMap("compose.create", map[string]any{"name": "x", "environmentId": prod})["composeId"])
+	}
+	status, body = c.trpcPost([]string{"compose.delete"}, []any{map[string]any{"composeId": ids[0]}}, false)
+	wantStatus(t, status, body, 400)
+	if !strings.Contains(string(body), "expected boolean, received undefined") {
+		t.Errorf("tRPC compose.delete without deleteVolumes: %s", body)
+	}
+	status, body = c.post("compose.delete", map[string]any{"composeId": ids[0]})
+	wantStatus(t, status, body, 200)
+
+	// A batch mixing the new routers, queries on GET.
+	status, body = c.trpcGet([]string{"compose.one", "port.one", "domain.byComposeId"},
+		[]any{map[string]any{"composeId": ids[1]}, map[string]any{"portId": "nope"}, map[string]any{"composeId": ids[1]}}, true)
+	wantStatus(t, status, body, 207)
+	items := decode(t, body).([]any)
+	if at(items, 0, "result", "data", "json", "name") != "x" || at(items, 1, "error", "json", "data", "httpStatus") != 400.0 ||
+		len(at(items, 2, "result", "data", "json").([]any)) != 0 {
+		t.Errorf("batch: %s", body)
+	}
+	// Queries are GET: loadServices takes its type from the query string.
+	if status, _ := c.do("POST", "/api/compose.loadServices", []byte(`{"composeId":"x"}`), jsonHeader); status != 404 {
+		t.Errorf("POST on a query: %d", status)
+	}
+}

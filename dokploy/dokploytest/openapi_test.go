@@ -236,3 +236,41 @@ func propertyOrder(t *testing.T, raw rawDoc, proc string) []string {
 	}
 	return names
 }
+
+// toolProcedures are the procedures dokploy-sync uses (API.md §2.1-2.11):
+// the fake must implement every one of them, so that TestSchemasMatchOpenAPI
+// checks their input schemas and TestCaptures their answers.
+var toolProcedures = []string{
+	"settings.getDokployVersion", "user.get",
+	"project.all", "project.one", "project.create", "project.update", "project.remove",
+	"environment.create", "environment.one", "environment.byProjectId", "environment.update", "environment.remove",
+	"application.create", "application.one", "application.update", "application.delete", "application.deploy",
+	"application.redeploy", "application.reload", "application.start", "application.stop",
+	"application.saveEnvironment", "application.saveBuildType", "application.saveDockerProvider",
+	"application.saveGitProvider", "application.saveGithubProvider", "application.saveGitlabProvider",
+	"application.saveBitbucketProvider", "application.saveGiteaProvider", "application.disconnectGitProvider",
+	"compose.create", "compose.one", "compose.update", "compose.saveEnvironment", "compose.delete",
+	"compose.deploy", "compose.redeploy", "compose.start", "compose.stop", "compose.loadServices",
+	"domain.create", "domain.update", "domain.delete", "domain.one", "domain.byApplicationId", "domain.byComposeId",
+	"port.create", "port.one", "port.update", "port.delete",
+	"mounts.create", "mounts.one", "mounts.update", "mounts.remove", "mounts.listByServiceId",
+	"redirects.create", "redirects.one", "redirects.update", "redirects.delete",
+	"security.create", "security.one", "security.update", "security.delete",
+	"deployment.all", "deployment.allByCompose", "deployment.allByType", "deployment.readLogs",
+}
+
+func TestImplementsToolProcedures(t *testing.T) {
+	s := New(Options{})
+	for _, p := range toolProcedures {
+		if s.lookup(p) == nil {
+			t.Errorf("%s: not implemented", p)
+		}
+	}
+	for _, k := range dbKinds {
+		for _, p := range []string{"create", "one", "update", "remove", "saveEnvironment", "deploy", "reload", "start", "stop"} {
+			if s.lookup(k.name+"."+p) == nil {
+				t.Errorf("%s.%s: not implemented", k.name, p)
+			}
+		}
+	}
+}

@@ -2,13 +2,12 @@ package dokploytest
 
 import "sort"
 
-// Adding a procedure (domain.*, port.*, mounts.*, redirects.*, security.*,
-// compose.* are next): its table already exists in tables.go, relations and
-// cascades already read it (services.go, application.go), and deployments
-// already handle compose (deployment.go). Write a file with a
-// <router>Procedures() list of query(...)/mutation(...) with the input
-// schema (TestSchemasMatchOpenAPI checks it against openapi.json) and add
-// it to allProcedures; TestCaptures then compares its captures.
+// Adding a procedure: give its table a tableDef in tables.go (relations and
+// cascades read every table: services.go, application.go), write or extend
+// the router's file with a <router>Procedures() list of
+// query(...)/mutation(...) with the input schema (TestSchemasMatchOpenAPI
+// checks it against openapi.json) and add it to allProcedures;
+// TestCaptures then compares its captures.
 
 // procedure is one tRPC procedure of the fake.
 type procedure struct {
@@ -47,9 +46,15 @@ func allProcedures() []*procedure {
 	ps = append(ps, projectProcedures()...)
 	ps = append(ps, environmentProcedures()...)
 	ps = append(ps, applicationProcedures()...)
+	ps = append(ps, composeProcedures()...)
 	for _, k := range dbKinds {
 		ps = append(ps, databaseProcedures(k)...)
 	}
+	ps = append(ps, domainProcedures()...)
+	ps = append(ps, portProcedures()...)
+	ps = append(ps, mountsProcedures()...)
+	ps = append(ps, redirectsProcedures()...)
+	ps = append(ps, securityProcedures()...)
 	ps = append(ps, deploymentProcedures()...)
 	return ps
 }

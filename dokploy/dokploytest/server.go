@@ -13,7 +13,32 @@
 // order included) and the same error bodies. Differences from the real
 // server are deliberate and documented: deploys are simulated (Options
 // DeployDuration and DeployError), there are no Docker services, no servers,
-// registries or git providers, and every key acts as an owner's key.
+// registries, SSH keys or git providers (the application save*Provider
+// procedures and compose.update fail on an id naming one like on a dangling
+// foreign key; a git-sourced compose deploys its stored composeFile), and
+// every key acts as an owner's key.
+//
+// The procedures (Server.Procedures lists them):
+//   - settings.getDokployVersion, user.get;
+//   - project.all, one, create, update, remove;
+//   - environment.create, one, byProjectId, update, remove;
+//   - application.create, one, update, delete, saveEnvironment,
+//     saveBuildType, saveDockerProvider, saveGitProvider,
+//     saveGithubProvider, saveGitlabProvider, saveBitbucketProvider,
+//     saveGiteaProvider, disconnectGitProvider, deploy, redeploy, reload,
+//     start, stop;
+//   - compose.create, one, update, saveEnvironment, delete, deploy,
+//     redeploy, start, stop, loadServices;
+//   - postgres, mysql, mariadb, mongo, redis, libsql: create, one, update,
+//     remove, saveEnvironment, deploy, reload, start, stop,
+//     saveExternalPort (libsql: saveExternalPorts), changePassword (not
+//     libsql);
+//   - domain.create, update, delete, one, byApplicationId, byComposeId;
+//   - port.create, one, update, delete;
+//   - mounts.create, one, update, remove, listByServiceId;
+//   - redirects.create, one, update, delete;
+//   - security.create, one, update, delete;
+//   - deployment.all, allByCompose, allByType, readLogs.
 //
 // Choices where the real server is not deterministic or not known:
 //   - only the REST face coerces inputs (Number(), Boolean(): "3" is 3, null
@@ -23,8 +48,14 @@
 //   - a non-null serverId is refused with 401 "You are not authorized to
 //     access this server", as for a server the key cannot access;
 //   - an update that leaves nothing to write answers 500 "No values to set";
-//   - swarm settings (healthCheckSwarm, ...) are checked to be objects or
-//     arrays, not key by key.
+//   - swarm settings (healthCheckSwarm, ...) and compose serviceNetworks
+//     are checked to be objects or arrays, not key by key;
+//   - rows read without ORDER BY come in table order, an updated child row
+//     (domain, port, mount, redirect, security) moving to the end, as in
+//     PostgreSQL's heap (capture 057);
+//   - domain.one of a compose domain answers application: null;
+//   - a compose deploy writes its file (what compose.loadServices
+//     type=cache reads) when it starts, whatever its outcome.
 //
 // Fault injection beyond DeployError (5xx, dropped connections, 429) is left
 // to the test: wrap the *Server (an http.Handler) in your own handler and
@@ -62,15 +93,17 @@ type Options struct {
 	MaxURLLength int
 	// Latency is added to every HTTP request.
 	Latency time.Duration
-	// DeployDuration is how long an application deployment stays "running"
-	// before it finishes; 0 finishes it before application.deploy answers.
+	// DeployDuration is how long an application or compose deployment
+	// stays "running" before it finishes; 0 finishes it before the deploy
+	// call answers.
 	DeployDuration time.Duration
 	// DeployError, when not empty, makes every deploy fail with this
 	// message, as on a server whose Docker daemon is unreachable (the
-	// captures were recorded on such a server): application deployments end
-	// in "error" with the message in their log, database deploy and
-	// saveExternalPort answer 500 "Error on deploy <kind>Error: <message>",
-	// and start, stop and reload answer 500 with the message.
+	// captures were recorded on such a server): application and compose
+	// deployments end in "error" with the message in their log, database
+	// deploy and saveExternalPort answer 500 "Error on deploy
+	// <kind>Error: <message>", and start, stop and reload answer 500 with
+	// the message.
 	DeployError string
 }
 

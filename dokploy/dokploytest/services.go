@@ -175,6 +175,7 @@ func (s *Server) deleteService(t *tableDef, id string) {
 	for _, d := range s.deleteWhere(deploymentTable, t.id, id) {
 		delete(s.st.Logs, str(d["deploymentId"]))
 	}
+	delete(s.st.Files, id)
 }
 
 // deleteEnvironment removes an environment with all its services.

@@ -65,10 +65,7 @@ func pick(r row, cols ...string) object {
 	return o
 }
 
-// tables lists every table of the state. Tables whose procedures are not
-// implemented yet (compose, domain, port, redirect, security) exist so that
-// relations (application.one.domains, environment compose lists, cascades)
-// already read from them.
+// tables lists every table of the state.
 var tables = []*tableDef{
 	projectTable, environmentTable, applicationTable, composeTable,
 	postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable,
@@ -85,6 +82,7 @@ type state struct {
 	Tables         map[string][]row  `json:"tables"`
 	Logs           map[string]string `json:"logs"`     // deploymentId -> build log text
 	Counters       map[string]int    `json:"counters"` // serial columns (uniqueConfigKey)
+	Files          map[string]string `json:"files"`    // composeId -> compose file a deploy wrote (loadServices reads it)
 	RNG            []byte            `json:"rng"`      // PCG state, see Server.rng
 }
 
@@ -96,6 +94,7 @@ func newState() *state {
 		Tables:   map[string][]row{},
 		Logs:     map[string]string{},
 		Counters: map[string]int{},
+		Files:    map[string]string{},
 	}
 	for _, t := range tables {
 		st.Tables[t.name] = []row{}
@@ -131,6 +130,35 @@ func (s *Server) insert(t *tableDef, r row) {
 	s.st.Tables[t.name] = append(s.st.Tables[t.name], r)
 }
 
+// references are the foreign keys the fake checks: a column and the table
+// whose id it holds. A nil table is one the fake does not have (git
+// providers, SSH keys, preview deployments): any value there dangles.
+var references = []struct {
+	col   string
+	table *tableDef
+}{
+	{"environmentId", environmentTable}, {"applicationId", applicationTable}, {"composeId", composeTable},
+	{"postgresId", postgresTable}, {"mysqlId", mysqlTable}, {"mariadbId", mariadbTable},
+	{"mongoId", mongoTable}, {"redisId", redisTable}, {"libsqlId", libsqlTable},
+	{"githubId", nil}, {"gitlabId", nil}, {"bitbucketId", nil}, {"giteaId", nil},
+	{"customGitSSHKeyId", nil}, {"previewDeploymentId", nil},
+}
+
+// danglingRef returns the first foreign key column of values whose
+// non-null value names no row, or "".
+func (s *Server) danglingRef(values map[string]any) string {
+	for _, ref := range references {
+		v, ok := values[ref.col]
+		if !ok || v == nil {
+			continue
+		}
+		if ref.table == nil || s.find(ref.table, str(v)) == nil {
+			return ref.col
+		}
+	}
+	return ""
+}
+
 // deleteWhere removes the rows of t whose column col equals val and returns them.
 func (s *Server) deleteWhere(t *tableDef, col string, val any) []row {
 	var removed []row
@@ -145,6 +173,27 @@ func (s *Server) deleteWhere(t *tableDef, col string, val any) []row {
 	}
 	s.st.Tables[t.name] = kept
 	return removed
+}
+
+// touch moves r to the end of t's rows. An UPDATE writes a new row version
+// at the end of PostgreSQL's heap, so reads without ORDER BY (the children
+// of application.one) list updated rows last (capture 057: the mounts come
+// bind, volume, file after the volume and the file were updated).
+func (s *Server) touch(t *tableDef, r row) {
+	rows := s.st.Tables[t.name]
+	for i, e := range rows {
+		if e[t.id] == r[t.id] {
+			s.st.Tables[t.name] = append(append(rows[:i:i], rows[i+1:]...), e)
+			return
+		}
+	}
+}
+
+// nextSerial is nextval() of a serial column ("domain.uniqueConfigKey").
+// Like a sequence, it also advances for inserts that then fail.
+func (s *Server) nextSerial(name string) float64 {
+	s.st.Counters[name]++
+	return float64(s.st.Counters[name])
 }
 
 // objects renders rows of t as ordered objects.
@@ -230,6 +279,9 @@ func (s *Server) LoadState(r io.Reader) error {
 	}
 	if st.Counters == nil {
 		st.Counters = map[string]int{}
+	}
+	if st.Files == nil {
+		st.Files = map[string]string{}
 	}
 	if st.Member == nil || st.User == nil {
 		return fmt.Errorf("dokploytest: state snapshot has no member")

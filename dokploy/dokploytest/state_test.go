@@ -15,14 +15,23 @@ func decodeInto(b []byte, v any) error { return json.Unmarshal(b, v) }
 func script(t *testing.T, s *Server) []string {
 	t.Helper()
 	var out []string
-	do := func(proc string, in any) {
+	do := func(proc string, in any) map[string]any {
 		raw, err := s.Call(proc, in)
 		if err != nil {
 			t.Fatalf("%s: %v", proc, err)
 		}
 		out = append(out, string(raw))
+		var m map[string]any
+		json.Unmarshal(raw, &m) //nolint:errcheck // not every answer is an object
+		return m
 	}
-	do("project.create", map[string]any{"name": "p"})
+	p := do("project.create", map[string]any{"name": "p"})
+	envID := at(p, "environment", "environmentId")
+	// The compose file on disk and the serial counters are state too.
+	cmp := do("compose.create", map[string]any{"name": "c", "environmentId": envID, "sourceType": "raw", "composeFile": "services:\n  web: {}\n"})
+	do("compose.deploy", map[string]any{"composeId": cmp["composeId"]})
+	do("domain.create", map[string]any{"host": "c.example.com", "domainType": "compose", "composeId": cmp["composeId"], "serviceName": "web"})
+	do("compose.loadServices", map[string]any{"composeId": cmp["composeId"]})
 	do("project.all", nil)
 	return out
 }
@@ -60,6 +69,14 @@ func TestSaveLoadState(t *testing.T) {
 	got = append(got, script(t, second)...)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("after LoadState:\n got %s\nwant %s", got, want)
+	}
+	// The compose deployed before the snapshot still has its file.
+	var cmp map[string]any
+	if err := json.Unmarshal([]byte(got[1]), &cmp); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := second.Call("compose.loadServices", map[string]any{"composeId": cmp["composeId"]}); err != nil || string(raw) != `["web"]` {
+		t.Errorf("loadServices after LoadState: %s %v", raw, err)
 	}
 
 	if err := second.LoadState(strings.NewReader(`{"version":99}`)); err == nil {

@@ -410,7 +410,7 @@ var mountTable = &tableDef{name: "mount", id: "mountId", cols: []column{
 	{"volumeName", nil},
 	{"filePath", nil},
 	{"content", nil},
-	{"serviceType", nil},
+	{"serviceType", "application"},
 	{"mountPath", nil},
 	{"applicationId", nil},
 	{"composeId", nil},

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 )
 
@@ -66,6 +67,19 @@ type field struct {
 	values   []string
 	def      any
 	hasDef   bool
+	// Custom messages of the bounds (zod's .min(n, {message})); "" gives
+	// zod's default. They apply to string lengths and number bounds alike.
+	minMsg, maxMsg string
+	refines        []refinement // zod .refine() checks, run with the others
+	// pipe is a zod .transform() and whatever follows it: it runs only when
+	// every check before it passed, and returns the output value.
+	pipe func(v any, path []any) (any, []issue)
+}
+
+// refinement is one zod .refine(ok, message) check.
+type refinement struct {
+	ok  func(v any) bool
+	msg string
 }
 
 // schema is a z.object: its fields in declaration order.
@@ -95,6 +109,24 @@ func (f field) between(min, max float64) field {
 	return f
 }
 func (f field) dflt(v any) field { f.def, f.hasDef = v, true; return f }
+
+// messages sets custom messages for the lower and upper bounds.
+func (f field) messages(minMsg, maxMsg string) field {
+	f.minMsg, f.maxMsg = minMsg, maxMsg
+	return f
+}
+
+// refine adds a custom check; a failure is a "custom" issue with msg.
+func (f field) refine(msg string, ok func(v any) bool) field {
+	f.refines = append(append([]refinement{}, f.refines...), refinement{ok: ok, msg: msg})
+	return f
+}
+
+// transform sets the field's pipe (see field.pipe).
+func (f field) transform(fn func(v any, path []any) (any, []issue)) field {
+	f.pipe = fn
+	return f
+}
 
 // regex adds a pattern check; src is the JavaScript source of the pattern
 // (it is also valid RE2 here), msg the custom message or "".
@@ -154,6 +186,11 @@ func typeIssue(path []any, expected, received string) issue {
 		path:    path,
 		message: fmt.Sprintf("Invalid input: expected %s, received %s", expected, received),
 	}
+}
+
+// customIssue is the issue of a failed .refine() or superRefine.
+func customIssue(path []any, message string) issue {
+	return issue{head: object{{"code", "custom"}}, path: path, message: message}
 }
 
 // parse validates input (present=false: undefined) against sc. It returns
@@ -222,11 +259,40 @@ func enumIssue(path []any, values []string) issue {
 	}
 }
 
-// check validates one present value.
+// check validates one present value: its type and bounds, then the
+// refinements, then the pipe.
 func (f field) check(v any, path []any, coerce bool) (any, []issue) {
 	if v == nil && f.nullable {
 		return nil, nil
 	}
+	out, issues := f.checkType(v, path, coerce)
+	if typeFailed(issues) {
+		return nil, issues
+	}
+	for _, r := range f.refines {
+		if !r.ok(out) {
+			issues = append(issues, customIssue(path, r.msg))
+		}
+	}
+	if len(issues) > 0 || f.pipe == nil {
+		return out, issues
+	}
+	return f.pipe(out, path)
+}
+
+// typeFailed reports whether issues hold a type issue, after which zod
+// runs no further check of the value.
+func typeFailed(issues []issue) bool {
+	for _, is := range issues {
+		if code, _ := is.head.get("code"); code == "invalid_type" || code == "invalid_value" {
+			return true
+		}
+	}
+	return false
+}
+
+// checkType validates the type and the bounds of one present value.
+func (f field) checkType(v any, path []any, coerce bool) (any, []issue) {
 	if coerce {
 		switch f.kind {
 		case kNumber:
@@ -299,14 +365,14 @@ func (f field) checkString(s string, path []any) []issue {
 		issues = append(issues, issue{
 			head:    object{{"origin", "string"}, {"code", "too_small"}, {"minimum", f.minLen}, {"inclusive", true}},
 			path:    path,
-			message: fmt.Sprintf("Too small: expected string to have >=%d characters", f.minLen),
+			message: orDefault(f.minMsg, fmt.Sprintf("Too small: expected string to have >=%d characters", f.minLen)),
 		})
 	}
 	if f.maxLen > 0 && n > f.maxLen {
 		issues = append(issues, issue{
 			head:    object{{"origin", "string"}, {"code", "too_big"}, {"maximum", f.maxLen}, {"inclusive", true}},
 			path:    path,
-			message: fmt.Sprintf("Too big: expected string to have <=%d characters", f.maxLen),
+			message: orDefault(f.maxMsg, fmt.Sprintf("Too big: expected string to have <=%d characters", f.maxLen)),
 		})
 	}
 	if f.pattern != nil && !f.pattern.MatchString(s) {
@@ -332,17 +398,31 @@ func (f field) checkNumber(n float64, path []any) []issue {
 		issues = append(issues, issue{
 			head:    object{{"origin", "number"}, {"code", "too_small"}, {"minimum", *f.min}, {"inclusive", true}},
 			path:    path,
-			message: fmt.Sprintf("Too small: expected number to be >=%v", *f.min),
+			message: orDefault(f.minMsg, fmt.Sprintf("Too small: expected number to be >=%v", *f.min)),
 		})
 	}
 	if f.max != nil && n > *f.max {
 		issues = append(issues, issue{
 			head:    object{{"origin", "number"}, {"code", "too_big"}, {"maximum", *f.max}, {"inclusive", true}},
 			path:    path,
-			message: fmt.Sprintf("Too big: expected number to be <=%v", *f.max),
+			message: orDefault(f.maxMsg, fmt.Sprintf("Too big: expected number to be <=%v", *f.max)),
 		})
 	}
 	return issues
+}
+
+// orDefault returns msg, or def when msg is "".
+func orDefault(msg, def string) string {
+	if msg != "" {
+		return msg
+	}
+	return def
+}
+
+// jsTrim is JavaScript's String.prototype.trim: white space and line
+// terminators, including U+FEFF.
+func jsTrim(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\uFEFF' })
 }
 
 // jsUndefined marks JavaScript's undefined where a value is coerced.
