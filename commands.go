@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -18,7 +19,9 @@ import (
 )
 
 type validateCmd struct {
-	Files []string `arg:"" optional:"" help:"Spec files to check (default dokploy.yaml)." placeholder:"FILE"`
+	Files       []string `arg:"" optional:"" help:"Spec files to check (default dokploy.yaml; - for stdin)." placeholder:"FILE"`
+	Format      string   `enum:"text,json,github" default:"text" help:"Output: text (diagnostics on stderr), json (one document on stdout) or github (workflow commands on stdout, for GitHub Actions annotations)."`
+	RequireVars bool     `name:"require-vars" help:"Treat unset variables as errors instead of warnings."`
 }
 
 func (c *validateCmd) Run(g *Globals) error {
@@ -26,24 +29,146 @@ func (c *validateCmd) Run(g *Globals) error {
 	if len(files) == 0 {
 		files = []string{"dokploy.yaml"}
 	}
-	var errs, warns int
-	for _, f := range files {
-		_, diags, err := g.load(f)
+	var all spec.Diagnostics
+	for _, path := range files {
+		f, diags, err := g.load(path)
 		if err != nil {
 			return err
 		}
-		errs += len(diags.Errors())
-		warns += len(diags.Warnings())
+		if c.RequireVars {
+			diags = requireVars(f, diags)
+		}
+		all = append(all, diags...)
 	}
-	switch {
-	case errs > 0:
-		return &exitError{code: 1, msg: fmt.Sprintf("%d %s, %d %s", errs, plural(errs, "error", "errors"), warns, plural(warns, "warning", "warnings"))}
-	case warns > 0:
-		fmt.Fprintf(g.stdout, "No errors, %d %s.\n", warns, plural(warns, "warning", "warnings"))
+	// One order for every format: by file, then line and column (each
+	// file's list is already sorted; unknown positions come first).
+	sort.SliceStable(all, func(i, j int) bool {
+		a, b := all[i].Pos, all[j].Pos
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	failed := all.HasErrors()
+	switch c.Format {
+	case "json":
+		if err := writeJSON(g.stdout, all); err != nil {
+			return err
+		}
+	case "github":
+		writeGitHub(g.stdout, all)
+		fmt.Fprintln(g.stdout, summary(all))
 	default:
-		fmt.Fprintln(g.stdout, "No errors.")
+		writeText(g.stderr, all)
+		if failed {
+			return &exitError{code: 1, msg: summary(all)} // "Error: 2 errors, 1 warning" on stderr
+		}
+		fmt.Fprintln(g.stdout, summary(all))
+	}
+	if failed {
+		return &exitError{code: 1}
 	}
 	return nil
+}
+
+// summary is "N errors, M warnings", "No errors, M warnings." or "No errors.".
+func summary(ds spec.Diagnostics) string {
+	errs, warns := len(ds.Errors()), len(ds.Warnings())
+	switch {
+	case errs > 0:
+		return fmt.Sprintf("%d %s, %d %s", errs, plural(errs, "error", "errors"), warns, plural(warns, "warning", "warnings"))
+	case warns > 0:
+		return fmt.Sprintf("No errors, %d %s.", warns, plural(warns, "warning", "warnings"))
+	}
+	return "No errors."
+}
+
+// requireVars turns the warnings about unset ${VAR}s into errors.
+func requireVars(f *spec.File, ds spec.Diagnostics) spec.Diagnostics {
+	if f == nil {
+		return ds
+	}
+	left := map[string]bool{}
+	for _, v := range f.UnsetVars() {
+		left[v] = true
+	}
+	for i, d := range ds {
+		for v := range left {
+			// "... ${V} is not set; fields that use it are shown as unknown"
+			m := "${" + v + "} is not set"
+			if k := strings.Index(d.Message, m); k >= 0 && d.Severity == spec.Warning {
+				ds[i].Severity, ds[i].Message = spec.Error, d.Message[:k+len(m)]
+				delete(left, v)
+				break
+			}
+		}
+	}
+	if len(left) > 0 { // every unset variable has a warning; this is a safety net
+		ds = append(ds, spec.Diagnostic{Pos: spec.Position{File: f.Path}, Message: "these variables are not set: " + strings.Join(spec.SortedKeys(left), ", ")})
+	}
+	return ds
+}
+
+// writeText prints "error: file:line:col: address: message" lines.
+func writeText(w io.Writer, ds spec.Diagnostics) {
+	fmt.Fprint(w, ds.String())
+}
+
+// writeJSON prints one document (formatVersion 1) for editors and tools.
+// line and column are 0 when the position is unknown, address is "" for
+// problems of the whole file.
+func writeJSON(w io.Writer, ds spec.Diagnostics) error {
+	type diag struct {
+		Severity string `json:"severity"`
+		File     string `json:"file"`
+		Line     int    `json:"line"`
+		Column   int    `json:"column"`
+		Address  string `json:"address"`
+		Message  string `json:"message"`
+	}
+	out := struct {
+		FormatVersion int    `json:"formatVersion"`
+		Valid         bool   `json:"valid"`
+		ErrorCount    int    `json:"errorCount"`
+		WarningCount  int    `json:"warningCount"`
+		Diagnostics   []diag `json:"diagnostics"`
+	}{1, !ds.HasErrors(), len(ds.Errors()), len(ds.Warnings()), make([]diag, 0, len(ds))}
+	for _, d := range ds {
+		out.Diagnostics = append(out.Diagnostics, diag{d.Severity.String(), d.Pos.File, d.Pos.Line, d.Pos.Col, d.Address, d.Message})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// GitHub workflow commands escape their message and, more strictly, their
+// properties.
+var (
+	ghData = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	ghProp = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+// writeGitHub prints "::error file=F,line=L,col=C,title=dokploy-sync::ADDRESS: MESSAGE"
+// lines, which GitHub Actions shows as annotations on the pull request.
+func writeGitHub(w io.Writer, ds spec.Diagnostics) {
+	for _, d := range ds {
+		var props []string
+		if d.Pos.File != "" {
+			props = append(props, "file="+ghProp.Replace(d.Pos.File))
+		}
+		if d.Pos.Line > 0 {
+			props = append(props, fmt.Sprintf("line=%d,col=%d", d.Pos.Line, d.Pos.Col))
+		}
+		msg := d.Message
+		if d.Address != "" {
+			msg = d.Address + ": " + msg
+		}
+		fmt.Fprintf(w, "::%s %s::%s\n", d.Severity, strings.Join(append(props, "title=dokploy-sync"), ","), ghData.Replace(msg))
+	}
 }
 
 func plural(n int, one, many string) string {
@@ -53,8 +178,9 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// load reads a spec and prints its diagnostics (errors and warnings) to
-// stderr.
+// load reads a spec with the --var-file values. It prints nothing: the
+// caller reports the diagnostics (validate in its --format, plan and apply
+// as text on stderr).
 func (g *Globals) load(path string) (*spec.File, spec.Diagnostics, error) {
 	vars := map[string]string{}
 	for _, vf := range g.VarFile {
@@ -67,13 +193,6 @@ func (g *Globals) load(path string) (*spec.File, spec.Diagnostics, error) {
 		}
 	}
 	f, diags := spec.Load(path, spec.Options{Vars: vars, Stdin: g.stdin})
-	for _, d := range diags {
-		prefix := "error"
-		if d.Severity == spec.Warning {
-			prefix = "warning"
-		}
-		fmt.Fprintf(g.stderr, "%s: %s\n", prefix, d)
-	}
 	return f, diags, nil
 }
 
@@ -110,6 +229,7 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool) (
 	if err != nil {
 		return nil, err
 	}
+	writeText(g.stderr, diags)
 	if diags.HasErrors() {
 		n := len(diags.Errors())
 		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s has %d %s; run dokploy-sync validate for the full report", sf.File, n, plural(n, "error", "errors"))}
@@ -201,9 +321,9 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 		}
 	}
 	fmt.Fprintln(g.stdout)
-	res := apply.Apply(ctx, s.client, s.plan, apply.Options{Log: g.stdout})
-	if err := res.Err(); err != nil {
-		return &exitError{code: 1, msg: s.secret.redact(err.Error())}
+	res := apply.Apply(ctx, s.client, s.plan, apply.Options{Log: g.stdout, Redact: s.secret.redact})
+	if err := res.Redacted(s.secret.redact); err != nil {
+		return &exitError{code: 1, msg: err.Error()}
 	}
 	add, change, destroy := s.plan.Counts()
 	// The second run: after a successful apply a new plan must be empty.

@@ -1,0 +1,108 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// bigSpec returns a valid spec with n services spread over 10 projects of
+// 3 environments each: applications (with resources and a 5-key env that
+// uses ${VAR}s and a Dokploy reference) and every database kind in turn.
+func bigSpec(n int) []byte {
+	const projects, envs = 10, 3
+	var b strings.Builder
+	b.WriteString("apiVersion: dokploy-sync/v1\nprojects:\n")
+	services := 0
+	for p := 0; p < projects; p++ {
+		fmt.Fprintf(&b, "  project-%d:\n    description: Project %d\n    env:\n      REGION: eu-%d\n    environments:\n", p, p, p)
+		for e := 0; e < envs; e++ {
+			fmt.Fprintf(&b, "      env-%d:\n        env: {LOG_LEVEL: info}\n", e)
+			// This environment's share of the services, the remainder to the last.
+			share := n / (projects * envs)
+			if p == projects-1 && e == envs-1 {
+				share = n - services
+			}
+			var apps, dbs [7]strings.Builder // applications, then the 6 database kinds
+			for i := 0; i < share; i++ {
+				s := services + i
+				if k := s % 10; k < 4 { // 40 % applications
+					fmt.Fprintf(&apps[0], `          app-%d:
+            source: {docker: {image: "ghcr.io/acme/app-%d:${TAG}"}}
+            replicas: %d
+            command: node server.js --port 80%02d
+            resources: {memoryLimit: 512Mi, memoryReservation: 256Mi, cpuLimit: 0.5, cpuReservation: 250m}
+            env:
+              PORT: 80%02d
+              LOG_LEVEL: ${{environment.LOG_LEVEL}}
+              DATABASE_URL: postgresql://app:${DB_PASSWORD}@db-%d:5432/app
+              FEATURE_FLAGS: "a,b,c"
+              REGION: ${{project.REGION}}
+`, s, s, 1+s%3, s%100, s%100, s)
+				} else { // 10 % of each database kind
+					kind := DatabaseKinds[(k-4)%len(DatabaseKinds)]
+					w := &dbs[(k-4)%len(DatabaseKinds)]
+					fmt.Fprintf(w, "          db-%d:\n            dockerImage: %s\n            databasePassword: ${DB_PASSWORD}\n            env: {TZ: UTC}\n", s, map[string]string{
+						"postgres": "postgres:16", "mysql": "mysql:8", "mariadb": "mariadb:11",
+						"mongo": "mongo:7", "redis": "redis:7", "libsql": "ghcr.io/tursodatabase/libsql-server:v0.24.32",
+					}[kind])
+					if kind != "redis" {
+						fmt.Fprintf(w, "            databaseUser: u%d\n", s)
+					}
+					if kind == "postgres" || kind == "mysql" || kind == "mariadb" {
+						fmt.Fprintf(w, "            databaseName: d%d\n", s)
+					}
+					if kind == "libsql" {
+						fmt.Fprintf(w, "            sqldNode: primary\n            externalPort: %d\n", 20000+s)
+					}
+				}
+			}
+			if apps[0].Len() > 0 {
+				b.WriteString("        applications:\n" + apps[0].String())
+			}
+			for i, kind := range DatabaseKinds {
+				if dbs[i].Len() > 0 {
+					b.WriteString("        " + kind + ":\n" + dbs[i].String())
+				}
+			}
+			services += share
+		}
+	}
+	return []byte(b.String())
+}
+
+// countServices counts the applications and databases of a loaded spec.
+func countServices(f *File) int {
+	n := 0
+	for _, p := range f.Projects {
+		for _, e := range p.Environments {
+			n += len(e.Applications) + len(e.Databases())
+		}
+	}
+	return n
+}
+
+func TestBigSpecIsValid(t *testing.T) {
+	f, ds := LoadBytes("dokploy.yaml", bigSpec(1000), t.TempDir(), testOptions())
+	if len(ds) != 0 {
+		t.Fatalf("the benchmark spec has diagnostics:\n%s", ds)
+	}
+	if got := countServices(f); got != 1000 {
+		t.Fatalf("%d services, want 1000", got)
+	}
+}
+
+// BenchmarkValidate1000 loads (parse, decode, interpolate, validate) a spec
+// of 1,000 services, about what one validate run costs on a large setup.
+func BenchmarkValidate1000(b *testing.B) {
+	src := bigSpec(1000)
+	dir := b.TempDir()
+	opts := testOptions()
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ds := LoadBytes("dokploy.yaml", src, dir, opts); len(ds) != 0 {
+			b.Fatalf("diagnostics:\n%s", ds)
+		}
+	}
+}
