@@ -25,6 +25,8 @@ type Doer interface {
 type Options struct {
 	// Log gets one line per finished change ("+ shop: created").
 	Log io.Writer
+	// Redact hides secrets in the error texts written to Log.
+	Redact func(string) string
 }
 
 // Failure is a change that did not complete.
@@ -41,14 +43,18 @@ type Result struct {
 }
 
 // Err is nil when every change was applied.
-func (r *Result) Err() error {
+func (r *Result) Err() error { return r.Redacted(func(s string) string { return s }) }
+
+// Redacted is Err with redact applied to the error texts (which can quote
+// values the server echoed), not to the addresses.
+func (r *Result) Redacted(redact func(string) string) error {
 	if len(r.Failed) == 0 && len(r.NotStarted) == 0 {
 		return nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "apply failed: %d of %d changes done", len(r.Done), len(r.Done)+len(r.Failed)+len(r.NotStarted))
 	for _, f := range r.Failed {
-		fmt.Fprintf(&b, "\n  failed:      %s: %v", f.Change.Address, f.Err)
+		fmt.Fprintf(&b, "\n  failed:      %s: %s", f.Change.Address, redact(f.Err.Error()))
 	}
 	for _, c := range r.NotStarted {
 		fmt.Fprintf(&b, "\n  not started: %s", c.Address)
@@ -66,12 +72,14 @@ func level(kind string) int {
 		return 1
 	case planner.KindApplication:
 		return 3
-	default: // databases
+	case planner.KindDomain, planner.KindPort, planner.KindMount, planner.KindRedirect, planner.KindSecurity:
+		return 4 // children: created in the writes round trip
+	default: // databases and compose
 		return 2
 	}
 }
 
-const levels = 4
+const levels = 5
 
 // Apply executes the plan: the creates level by level (each level one
 // batched round trip, since a create needs its parent's id), then every
@@ -81,7 +89,7 @@ const levels = 4
 // the levels processed) still get their field writes, so nothing is left
 // half made that could have been finished; then it returns what was done.
 func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
-	r := &run{ctx: ctx, d: d, ids: map[string]string{}, opt: opt, res: &Result{}}
+	r := &run{ctx: ctx, d: d, ids: map[string]string{}, opt: opt, result: &Result{}, res: p.Resolver()}
 	for a, id := range p.IDs {
 		r.ids[a] = id
 	}
@@ -93,7 +101,7 @@ func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
 	stopped := false
 	for l := 0; l < levels; l++ {
 		if stopped || ctx.Err() != nil {
-			r.res.NotStarted = append(r.res.NotStarted, byLevel[l]...)
+			r.result.NotStarted = append(r.result.NotStarted, byLevel[l]...)
 			continue
 		}
 		level := r.prepare(byLevel[l])
@@ -107,15 +115,16 @@ func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
 		r.writes(ops)
 	}
 	r.report(ops)
-	return r.res
+	return r.result
 }
 
 type run struct {
-	ctx context.Context
-	d   Doer
-	ids map[string]string
-	opt Options
-	res *Result
+	ctx    context.Context
+	d      Doer
+	ids    map[string]string
+	opt    Options
+	result *Result
+	res    *planner.Resolver // ${ref:...} values, with the appNames of what was created
 }
 
 // op is the work for one change.
@@ -145,6 +154,10 @@ func (r *run) prepare(changes []*planner.Change) []*op {
 			err = r.environment(o)
 		case planner.KindApplication:
 			err = r.application(o)
+		case planner.KindCompose:
+			err = r.compose(o)
+		case planner.KindDomain, planner.KindPort, planner.KindMount, planner.KindRedirect, planner.KindSecurity:
+			err = r.child(o)
 		default:
 			err = r.database(o)
 		}
@@ -214,7 +227,7 @@ func (r *run) report(ops []*op) {
 			if o.create != nil && o.create.Err == nil {
 				o.failed = errors.New("created, but apply was interrupted before its settings were written")
 			} else {
-				r.res.NotStarted = append(r.res.NotStarted, o.c)
+				r.result.NotStarted = append(r.result.NotStarted, o.c)
 				continue
 			}
 		case o.failed != nil && o.create != nil && dokploy.IsConflict(o.create.Err):
@@ -223,11 +236,11 @@ func (r *run) report(ops []*op) {
 			o.failed = fmt.Errorf("created, but setting its fields failed: %w", o.failed)
 		}
 		if o.failed != nil {
-			r.res.Failed = append(r.res.Failed, Failure{Change: o.c, Err: o.failed})
-			r.logf("%s %s: FAILED: %v", o.c.Action, o.c.Address, o.failed)
+			r.result.Failed = append(r.result.Failed, Failure{Change: o.c, Err: o.failed})
+			r.logf("%s %s: FAILED: %s", o.c.Action, o.c.Address, r.redact(o.failed.Error()))
 			continue
 		}
-		r.res.Done = append(r.res.Done, o.c)
+		r.result.Done = append(r.result.Done, o.c)
 		verb := map[planner.Action]string{planner.Create: "created", planner.Update: "updated", planner.Delete: "destroyed"}[o.c.Action]
 		if o.note != "" {
 			verb += " (" + o.note + ")"
@@ -250,6 +263,13 @@ func (r *run) do(calls []*dokploy.Call, owner map[*dokploy.Call]*op) {
 			}
 		}
 	}
+}
+
+func (r *run) redact(s string) string {
+	if r.opt.Redact == nil {
+		return s
+	}
+	return r.opt.Redact(s)
 }
 
 func (r *run) logf(format string, args ...any) {

@@ -10,8 +10,9 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
-// envText renders a managed env map as the dotenv text Dokploy stores.
-func envText(env map[string]string) (string, error) { return dokploy.FormatEnv(env) }
+// plainEnvText renders the env of a project or environment (no references
+// there) as the dotenv text Dokploy stores.
+func plainEnvText(env map[string]string) (string, error) { return dokploy.FormatEnv(env) }
 
 // strOrNull is the JSON value of an optional string: null when unset.
 func strOrNull(s *string) any {
@@ -29,7 +30,7 @@ func (r *run) project(o *op) error {
 			in["description"] = strOrNull(want.Description)
 		}
 		if c.HasField("env") {
-			text, err := envText(want.EnvVars)
+			text, err := plainEnvText(want.EnvVars)
 			if err != nil {
 				return err
 			}
@@ -84,7 +85,7 @@ func (r *run) environment(o *op) error {
 			in["description"] = deref(want.Description)
 		}
 		if c.HasField("env") {
-			text, err := envText(want.EnvVars)
+			text, err := plainEnvText(want.EnvVars)
 			if err != nil {
 				return nil, err
 			}
@@ -147,116 +148,6 @@ func appName(c *planner.Change, given *string) string {
 	return s
 }
 
-func (r *run) application(o *op) error {
-	c := o.c
-	want := c.Desired.(*spec.Application)
-	live, _ := c.Live.(*dokploy.Application)
-	if live == nil {
-		live = &dokploy.Application{}
-	}
-	o.writes = func(id string) ([]*dokploy.Call, error) { return applicationWrites(c, id, want, live) }
-	if c.Action != planner.Create {
-		return nil
-	}
-	eid, err := r.parentID(c)
-	if err != nil {
-		return err
-	}
-	in := map[string]any{"name": c.Name, "environmentId": eid, "appName": appName(c, want.AppName)}
-	if want.Description != nil {
-		in["description"] = *want.Description
-	}
-	if want.Source != nil && want.Source.Docker != nil {
-		in["sourceType"] = "docker"
-	}
-	var out struct {
-		ApplicationID string `json:"applicationId"`
-		AppName       string `json:"appName"`
-	}
-	o.create = dokploy.NewCall("application.create", in, &out)
-	o.created = func() string {
-		r.ids[c.Address] = out.ApplicationID
-		return "appName " + out.AppName
-	}
-	return nil
-}
-
-// applicationWrites sets the changed fields of an application: the docker
-// provider, the env (resending buildArgs, buildSecrets and createEnvFile as
-// they are live, so nothing the spec does not own is wiped) and the rest
-// through application.update.
-func applicationWrites(c *planner.Change, id string, want *spec.Application, live *dokploy.Application) ([]*dokploy.Call, error) {
-	var calls []*dokploy.Call
-	if c.HasField("source") && want.Source != nil && want.Source.Docker != nil {
-		dk := want.Source.Docker
-		pick := func(key string, w, l *string) any {
-			if dk.Meta.Has(key) {
-				return strOrNull(w)
-			}
-			return strOrNull(l)
-		}
-		calls = append(calls, dokploy.NewCall("application.saveDockerProvider", map[string]any{
-			"applicationId": id,
-			"dockerImage":   dk.Image,
-			"username":      pick("username", dk.Username, live.Username),
-			"password":      pick("password", dk.Password, live.Password),
-			"registryUrl":   pick("registryUrl", dk.RegistryURL, live.RegistryURL),
-		}, nil))
-	}
-	if c.HasField("env") {
-		text, err := envText(want.EnvVars)
-		if err != nil {
-			return nil, err
-		}
-		createEnvFile := true // Dokploy's default for a new application
-		if live.CreateEnvFile != nil {
-			createEnvFile = *live.CreateEnvFile
-		}
-		calls = append(calls, dokploy.NewCall("application.saveEnvironment", map[string]any{
-			"applicationId": id,
-			"env":           text,
-			"buildArgs":     strOrNull(live.BuildArgs),
-			"buildSecrets":  strOrNull(live.BuildSecrets),
-			"createEnvFile": createEnvFile,
-		}, nil))
-	}
-	in := map[string]any{"applicationId": id}
-	if c.Action == planner.Update && c.HasField("description") {
-		in["description"] = strOrNull(want.Description)
-	}
-	if c.HasField("command") {
-		in["command"] = strOrNull(want.Command)
-	}
-	if c.HasField("replicas") && want.Replicas != nil {
-		in["replicas"] = *want.Replicas
-	}
-	res := want.Resources
-	if res == nil { // resources: null clears the limits
-		res = &spec.Resources{}
-	}
-	for _, m := range []struct {
-		field, key string
-		v          *int64
-	}{
-		{"resources.memoryLimit", "memoryLimit", (*int64)(res.MemoryLimit)},
-		{"resources.memoryReservation", "memoryReservation", (*int64)(res.MemoryReservation)},
-		{"resources.cpuLimit", "cpuLimit", (*int64)(res.CPULimit)},
-		{"resources.cpuReservation", "cpuReservation", (*int64)(res.CPUReservation)},
-	} {
-		if c.HasField(m.field) {
-			if m.v == nil {
-				in[m.key] = nil
-			} else {
-				in[m.key] = fmt.Sprint(*m.v) // Dokploy stores bytes and nano-CPUs as strings
-			}
-		}
-	}
-	if len(in) > 1 {
-		calls = append(calls, dokploy.NewCall("application.update", in, nil))
-	}
-	return calls, nil
-}
-
 // running reports whether a database has been deployed: its password and
 // external port then have to change in the running service, not only in the
 // record.
@@ -268,7 +159,7 @@ func (r *run) database(o *op) error {
 	c := o.c
 	want := c.Desired.(spec.Database)
 	live, _ := c.Live.(*dokploy.Database)
-	o.writes = func(id string) ([]*dokploy.Call, error) { return databaseWrites(c, id, want, live) }
+	o.writes = func(id string) ([]*dokploy.Call, error) { return r.databaseWrites(c, id, want, live) }
 	if c.Action != planner.Create {
 		return nil
 	}
@@ -315,6 +206,7 @@ func (r *run) database(o *op) error {
 			r.ids[c.Address] = id
 		}
 		if an, ok := out["appName"].(string); ok {
+			r.res.AppNames[c.Address] = an
 			return "appName " + an
 		}
 		return ""
@@ -335,7 +227,7 @@ var createFields = map[string]bool{
 // deployed database gets its password through changePassword and its
 // external port through saveExternalPort, which reach the running service;
 // one that never ran only needs the record changed.
-func databaseWrites(c *planner.Change, id string, want spec.Database, live *dokploy.Database) ([]*dokploy.Call, error) {
+func (r *run) databaseWrites(c *planner.Change, id string, want spec.Database, live *dokploy.Database) ([]*dokploy.Call, error) {
 	if id == "" {
 		return nil, fmt.Errorf("%s has no id", c.Address)
 	}
@@ -400,7 +292,7 @@ func databaseWrites(c *planner.Change, id string, want spec.Database, live *dokp
 		}
 	}
 	if changed("env") {
-		text, err := envText(want.EnvVars)
+		text, err := r.envText(c.Address, want.EnvVars, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -417,28 +309,24 @@ func databaseWrites(c *planner.Change, id string, want spec.Database, live *dokp
 	return calls, nil
 }
 
-// libsqlList is the part of environment.one that lists libsql databases.
-type libsqlList struct {
-	LibSQL []struct {
-		LibsqlID string `json:"libsqlId"`
-		Name     string `json:"name"`
-	} `json:"libsql"`
-}
-
-// findCreatedLibSQL looks up the ids of libsql databases created in this
-// level (libsql.create answers only true) by name in their environment,
-// among the databases that were not there before.
+// findCreatedLibSQL looks up the ids and appNames of libsql databases
+// created in this level (libsql.create answers only true) by name in their
+// environment, among the databases that were not there before. project.one
+// is read because environment.one has no appNames.
 func (r *run) findCreatedLibSQL(ops []*op) error {
-	envs := map[string]*dokploy.Call{}
+	var pending []*op
+	projects := map[string]*dokploy.Call{}
 	var calls []*dokploy.Call
 	for _, o := range ops {
 		if o.failed != nil || o.create == nil || o.c.Kind != "libsql" || r.ids[o.c.Address] != "" {
 			continue
 		}
-		eid := r.ids[o.c.Parent]
-		if envs[eid] == nil {
-			call := dokploy.NewCall("environment.one", map[string]string{"environmentId": eid}, &libsqlList{})
-			envs[eid] = call
+		pending = append(pending, o)
+		project, _, _ := strings.Cut(o.c.Address, "/")
+		pid := r.ids[project]
+		if projects[pid] == nil {
+			call := dokploy.NewCall("project.one", map[string]string{"projectId": pid}, &dokploy.Project{})
+			projects[pid] = call
 			calls = append(calls, call)
 		}
 	}
@@ -452,23 +340,27 @@ func (r *run) findCreatedLibSQL(ops []*op) error {
 	for _, id := range r.ids {
 		known[id] = true
 	}
-	for _, o := range ops {
-		if o.failed != nil || o.create == nil || o.c.Kind != "libsql" || r.ids[o.c.Address] != "" {
-			continue
-		}
-		out := envs[r.ids[o.c.Parent]].Out.(*libsqlList)
-		var found []string
-		for _, l := range out.LibSQL {
-			if l.Name == o.c.Name && !known[l.LibsqlID] {
-				found = append(found, l.LibsqlID)
+	for _, o := range pending {
+		project, _, _ := strings.Cut(o.c.Address, "/")
+		var found []*dokploy.Database
+		for _, e := range projects[r.ids[project]].Out.(*dokploy.Project).Environments {
+			if e.EnvironmentID != r.ids[o.c.Parent] {
+				continue
+			}
+			for _, d := range e.Databases {
+				if d.Kind == "libsql" && d.Name == o.c.Name && !known[d.ID] {
+					found = append(found, d)
+				}
 			}
 		}
 		if len(found) != 1 {
 			o.failed = fmt.Errorf("created, but found %d new libsql databases named %q in its environment, so its id is unknown; run plan to see the state", len(found), o.c.Name)
 			continue
 		}
-		r.ids[o.c.Address] = found[0]
-		known[found[0]] = true
+		r.ids[o.c.Address] = found[0].ID
+		r.res.AppNames[o.c.Address] = found[0].AppName
+		o.note = "appName " + found[0].AppName
+		known[found[0].ID] = true
 	}
 	return nil
 }

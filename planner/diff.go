@@ -17,7 +17,8 @@ const (
 
 // Compute compares desired with live and returns the plan. It does no I/O.
 func Compute(desired *spec.File, live *dokploy.Live) *Plan {
-	p := &Plan{UnsetVars: desired.UnsetVars(), IDs: map[string]string{}}
+	p := &Plan{UnsetVars: desired.UnsetVars(), IDs: map[string]string{}, AppNames: liveAppNames(live), declared: map[string]bool{}}
+	p.res = NewResolver(desired, p.AppNames)
 	if live.Role == "member" {
 		p.Warnings = append(p.Warnings, "the API key has the member role: it sees only the projects, environments and services it was given access to, so anything it cannot see is planned as new")
 	}
@@ -27,7 +28,46 @@ func Compute(desired *spec.File, live *dokploy.Live) *Plan {
 	return p
 }
 
+// liveAppNames maps the address of every live service in the declared
+// projects to its appName; addresses that name two services are left out.
+func liveAppNames(live *dokploy.Live) map[string]string {
+	out := map[string]string{}
+	dup := map[string]bool{}
+	set := func(addr, appName string) {
+		if _, ok := out[addr]; ok {
+			dup[addr] = true
+		}
+		out[addr] = appName
+	}
+	for name, ps := range live.Projects {
+		if len(ps) != 1 {
+			continue
+		}
+		for _, e := range ps[0].Environments {
+			en := e.Name
+			if e.IsDefault {
+				en = spec.DefaultEnvironment
+			}
+			base := name + "/" + en + "/"
+			for _, a := range e.Applications {
+				set(base+KindApplication+"/"+a.Name, a.AppName)
+			}
+			for _, c := range e.Compose {
+				set(base+KindCompose+"/"+c.Name, c.AppName)
+			}
+			for _, d := range e.Databases {
+				set(base+d.Kind+"/"+d.Name, d.AppName)
+			}
+		}
+	}
+	for a := range dup {
+		delete(out, a)
+	}
+	return out
+}
+
 func (p *Plan) add(c *Change) {
+	p.declared[c.Address] = true
 	if c.LiveID != "" {
 		p.IDs[c.Address] = c.LiveID
 	}
@@ -59,7 +99,7 @@ func (p *Plan) project(name string, want *spec.Project, lives []*dokploy.Project
 	} else {
 		c.Action = Create
 	}
-	d := differ{c: c, meta: &want.Meta}
+	d := differ{c: c, meta: &want.Meta, res: p.res}
 	var liveDesc *string
 	liveEnv := ""
 	if live != nil {
@@ -125,7 +165,7 @@ func (p *Plan) environment(addr, project, name string, want *spec.Environment, l
 	} else {
 		c.Action = Create
 	}
-	d := differ{c: c, meta: &want.Meta}
+	d := differ{c: c, meta: &want.Meta, res: p.res}
 	var liveDesc *string
 	liveEnv := ""
 	if live != nil {
@@ -181,7 +221,36 @@ func (p *Plan) environment(addr, project, name string, want *spec.Environment, l
 		}
 		p.application(a, addr, an, want.Applications[an], l)
 	}
+	var liveCompose []*dokploy.Compose
 	if live != nil {
+		liveCompose = live.Compose
+	}
+	for _, cn := range spec.SortedKeys(want.Compose) {
+		var cands []*dokploy.Compose
+		for _, l := range liveCompose {
+			if l.Name == cn {
+				cands = append(cands, l)
+				matched[l] = true
+			}
+		}
+		a := addr + "/" + KindCompose + "/" + cn
+		if len(cands) > 1 {
+			p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live compose services are named %q (ids %s); rename or remove all but one in Dokploy",
+				a, len(cands), cn, ids(cands, func(l *dokploy.Compose) string { return l.ComposeID })))
+			continue
+		}
+		var l *dokploy.Compose
+		if len(cands) == 1 {
+			l = cands[0]
+		}
+		p.compose(a, addr, cn, want.Compose[cn], l)
+	}
+	if live != nil {
+		for _, l := range liveCompose {
+			if !matched[l] {
+				p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + KindCompose + "/" + l.Name, Kind: KindCompose, ID: l.ComposeID})
+			}
+		}
 		for _, l := range liveDBs {
 			if !matched[l] {
 				p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + l.Kind + "/" + l.Name, Kind: l.Kind, ID: l.ID})
@@ -196,6 +265,9 @@ func (p *Plan) environment(addr, project, name string, want *spec.Environment, l
 }
 
 func (p *Plan) unmanagedServices(addr string, le *dokploy.Environment) {
+	for _, l := range le.Compose {
+		p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + KindCompose + "/" + l.Name, Kind: KindCompose, ID: l.ComposeID})
+	}
 	for _, l := range le.Databases {
 		p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + l.Kind + "/" + l.Name, Kind: l.Kind, ID: l.ID})
 	}
@@ -212,19 +284,17 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 		c.Action = Create
 		live = &dokploy.Application{}
 	}
-	d := differ{c: c, meta: &want.Meta}
+	d := differ{c: c, meta: &want.Meta, res: p.res}
 	d.str("description", want.Meta.Has("description"), want.Description, live.Description, false)
-	if src := want.Source; src != nil && src.Docker != nil {
-		dk := src.Docker
-		if c.Action == Update && live.SourceType != "docker" {
-			c.Fields = append(c.Fields, &FieldDiff{Name: "source", Action: Update, Before: live.SourceType, After: "docker"})
+	d.source(want.Source, live.SourceType, applicationSourceLive(live), true)
+	d.build(want.Build, live)
+	if want.Meta.Has("command") {
+		cmd, known := d.res.Resolve(addr, deref(want.Command))
+		d.scalar("command", cmd, deref(live.Command), false)
+		if f := c.Field("command"); f != nil && !known {
+			f.AfterApply = true
 		}
-		d.str("source.docker.image", true, &dk.Image, live.DockerImage, false)
-		d.str("source.docker.username", dk.Meta.Has("username"), dk.Username, live.Username, false)
-		d.str("source.docker.password", dk.Meta.Has("password"), dk.Password, live.Password, true)
-		d.str("source.docker.registryUrl", dk.Meta.Has("registryUrl"), dk.RegistryURL, live.RegistryURL, false)
 	}
-	d.str("command", want.Meta.Has("command"), want.Command, live.Command, false)
 	if want.Meta.Has("replicas") && want.Replicas != nil {
 		have := 1
 		if live.Replicas != nil {
@@ -245,11 +315,18 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 		d.cpu("resources.cpuReservation", r.Meta.Has("cpuReservation"), r.CPUReservation, live.CPUReservation)
 	}
 	d.env(want.EnvVars, live.Env)
+	d.envMap("buildArgs", want.BuildArgs, live.BuildArgs, false)
+	d.envMap("buildSecrets", want.BuildSecrets, live.BuildSecrets, true)
 	if c.Action == Update {
 		appNameWarning(c, want.AppName, live.AppName)
 	}
 	p.add(c)
 	p.orphanWarnings(c)
+	p.domains(addr, want.Domains, live.Domains, false)
+	p.ports(addr, want.Ports, live.Ports)
+	p.mounts(addr, want.Mounts, live.Mounts, "")
+	p.redirects(addr, want.Redirects, live.Redirects)
+	p.security(addr, want.Security, live.Security)
 }
 
 func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.Database) {
@@ -261,7 +338,7 @@ func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.D
 		live = &dokploy.Database{}
 	}
 	m := &want.Meta
-	d := differ{c: c, meta: m}
+	d := differ{c: c, meta: m, res: p.res}
 	d.str("description", m.Has("description"), want.Description, live.Description, false)
 	d.str("dockerImage", true, &want.DockerImage, live.DockerImage, false)
 	if want.DatabaseName != nil {
@@ -294,6 +371,7 @@ func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.D
 	}
 	p.add(c)
 	p.orphanWarnings(c)
+	p.mounts(addr, want.Mounts, live.Mounts, live.AppName)
 }
 
 // orphanWarnings moves the warnings of a change without field diffs (which
@@ -326,6 +404,7 @@ func appNameWarning(c *Change, want *string, live string) {
 type differ struct {
 	c    *Change
 	meta *spec.Meta
+	res  *Resolver
 }
 
 func (d *differ) create() bool { return d.c.Action == Create }
@@ -461,9 +540,16 @@ func (d *differ) cpu(name string, owned bool, want *spec.CPU, have *string) {
 // Dokploy replaces the whole env text, so keys that exist live but not in
 // the spec are dropped: that gets a warning.
 func (d *differ) env(want map[string]string, haveText *string) {
+	d.envMap("env", want, haveText, false)
+}
+
+// envMap diffs a dotenv-valued field (env, buildArgs, buildSecrets) key by
+// key, with references resolved; secret marks values never shown.
+func (d *differ) envMap(field string, want map[string]string, haveText *string, secret bool) {
 	if want == nil {
 		return
 	}
+	want, later := d.res.Env(d.c.Address, want)
 	have := dokploy.ParseEnv(haveText)
 	keys := map[string]bool{}
 	for k := range want {
@@ -479,16 +565,18 @@ func (d *differ) env(want map[string]string, haveText *string) {
 	sort.Strings(sorted)
 	var dropped []string
 	for _, k := range sorted {
-		name := "env." + k
+		name := field + "." + k
 		w, inWant := want[k]
 		h, inHave := have[k]
-		f := &FieldDiff{Name: name, Env: true, Before: h, After: w}
+		f := &FieldDiff{Name: name, Env: true, Sensitive: secret, Before: h, After: w}
 		switch {
 		case !inWant:
 			f.Action = Delete
 			dropped = append(dropped, k)
 		case d.meta.Unknown[name] != "":
 			f.Action, f.Unknown = Update, d.meta.Unknown[name]
+		case later[k]:
+			f.Action, f.AfterApply = Update, true
 		case !inHave:
 			f.Action = Create
 		case w != h:
@@ -496,11 +584,14 @@ func (d *differ) env(want map[string]string, haveText *string) {
 		default:
 			continue
 		}
+		if d.create() {
+			f.Action = Create
+		}
 		d.c.Fields = append(d.c.Fields, f)
 	}
 	if len(dropped) > 0 {
-		d.c.Warnings = append(d.c.Warnings, fmt.Sprintf("env: Dokploy replaces the whole env, so %s, which %s live but not in dokploy.yaml, will be removed; add %s to dokploy.yaml to keep %s",
-			strings.Join(dropped, ", "), plural(len(dropped), "exists", "exist"), plural(len(dropped), "it", "them"), plural(len(dropped), "it", "them")))
+		d.c.Warnings = append(d.c.Warnings, fmt.Sprintf("%s: Dokploy replaces the whole %s, so %s, which %s live but not in dokploy.yaml, will be removed; add %s to dokploy.yaml to keep %s",
+			field, field, strings.Join(dropped, ", "), plural(len(dropped), "exists", "exist"), plural(len(dropped), "it", "them"), plural(len(dropped), "it", "them")))
 	}
 }
 

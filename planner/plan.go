@@ -18,6 +18,12 @@ const (
 	KindProject     = "project"
 	KindEnvironment = "environment"
 	KindApplication = "application"
+	KindCompose     = "compose"
+	KindDomain      = "domain"
+	KindPort        = "port"
+	KindMount       = "mount"
+	KindRedirect    = "redirect"
+	KindSecurity    = "security"
 )
 
 // Plan is the set of changes that would make the server match the spec.
@@ -37,7 +43,21 @@ type Plan struct {
 	// IDs maps the address of every live resource the spec matched to its
 	// id, changed or not: apply needs the ids of unchanged parents.
 	IDs map[string]string
+	// AppNames maps the address of every live service the spec matched to
+	// its appName, for ${ref:...} resolution.
+	AppNames map[string]string
+	// Targets are the addresses the plan was narrowed to (none: the whole
+	// spec). A targeted plan is not complete: it says so.
+	Targets []string
+
+	declared map[string]bool // addresses of every resource the spec declares
+
+	res *Resolver
 }
+
+// Resolver returns a resolver of references for apply, with the live
+// appNames of the plan.
+func (p *Plan) Resolver() *Resolver { return NewResolver(p.res.spec, p.AppNames) }
 
 // Resource names a live resource.
 type Resource struct {
@@ -102,6 +122,12 @@ type FieldDiff struct {
 	Env bool
 	// Unknown is the unset variable the desired value depends on.
 	Unknown string
+	// Text marks multi-line text (a compose file, a file's content), shown
+	// as a line diff.
+	Text bool
+	// AfterApply: the desired value references a resource that apply
+	// creates, so it is known only then.
+	AfterApply bool
 }
 
 // Counts returns how many changes add, change and destroy.

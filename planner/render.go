@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 // RenderOptions control the text rendering of a plan.
@@ -115,6 +117,11 @@ func (pr printer) change(c *Change) {
 		switch {
 		case f.Unknown != "":
 			fmt.Fprintf(w, "      %s %s = (unknown: $%s not set)\n", sym, name, f.Unknown)
+		case f.AfterApply:
+			fmt.Fprintf(w, "      %s %s = (known after apply)\n", sym, name)
+		case f.Text && (strings.Contains(f.Before, "\n") || strings.Contains(f.After, "\n")):
+			fmt.Fprintf(w, "      %s %s:\n", sym, strings.TrimRight(name, " "))
+			pr.lineDiff(f.Before, f.After)
 		case f.Action == Delete && f.Env:
 			fmt.Fprintf(w, "      %s %s\n", sym, strings.TrimRight(name, " "))
 		default:
@@ -125,6 +132,57 @@ func (pr printer) change(c *Change) {
 		fmt.Fprintf(w, "      %s %s\n", pr.paint(ansiYellow+ansiBold, "Warning:"), warn)
 	}
 	fmt.Fprintln(w)
+}
+
+// lineDiff writes a line diff of two texts (sergi/go-diff in line mode),
+// with two lines of context around each change.
+func (pr printer) lineDiff(before, after string) {
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0 // deterministic
+	a, b, lines := dmp.DiffLinesToRunes(before, after)
+	diffs := dmp.DiffCharsToLines(dmp.DiffMainRunes(a, b, false), lines)
+	type line struct {
+		op   diffmatchpatch.Operation
+		text string
+	}
+	var all []line
+	for _, d := range diffs {
+		text := strings.TrimSuffix(d.Text, "\n")
+		for _, l := range strings.Split(text, "\n") {
+			all = append(all, line{d.Type, l})
+		}
+	}
+	const context = 2
+	show := make([]bool, len(all))
+	for i, l := range all {
+		if l.op != diffmatchpatch.DiffEqual {
+			for j := max(0, i-context); j <= min(len(all)-1, i+context); j++ {
+				show[j] = true
+			}
+		}
+	}
+	skipped := false
+	for i, l := range all {
+		if !show[i] {
+			skipped = true
+			continue
+		}
+		if skipped {
+			fmt.Fprintln(pr.w, "          ...")
+			skipped = false
+		}
+		switch l.op {
+		case diffmatchpatch.DiffInsert:
+			fmt.Fprintf(pr.w, "          %s\n", pr.paint(ansiGreen, "+ "+l.text))
+		case diffmatchpatch.DiffDelete:
+			fmt.Fprintf(pr.w, "          %s\n", pr.paint(ansiRed, "- "+l.text))
+		default:
+			fmt.Fprintf(pr.w, "            %s\n", l.text)
+		}
+	}
+	if skipped {
+		fmt.Fprintln(pr.w, "          ...")
+	}
 }
 
 // value shows a field's change: "old -> new", "new", or "(sensitive)".

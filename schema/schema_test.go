@@ -158,15 +158,23 @@ func goTypes(t reflect.Type) []string {
 		return []string{"boolean"}
 	case reflect.Struct, reflect.Map:
 		return []string{"object"}
+	case reflect.Slice:
+		return []string{"array"}
 	}
 	return []string{"unhandled Go type " + t.String()}
 }
 
 // goNullable says whether the decoder accepts an explicit null: with
-// spec:"nullable", and always for maps (env included) and StringList.
+// spec:"nullable", and always for maps (env included), StringList and lists
+// (a null list is an empty one).
 func goNullable(f goField) bool {
-	return f.nullable || f.typ.Kind() == reflect.Map || f.typ == stringListType
+	return f.nullable || f.typ.Kind() == reflect.Map || f.typ.Kind() == reflect.Slice
 }
+
+// nullEntryIsError lists the resources without spec:"required" fields for
+// which a null entry is still an error: a compose service needs composeFile
+// or source (a rule of spec's validator, not of the tags).
+var nullEntryIsError = map[reflect.Type]bool{reflect.TypeOf(spec.Compose{}): true}
 
 // schemaWalker reads the schema document: $refs, types and object shapes.
 type schemaWalker struct {
@@ -296,6 +304,34 @@ func intersect(a, b []string) []string {
 
 func without(ts []string, t string) []string {
 	return slices.DeleteFunc(slices.Clone(ts), func(x string) bool { return x == t })
+}
+
+// items finds the "items" schema of an array schema n: in n itself, where
+// its $ref points, or the one branch of its anyOf/oneOf that has items.
+func (w *schemaWalker) items(n any) (any, bool) {
+	m, ok := n.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	if it, ok := m["items"]; ok {
+		return it, true
+	}
+	if r, ok := m["$ref"].(string); ok {
+		return w.items(w.ref(r))
+	}
+	for _, kw := range []string{"anyOf", "oneOf"} {
+		bs, _ := m[kw].([]any)
+		var found []any
+		for _, b := range bs {
+			if it, ok := w.items(b); ok {
+				found = append(found, it)
+			}
+		}
+		if len(found) == 1 {
+			return found[0], true
+		}
+	}
+	return nil, false
 }
 
 // object finds the object schema in n: n itself, where its $ref points, or
@@ -446,7 +482,7 @@ func (w *schemaWalker) field(path string, f goField, prop any, schemaRequired bo
 		ep := path + ".*"
 		// The decoder reads a null entry as an empty resource, which is
 		// fine unless the resource has required fields.
-		goNull := !hasRequired(elem)
+		goNull := !hasRequired(elem) && !nullEntryIsError[elem]
 		switch schemaNull := slices.Contains(w.types(values), "null"); {
 		case goNull && !schemaNull:
 			w.problem("%s: spec reads a null entry as an empty %s (it has no required fields) but the schema rejects null", ep, elem.Name())
@@ -454,6 +490,30 @@ func (w *schemaWalker) field(path string, f goField, prop any, schemaRequired bo
 			w.problem("%s: the schema accepts a null entry but spec.%s has required fields, so null is an error", ep, elem.Name())
 		}
 		w.walkStruct(ep, elem, values)
+	case t.Kind() == reflect.Slice:
+		// A list: of strings, or of structs that each item is decoded into.
+		elem := t.Elem()
+		if elem.Kind() == reflect.Pointer {
+			elem = elem.Elem()
+		}
+		items, ok := w.items(prop)
+		if !ok {
+			w.problem(`%s: spec field %s is a list: the schema needs "items"`, path, f.goName)
+			return
+		}
+		ip := path + "[]"
+		// The decoder rejects a null item.
+		if slices.Contains(w.types(items), "null") {
+			w.problem("%s: the schema accepts a null item but spec's decoder rejects it", ip)
+		}
+		switch elem.Kind() {
+		case reflect.Struct:
+			w.walkStruct(ip, elem, items)
+		default:
+			if got, want := without(w.types(items), "null"), goTypes(elem); !slices.Equal(got, want) {
+				w.problem("%s: the schema accepts items of %v but spec field %s takes items of %v", ip, got, f.goName, want)
+			}
+		}
 	}
 }
 
@@ -480,7 +540,7 @@ func TestSchemaInStepWithSpec(t *testing.T) {
 			strings.Join(problems, "\n  "))
 	}
 	// Guard against a walker that checks nothing.
-	if fields < 60 {
+	if fields < 250 {
 		t.Errorf("checked only %d spec fields; the walk is broken", fields)
 	}
 }
@@ -540,6 +600,38 @@ func TestInStepCatchesDrift(t *testing.T) {
 		name:   "null entry of a resource with required fields",
 		mutate: func(d map[string]any) { defs(d, "postgres")["type"] = []any{"object", "null"} },
 		want:   "projects.*.environments.*.postgres.*: the schema accepts a null entry but spec.Postgres has required fields",
+	}, {
+		name:   "missing property of a list item",
+		mutate: func(d map[string]any) { delete(props(d, "domain"), "internalPath") },
+		want:   "projects.*.environments.*.applications.*.domains[].internalPath: spec field Domain.InternalPath (*string) has no property in the schema",
+	}, {
+		name:   "list item not required",
+		mutate: func(d map[string]any) { defs(d, "port")["required"] = []any{"publishedPort"} },
+		want:   `projects.*.environments.*.applications.*.ports[].targetPort: spec field Port.TargetPort is spec:"required" but the schema does not list it`,
+	}, {
+		name:   "list not nullable",
+		mutate: func(d map[string]any) { defs(d, "mounts")["type"] = "array" },
+		want:   "projects.*.environments.*.applications.*.mounts: spec field Application.Mounts accepts null",
+	}, {
+		name:   "list without items",
+		mutate: func(d map[string]any) { delete(props(d, "application")["security"].(map[string]any), "items") },
+		want:   `projects.*.environments.*.applications.*.security: spec field Application.Security is a list: the schema needs "items"`,
+	}, {
+		name:   "list of strings with items of another type",
+		mutate: func(d map[string]any) { defs(d, "watchPaths")["items"] = map[string]any{"type": "integer"} },
+		want:   "projects.*.environments.*.applications.*.source.git.watchPaths[]: the schema accepts items of [integer] but spec field GitSource.WatchPaths takes items of [string]",
+	}, {
+		name:   "open list item",
+		mutate: func(d map[string]any) { delete(defs(d, "redirect"), "additionalProperties") },
+		want:   "projects.*.environments.*.applications.*.redirects[]: the schema for spec.Redirect does not reject unknown keys",
+	}, {
+		name:   "missing property of an inlined provider field",
+		mutate: func(d map[string]any) { delete(props(d, "giteaSource"), "owner") },
+		want:   "projects.*.environments.*.applications.*.source.gitea.owner: spec field ProviderSource.Owner (string) has no property in the schema",
+	}, {
+		name:   "missing compose property",
+		mutate: func(d map[string]any) { delete(props(d, "compose"), "isolatedDeployment") },
+		want:   "projects.*.environments.*.compose.*.isolatedDeployment: spec field Compose.IsolatedDeployment (*bool) has no property in the schema",
 	}, {
 		name:   "empty required string",
 		mutate: func(d map[string]any) { delete(defs(d, "dockerImage"), "minLength") },
@@ -775,7 +867,7 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 		{"unknown top-level key", "apiVersion: dokploy-sync/v1\nproject: {}\nprojects: {}\n", "/"},
 		{"unknown key in an application", inProduction(app + "    image: nginx:1.27\n"), apiPath},
 		{"misspelt key in docker source", inProduction("applications:\n  api:\n    source: {docker: {image: nginx, registryURL: ghcr.io}}\n"), apiPath + "/source/docker"},
-		{"unknown resource kind", inProduction("compose:\n  mon: {}\n"), "/projects/shop/environments/production"},
+		{"unknown resource kind", inProduction("stacks:\n  mon: {}\n"), "/projects/shop/environments/production"},
 		{"wrong type: replicas", inProduction(app + "    replicas: two\n"), apiPath + "/replicas"},
 		{"wrong type: replicas from ${VAR}", inProduction(app + "    replicas: ${N}\n"), apiPath + "/replicas"},
 		{"wrong type: env is a list", inProduction(app + "    env: [A=1]\n"), apiPath + "/env"},
@@ -809,6 +901,46 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 		{"appName too long", inProduction(app + "    appName: " + strings.Repeat("a", 57) + "\n"), apiPath + "/appName"},
 		{"env key starts with a digit", inProduction(app + "    env: {1BAD: x}\n"), "key:1BAD"},
 		{"project name with spaces", "apiVersion: dokploy-sync/v1\nprojects:\n  ' shop ': {}\n", "key: shop "},
+		// Sources, build and lists.
+		{"two source members", inProduction("applications:\n  api:\n    source: {docker: {image: nginx}, git: {url: https://github.com/a/b.git, branch: main}}\n"), apiPath + "/source"},
+		{"git without branch", inProduction("applications:\n  api:\n    source: {git: {url: https://github.com/a/b.git}}\n"), apiPath + "/source/git"},
+		{"git url without scheme", inProduction("applications:\n  api:\n    source: {git: {url: github.com/a/b, branch: main}}\n"), apiPath + "/source/git/url"},
+		{"branch with a space", inProduction("applications:\n  api:\n    source: {git: {url: https://github.com/a/b.git, branch: my branch}}\n"), apiPath + "/source/git/branch"},
+		{"github without providerId", inProduction("applications:\n  api:\n    source: {github: {owner: a, repository: b, branch: main}}\n"), apiPath + "/source/github"},
+		{"bad triggerType", inProduction("applications:\n  api:\n    source: {github: {providerId: p, owner: a, repository: b, branch: main, triggerType: release}}\n"), apiPath + "/source/github/triggerType"},
+		{"gitlab projectId 0", inProduction("applications:\n  api:\n    source: {gitlab: {providerId: p, owner: a, repository: b, branch: main, projectId: 0}}\n"), apiPath + "/source/gitlab/projectId"},
+		{"watchPaths is a string", inProduction("applications:\n  api:\n    source: {git: {url: https://github.com/a/b.git, branch: main, watchPaths: src}}\n"), apiPath + "/source/git/watchPaths"},
+		{"bad build type", inProduction(app + "    build: {type: docker}\n"), apiPath + "/build/type"},
+		{"build without type", inProduction(app + "    build: {dockerfile: Dockerfile}\n"), apiPath + "/build"},
+		{"domains is a mapping", inProduction(app + "    domains: {host: a.example.com}\n"), apiPath + "/domains"},
+		{"domain host with an underscore", inProduction(app + "    domains: [{host: my_app.example.com}]\n"), apiPath + "/domains/0/host"},
+		{"domain without host", inProduction(app + "    domains: [{port: 80}]\n"), apiPath + "/domains/0"},
+		{"domain port 0", inProduction(app + "    domains: [{host: a.example.com, port: 0}]\n"), apiPath + "/domains/0/port"},
+		{"domain path without slash", inProduction(app + "    domains: [{host: a.example.com, path: api}]\n"), apiPath + "/domains/0/path"},
+		{"bad certificateType", inProduction(app + "    domains: [{host: a.example.com, certificateType: acme}]\n"), apiPath + "/domains/0/certificateType"},
+		{"custom certificate without resolver", inProduction(app + "    domains: [{host: a.example.com, certificateType: custom}]\n"), apiPath + "/domains/0"},
+		{"application domain with serviceName", inProduction(app + "    domains: [{host: a.example.com, serviceName: web}]\n"), apiPath + "/domains/0"},
+		{"null domain item", inProduction(app + "    domains: [~]\n"), apiPath + "/domains/0"},
+		{"bad port protocol", inProduction(app + "    ports: [{publishedPort: 80, targetPort: 80, protocol: http}]\n"), apiPath + "/ports/0/protocol"},
+		{"port without targetPort", inProduction(app + "    ports: [{publishedPort: 80}]\n"), apiPath + "/ports/0"},
+		{"bad mount type", inProduction(app + "    mounts: [{type: tmpfs, mountPath: /tmp}]\n"), apiPath + "/mounts/0/type"},
+		{"relative mountPath", inProduction(app + "    mounts: [{type: volume, mountPath: data, volumeName: data}]\n"), apiPath + "/mounts/0/mountPath"},
+		{"volume without volumeName", inProduction(app + "    mounts: [{type: volume, mountPath: /data}]\n"), apiPath + "/mounts/0"},
+		{"bind with a volumeName", inProduction(app + "    mounts: [{type: bind, mountPath: /data, hostPath: /srv, volumeName: x1}]\n"), apiPath + "/mounts/0"},
+		{"file mount without content", inProduction(app + "    mounts: [{type: file, mountPath: /etc/x}]\n"), apiPath + "/mounts/0"},
+		{"file mount with content and contentFile", inProduction(app + "    mounts: [{type: file, mountPath: /etc/x, content: a, contentFile: a.env}]\n"), apiPath + "/mounts/0"},
+		{"redirect without replacement", inProduction(app + "    redirects: [{regex: ^/a}]\n"), apiPath + "/redirects/0"},
+		{"security without password", inProduction(app + "    security: [{username: admin}]\n"), apiPath + "/security/0"},
+		{"database mount without mountPath", inProduction("redis:\n  cache: {dockerImage: redis:7, databasePassword: p, mounts: [{type: volume, volumeName: v1}]}\n"), dbPath + "/redis/cache/mounts/0"},
+		// Compose services.
+		{"compose without composeFile or source", inProduction("compose:\n  mon: {description: x}\n"), dbPath + "/compose/mon"},
+		{"null compose entry", inProduction("compose:\n  mon:\n"), dbPath + "/compose/mon"},
+		{"compose with composeFile and source", inProduction("compose:\n  mon: {composeFile: a.env, source: {git: {url: https://github.com/a/b.git, branch: main}}}\n"), dbPath + "/compose/mon"},
+		{"compose with a docker source", inProduction("compose:\n  mon: {source: {docker: {image: nginx}}}\n"), dbPath + "/compose/mon/source"},
+		{"compose domain without serviceName", inProduction("compose:\n  mon: {composeFile: a.env, domains: [{host: a.example.com}]}\n"), dbPath + "/compose/mon/domains/0"},
+		{"composePath without source", inProduction("compose:\n  mon: {composeFile: a.env, composePath: ./docker-compose.yml}\n"), dbPath + "/compose/mon"},
+		{"bad composeType", inProduction("compose:\n  mon: {composeFile: a.env, composeType: swarm}\n"), dbPath + "/compose/mon/composeType"},
+		{"compose has no replicas", inProduction("compose:\n  mon: {composeFile: a.env, replicas: 2}\n"), dbPath + "/compose/mon"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vars := map[string]string{"N": "2", "MEM": "512Mi"}
@@ -836,7 +968,8 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 // validate against the schema too.
 func TestValidSpecsAreAccepted(t *testing.T) {
 	sch := compile(t, document(t))
-	vars := map[string]string{"PREFIX": "shop", "NODE": "primary", "IMAGE": "nginx:1.27", "PW": "s3cret", "USER": "me", "URL": "http://edge-primary:5001"}
+	vars := map[string]string{"PREFIX": "shop", "NODE": "primary", "IMAGE": "nginx:1.27", "PW": "s3cret", "USER": "me", "URL": "http://edge-primary:5001",
+		"BUILD": "nixpacks", "BRANCH": "main", "HOST": "c.example.com"}
 	for _, tc := range []struct{ name, src string }{
 		{"variables in strings", inProduction(`
 applications:
@@ -915,6 +1048,86 @@ projects:
           api:
 `},
 		{"appName of 56 characters", inProduction(app + "    appName: " + strings.Repeat("a", 56) + "\n")},
+		{"every source kind and build type", inProduction(`
+applications:
+  a:
+    source: {git: {url: "git@github.com:acme/a.git", branch: "release/1.4#x", buildPath: /, sshKeyId: k, submodules: true, watchPaths: [src/**]}}
+    build: {type: dockerfile, dockerfile: Dockerfile, dockerContextPath: ., dockerBuildStage: null}
+    buildArgs: {NODE: 22, DB: "${ref:postgres/db.appName}"}
+    buildSecrets: {TOKEN: "${PW}"}
+  b:
+    source: {github: {providerId: p, owner: o, repository: r, branch: main, triggerType: tag, watchPaths: null}}
+    build: {type: static, publishDirectory: dist, isStaticSpa: true}
+  c:
+    source: {gitlab: {providerId: p, owner: o, repository: r, branch: main, projectId: 7, pathNamespace: null}}
+    build: {type: railpack, railpackVersion: null}
+  d:
+    source: {bitbucket: {providerId: p, owner: o, repository: r, branch: main, repositorySlug: r}}
+    build: {type: heroku_buildpacks, herokuVersion: "24"}
+  e:
+    source: {gitea: {providerId: p, owner: o, repository: r, branch: main, buildPath: null, submodules: false}}
+    build: {type: "${BUILD}"}
+  f:
+    source: {git: {url: "ssh://git@git.example.com:2222/acme/f.git", branch: "${BRANCH}"}}
+    build: {type: paketo_buildpacks}
+postgres:
+  db: {dockerImage: postgres:16, databaseName: d, databaseUser: u, databasePassword: p}
+`)},
+		{"domains, ports, mounts, redirects, security", inProduction(`
+applications:
+  api:
+    source: {docker: {image: nginx}}
+    command: "wait ${ref:postgres/db.appName}"
+    env: {DB: "postgres://${ref:postgres/db.databaseUser}@${ref:postgres/db.appName}/${ref:shop/production/postgres/db.databaseName}"}
+    domains:
+      - {host: api.example.com, path: /v1, port: 8080, https: true, certificateType: letsencrypt, stripPath: true, internalPath: /}
+      - {host: b.example.com, https: true, certificateType: custom, customCertResolver: ca}
+      - {host: "${HOST}", customCertResolver: null}
+    ports:
+      - {publishedPort: 53, targetPort: 53, protocol: udp, publishMode: host}
+      - {publishedPort: 8080, targetPort: 80}
+    mounts:
+      - {type: volume, mountPath: /data, volumeName: data}
+      - {type: bind, mountPath: /logs, hostPath: /var/log/api}
+      - {type: file, mountPath: /etc/a.conf, filePath: a.conf, content: "a = 1"}
+      - {type: file, mountPath: /etc/b.conf, contentFile: a.env}
+    redirects:
+      - {regex: "^https://www\\.example\\.com/(.*)", replacement: "https://example.com/$1", permanent: true}
+    security:
+      - {username: admin, password: "${PW}"}
+  web:
+    source: {docker: {image: nginx}}
+    domains: null
+    ports: []
+    mounts: ~
+    redirects: null
+    security: []
+postgres:
+  db: {dockerImage: postgres:16, databaseName: d, databaseUser: u, databasePassword: p, mounts: [{type: bind, mountPath: /backups, hostPath: /srv/b}]}
+`)},
+		{"compose services", inProduction(`
+compose:
+  file:
+    composeFile: a.env
+    composeType: stack
+    env: {A: "${ref:application/api.appName}"}
+    command: "${ref:application/api.appName}"
+    domains: [{host: grafana.example.com, serviceName: grafana, port: 3000}]
+    mounts: [{type: volume, mountPath: /data, volumeName: data}]
+    randomize: true
+    isolatedDeployment: false
+  inline:
+    description: null
+    composeFile: |
+      services:
+        web: {image: nginx}
+  repo:
+    source: {github: {providerId: p, owner: o, repository: r, branch: main}}
+    composePath: ./deploy/compose.yml
+applications:
+  api:
+    source: {docker: {image: nginx}}
+`)},
 		{"x- keys, anchors and merge keys", `x-db: &db
   dockerImage: postgres:16
   databaseUser: shop

@@ -21,8 +21,15 @@ import (
 //     into the same mapping, `yaml:"-"` and untagged fields skipped;
 //   - the `spec:"required,nullable,secret"` tag (see types.go);
 //   - map[string]*T of resources keyed by name (the address grows by the
-//     name), map[string]string for env, StringList (a string or a list),
-//     *Memory and *CPU (units.go), strings, ints and bools, and pointers.
+//     name), map[string]string for env, buildArgs and buildSecrets,
+//     StringList (a string or a list), *Memory and *CPU (units.go),
+//     strings, ints and bools, and pointers;
+//   - lists: []string (watchPaths) and []*T of structs (domains, ports,
+//     mounts, ...). Each item of a []*T is decoded like a struct with its
+//     own Meta (Pos is the item's position, Keys its keys, Unknown keyed by
+//     the item's own field names); messages name it by its 0-based index:
+//     "domains[1].port: ...". A list set to null is an empty list (it
+//     clears the live one), like domains: [].
 //
 // YAML features: anchors, aliases and merge keys (<<: *base, <<: [*a, *b];
 // explicit keys win over merged ones, earlier merges over later ones), and
@@ -45,7 +52,13 @@ var (
 	metaType       = reflect.TypeOf(Meta{})
 	sourceType     = reflect.TypeOf(Source{})
 	fileType       = reflect.TypeOf(File{})
+	appType        = reflect.TypeOf(Application{})
+	composeType    = reflect.TypeOf(Compose{})
 )
+
+// refFieldNames are the fields of applications and compose services whose
+// values may hold ${ref:...} references (see refs.go).
+var refFieldNames = map[string]bool{"env": true, "buildArgs": true, "buildSecrets": true, "command": true}
 
 // resourceKinds are the types that are resources with an address, and the
 // kind word that goes into the address ("" for projects and environments).
@@ -59,6 +72,7 @@ var resourceKinds = map[reflect.Type]string{
 	reflect.TypeOf(Mongo{}):       "mongo",
 	reflect.TypeOf(Redis{}):       "redis",
 	reflect.TypeOf(LibSQL{}):      "libsql",
+	reflect.TypeOf(Compose{}):     "compose",
 }
 
 // keyHints add advice to an unknown key that is a known mistake.
@@ -66,6 +80,13 @@ var keyHints = map[reflect.Type]map[string]string{
 	reflect.TypeOf(Application{}): {
 		"image":       `the image goes under source: {docker: {image: ...}}`,
 		"dockerImage": `an application's image goes under source: {docker: {image: ...}}`,
+		"serviceName": `serviceName belongs to a domain of a compose service`,
+	},
+	reflect.TypeOf(Compose{}): {
+		"image":       `a compose service's images are in its compose file (composeFile)`,
+		"dockerImage": `a compose service's images are in its compose file (composeFile)`,
+		"ports":       `publish ports in the compose file, or route a domain to the service (domains)`,
+		"replicas":    `set replicas in the compose file (deploy.replicas)`,
 	},
 }
 
@@ -83,6 +104,15 @@ type decoder struct {
 	// listItems says, for each envFile entry, where it is and whether it
 	// uses an unset variable (env.go reads the files).
 	listItems map[*StringList][]listItem
+	// refPos is where each value holding a ${ref:...} is, keyed by
+	// refKey(address, field); Validate checks the references.
+	refPos map[string]Position
+	// failed holds, per Meta, the keys whose values could not be decoded
+	// (and were reported): Validate does not check them again.
+	failed map[*Meta]map[string]bool
+	// itemIdx is the index in the file of each list item that was decoded
+	// (items that are not mappings are left out of the list).
+	itemIdx map[*Meta]int
 }
 
 type listItem struct {
@@ -92,14 +122,21 @@ type listItem struct {
 
 // ctx says where in the file and in the object tree a value is.
 type ctx struct {
-	addr  string   // address of the resource the value belongs to
-	field string   // path of the value inside that resource: "source.docker.image"
-	meta  *Meta    // the resource's Meta, for Unknown; nil outside resources
-	pos   Position // position of the key the value belongs to
+	addr  string // address of the resource the value belongs to
+	field string // path of the value inside that resource, for messages: "source.docker.image", "domains[1].port"
+	// key is the path of the value inside meta, for Meta.Unknown: the same
+	// as field in a resource, "port" in the item domains[1].
+	key  string
+	meta *Meta    // the Meta of the resource or list item, for Unknown; nil outside resources
+	pos  Position // position of the key the value belongs to
+	kind string   // the resource's kind word: "application", "compose", "postgres", ...
+	// refsOK says that the value may hold ${ref:...} references.
+	refsOK bool
 }
 
 func (c ctx) child(name string, pos Position) ctx {
 	c.field = joinField(c.field, name)
+	c.key = joinField(c.key, name)
 	c.pos = pos
 	return c
 }
@@ -492,7 +529,7 @@ func (d *decoder) resolved(n ast.Node, tag string, pos Position, v reflect.Value
 	case stringListType:
 		return d.stringList(n, tag, pos, v, c)
 	case envMapType:
-		return d.envMap(n, pos, v, c)
+		return d.envMap(n, pos, v, c, fi)
 	case memoryType:
 		m, err := memoryFromNode(n)
 		if err != nil {
@@ -563,6 +600,8 @@ func (d *decoder) resolved(n ast.Node, tag string, pos Position, v reflect.Value
 		return ok
 	case reflect.Map:
 		return d.resourceMap(n, pos, v, c)
+	case reflect.Slice:
+		return d.list(n, tag, pos, v, c)
 	}
 	panic("spec: the decoder does not handle " + t.String())
 }
@@ -582,6 +621,8 @@ func expected(t reflect.Type) string {
 		return "an integer"
 	case reflect.Bool:
 		return "true or false"
+	case reflect.Slice:
+		return "a list"
 	}
 	return "a mapping"
 }
@@ -625,15 +666,19 @@ func (d *decoder) interp(raw string, pos Position, c ctx, fi fieldInfo) (s strin
 	if len(r.errs) > 0 {
 		return "", false, false
 	}
-	if fi.secret && !r.vars && raw != "" {
+	hasRefs, ok := d.refs(r.value, pos, c)
+	if !ok {
+		return "", false, false
+	}
+	if fi.secret && !r.vars && !hasRefs && raw != "" {
 		d.fieldWarn(pos, c, literalSecret)
 	}
 	if len(r.unset) > 0 && c.meta != nil {
 		if c.meta.Unknown == nil {
 			c.meta.Unknown = map[string]string{}
 		}
-		if _, dup := c.meta.Unknown[c.field]; !dup {
-			c.meta.Unknown[c.field] = r.unset[0]
+		if _, dup := c.meta.Unknown[c.key]; !dup {
+			c.meta.Unknown[c.key] = r.unset[0]
 		}
 	}
 	for _, name := range r.unset {
@@ -646,13 +691,48 @@ func (d *decoder) interp(raw string, pos Position, c ctx, fi fieldInfo) (s strin
 	return r.value, len(r.unset) > 0, true
 }
 
+// refs checks the ${ref:...} references in an interpolated value: they are
+// allowed only where c.refsOK, and must be well formed. Whether their
+// targets exist is checked by Validate, once the whole file is read; the
+// value's position is recorded for it. ok is false when the value must be
+// dropped.
+func (d *decoder) refs(value string, pos Position, c ctx) (has, ok bool) {
+	if !HasRef(value) {
+		return false, true
+	}
+	refs, err := FindRefs(value)
+	if len(refs) == 0 && err == nil {
+		return false, true // "${ref:" without its "}": plain text
+	}
+	if !c.refsOK {
+		raw := refPattern.FindString(value)
+		msg := raw + ": " + refsNotHere
+		if contains(DatabaseKinds, c.kind) {
+			msg += "; a database cannot use references, so that references never form a cycle"
+		}
+		d.fieldErr(pos, c, msg)
+		return true, false
+	}
+	if err != nil {
+		d.fieldErr(pos, c, err.Error())
+		return true, false
+	}
+	d.refPos[refKey(c.addr, c.field)] = pos
+	return true, true
+}
+
+// refsNotHere is the error for a reference where none is allowed.
+const refsNotHere = "references are allowed only in env, buildArgs, buildSecrets and command of applications, and in env and command of compose services"
+
+func refKey(addr, field string) string { return addr + "\x00" + field }
+
 // structValue decodes a mapping into a struct and returns the keys it set.
 // A null is an empty mapping (an empty environment, say).
 func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) (map[string]Position, bool) {
 	t := v.Type()
 	meta := metaOf(v)
 	if _, isResource := resourceKinds[t]; isResource {
-		c.meta, c.field = meta, ""
+		c.meta, c.field, c.key = meta, "", ""
 	}
 	entries, ok := d.mapping(n, pos, c)
 	if !ok {
@@ -671,7 +751,14 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 			continue
 		}
 		keys[e.key] = e.valPos
-		d.value(e.value, v.FieldByIndex(fi.index), c.child(e.key, e.keyPos), fi)
+		fc := c.child(e.key, e.keyPos)
+		fc.refsOK = (t == appType || t == composeType) && refFieldNames[e.key]
+		if !d.value(e.value, v.FieldByIndex(fi.index), fc, fi) && meta != nil {
+			if d.failed[meta] == nil {
+				d.failed[meta] = map[string]bool{}
+			}
+			d.failed[meta][e.key] = true
+		}
 	}
 	for _, fi := range fields {
 		// A missing key that a misspelt one was taken for is not reported
@@ -694,14 +781,27 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 	return keys, true
 }
 
-// oneOf checks that exactly one member of a union (Source) is given.
+// oneOf checks that exactly one member of a union (Source) is given. A
+// compose service's source cannot be docker.
 func (d *decoder) oneOf(keys map[string]Position, fields []fieldInfo, pos Position, c ctx) {
 	var names, set []string
+	dockerInCompose := false
 	for _, f := range fields {
+		p, ok := keys[f.name]
+		if c.kind == "compose" && f.name == SourceDocker {
+			if ok {
+				d.fieldErr(p, c.child(f.name, p), "compose sources are git or a provider; a compose service has no docker image source")
+				dockerInCompose = true
+			}
+			continue
+		}
 		names = append(names, f.name)
-		if _, ok := keys[f.name]; ok {
+		if ok {
 			set = append(set, f.name)
 		}
+	}
+	if dockerInCompose && len(set) == 0 {
+		return // the docker member was reported
 	}
 	switch {
 	case len(set) == 0:
@@ -795,7 +895,7 @@ func (d *decoder) resourceMap(n ast.Node, pos Position, v reflect.Value, c ctx) 
 	}
 	m := reflect.MakeMapWithSize(t, len(entries))
 	for _, e := range entries {
-		rc := ctx{addr: childAddress(c.addr, kind, e.key), pos: e.keyPos}
+		rc := ctx{addr: childAddress(c.addr, kind, e.key), pos: e.keyPos, kind: kind}
 		if !d.spend(e.keyPos) {
 			return false
 		}
@@ -893,7 +993,7 @@ func (d *decoder) stringList(n ast.Node, tag string, pos Position, v reflect.Val
 // envMap decodes env: a mapping of variable names to scalar values.
 // Numbers and booleans are kept as written (PORT: 8080 is "8080"). A null
 // env is an empty, managed env ("clear it").
-func (d *decoder) envMap(n ast.Node, pos Position, v reflect.Value, c ctx) bool {
+func (d *decoder) envMap(n ast.Node, pos Position, v reflect.Value, c ctx, fi fieldInfo) bool {
 	entries, ok := d.mapping(n, pos, c)
 	if !ok {
 		return false
@@ -922,7 +1022,7 @@ func (d *decoder) envMap(n ast.Node, pos Position, v reflect.Value, c ctx) bool 
 				continue
 			}
 		}
-		s, _, ok := d.str(rn, tag, e.valPos, ec, fieldInfo{})
+		s, _, ok := d.str(rn, tag, e.valPos, ec, fieldInfo{secret: fi.secret})
 		if ok {
 			m[e.key] = s
 		}
@@ -931,8 +1031,109 @@ func (d *decoder) envMap(n ast.Node, pos Position, v reflect.Value, c ctx) bool 
 	return true
 }
 
+// list decodes a list: []string, or []*T of structs whose items each get
+// their own Meta. Null is an empty list (it clears the live one).
+func (d *decoder) list(n ast.Node, tag string, pos Position, v reflect.Value, c ctx) bool {
+	t := v.Type()
+	elem := t.Elem()
+	isStruct := elem.Kind() == reflect.Pointer && elem.Elem().Kind() == reflect.Struct
+	if !isStruct && elem.Kind() != reflect.String {
+		panic("spec: the decoder does not handle " + t.String())
+	}
+	var values []ast.Node
+	switch x := n.(type) {
+	case nil, *ast.NullNode:
+		if tag != "!!str" {
+			v.Set(reflect.MakeSlice(t, 0, 0))
+			return true
+		}
+	case *ast.SequenceNode:
+		values = x.Values
+	}
+	// A scalar where a basic-auth user is expected may be its password:
+	// never quote it.
+	describeItem := describe
+	if isStruct && hasSecret(elem.Elem()) {
+		describeItem = func(n ast.Node) string {
+			switch n.(type) {
+			case *ast.StringNode, *ast.LiteralNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+				return "a scalar"
+			}
+			return describe(n)
+		}
+	}
+	if _, isSeq := n.(*ast.SequenceNode); !isSeq {
+		what := "a list of strings"
+		if isStruct {
+			what = "a list of mappings (each item on a line starting with \"- \")"
+		}
+		got := describeItem(n)
+		if tag == "!!str" && isNull(n) {
+			got = `""`
+		}
+		d.fieldErr(pos, c, "must be "+what+", got "+got)
+		return false
+	}
+	out := reflect.MakeSlice(t, 0, len(values))
+	for i, item := range values {
+		ipos := d.posOf(item)
+		if !d.spend(ipos) {
+			return false
+		}
+		ic := c
+		ic.field = c.field + "[" + strconv.Itoa(i) + "]"
+		ic.pos = ipos
+		ri, itag, ok := d.resolve(item, ic)
+		if !ok {
+			continue
+		}
+		if !isStruct {
+			// Unknown is recorded for the whole list (c.key): a list is
+			// compared as a whole.
+			switch ri.(type) {
+			case nil, *ast.NullNode, *ast.SequenceNode, *ast.MappingNode, *ast.MappingValueNode:
+				if itag != "!!str" {
+					d.fieldErr(ipos, ic, "must be a string, got "+describe(ri))
+					continue
+				}
+			}
+			s, _, ok := d.str(ri, itag, ipos, ic, fieldInfo{})
+			if ok {
+				out = reflect.Append(out, reflect.ValueOf(s))
+			}
+			continue
+		}
+		switch ri.(type) {
+		case *ast.MappingNode, *ast.MappingValueNode:
+		default:
+			d.fieldErr(ipos, ic, "must be a mapping, got "+describeItem(ri))
+			continue
+		}
+		p := reflect.New(elem.Elem())
+		ic.meta, ic.key = metaOf(p.Elem()), ""
+		if _, ok := d.structValue(ri, ipos, p.Elem(), ic); ok {
+			out = reflect.Append(out, p)
+			if ic.meta != nil {
+				d.itemIdx[ic.meta] = i
+			}
+		}
+	}
+	v.Set(out)
+	return true
+}
+
 func invalidEnvKey(key string) string {
 	return "invalid variable name " + quoteShort(key) + `: use letters, digits, "_", "." and "-", not starting with a digit`
+}
+
+// hasSecret says whether a struct type has a spec:"secret" field.
+func hasSecret(t reflect.Type) bool {
+	for _, f := range fieldsOf(t) {
+		if f.secret {
+			return true
+		}
+	}
+	return false
 }
 
 // sortedSet returns the keys of a set, sorted.

@@ -75,6 +75,13 @@ func (d *decoder) resolveEnv(f *File) {
 				c := db.DatabaseCommon
 				c.EnvVars = d.mergeEnv(f.Dir, childAddress(eaddr, db.Kind, db.Name), &c.Meta, c.Env, &c.EnvFile)
 			}
+			for _, cn := range sortedKeys(e.Compose) {
+				c := e.Compose[cn]
+				if c == nil {
+					continue
+				}
+				c.EnvVars = d.mergeEnv(f.Dir, childAddress(eaddr, "compose", cn), &c.Meta, c.Env, &c.EnvFile)
+			}
 		}
 	}
 }
@@ -131,24 +138,35 @@ func resolvePath(dir, path string) string {
 // readEnvFile reads one env file with godotenv.Read. Errors name the
 // resolved path and, where it can be found, the line.
 func readEnvFile(dir, path string) (map[string]string, error) {
-	full := resolvePath(dir, path)
-	st, err := os.Stat(full)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("file %s not found (envFile paths are relative to the directory of the spec file)", full)
-	case err != nil:
-		return nil, unwrapPathError(err)
-	case st.IsDir():
-		return nil, fmt.Errorf("%s is a directory, not a file", full)
-	case !st.Mode().IsRegular():
-		// A device or a pipe (/dev/stdin, /dev/zero) could block or never end.
-		return nil, fmt.Errorf("%s is not a regular file", full)
+	full, _, err := statRegular(dir, path, "envFile")
+	if err != nil {
+		return nil, err
 	}
 	vars, err := godotenv.Read(full)
 	if err != nil {
 		return nil, errors.New(dotenvError(err, full))
 	}
 	return vars, nil
+}
+
+// statRegular resolves path against dir and checks that it is a regular
+// file; what ("envFile", "contentFile", ...) names the field in the message
+// for a missing file.
+func statRegular(dir, path, what string) (string, fs.FileInfo, error) {
+	full := resolvePath(dir, path)
+	st, err := os.Stat(full)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return full, nil, fmt.Errorf("file %s not found (%s paths are relative to the directory of the spec file)", full, what)
+	case err != nil:
+		return full, nil, unwrapPathError(err)
+	case st.IsDir():
+		return full, nil, fmt.Errorf("%s is a directory, not a file", full)
+	case !st.Mode().IsRegular():
+		// A device or a pipe (/dev/stdin, /dev/zero) could block or never end.
+		return full, nil, fmt.Errorf("%s is not a regular file", full)
+	}
+	return full, st, nil
 }
 
 // dotenvError rewrites a godotenv error as "FILE:LINE: message". godotenv

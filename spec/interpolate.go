@@ -15,7 +15,12 @@ import (
 //   - ${{...}} is one of Dokploy's own references (${{project.KEY}},
 //     ${{environment.KEY}}, ${{KEY}}, ${{vault.provider.ref}}), resolved by
 //     Dokploy at deploy time. It is passed through byte for byte.
-//   - ${ref:...} is a cross-resource reference; not supported yet (error).
+//   - ${ref:...} is a reference to another resource (refs.go). It is kept
+//     as written: the planner resolves it. Where it may appear and what it
+//     may point at is checked by the decoder and Validate. A reference is
+//     any ${ref:...} in the value after interpolation, so $${ref: (which
+//     would write a literal "${ref:") is an error: there is no way to write
+//     a literal ${ref:...}.
 //   - A ${ without a closing }, or with a name that is not a variable name,
 //     is an error.
 //
@@ -31,7 +36,7 @@ type interpolation struct {
 	value string   // the result; the raw input when unset is not empty
 	vars  bool     // the input used ${VAR} (set or not)
 	unset []string // variables used but not set, in order of appearance
-	errs  []string // malformed ${...} and ${ref:...}, as messages
+	errs  []string // malformed ${...}, as messages
 }
 
 // interpolate expands s. lookup returns a variable's value.
@@ -45,6 +50,10 @@ func interpolate(s string, lookup func(string) (string, bool)) interpolation {
 	for i := 0; i < len(s); {
 		rest := s[i:]
 		switch {
+		case strings.HasPrefix(rest, "$${ref:"):
+			res.errs = append(res.errs, `"$${ref:" would write a literal "${ref:", which dokploy-sync reads as a reference; write ${ref:KIND/NAME.FIELD} for a reference`)
+			b.WriteString(rest[:3])
+			i += 3
 		case strings.HasPrefix(rest, "$${"):
 			b.WriteString("${")
 			i += 3
@@ -72,7 +81,9 @@ func interpolate(s string, lookup func(string) (string, bool)) interpolation {
 			i += len(whole)
 			switch {
 			case strings.HasPrefix(name, "ref:"):
-				res.errs = append(res.errs, "references (${ref:...}) are not supported yet")
+				b.WriteString(whole) // a reference: checked by the decoder
+			case name != "" && strings.Trim(name, "0123456789") == "":
+				res.errs = append(res.errs, quoteShort(whole)+" is not a variable: for a regular expression's capture group write $"+name+" or $${"+name+"} (write $${ for a literal ${)")
 				b.WriteString(whole)
 			case !varNameRE.MatchString(name):
 				res.errs = append(res.errs, "invalid variable name "+quoteShort(name)+

@@ -29,7 +29,11 @@ func TestInterpolate(t *testing.T) {
 		{in: "${MISSING}", want: "${MISSING}", unset: []string{"MISSING"}},
 		{in: "${A}:${MISSING}:$${x}", want: "${A}:${MISSING}:$${x}", unset: []string{"MISSING"}}, // raw text kept
 		{in: "${M1}${M2}${M1}", want: "${M1}${M2}${M1}", unset: []string{"M1", "M2", "M1"}},
-		{in: "${ref:postgres/db.appName}", want: "${ref:postgres/db.appName}", errs: 1},
+		{in: "${ref:postgres/db.appName}", want: "${ref:postgres/db.appName}"}, // kept for the planner
+		{in: "${A}@${ref:postgres/db.appName}:${MISSING}", want: "${A}@${ref:postgres/db.appName}:${MISSING}", unset: []string{"MISSING"}},
+		{in: "${A}@${ref:postgres/db.appName}", want: "alpha@${ref:postgres/db.appName}"},
+		{in: "$${ref:postgres/db.appName}", want: "$${ref:postgres/db.appName}", errs: 1}, // no literal ${ref:
+		{in: "${ref:x", want: "${ref:x", errs: 1},
 		{in: "${", want: "${", errs: 1},
 		{in: "abc ${A", want: "abc ${A", errs: 1},
 		{in: "${{project.X}", want: "${{project.X}", errs: 1},

@@ -84,6 +84,9 @@ func LoadBytes(name string, src []byte, dir string, opts Options) (*File, Diagno
 		warnedVars: map[string]bool{},
 		unset:      map[string]bool{},
 		listItems:  map[*StringList][]listItem{},
+		refPos:     map[string]Position{},
+		failed:     map[*Meta]map[string]bool{},
+		itemIdx:    map[*Meta]int{},
 	}
 	f := d.load(bytes.TrimPrefix(src, utf8BOM), dir)
 	return f, d.ds.sortAndDedup()
@@ -143,7 +146,9 @@ func (d *decoder) load(src []byte, dir string) *File {
 	f := &File{Path: d.file, Dir: dir, start: start}
 	f.keys, _ = d.structValue(top, start, reflect.ValueOf(f).Elem(), ctx{pos: start})
 	d.resolveEnv(f)
+	d.loadFiles(f)
 	f.unset = sortedSet(d.unset)
+	f.refPos, f.failed, f.itemIdx = d.refPos, d.failed, d.itemIdx
 	d.ds = append(d.ds, Validate(f)...)
 	return f
 }

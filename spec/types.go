@@ -37,7 +37,8 @@ func (m *Meta) Has(key string) bool { _, ok := m.Keys[key]; return ok }
 //
 //   - required: the key must be present, and a string must not be empty.
 //   - nullable: an explicit null is accepted (it clears the live value);
-//     without it null is an error. Maps, env and envFile always accept null.
+//     without it null is an error. Maps, env, envFile and lists (domains,
+//     watchPaths, ...) always accept null, which clears them like {} or [].
 //   - secret: the value is a secret. It is never printed in diagnostics, and
 //     a value written literally in the file (not through ${VAR}) draws a
 //     warning, since dokploy.yaml lives in git.
@@ -53,6 +54,14 @@ type File struct {
 	keys  map[string]Position // top-level keys present, with their value positions
 	start Position            // position of the first top-level key
 	unset []string            // sorted names of ${VAR}s that were not set
+	// refPos is where each value that holds a ${ref:...} is, keyed by
+	// refKey(address, field): for Validate's messages.
+	refPos map[string]Position
+	// failed and itemIdx are the decoder's notes for Validate: the keys
+	// whose values could not be decoded, and the index in the file of each
+	// list item (see decoder).
+	failed  map[*Meta]map[string]bool
+	itemIdx map[*Meta]int
 }
 
 // Project is a Dokploy project, matched by name.
@@ -81,6 +90,7 @@ type Environment struct {
 	Mongo        map[string]*Mongo       `yaml:"mongo"`
 	Redis        map[string]*Redis       `yaml:"redis"`
 	LibSQL       map[string]*LibSQL      `yaml:"libsql"`
+	Compose      map[string]*Compose     `yaml:"compose"`
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`
@@ -98,6 +108,15 @@ type Application struct {
 	Resources   *Resources        `yaml:"resources" spec:"nullable"`
 	Env         map[string]string `yaml:"env"`
 	EnvFile     StringList        `yaml:"envFile"`
+	Build       *Build            `yaml:"build"`
+	// BuildArgs become --build-arg; BuildSecrets are Docker build secrets.
+	BuildArgs    map[string]string `yaml:"buildArgs"`
+	BuildSecrets map[string]string `yaml:"buildSecrets" spec:"secret"`
+	Domains      []*Domain         `yaml:"domains"`
+	Ports        []*Port           `yaml:"ports"`
+	Mounts       []*Mount          `yaml:"mounts"`
+	Redirects    []*Redirect       `yaml:"redirects"`
+	Security     []*Security       `yaml:"security"`
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`
@@ -106,7 +125,12 @@ type Application struct {
 // Source says where an application's code or image comes from. Exactly one
 // member is set.
 type Source struct {
-	Docker *DockerSource `yaml:"docker"`
+	Docker    *DockerSource    `yaml:"docker"`
+	Git       *GitSource       `yaml:"git"`
+	GitHub    *GitHubSource    `yaml:"github"`
+	GitLab    *GitLabSource    `yaml:"gitlab"`
+	Bitbucket *BitbucketSource `yaml:"bitbucket"`
+	Gitea     *GiteaSource     `yaml:"gitea"`
 }
 
 // DockerSource deploys a prebuilt image.
@@ -148,6 +172,7 @@ type DatabaseCommon struct {
 	Env          map[string]string `yaml:"env"`
 	EnvFile      StringList        `yaml:"envFile"`
 	ExternalPort *int              `yaml:"externalPort" spec:"nullable"`
+	Mounts       []*Mount          `yaml:"mounts"`
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`

@@ -8,22 +8,47 @@ import (
 
 // Validate checks the rules that are about values rather than the shape of
 // the file: apiVersion, names, appName, replicas, resources, ports,
-// database passwords and libsql nodes. Load runs it; it is exported for
-// specs built in Go. Positions come from Meta (unknown for a hand-built
-// File). Values that use an unset ${VAR} are not checked.
+// database passwords, libsql nodes, sources, build settings, domains,
+// ports, mounts, redirects, basic-auth users, compose services and the
+// targets of ${ref:...} references (validate_services.go,
+// validate_refs.go). Load runs it; it is exported for specs built in Go.
+// Positions come from Meta (unknown for a hand-built File). Values that use
+// an unset ${VAR} are not checked.
 //
 // The environment named "production" is the default one that Dokploy
 // creates with every project: it may be configured like any other (it is
 // adopted, never created or removed). A project without environments is
 // fine.
 func Validate(f *File) Diagnostics {
-	v := &validator{}
+	v := &validator{failed: f.failed, itemIdx: f.itemIdx}
 	v.file(f)
 	return v.ds.sortAndDedup()
 }
 
 type validator struct {
 	diagList
+	failed  map[*Meta]map[string]bool // keys the decoder could not read (File.failed)
+	itemIdx map[*Meta]int             // index in the file of list items (File.itemIdx)
+}
+
+// skip says that a value must not be checked: it uses an unset ${VAR}, or
+// the decoder could not read it (and said so).
+func (v *validator) skip(m *Meta, key string) bool {
+	return m.Unknown[key] != "" || v.failed[m][key]
+}
+
+// has says that the file sets key to a value that could be read.
+func (v *validator) has(m *Meta, key string) bool {
+	return m.Has(key) && !v.failed[m][key]
+}
+
+// index returns the index in the file of the list item with Meta m, which
+// is the i-th item of its list once loaded.
+func (v *validator) index(m *Meta, i int) int {
+	if n, ok := v.itemIdx[m]; ok {
+		return n
+	}
+	return i
 }
 
 const (
@@ -78,8 +103,14 @@ func (v *validator) file(f *File) {
 			for _, db := range e.Databases() {
 				v.database(childAddress(eaddr, db.Kind, db.Name), db)
 			}
+			for _, cn := range sortedKeys(e.Compose) {
+				if c := e.Compose[cn]; c != nil {
+					v.compose(childAddress(eaddr, "compose", cn), cn, c)
+				}
+			}
 		}
 	}
+	v.refs(f)
 }
 
 // name checks a resource name (a map key).
@@ -124,6 +155,13 @@ func (v *validator) application(addr, name string, a *Application) {
 	if r := a.Resources; r != nil {
 		v.resources(addr, r)
 	}
+	v.source(addr, &a.Meta, a.Source, false)
+	v.build(addr, a)
+	v.domains(addr, a.Domains, false)
+	v.ports(addr, a.Ports)
+	v.mounts(addr, a.Mounts)
+	v.redirects(addr, a.Redirects)
+	v.security(addr, a.Security)
 }
 
 func (v *validator) resources(addr string, r *Resources) {
@@ -166,6 +204,7 @@ func (v *validator) database(addr string, db Database) {
 	v.name(db.Kind+" database", db.Name, addr, m)
 	v.appName(addr, m, db.AppName)
 	v.port(addr, m, "externalPort", db.ExternalPort)
+	v.mounts(addr, db.Mounts)
 	switch db.Kind {
 	case "postgres", "mysql", "mariadb", "mongo":
 		v.password(addr, m, "databasePassword", db.DatabasePassword)

@@ -1,0 +1,277 @@
+package apply
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/planner"
+	"github.com/dokploy-sync/dokploy-sync/spec"
+)
+
+func (r *run) compose(o *op) error {
+	c := o.c
+	want := c.Desired.(*spec.Compose)
+	live, _ := c.Live.(*dokploy.Compose)
+	if live == nil {
+		live = &dokploy.Compose{}
+	}
+	o.writes = func(id string) ([]*dokploy.Call, error) { return r.composeWrites(c, id, want, live) }
+	if c.Action != planner.Create {
+		return nil
+	}
+	eid, err := r.parentID(c)
+	if err != nil {
+		return err
+	}
+	in := map[string]any{"name": c.Name, "environmentId": eid, "appName": appName(c, want.AppName)}
+	if want.Description != nil {
+		in["description"] = *want.Description
+	}
+	if want.ComposeType != nil {
+		in["composeType"] = *want.ComposeType
+	}
+	if want.ComposeContent != nil {
+		in["sourceType"] = "raw"
+		in["composeFile"] = *want.ComposeContent
+	} else if k := planner.SourceKind(want.Source); k != "" {
+		in["sourceType"] = k
+	}
+	var out struct {
+		ComposeID string `json:"composeId"`
+		AppName   string `json:"appName"`
+	}
+	o.create = dokploy.NewCall("compose.create", in, &out)
+	o.created = func() string {
+		r.ids[c.Address] = out.ComposeID
+		r.res.AppNames[c.Address] = out.AppName
+		return "appName " + out.AppName
+	}
+	return nil
+}
+
+// composeWrites sets the changed fields of a compose service: compose.update
+// for everything but the env, which goes through compose.saveEnvironment.
+func (r *run) composeWrites(c *planner.Change, id string, want *spec.Compose, live *dokploy.Compose) ([]*dokploy.Call, error) {
+	var calls []*dokploy.Call
+	create := c.Action == planner.Create
+	in := map[string]any{"composeId": id}
+	set := func(field, key string, v any) {
+		if c.HasField(field) && !(create && (field == "description" || field == "composeType" || field == "composeFile")) {
+			in[key] = v
+		}
+	}
+	set("description", "description", nullable(want.Description))
+	set("composeType", "composeType", nullable(want.ComposeType))
+	if want.ComposeContent != nil {
+		set("composeFile", "composeFile", *want.ComposeContent)
+		if c.HasField("source") {
+			in["sourceType"] = "raw"
+		}
+	} else if c.HasField("source") {
+		for k, v := range composeSource(want.Source, live) {
+			in[k] = v
+		}
+	}
+	set("composePath", "composePath", nullable(want.ComposePath))
+	if c.HasField("command") {
+		cmd, _ := r.res.Resolve(c.Address, deref(want.Command))
+		in["command"] = cmd // "" clears (null is refused)
+	}
+	set("randomize", "randomize", want.Randomize != nil && *want.Randomize)
+	set("isolatedDeployment", "isolatedDeployment", want.IsolatedDeployment != nil && *want.IsolatedDeployment)
+	if len(in) > 1 {
+		calls = append(calls, dokploy.NewCall("compose.update", in, nil))
+	}
+	if c.HasField("env") {
+		env, err := r.envText(c.Address, want.EnvVars, live.Env)
+		if err != nil {
+			return nil, err
+		}
+		calls = append(calls, dokploy.NewCall("compose.saveEnvironment", map[string]any{"composeId": id, "env": env}, nil))
+	}
+	return calls, nil
+}
+
+// composeSource is the compose.update keys that set a compose source (compose
+// has no save*Provider procedures).
+func composeSource(src *spec.Source, live *dokploy.Compose) map[string]any {
+	kind := planner.SourceKind(src)
+	in := map[string]any{"sourceType": kind}
+	provider := func(ps *spec.ProviderSource) {
+		if ps.Meta.Has("submodules") {
+			in["enableSubmodules"] = ps.Submodules != nil && *ps.Submodules
+		}
+		if ps.Meta.Has("watchPaths") {
+			in["watchPaths"] = listOrNull(true, ps.WatchPaths, nil)
+		}
+	}
+	switch kind {
+	case spec.SourceGit:
+		g := src.Git
+		in["customGitUrl"], in["customGitBranch"] = g.URL, g.Branch
+		in["customGitSSHKeyId"] = pick(&g.Meta, "sshKeyId", g.SSHKeyID, live.CustomGitSSHKeyID)
+		if g.Meta.Has("submodules") {
+			in["enableSubmodules"] = g.Submodules != nil && *g.Submodules
+		}
+		if g.Meta.Has("watchPaths") {
+			in["watchPaths"] = listOrNull(true, g.WatchPaths, nil)
+		}
+	case spec.SourceGitHub:
+		g := src.GitHub
+		in["githubId"], in["owner"], in["repository"], in["branch"] = g.ProviderID, g.Owner, g.Repository, g.Branch
+		if g.Meta.Has("triggerType") {
+			in["triggerType"] = nullable(g.TriggerType)
+		}
+		provider(&g.ProviderSource)
+	case spec.SourceGitLab:
+		g := src.GitLab
+		in["gitlabId"], in["gitlabOwner"], in["gitlabRepository"], in["gitlabBranch"] = g.ProviderID, g.Owner, g.Repository, g.Branch
+		if g.Meta.Has("projectId") {
+			in["gitlabProjectId"] = nullable(g.ProjectID)
+		}
+		if g.Meta.Has("pathNamespace") {
+			in["gitlabPathNamespace"] = nullable(g.PathNamespace)
+		}
+		provider(&g.ProviderSource)
+	case spec.SourceBitbucket:
+		g := src.Bitbucket
+		in["bitbucketId"], in["bitbucketOwner"], in["bitbucketRepository"], in["bitbucketBranch"] = g.ProviderID, g.Owner, g.Repository, g.Branch
+		if g.Meta.Has("repositorySlug") {
+			in["bitbucketRepositorySlug"] = nullable(g.RepositorySlug)
+		}
+		provider(&g.ProviderSource)
+	case spec.SourceGitea:
+		g := src.Gitea
+		in["giteaId"], in["giteaOwner"], in["giteaRepository"], in["giteaBranch"] = g.ProviderID, g.Owner, g.Repository, g.Branch
+		provider(&g.ProviderSource)
+	}
+	return in
+}
+
+// parentKind is the kind of the service a child belongs to, from its
+// parent's address (project/environment/kind/name).
+func parentKind(c *planner.Change) string {
+	parts := strings.Split(c.Parent, "/")
+	if len(parts) < 4 {
+		return ""
+	}
+	return parts[2]
+}
+
+// child builds the op of a child resource (domain, port, mount, redirect,
+// security). Children are written in the writes round trip, when every
+// parent exists: a create is a write too.
+func (r *run) child(o *op) error {
+	c := o.c
+	o.writes = func(string) ([]*dokploy.Call, error) {
+		pid, err := r.parentID(c)
+		if err != nil && c.Action == planner.Create {
+			return nil, err
+		}
+		kind := parentKind(c)
+		in := map[string]any{}
+		switch want := c.Desired.(type) {
+		case *spec.Domain:
+			return []*dokploy.Call{domainCall(c, kind, pid, want)}, nil
+		case *spec.Port:
+			live, _ := c.Live.(*dokploy.Port)
+			in["publishedPort"], in["targetPort"] = want.PublishedPort, want.TargetPort
+			in["protocol"] = orDefault(want.Protocol, liveStr(live, func(l *dokploy.Port) *string { return l.Protocol }), "tcp")
+			in["publishMode"] = orDefault(want.PublishMode, liveStr(live, func(l *dokploy.Port) *string { return l.PublishMode }), "ingress")
+			return []*dokploy.Call{createOrUpdate(c, "port", "applicationId", pid, "portId", in)}, nil
+		case *spec.Mount:
+			return []*dokploy.Call{mountCall(c, kind, pid, want)}, nil
+		case *spec.Redirect:
+			live, _ := c.Live.(*dokploy.Redirect)
+			perm := live != nil && live.Permanent
+			if want.Meta.Has("permanent") {
+				perm = want.Permanent != nil && *want.Permanent
+			}
+			in["regex"], in["replacement"], in["permanent"] = want.Regex, want.Replacement, perm
+			return []*dokploy.Call{createOrUpdate(c, "redirects", "applicationId", pid, "redirectId", in)}, nil
+		case *spec.Security:
+			in["username"], in["password"] = want.Username, want.Password
+			return []*dokploy.Call{createOrUpdate(c, "security", "applicationId", pid, "securityId", in)}, nil
+		}
+		return nil, fmt.Errorf("%s: unknown kind %s", c.Address, c.Kind)
+	}
+	return nil
+}
+
+func liveStr[T any](l *T, f func(*T) *string) *string {
+	if l == nil {
+		return nil
+	}
+	return f(l)
+}
+
+// orDefault is the desired value, else the live one, else def: for the
+// update procedures that need every field.
+func orDefault(want, live *string, def string) string {
+	switch {
+	case want != nil:
+		return *want
+	case live != nil && *live != "":
+		return *live
+	}
+	return def
+}
+
+// createOrUpdate is <router>.create with the parent id, or
+// <router>.update with the child's id.
+func createOrUpdate(c *planner.Change, router, parentKey, parentID, idKey string, in map[string]any) *dokploy.Call {
+	if c.Action == planner.Create {
+		in[parentKey] = parentID
+		return dokploy.NewCall(router+".create", in, nil)
+	}
+	in[idKey] = c.LiveID
+	return dokploy.NewCall(router+".update", in, nil)
+}
+
+func domainCall(c *planner.Change, parentKind, pid string, want *spec.Domain) *dokploy.Call {
+	in := map[string]any{"host": want.Host}
+	m := &want.Meta
+	opt := func(key string, v any) {
+		if c.Action == planner.Create && m.Has(key) || c.HasField(key) {
+			in[key] = v
+		}
+	}
+	opt("path", nullable(want.Path))
+	opt("port", nullable(want.Port))
+	opt("https", want.HTTPS != nil && *want.HTTPS)
+	opt("certificateType", nullable(want.CertificateType))
+	opt("customCertResolver", nullable(want.CustomCertResolver))
+	opt("serviceName", nullable(want.ServiceName))
+	opt("stripPath", want.StripPath != nil && *want.StripPath)
+	opt("internalPath", nullable(want.InternalPath))
+	if c.Action == planner.Create {
+		in["domainType"] = parentKind
+		in[dokploy.IDKey(parentKind)] = pid
+		return dokploy.NewCall("domain.create", in, nil)
+	}
+	in["domainId"] = c.LiveID
+	return dokploy.NewCall("domain.update", in, nil)
+}
+
+func mountCall(c *planner.Change, parentKind, pid string, want *spec.Mount) *dokploy.Call {
+	in := map[string]any{}
+	m := &want.Meta
+	opt := func(field, key string, v any) {
+		if c.Action == planner.Create && (m.Has(key) || field == "content" && want.FileContent != nil) || c.HasField(field) {
+			in[key] = v
+		}
+	}
+	opt("type", "type", want.Type)
+	opt("volumeName", "volumeName", nullable(want.VolumeName))
+	opt("hostPath", "hostPath", nullable(want.HostPath))
+	opt("filePath", "filePath", nullable(want.FilePath))
+	opt("content", "content", nullable(want.FileContent))
+	if c.Action == planner.Create {
+		in["type"], in["mountPath"] = want.Type, want.MountPath
+		in["serviceId"], in["serviceType"] = pid, parentKind
+		return dokploy.NewCall("mounts.create", in, nil)
+	}
+	in["mountId"] = c.LiveID
+	return dokploy.NewCall("mounts.update", in, nil)
+}

@@ -1,0 +1,146 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Files next to the spec that are read into it (besides env files):
+//
+//   - a file mount's contentFile, read into Mount.FileContent (which is
+//     Content when the mount has inline content instead);
+//   - a compose service's composeFile: when the value spans several lines it
+//     IS the compose file; otherwise it is a path, and the file is read into
+//     Compose.ComposeContent.
+//
+// Paths are relative to the directory of dokploy.yaml (File.Dir), like
+// envFile. The files are taken byte for byte: they are NOT interpolated
+// (a compose file uses ${VAR} for its own variables, which Dokploy fills
+// from the service's env at deploy time). An inline compose file is a
+// value of dokploy.yaml and is interpolated like any other: write $${VAR}
+// there for compose's own variables.
+//
+// A path that uses an unset ${VAR} is not read: the mount's content
+// (Meta.Unknown["content"]) or the compose file (Meta.Unknown["composeFile"],
+// with ComposeContent holding the raw value) is then unknown.
+
+// maxFileSize bounds a file read into the spec: Dokploy keeps mount contents
+// and compose files as text in its database.
+const maxFileSize = 4 << 20
+
+// loadFiles reads the contentFile of every mount and the composeFile of
+// every compose service.
+func (d *decoder) loadFiles(f *File) {
+	for _, pn := range sortedKeys(f.Projects) {
+		p := f.Projects[pn]
+		if p == nil {
+			continue
+		}
+		for _, en := range sortedKeys(p.Environments) {
+			e := p.Environments[en]
+			if e == nil {
+				continue
+			}
+			eaddr := childAddress(childAddress("", "", pn), "", en)
+			for _, an := range sortedKeys(e.Applications) {
+				if a := e.Applications[an]; a != nil {
+					d.loadMounts(f.Dir, childAddress(eaddr, "application", an), a.Mounts)
+				}
+			}
+			for _, db := range e.Databases() {
+				d.loadMounts(f.Dir, childAddress(eaddr, db.Kind, db.Name), db.Mounts)
+			}
+			for _, cn := range sortedKeys(e.Compose) {
+				if c := e.Compose[cn]; c != nil {
+					addr := childAddress(eaddr, "compose", cn)
+					d.loadMounts(f.Dir, addr, c.Mounts)
+					d.loadCompose(f.Dir, addr, c)
+				}
+			}
+		}
+	}
+}
+
+func (d *decoder) loadMounts(dir, addr string, mounts []*Mount) {
+	for i, m := range mounts {
+		if m == nil {
+			continue
+		}
+		m.FileContent = m.Content
+		if m.ContentFile == nil || m.Content != nil {
+			continue // content and contentFile together: Validate reports it
+		}
+		if n, ok := d.itemIdx[&m.Meta]; ok {
+			i = n
+		}
+		field := "mounts[" + strconv.Itoa(i) + "].contentFile"
+		if v := m.Unknown["contentFile"]; v != "" {
+			if _, dup := m.Unknown["content"]; !dup {
+				m.Unknown["content"] = v
+			}
+			continue
+		}
+		path := *m.ContentFile
+		pos := at(&m.Meta, "contentFile")
+		if strings.TrimSpace(path) == "" {
+			d.errorf(pos, addr, "%s: must not be empty: give the path of a file next to the spec, or use content", field)
+			continue
+		}
+		text, err := readTextFile(dir, path, "contentFile")
+		if err != nil {
+			d.errorf(pos, addr, "%s %s: %s", field, strconv.Quote(path), err)
+			continue
+		}
+		m.FileContent = &text
+	}
+}
+
+func (d *decoder) loadCompose(dir, addr string, c *Compose) {
+	if c.ComposeFile == nil {
+		return
+	}
+	v := *c.ComposeFile
+	if strings.Contains(v, "\n") || c.Unknown["composeFile"] != "" {
+		c.ComposeContent = &v
+		return
+	}
+	pos := at(&c.Meta, "composeFile")
+	if strings.TrimSpace(v) == "" {
+		d.errorf(pos, addr, "composeFile: must not be empty: give the path of a compose file next to the spec, or the compose file itself as a block (composeFile: |)")
+		return
+	}
+	text, err := readTextFile(dir, v, "composeFile")
+	if err != nil {
+		if _, serr := os.Stat(resolvePath(dir, v)); serr != nil && (strings.ContainsAny(v, "{}") || strings.Contains(v, ": ")) {
+			// A compose file on one line: it was read as a path.
+			err = errors.New("no such file; a value on one line is the path of a compose file next to the spec: write a compose file inline as a block over several lines (composeFile: |)")
+		}
+		d.errorf(pos, addr, "composeFile %s: %s", quoteShort(v), err)
+		return
+	}
+	c.ComposeContent = &text
+}
+
+// readTextFile reads a file next to the spec (contentFile, composeFile),
+// which must be a regular UTF-8 text file of at most maxFileSize bytes.
+func readTextFile(dir, path, what string) (string, error) {
+	full, st, err := statRegular(dir, path, what)
+	if err != nil {
+		return "", err
+	}
+	if st.Size() > maxFileSize {
+		return "", fmt.Errorf("%s is larger than %d MiB; Dokploy keeps the content as text in its database", full, maxFileSize>>20)
+	}
+	b, err := os.ReadFile(full)
+	if err != nil {
+		return "", unwrapPathError(err)
+	}
+	if !utf8.Valid(b) {
+		return "", fmt.Errorf("%s is not UTF-8 text", full)
+	}
+	return string(b), nil
+}

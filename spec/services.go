@@ -1,0 +1,169 @@
+package spec
+
+// Source kinds an application or compose service can have.
+const (
+	SourceDocker    = "docker"
+	SourceGit       = "git"
+	SourceGitHub    = "github"
+	SourceGitLab    = "gitlab"
+	SourceBitbucket = "bitbucket"
+	SourceGitea     = "gitea"
+)
+
+// GitSource builds from any git repository reachable from the Dokploy
+// server (Dokploy's "Git" provider, customGit* columns).
+type GitSource struct {
+	URL        string   `yaml:"url" spec:"required"`
+	Branch     string   `yaml:"branch" spec:"required"`
+	BuildPath  *string  `yaml:"buildPath" spec:"nullable"`
+	SSHKeyID   *string  `yaml:"sshKeyId" spec:"nullable"`
+	Submodules *bool    `yaml:"submodules"`
+	WatchPaths []string `yaml:"watchPaths" spec:"nullable"`
+
+	Meta `yaml:"-"`
+}
+
+// ProviderSource holds what the GitHub, GitLab, Bitbucket and Gitea
+// providers share. ProviderID is the id of the provider configured in
+// Dokploy (Settings, Git providers).
+type ProviderSource struct {
+	ProviderID string   `yaml:"providerId" spec:"required"`
+	Owner      string   `yaml:"owner" spec:"required"`
+	Repository string   `yaml:"repository" spec:"required"`
+	Branch     string   `yaml:"branch" spec:"required"`
+	BuildPath  *string  `yaml:"buildPath" spec:"nullable"`
+	Submodules *bool    `yaml:"submodules"`
+	WatchPaths []string `yaml:"watchPaths" spec:"nullable"`
+
+	Meta `yaml:"-"`
+}
+
+// GitHubSource builds from a repository of a GitHub App provider.
+type GitHubSource struct {
+	ProviderSource `yaml:",inline"`
+	TriggerType    *string `yaml:"triggerType"` // push (default) | tag
+}
+
+// GitLabSource builds from a GitLab repository.
+type GitLabSource struct {
+	ProviderSource `yaml:",inline"`
+	ProjectID      *int    `yaml:"projectId" spec:"nullable"`
+	PathNamespace  *string `yaml:"pathNamespace" spec:"nullable"`
+}
+
+// BitbucketSource builds from a Bitbucket repository.
+type BitbucketSource struct {
+	ProviderSource `yaml:",inline"`
+	RepositorySlug *string `yaml:"repositorySlug" spec:"nullable"`
+}
+
+// GiteaSource builds from a Gitea repository.
+type GiteaSource struct {
+	ProviderSource `yaml:",inline"`
+}
+
+// Build says how Dokploy builds an application from source.
+type Build struct {
+	Type              string  `yaml:"type" spec:"required"` // dockerfile | nixpacks | heroku_buildpacks | paketo_buildpacks | railpack | static
+	Dockerfile        *string `yaml:"dockerfile" spec:"nullable"`
+	DockerContextPath *string `yaml:"dockerContextPath" spec:"nullable"`
+	DockerBuildStage  *string `yaml:"dockerBuildStage" spec:"nullable"`
+	HerokuVersion     *string `yaml:"herokuVersion" spec:"nullable"`
+	RailpackVersion   *string `yaml:"railpackVersion" spec:"nullable"`
+	PublishDirectory  *string `yaml:"publishDirectory" spec:"nullable"`
+	IsStaticSpa       *bool   `yaml:"isStaticSpa" spec:"nullable"`
+
+	Meta `yaml:"-"`
+}
+
+// BuildTypes are the values of build.type.
+var BuildTypes = []string{"dockerfile", "nixpacks", "heroku_buildpacks", "paketo_buildpacks", "railpack", "static"}
+
+// Domain routes a host (and path) to a service through Traefik. Domains are
+// matched by host and path.
+type Domain struct {
+	Host               string  `yaml:"host" spec:"required"`
+	Path               *string `yaml:"path"`            // default /
+	Port               *int    `yaml:"port"`            // container port, default 3000
+	HTTPS              *bool   `yaml:"https"`           // default false
+	CertificateType    *string `yaml:"certificateType"` // none (default) | letsencrypt | custom
+	CustomCertResolver *string `yaml:"customCertResolver" spec:"nullable"`
+	ServiceName        *string `yaml:"serviceName"` // the compose service (compose only)
+	StripPath          *bool   `yaml:"stripPath"`
+	InternalPath       *string `yaml:"internalPath"` // default /
+
+	Meta `yaml:"-"`
+}
+
+// Port publishes a container port of an application. Ports are matched by
+// published port and protocol.
+type Port struct {
+	PublishedPort int     `yaml:"publishedPort" spec:"required"`
+	TargetPort    int     `yaml:"targetPort" spec:"required"`
+	Protocol      *string `yaml:"protocol"`    // tcp (default) | udp
+	PublishMode   *string `yaml:"publishMode"` // ingress (default) | host
+
+	Meta `yaml:"-"`
+}
+
+// Mount is a volume, bind or file mount. Mounts are matched by mount path.
+type Mount struct {
+	Type       string  `yaml:"type" spec:"required"` // volume | bind | file
+	MountPath  string  `yaml:"mountPath" spec:"required"`
+	VolumeName *string `yaml:"volumeName"` // volume
+	HostPath   *string `yaml:"hostPath"`   // bind
+	FilePath   *string `yaml:"filePath"`   // file: the file's name under the service's files directory
+	Content    *string `yaml:"content"`    // file: the content
+	// ContentFile is a file next to the spec whose content the file mount
+	// gets (instead of content).
+	ContentFile *string `yaml:"contentFile"`
+
+	Meta `yaml:"-"`
+	// FileContent is Content, or the text of ContentFile. Filled by Load.
+	FileContent *string `yaml:"-"`
+}
+
+// Redirect is a Traefik redirect of an application, matched by regex.
+type Redirect struct {
+	Regex       string `yaml:"regex" spec:"required"`
+	Replacement string `yaml:"replacement" spec:"required"`
+	Permanent   *bool  `yaml:"permanent"`
+
+	Meta `yaml:"-"`
+}
+
+// Security is an HTTP basic-auth user of an application, matched by
+// username.
+type Security struct {
+	Username string `yaml:"username" spec:"required"`
+	Password string `yaml:"password" spec:"required,secret"`
+
+	Meta `yaml:"-"`
+}
+
+// Compose is a Docker Compose (or swarm stack) service.
+type Compose struct {
+	AppName     *string `yaml:"appName"`
+	Description *string `yaml:"description" spec:"nullable"`
+	ComposeType *string `yaml:"composeType"` // docker-compose (default) | stack
+	// ComposeFile is the path of a compose file next to the spec, or the
+	// compose file itself when the value spans several lines.
+	ComposeFile *string `yaml:"composeFile"`
+	// Source is where the compose file comes from when it is not raw
+	// (git or a provider; docker is not a compose source).
+	Source             *Source           `yaml:"source"`
+	ComposePath        *string           `yaml:"composePath"` // in the repository; default ./docker-compose.yml
+	Command            *string           `yaml:"command"`
+	Env                map[string]string `yaml:"env"`
+	EnvFile            StringList        `yaml:"envFile"`
+	Domains            []*Domain         `yaml:"domains"`
+	Mounts             []*Mount          `yaml:"mounts"`
+	Randomize          *bool             `yaml:"randomize"`
+	IsolatedDeployment *bool             `yaml:"isolatedDeployment"`
+
+	Meta    `yaml:"-"`
+	EnvVars map[string]string `yaml:"-"`
+	// ComposeContent is the compose file's text when ComposeFile is set.
+	// Filled by Load.
+	ComposeContent *string `yaml:"-"`
+}
