@@ -17,6 +17,8 @@ type Call struct {
 	// Err is set by Client.Do when this call failed (an *Error for an
 	// answer of the server, another error for a transport failure).
 	Err error
+
+	in []byte // Input as JSON, set by Do
 }
 
 // NewCall returns a call of proc with the given input, decoding into out.

@@ -7,9 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,24 +35,46 @@ type Options struct {
 	APIKey  string // sent as x-api-key; never logged
 	API     string // APIAuto (default), APITRPC or APIREST
 
-	HTTPClient  *http.Client  // default: a client with Timeout
-	Timeout     time.Duration // per HTTP request; default 60s
-	URLBudget   int           // max GET request line; default DefaultURLBudget
-	Parallelism int           // concurrent HTTP requests; default 8
+	HTTPClient *http.Client  // default: a client with Timeout, keeping Parallelism connections
+	Timeout    time.Duration // per HTTP request; default 60s
+	// URLBudget is the longest GET request line; default DefaultURLBudget.
+	// A request the server refuses as too long (431) is split in halves,
+	// and later batches stay under half its length.
+	URLBudget int
+	// Parallelism bounds the HTTP requests in flight at once, over all the
+	// round trips of the client (the chunks of a tRPC round trip, REST's
+	// one request per call); default 8.
+	Parallelism int
+	// MaxRequests, when positive, is the most HTTP requests the client
+	// sends (--max-requests). A round trip that would go past it is not
+	// sent at all: its calls get a *BudgetError. Retries of reads and the
+	// halves of a batch refused as too long count too.
+	MaxRequests int
+	// Retry bounds the retries of reads; zero fields take the defaults.
+	Retry Retry
+	// Sleep waits d before a retry unless ctx ends first; default a timer.
+	// Tests replace it to not wait.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// Log, when set, gets one line per HTTP request (method, path, number of
-	// calls, status, duration). Never headers, keys or bodies.
+	// calls, status, duration) and per retry. Never headers, keys or bodies.
 	Log       io.Writer
 	UserAgent string
 }
 
 // Client calls Dokploy procedures. It is safe for concurrent use.
 type Client struct {
-	opts     Options
-	base     *url.URL
-	http     *http.Client
-	rest     atomic.Bool // true once the client uses REST (chosen or fallen back to)
-	requests atomic.Int64
-	logMu    sync.Mutex
+	opts       Options
+	base       *url.URL
+	http       *http.Client
+	retry      Retry
+	sleep      func(context.Context, time.Duration) error
+	budget     *budget
+	slots      chan struct{} // one per request in flight (Parallelism)
+	urlLimit   atomic.Int64  // URLBudget, lowered after a 431
+	rest       atomic.Bool   // true once the client uses REST (chosen or fallen back to)
+	requests   atomic.Int64
+	roundTrips atomic.Int64
+	logMu      sync.Mutex
 }
 
 // New returns a client for the Dokploy server at opts.BaseURL.
@@ -88,15 +110,34 @@ func New(opts Options) (*Client, error) {
 	}
 	hc := opts.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: opts.Timeout}
+		// Keep a connection per request in flight: net/http keeps only 2
+		// idle per host and would dial (and TLS-handshake) the others again.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = opts.Parallelism
+		hc = &http.Client{Timeout: opts.Timeout, Transport: t}
 	}
-	c := &Client{opts: opts, base: u, http: hc}
+	c := &Client{
+		opts:   opts,
+		base:   u,
+		http:   hc,
+		retry:  opts.Retry.withDefaults(),
+		sleep:  opts.Sleep,
+		budget: newBudget(opts.MaxRequests),
+		slots:  make(chan struct{}, opts.Parallelism),
+	}
+	if c.sleep == nil {
+		c.sleep = sleep
+	}
+	c.urlLimit.Store(int64(opts.URLBudget))
 	c.rest.Store(opts.API == APIREST)
 	return c, nil
 }
 
 // Requests returns how many HTTP requests the client has sent.
 func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// RoundTrips returns how many calls of Do sent at least one request.
+func (c *Client) RoundTrips() int64 { return c.roundTrips.Load() }
 
 // Transport returns the transport in use: "trpc" or "rest".
 func (c *Client) Transport() string {
@@ -106,372 +147,167 @@ func (c *Client) Transport() string {
 	return APITRPC
 }
 
-// Do runs calls as one round trip and sets each call's Err. It returns the
-// first error in call order, or nil when every call succeeded.
+// Do runs calls as one round trip and sets each call's Err: an *Error for an
+// error answer of the server, an *UncertainError for a mutation sent without
+// an answer, a *BudgetError or the context's error for a call not sent, and
+// another error for a read that failed without an answer. It returns nil
+// when every call succeeded, the error when one failed or all failed alike,
+// else an error counting the failures by procedure and wrapping the first.
+//
+// Do respects ctx: when it ends, requests in flight are abandoned and no
+// new one is sent.
 func (c *Client) Do(ctx context.Context, calls ...*Call) error {
-	if len(calls) == 0 {
-		return nil
-	}
+	var todo []*Call
 	for _, call := range calls {
-		call.Err = nil
+		call.in, call.Err = json.Marshal(call.Input)
+		if call.Err != nil {
+			call.Err = fmt.Errorf("%s: encoding input: %w", call.Proc, call.Err)
+			continue
+		}
+		todo = append(todo, call)
+	}
+	if len(todo) == 0 {
+		return callsError(calls)
+	}
+	if err := ctx.Err(); err != nil {
+		for _, call := range todo {
+			call.Err = err
+		}
+		return callsError(calls)
 	}
 	if c.rest.Load() {
-		c.doREST(ctx, calls)
-	} else {
-		refused := c.doTRPC(ctx, calls)
-		if refused != nil {
-			if c.opts.API == APITRPC {
-				for _, call := range calls {
-					call.Err = refused
-				}
-			} else {
-				c.logf("tRPC refused (%v); using REST from now on", refused)
-				c.rest.Store(true)
-				for _, call := range calls {
-					call.Err = nil
-				}
-				c.doREST(ctx, calls)
-			}
-		}
+		c.doREST(ctx, todo)
+		return callsError(calls)
 	}
-	for _, call := range calls {
-		if call.Err != nil {
-			return call.Err
-		}
-	}
-	return nil
-}
-
-// errRefused marks a tRPC request that the server or a proxy refused as a
-// whole (no tRPC answer): the REST face may still work.
-type errRefused struct {
-	status int
-}
-
-func (e *errRefused) Error() string {
-	return fmt.Sprintf("the server refused /api/trpc (HTTP %d); try --api=rest", e.status)
-}
-
-// doTRPC sends the calls in batches; it returns an *errRefused when the
-// first request shows that /api/trpc is not served.
-func (c *Client) doTRPC(ctx context.Context, calls []*Call) error {
-	var queries, mutations []*Call
-	for _, call := range calls {
-		if IsQuery(call.Proc) {
-			queries = append(queries, call)
-		} else {
-			mutations = append(mutations, call)
-		}
-	}
-	var batches [][]*Call
-	for _, group := range [][]*Call{queries, mutations} {
-		batches = append(batches, c.chunk(group)...)
-	}
-	errs := make([]error, len(batches))
-	c.parallel(len(batches), func(i int) { errs[i] = c.sendTRPC(ctx, batches[i]) })
-	for _, err := range errs {
+	c.doTRPC(ctx, todo)
+	var refused []*Call
+	for _, call := range todo {
 		var r *errRefused
-		if errors.As(err, &r) {
-			return err
+		if errors.As(call.Err, &r) {
+			refused = append(refused, call)
 		}
 	}
-	return nil
+	if len(refused) > 0 && c.opts.API != APITRPC {
+		c.logf("tRPC refused (%v); using REST from now on", refused[0].Err)
+		c.rest.Store(true)
+		c.doREST(ctx, refused)
+	}
+	return callsError(calls)
 }
 
-// parallel runs f(0..n-1) with at most Parallelism at once.
-func (c *Client) parallel(n int, f func(i int)) {
+// parallel runs f(0..n-1) concurrently; send bounds the requests in flight.
+func parallel(n int, f func(i int)) {
 	if n == 1 {
 		f(0)
 		return
 	}
-	sem := make(chan struct{}, c.opts.Parallelism)
 	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			f(i)
-		}()
+	for i := range n {
+		wg.Go(func() { f(i) })
 	}
 	wg.Wait()
 }
 
-// trpcItem is the encoded form of one call in a batch: its procedure and the
-// URL-escaped `"i":{"json":...}` member of the input object.
-func encodeInput(call *Call) ([]byte, error) {
-	in, err := json.Marshal(call.Input)
-	if err != nil {
-		return nil, fmt.Errorf("%s: encoding input: %w", call.Proc, err)
-	}
-	return append(append([]byte(`{"json":`), in...), '}'), nil
+// request is one HTTP request carrying calls.
+type request struct {
+	method string
+	url    string
+	line   int    // length of the request line's target (path and query)
+	body   []byte // nil for GET
+	path   string // for logs and errors: never the query, which can be long
+	calls  []*Call
 }
 
-// chunk splits calls into batches whose request line stays under the URL
-// budget: for queries the input travels in the URL, for mutations only the
-// procedure names do. A call too large on its own travels alone.
-func (c *Client) chunk(calls []*Call) [][]*Call {
-	if len(calls) == 0 {
-		return nil
-	}
-	budget := c.opts.URLBudget
-	fixed := len(c.base.Path) + len("/api/trpc/") + len("?batch=1&input=") + len(url.QueryEscape("{}")) + 16
-	var out [][]*Call
-	var cur []*Call
-	size := fixed
-	for i, call := range calls {
-		n := len(call.Proc) + 1
-		if IsQuery(call.Proc) {
-			enc, err := encodeInput(call)
-			if err == nil {
-				n += len(url.QueryEscape(fmt.Sprintf(`"%d":`, len(cur)))) + len(url.QueryEscape(string(enc))) + 3
+// answer is what send got back.
+type answer struct {
+	status     int
+	body       []byte
+	retryAfter time.Duration
+}
+
+// errTooLong is exchange's report of a 431: the caller splits the batch.
+var errTooLong = errors.New("request line too long")
+
+// exchange sends rq, retrying a read, and sets the Err of its calls from the
+// answer (decode) or the failure. It returns errTooLong, with the calls'
+// Err unset, when the server refused the request line as too long. The
+// caller has reserved one unit of the request budget for rq.
+func (c *Client) exchange(ctx context.Context, rq *request, decode func(int, []byte, []*Call) error) error {
+	read := rq.method == http.MethodGet
+	for attempt := 1; ; attempt++ {
+		ans, sent, err := c.send(ctx, rq)
+		if err == nil && ans.status == http.StatusRequestHeaderFieldsTooLarge {
+			return errTooLong
+		}
+		var bad error // the answer is not the API's
+		if err == nil {
+			bad = decode(ans.status, ans.body, rq.calls)
+			var r *errRefused
+			if errors.As(bad, &r) {
+				return nil
 			}
 		}
-		if len(cur) > 0 && size+n > budget {
-			out = append(out, cur)
-			cur, size = nil, fixed
-		}
-		cur = append(cur, calls[i])
-		size += n
-	}
-	return append(out, cur)
-}
-
-type trpcError struct {
-	Message string `json:"message"`
-	Code    int    `json:"code"`
-	Data    struct {
-		Code       string `json:"code"`
-		HTTPStatus int    `json:"httpStatus"`
-		ZodError   *struct {
-			FieldErrors map[string][]string `json:"fieldErrors"`
-		} `json:"zodError"`
-	} `json:"data"`
-}
-
-type trpcItem struct {
-	Result *struct {
-		Data struct {
-			JSON json.RawMessage `json:"json"`
-		} `json:"data"`
-	} `json:"result"`
-	Error *struct {
-		JSON trpcError `json:"json"`
-	} `json:"error"`
-}
-
-func (c *Client) sendTRPC(ctx context.Context, calls []*Call) error {
-	procs := make([]string, len(calls))
-	for i, call := range calls {
-		procs[i] = call.Proc
-	}
-	batch := len(calls) > 1
-	query := IsQuery(calls[0].Proc)
-	inputs := make([][]byte, len(calls))
-	for i, call := range calls {
-		enc, err := encodeInput(call)
-		if err != nil {
-			call.Err = err
-			return nil
-		}
-		inputs[i] = enc
-	}
-	var payload []byte
-	if batch {
-		var b bytes.Buffer
-		b.WriteByte('{')
-		for i, in := range inputs {
-			if i > 0 {
-				b.WriteByte(',')
+		if read && ctx.Err() == nil && retryable(ans.status, err) && attempt < c.retry.Attempts {
+			again, werr := c.wait(ctx, rq, attempt, ans, err)
+			if again {
+				continue
 			}
-			fmt.Fprintf(&b, `"%d":`, i)
-			b.Write(in)
+			if werr != nil {
+				err, sent = werr, false
+			}
 		}
-		b.WriteByte('}')
-		payload = b.Bytes()
-	} else {
-		payload = inputs[0]
-	}
-	u := *c.base
-	u.Path = c.base.Path + "/api/trpc/" + strings.Join(procs, ",")
-	q := url.Values{}
-	if batch {
-		q.Set("batch", "1")
-	}
-	method := http.MethodPost
-	var body io.Reader
-	if query {
-		method = http.MethodGet
-		if calls[0].Input != nil || batch {
-			q.Set("input", string(payload))
-		}
-	} else {
-		body = bytes.NewReader(payload)
-	}
-	u.RawQuery = q.Encode()
-	status, respBody, err := c.send(ctx, method, u.String(), body, len(calls))
-	if err != nil {
-		for _, call := range calls {
-			call.Err = err
-		}
-		return nil
-	}
-	var items []trpcItem
-	if batch {
-		err = json.Unmarshal(respBody, &items)
-	} else {
-		var one trpcItem
-		err = json.Unmarshal(respBody, &one)
-		items = []trpcItem{one}
-	}
-	if err != nil || len(items) != len(calls) {
-		if status == http.StatusNotFound || status == http.StatusMethodNotAllowed || status == http.StatusForbidden || status == http.StatusNotImplemented {
-			return &errRefused{status: status}
-		}
-		var e error = &Error{Proc: strings.Join(procs, ","), Status: status, Message: unexpectedBody(status, respBody)}
-		if status == http.StatusRequestHeaderFieldsTooLarge {
-			e = fmt.Errorf("%s: the server refused a request line of %d bytes (HTTP 431); lower --url-budget", procs[0], len(u.String()))
-		}
-		for _, call := range calls {
-			call.Err = e
-		}
-		return nil
-	}
-	for i, call := range calls {
-		it := items[i]
 		switch {
-		case it.Error != nil:
-			e := it.Error.JSON
-			ae := &Error{Proc: call.Proc, Status: e.Data.HTTPStatus, Code: e.Data.Code, Message: e.Message}
-			if ae.Status == 0 {
-				ae.Status = status
+		case err != nil:
+			for _, call := range rq.calls {
+				call.Err = failure(call, read, sent, err)
 			}
-			if e.Data.ZodError != nil {
-				ae.FieldErrors = e.Data.ZodError.FieldErrors
+		case bad != nil && !read && ans.status >= 500:
+			// A proxy's 5xx: the server behind it may have run the calls.
+			for _, call := range rq.calls {
+				call.Err = &UncertainError{Proc: call.Proc, Err: fmt.Errorf("HTTP %d without an API answer", ans.status)}
 			}
-			call.Err = ae
-		case it.Result != nil:
-			call.Err = decodeOut(call, it.Result.Data.JSON)
-		default:
-			call.Err = &Error{Proc: call.Proc, Status: status, Message: "answer has neither result nor error"}
 		}
-	}
-	return nil
-}
-
-func decodeOut(call *Call, data []byte) error {
-	if call.Out == nil || len(data) == 0 || string(data) == "null" {
 		return nil
 	}
-	if err := json.Unmarshal(data, call.Out); err != nil {
-		return fmt.Errorf("%s: decoding the answer: %w", call.Proc, err)
+}
+
+// failure is the error of a call whose request got no answer: a mutation
+// that may have reached the server is uncertain; a call cut short by the
+// end of the caller's context gets the context's error.
+func failure(call *Call, read, sent bool, err error) error {
+	switch {
+	case !read && sent:
+		return &UncertainError{Proc: call.Proc, Err: err}
+	case err == context.Canceled || err == context.DeadlineExceeded:
+		return err
 	}
-	return nil
+	return fmt.Errorf("%s: %w", call.Proc, err)
 }
 
-func unexpectedBody(status int, body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if s == "" {
-		return fmt.Sprintf("unexpected HTTP %d with an empty body", status)
+// send performs one HTTP request. sent is false when nothing reached the
+// network (the context ended first, or the connection could not be made);
+// the request's budget unit is then given back unless a connection was
+// attempted.
+func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, err error) {
+	select {
+	case c.slots <- struct{}{}:
+	case <-ctx.Done():
+		c.budget.release(1)
+		return ans, false, ctx.Err()
 	}
-	if len(s) > 200 || !json.Valid(body) {
-		return fmt.Sprintf("unexpected HTTP %d answer that is not a Dokploy API answer (is the URL the Dokploy panel?)", status)
+	defer func() { <-c.slots }()
+	if err := ctx.Err(); err != nil {
+		c.budget.release(1)
+		return ans, false, err
 	}
-	return fmt.Sprintf("unexpected HTTP %d answer", status)
-}
-
-type restError struct {
-	Message string `json:"message"`
-	Code    string `json:"code"`
-	Data    *struct {
-		ZodError *struct {
-			FieldErrors map[string][]string `json:"fieldErrors"`
-		} `json:"zodError"`
-	} `json:"data"`
-}
-
-func (c *Client) doREST(ctx context.Context, calls []*Call) {
-	c.parallel(len(calls), func(i int) { c.sendREST(ctx, calls[i]) })
-}
-
-func (c *Client) sendREST(ctx context.Context, call *Call) {
-	u := *c.base
-	u.Path = c.base.Path + "/api/" + call.Proc
-	method := http.MethodPost
 	var body io.Reader
-	if IsQuery(call.Proc) {
-		method = http.MethodGet
-		q, err := queryParams(call.Input)
-		if err != nil {
-			call.Err = fmt.Errorf("%s: %w", call.Proc, err)
-			return
-		}
-		u.RawQuery = q.Encode()
-	} else {
-		in, err := json.Marshal(call.Input)
-		if err != nil {
-			call.Err = fmt.Errorf("%s: encoding input: %w", call.Proc, err)
-			return
-		}
-		body = bytes.NewReader(in)
+	if rq.body != nil {
+		body = bytes.NewReader(rq.body)
 	}
-	status, respBody, err := c.send(ctx, method, u.String(), body, 1)
+	req, err := http.NewRequestWithContext(ctx, rq.method, rq.url, body)
 	if err != nil {
-		call.Err = err
-		return
-	}
-	if status >= 200 && status < 300 {
-		call.Err = decodeOut(call, respBody)
-		return
-	}
-	var re restError
-	if json.Unmarshal(respBody, &re) != nil || re.Message == "" {
-		call.Err = &Error{Proc: call.Proc, Status: status, Message: unexpectedBody(status, respBody)}
-		return
-	}
-	ae := &Error{Proc: call.Proc, Status: status, Code: re.Code, Message: re.Message}
-	if re.Data != nil && re.Data.ZodError != nil {
-		ae.FieldErrors = re.Data.ZodError.FieldErrors
-	}
-	call.Err = ae
-}
-
-// queryParams flattens a query input into REST query parameters.
-func queryParams(input any) (url.Values, error) {
-	q := url.Values{}
-	if input == nil {
-		return q, nil
-	}
-	raw, err := json.Marshal(input)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("query input must be an object: %w", err)
-	}
-	for k, v := range m {
-		switch v := v.(type) {
-		case nil:
-		case string:
-			q.Set(k, v)
-		case float64:
-			q.Set(k, strconv.FormatFloat(v, 'f', -1, 64))
-		case bool:
-			q.Set(k, strconv.FormatBool(v))
-		default:
-			return nil, fmt.Errorf("query input %q: only scalars travel in a query string", k)
-		}
-	}
-	return q, nil
-}
-
-// send performs one HTTP request and returns its status and body.
-func (c *Client) send(ctx context.Context, method, rawURL string, body io.Reader, ncalls int) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
-	if err != nil {
-		return 0, nil, err
+		c.budget.release(1)
+		return ans, false, err
 	}
 	req.Header.Set("x-api-key", c.opts.APIKey)
 	req.Header.Set("Accept", "application/json")
@@ -483,19 +319,24 @@ func (c *Client) send(ctx context.Context, method, rawURL string, body io.Reader
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.logf("%s %s (%d calls): %v", method, req.URL.Path, ncalls, err)
+		c.logf("%s %s (%d calls): %v", rq.method, rq.path, len(rq.calls), scrubURLError(err))
 		if ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return ans, true, ctx.Err()
 		}
-		return 0, nil, fmt.Errorf("%s %s: %w", method, req.URL.Redacted(), scrubURLError(err))
+		var op *net.OpError
+		sent := !(errors.As(err, &op) && op.Op == "dial")
+		return ans, sent, fmt.Errorf("%s %s: %w", rq.method, rq.path, scrubURLError(err))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
-	c.logf("%s %s (%d calls) -> %d in %s", method, req.URL.Path, ncalls, resp.StatusCode, time.Since(start).Round(time.Millisecond))
+	c.logf("%s %s (%d calls) -> %d in %s", rq.method, rq.path, len(rq.calls), resp.StatusCode, time.Since(start).Round(time.Millisecond))
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: reading the answer: %w", method, req.URL.Path, err)
+		if ctx.Err() != nil {
+			return ans, true, ctx.Err()
+		}
+		return ans, true, fmt.Errorf("%s %s: reading the answer: %w", rq.method, rq.path, err)
 	}
-	return resp.StatusCode, data, nil
+	return answer{status: resp.StatusCode, body: data, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"))}, true, nil
 }
 
 // scrubURLError drops the URL (with its query, which can be long) from a

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -246,5 +247,31 @@ func TestNewRefusesBadSettings(t *testing.T) {
 		if _, err := New(o); err == nil {
 			t.Errorf("New(%+v) succeeded", o)
 		}
+	}
+}
+
+func TestFallbackResendsOnlyTheRefusedRequests(t *testing.T) {
+	rec := &recorder{}
+	rec.serve = func(w http.ResponseWriter, r *http.Request, body []byte) {
+		switch {
+		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/api/trpc/"):
+			w.WriteHeader(403) // a proxy refusing tRPC mutations
+			io.WriteString(w, "<html>forbidden</html>")
+		case strings.HasPrefix(r.URL.Path, "/api/trpc/"):
+			echoTRPC(w, r, body)
+		default:
+			io.WriteString(w, `{"ok":true}`)
+		}
+	}
+	c := newClient(t, rec, Options{})
+	var q map[string]string
+	err := c.Do(context.Background(), NewCall("project.one", map[string]string{"projectId": "P"}, &q), NewCall("project.create", map[string]string{"name": "a"}, nil))
+	if err != nil || q["projectId"] != "P" {
+		t.Fatalf("err %v, answer %v", err, q)
+	}
+	sort.Strings(rec.lines)
+	want := []string{"GET /api/trpc/project.one?input=" + url.QueryEscape(`{"json":{"projectId":"P"}}`), "POST /api/project.create", "POST /api/trpc/project.create"}
+	if strings.Join(rec.lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(rec.lines, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -3,6 +3,7 @@ package dokploy
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -88,3 +89,73 @@ func IsConflict(err error) bool { return statusOf(err) == 409 }
 
 // IsBadRequest reports whether err is a 400 answer.
 func IsBadRequest(err error) bool { return statusOf(err) == 400 }
+
+// UncertainError is the error of a mutation whose outcome is unknown: it was
+// sent, but no answer of the API came back (the connection dropped, the
+// request timed out or was cancelled, a proxy answered 5xx), so the server
+// may or may not have applied it. Mutations are never retried: the caller
+// re-reads the live state instead.
+type UncertainError struct {
+	Proc string
+	Err  error // what happened instead of an answer
+}
+
+func (e *UncertainError) Error() string {
+	return fmt.Sprintf("the outcome of %s is unknown (%v): the request may or may not have been applied; dokploy-sync re-reads the live state before changing anything else", e.Proc, e.Err)
+}
+
+func (e *UncertainError) Unwrap() error { return e.Err }
+
+// IsUncertain reports whether err is an *UncertainError.
+func IsUncertain(err error) bool {
+	var u *UncertainError
+	return errors.As(err, &u)
+}
+
+// callsError is Do's error: nil when every call succeeded, the error itself
+// when one call failed or all failed for the same reason (a request budget,
+// a cancelled context), else a count of the failures by procedure that
+// wraps the first one.
+func callsError(calls []*Call) error {
+	var first error
+	var failed []*Call
+	same := true
+	for _, call := range calls {
+		if call.Err == nil {
+			continue
+		}
+		if first == nil {
+			first = call.Err
+		} else if !sameError(first, call.Err) {
+			same = false
+		}
+		failed = append(failed, call)
+	}
+	if len(failed) <= 1 || same {
+		return first
+	}
+	var procs []string
+	count := map[string]int{}
+	for _, call := range failed {
+		if count[call.Proc] == 0 {
+			procs = append(procs, call.Proc)
+		}
+		count[call.Proc]++
+	}
+	var parts []string
+	for i, p := range procs {
+		if i == 4 && len(procs) > 5 {
+			parts = append(parts, fmt.Sprintf("%d more", len(procs)-i))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", count[p], p))
+	}
+	return fmt.Errorf("%d of %d calls failed (%s); first: %w", len(failed), len(calls), strings.Join(parts, ", "), first)
+}
+
+// sameError reports whether a and b are the same error value (errors of an
+// incomparable type never are).
+func sameError(a, b error) bool {
+	t := reflect.TypeOf(a)
+	return t == reflect.TypeOf(b) && t.Comparable() && a == b
+}

@@ -13,7 +13,7 @@ const restBodyLimit = 1 << 20
 // is the server's: Next.js parses the body first (413, "Invalid JSON"),
 // then Dokploy checks the key (401), then trpc-openapi matches the route
 // (404), the content type (415) and the input (400).
-func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, body []byte, rec *Request) {
+func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, body []byte, rec *Request, inj *injection) {
 	name := strings.TrimPrefix(r.URL.Path, "/api/")
 	rec.Procs = []string{name}
 
@@ -33,7 +33,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, body []byte, 
 	}
 
 	// Dokploy's pre-check: any key problem is a bare 401.
-	if !s.authorized(r) {
+	if !s.authorized(r) || (inj != nil && inj.kind == FaultUnauthorized) {
 		writeJSON(w, http.StatusUnauthorized, []byte(`{"message":"Unauthorized"}`))
 		return
 	}
@@ -50,6 +50,15 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, body []byte, 
 		return
 	}
 	rec.Procs = []string{p.name}
+	if inj != nil && inj.kind == FaultFailItems {
+		rec.Fault = "failed items []"
+		if inj.fail(0, p.name) {
+			rec.Fault = "failed items [0]"
+			e := inj.failedItem()
+			writeJSON(w, e.status(), mustMarshal(e.restBody(p.name)))
+			return
+		}
+	}
 
 	input := parsed
 	if p.mutation {

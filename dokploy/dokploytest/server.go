@@ -57,9 +57,12 @@
 //   - a compose deploy writes its file (what compose.loadServices
 //     type=cache reads) when it starts, whatever its outcome.
 //
-// Fault injection beyond DeployError (5xx, dropped connections, 429) is left
-// to the test: wrap the *Server (an http.Handler) in your own handler and
-// serve it with httptest.NewServer.
+// Faults (Options.Faults, Server.SetFaults) inject the failures of a real
+// network and server: latency, 5xx and 429 answers, dropped connections,
+// requests held until the client gives up, a 401 after K requests, some
+// calls of a batch failing (and not applied), a mutation applied whose
+// answer is lost. Random faults draw from a generator seeded with
+// Options.Seed, and the request log records every fault injected.
 package dokploytest
 
 import (
@@ -71,8 +74,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -91,8 +96,11 @@ type Options struct {
 	// MaxURLLength is the longest request line (path and query) accepted;
 	// longer ones get 431 with an empty body, like Node. Default 16384.
 	MaxURLLength int
-	// Latency is added to every HTTP request.
+	// Latency is added to every HTTP request (see also SetLatency).
 	Latency time.Duration
+	// Faults are injected into the requests from the start (see
+	// SetFaults).
+	Faults []Fault
 	// DeployDuration is how long an application or compose deployment
 	// stays "running" before it finishes; 0 finishes it before the deploy
 	// call answers.
@@ -113,9 +121,10 @@ type Request struct {
 	Path     string
 	RawQuery string
 	Body     []byte
-	Status   int      // status of the answer
+	Status   int      // status of the answer (of an answer lost, the one not sent); 0 for none
 	Procs    []string // procedures carried: one for REST, one or more for tRPC
 	TRPC     bool     // sent to the tRPC face
+	Fault    string   // the fault injected, e.g. "status 503", "reset", "failed items [1 3]"; "" for none
 }
 
 // Server is the fake Dokploy server, an http.Handler.
@@ -134,6 +143,13 @@ type Server struct {
 	logMu     sync.Mutex // guards the request log and the counter
 	reqs      []Request
 	mutations int
+
+	latency  atomic.Int64 // time.Duration
+	faultMu  sync.Mutex   // guards the faults and their generator
+	faults   []*faultState
+	faultRng *rand.Rand
+	quit     chan struct{} // closed by Close: held requests end
+	quitOnce sync.Once
 
 	srvMu sync.Mutex
 	url   string
@@ -162,8 +178,12 @@ func New(opts Options) *Server {
 		st:     newState(),
 		pcg:    rand.NewPCG(uint64(opts.Seed), 0x5eed),
 		timers: map[*time.Timer]struct{}{},
+		quit:   make(chan struct{}),
 	}
 	s.rng = rand.New(s.pcg)
+	s.faultRng = newFaultRand(opts.Seed)
+	s.latency.Store(int64(opts.Latency))
+	s.SetFaults(opts.Faults...)
 	for _, p := range allProcedures() {
 		s.procs[p.name] = p
 		s.routes[strings.ToLower(p.name)] = p
@@ -208,6 +228,7 @@ func (s *Server) setServing(url string, closeFn func()) {
 // Close stops the HTTP server started by NewTestServer or Start, if any, and
 // the timers of running deployments.
 func (s *Server) Close() error {
+	s.quitOnce.Do(func() { close(s.quit) })
 	s.srvMu.Lock()
 	closeFn := s.close
 	s.close = nil
@@ -319,7 +340,7 @@ const maxBody = 64 << 20
 // ServeHTTP answers one request on the REST or the tRPC face.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
-	if d := s.opts.Latency; d > 0 {
+	if d := time.Duration(s.latency.Load()); d > 0 {
 		t := time.NewTimer(d)
 		select {
 		case <-t.C:
@@ -336,6 +357,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logMu.Unlock()
 	}()
 
+	inj := s.pickFault(r.Method, requestProcs(r))
+	if inj != nil {
+		rec.Fault = inj.kind.String()
+		switch inj.kind {
+		case FaultStatus:
+			rec.Fault += " " + strconv.Itoa(inj.status)
+			writeText(sw, inj.status, http.StatusText(inj.status))
+			return
+		case FaultReset:
+			dropConnection(w)
+			return
+		case FaultTimeout:
+			select {
+			case <-r.Context().Done():
+			case <-s.quit:
+			}
+			return
+		case FaultLoseAnswer:
+			sw.ResponseWriter = &discardWriter{header: http.Header{}}
+			defer dropConnection(w)
+		}
+	}
+
 	if len(r.RequestURI) > s.opts.MaxURLLength || len(r.URL.RequestURI()) > s.opts.MaxURLLength {
 		sw.WriteHeader(http.StatusRequestHeaderFieldsTooLarge) // Node's header limit: no body
 		return
@@ -344,11 +388,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(path, "/api/trpc/"):
 		rec.TRPC = true
-		s.serveTRPC(sw, r, body, &rec)
+		s.serveTRPC(sw, r, body, &rec, inj)
 	case path == "/api/health":
 		writeJSON(sw, http.StatusOK, []byte(`{"ok":true}`))
 	case strings.HasPrefix(path, "/api/"):
-		s.serveREST(sw, r, body, &rec)
+		s.serveREST(sw, r, body, &rec, inj)
 	default:
 		http.NotFound(sw, r)
 	}

@@ -356,25 +356,58 @@ func (o object) get(k string) (any, bool) {
 
 func (o object) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
+	err := o.appendJSON(&b)
+	return b.Bytes(), err
+}
+
+// appendJSON writes o to b. Nested objects and arrays are written in place:
+// marshalling each level would compact its members again, level by level.
+func (o object) appendJSON(b *bytes.Buffer) error {
 	b.WriteByte('{')
 	for i, e := range o {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		k, err := marshal(e.k)
-		if err != nil {
-			return nil, err
+		if err := appendJSON(b, e.k); err != nil {
+			return err
 		}
-		b.Write(k)
 		b.WriteByte(':')
-		v, err := marshal(e.v)
-		if err != nil {
-			return nil, err
+		if err := appendJSON(b, e.v); err != nil {
+			return err
 		}
-		b.Write(v)
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
+	return nil
+}
+
+// appendJSON writes v to b like marshal.
+func appendJSON(b *bytes.Buffer, v any) error {
+	switch v := v.(type) {
+	case object:
+		return v.appendJSON(b)
+	case []any:
+		if v == nil {
+			b.WriteString("null")
+			return nil
+		}
+		b.WriteByte('[')
+		for i, x := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := appendJSON(b, x); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+		return nil
+	}
+	j, err := marshal(v)
+	if err != nil {
+		return err
+	}
+	b.Write(j)
+	return nil
 }
 
 // marshal encodes v like JSON.stringify: no HTML escaping of <, > and &.

@@ -1,6 +1,8 @@
 package dokploytest
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,7 +10,7 @@ import (
 
 // serveTRPC answers /api/trpc/<procedure>[,<procedure>...] like tRPC v11's
 // fetch/next adapter with Dokploy's superjson transformer.
-func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, rec *Request) {
+func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, rec *Request, inj *injection) {
 	pathPart := strings.TrimPrefix(r.URL.Path, "/api/trpc/")
 	batch := r.URL.Query().Get("batch") == "1"
 	paths := []string{pathPart}
@@ -71,12 +73,22 @@ func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, 
 		return x, ok
 	}
 
-	authorized := s.authorized(r)
+	authorized := s.authorized(r) && (inj == nil || inj.kind != FaultUnauthorized)
 	items := make([]any, len(paths))
 	statuses := make([]int, len(paths))
+	var failed []int
 	for i, name := range paths {
+		if inj != nil && inj.kind == FaultFailItems && inj.fail(i, name) {
+			e := inj.failedItem()
+			items[i], statuses[i] = e.trpcBody(name), e.status()
+			failed = append(failed, i)
+			continue
+		}
 		in, present := inputOf(i)
 		items[i], statuses[i] = s.trpcItem(r.Method, name, authorized, in, present)
+	}
+	if inj != nil && inj.kind == FaultFailItems {
+		rec.Fault = fmt.Sprintf("failed items %v", failed)
 	}
 
 	status := statuses[0]
@@ -85,11 +97,30 @@ func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, 
 			status = http.StatusMultiStatus
 		}
 	}
-	if batch {
-		writeJSON(w, status, mustMarshal(items))
+	if !batch {
+		writeJSON(w, status, itemJSON(items[0]))
 		return
 	}
-	writeJSON(w, status, mustMarshal(items[0]))
+	// Joined by hand: marshalling the whole array would compact every
+	// (already compact) result again, level by level.
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(itemJSON(it))
+	}
+	b.WriteByte(']')
+	writeJSON(w, status, b.Bytes())
+}
+
+// itemJSON encodes one answer item; a result is already encoded.
+func itemJSON(it any) []byte {
+	if r, ok := it.(rawJSON); ok {
+		return r
+	}
+	return mustMarshal(it)
 }
 
 // trpcItem answers one call of a request: its body and HTTP status.
@@ -124,7 +155,7 @@ func (s *Server) trpcItem(method, name string, authorized bool, in any, present 
 			{"json", nil}, {"meta", object{{"values", []any{"undefined"}}, {"v", 1}}},
 		}}}}}, http.StatusOK
 	}
-	return object{{"result", object{{"data", object{{"json", rawJSON(res.json)}}}}}}, http.StatusOK
+	return rawJSON(`{"result":{"data":{"json":` + string(res.json) + `}}}`), http.StatusOK
 }
 
 // writeTRPCError answers every item of a request with the same error.

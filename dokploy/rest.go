@@ -1,0 +1,84 @@
+package dokploy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// doREST sends one request per call, concurrently (Options.Parallelism).
+func (c *Client) doREST(ctx context.Context, calls []*Call) {
+	var reqs []*request
+	var sent []*Call
+	for _, call := range calls {
+		call.Err = nil
+		rq, err := c.restRequest(call)
+		if err != nil {
+			call.Err = fmt.Errorf("%s: %w", call.Proc, err)
+			continue
+		}
+		reqs = append(reqs, rq)
+		sent = append(sent, call)
+	}
+	if len(reqs) == 0 || !c.reserve(len(reqs), sent) {
+		return
+	}
+	c.roundTrips.Add(1)
+	parallel(len(reqs), func(i int) {
+		rq := reqs[i]
+		if errors.Is(c.exchange(ctx, rq, decodeRESTCalls), errTooLong) {
+			rq.calls[0].Err = fmt.Errorf("%s: the server refuses the request line of %d bytes that this call needs (HTTP 431); its input is too large to be read", rq.calls[0].Proc, rq.line)
+		}
+	})
+}
+
+func decodeRESTCalls(status int, body []byte, calls []*Call) error {
+	return decodeREST(status, body, calls[0])
+}
+
+// restRequest builds the request of one call: a query's input as flat query
+// parameters, a mutation's as a JSON body.
+func (c *Client) restRequest(call *Call) (*request, error) {
+	rq := &request{method: http.MethodPost, calls: []*Call{call}}
+	u := *c.base
+	u.Path = c.base.Path + "/api/" + call.Proc
+	if IsQuery(call.Proc) {
+		rq.method = http.MethodGet
+		q, err := queryParams(call.in)
+		if err != nil {
+			return nil, err
+		}
+		u.RawQuery = q.Encode()
+	} else {
+		rq.body = call.in
+	}
+	rq.url, rq.line, rq.path = u.String(), len(u.RequestURI()), u.Path
+	return rq, nil
+}
+
+// queryParams flattens a query's JSON input into REST query parameters.
+func queryParams(input []byte) (url.Values, error) {
+	q := url.Values{}
+	var m map[string]any
+	if err := json.Unmarshal(input, &m); err != nil {
+		return nil, fmt.Errorf("query input must be an object: %w", err)
+	}
+	for k, v := range m {
+		switch v := v.(type) {
+		case nil:
+		case string:
+			q.Set(k, v)
+		case float64:
+			q.Set(k, strconv.FormatFloat(v, 'f', -1, 64))
+		case bool:
+			q.Set(k, strconv.FormatBool(v))
+		default:
+			return nil, fmt.Errorf("query input %q: only scalars travel in a query string", k)
+		}
+	}
+	return q, nil
+}

@@ -1,0 +1,157 @@
+package dokploy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// doTRPC sends the calls in as few tRPC batches as the URL budget allows,
+// concurrently: queries as GET, mutations as POST. A batch refused as a
+// whole leaves an *errRefused in its calls' Err.
+func (c *Client) doTRPC(ctx context.Context, calls []*Call) {
+	var queries, mutations []*Call
+	for _, call := range calls {
+		if IsQuery(call.Proc) {
+			queries = append(queries, call)
+		} else {
+			mutations = append(mutations, call)
+		}
+	}
+	batches := append(c.chunk(queries), c.chunk(mutations)...)
+	if !c.reserve(len(batches), calls) {
+		return
+	}
+	c.roundTrips.Add(1)
+	parallel(len(batches), func(i int) { c.sendTRPC(ctx, batches[i]) })
+}
+
+// sendTRPC sends one batch. When the server refuses its request line as too
+// long (431), it sends the two halves instead, down to single calls, and
+// later batches stay under half the refused length.
+func (c *Client) sendTRPC(ctx context.Context, calls []*Call) {
+	rq := c.trpcRequest(calls)
+	if !errors.Is(c.exchange(ctx, rq, decodeTRPC), errTooLong) {
+		return
+	}
+	if len(calls) == 1 {
+		calls[0].Err = fmt.Errorf("%s: the server refuses the request line of %d bytes that this call alone needs (HTTP 431); its input is too large to be read", calls[0].Proc, rq.line)
+		return
+	}
+	for limit := int64(rq.line / 2); ; {
+		cur := c.urlLimit.Load()
+		if limit >= cur {
+			break
+		}
+		if c.urlLimit.CompareAndSwap(cur, limit) {
+			c.logf("the server refused a request line of %d bytes (HTTP 431); sending at most %d from now on (see --url-budget)", rq.line, limit)
+			break
+		}
+	}
+	if !c.reserve(2, calls) {
+		return
+	}
+	half := len(calls) / 2
+	parallel(2, func(i int) {
+		if i == 0 {
+			c.sendTRPC(ctx, calls[:half])
+		} else {
+			c.sendTRPC(ctx, calls[half:])
+		}
+	})
+}
+
+// trpcRequest builds the request of a batch (or of a single call).
+func (c *Client) trpcRequest(calls []*Call) *request {
+	batch := len(calls) > 1
+	procs := make([]string, len(calls))
+	var payload bytes.Buffer
+	if batch {
+		payload.WriteByte('{')
+	}
+	for i, call := range calls {
+		procs[i] = call.Proc
+		if batch {
+			if i > 0 {
+				payload.WriteByte(',')
+			}
+			payload.WriteString(`"` + strconv.Itoa(i) + `":`)
+		}
+		payload.WriteString(`{"json":`)
+		payload.Write(call.in)
+		payload.WriteByte('}')
+	}
+	if batch {
+		payload.WriteByte('}')
+	}
+	rq := &request{method: http.MethodPost, calls: calls}
+	u := *c.base
+	u.Path = c.base.Path + "/api/trpc/" + strings.Join(procs, ",")
+	q := url.Values{}
+	if batch {
+		q.Set("batch", "1")
+	}
+	if IsQuery(calls[0].Proc) {
+		rq.method = http.MethodGet
+		if calls[0].Input != nil || batch {
+			q.Set("input", payload.String())
+		}
+	} else {
+		rq.body = payload.Bytes()
+	}
+	u.RawQuery = q.Encode()
+	rq.url, rq.line, rq.path = u.String(), len(u.RequestURI()), u.Path
+	return rq
+}
+
+// chunk splits calls of one kind (queries or mutations) into batches whose
+// request line stays under the URL limit: a query's input travels in the
+// URL, a mutation's only in the body, so that only its name counts. A call
+// too large on its own travels alone.
+func (c *Client) chunk(calls []*Call) [][]*Call {
+	if len(calls) == 0 {
+		return nil
+	}
+	limit := int(c.urlLimit.Load())
+	// path prefix, "?batch=1&input=", the escaped braces of the input
+	fixed := len(c.base.EscapedPath()) + len("/api/trpc/") + len("?batch=1&input=") + 2*len("%7B")
+	cost := func(call *Call, i int) int {
+		n := len(call.Proc) + 1 // name and comma
+		if IsQuery(call.Proc) { // "i":{"json":<in>}, and a comma
+			n += escapedLen(`"`+strconv.Itoa(i)+`":{"json":`) + escapedLen(string(call.in)) + len("%7D%2C")
+		}
+		return n
+	}
+	var out [][]*Call
+	var cur []*Call
+	size := fixed
+	for _, call := range calls {
+		if len(cur) > 0 && size+cost(call, len(cur)) > limit {
+			out = append(out, cur)
+			cur, size = nil, fixed
+		}
+		size += cost(call, len(cur))
+		cur = append(cur, call)
+	}
+	return append(out, cur)
+}
+
+// escapedLen is len(url.QueryEscape(s)) without building it.
+func escapedLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9',
+			b == '-', b == '_', b == '.', b == '~', b == ' ':
+			n++
+		default:
+			n += 3
+		}
+	}
+	return n
+}
