@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/mattn/go-isatty"
 
-	"github.com/dokploy-sync/dokploy-sync/apply"
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/planner"
 	"github.com/dokploy-sync/dokploy-sync/spec"
@@ -196,155 +194,21 @@ func (g *Globals) load(path string) (*spec.File, spec.Diagnostics, error) {
 	return f, diags, nil
 }
 
-type specFlags struct {
-	File       string `short:"f" default:"dokploy.yaml" help:"The spec file (- for stdin)." placeholder:"FILE"`
-	ShowValues bool   `name:"show-values" help:"Show env values in the plan (never passwords). For debugging: the output is no longer safe to share."`
-}
-
-type planCmd struct {
-	specFlags
-	DetailedExitcode bool `name:"detailed-exitcode" help:"Exit 0 when there are no changes, 2 when there are, 1 on errors."`
-	RequireVars      bool `name:"require-vars" help:"Treat unset variables as errors instead of unknown values."`
-}
-
-type applyCmd struct {
-	specFlags
-	AutoApprove bool `name:"auto-approve" help:"Apply without asking (required when there is no terminal, e.g. in CI)."`
-}
-
-// session is what plan and apply share: the spec, the client and the plan.
-type session struct {
-	g      *Globals
-	spec   *spec.File
-	client *dokploy.Client
-	live   *dokploy.Live
-	plan   *planner.Plan
-	secret *redactor
-}
-
-// prepare loads the spec, reads the live state and computes the plan: the
-// one code path of plan and apply.
-func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool) (*session, error) {
-	f, diags, err := g.load(sf.File)
-	if err != nil {
-		return nil, err
-	}
-	writeText(g.stderr, diags)
-	if diags.HasErrors() {
-		n := len(diags.Errors())
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s has %d %s; run dokploy-sync validate for the full report", sf.File, n, plural(n, "error", "errors"))}
-	}
-	if requireVars && len(f.UnsetVars()) > 0 {
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("these variables are not set: %s", strings.Join(f.UnsetVars(), ", "))}
-	}
-	s := &session{g: g, spec: f, secret: newRedactor(g.APIKey)}
-	s.secret.addSpec(f)
-	var log io.Writer
-	if g.Verbose {
-		log = g.stderr
-	}
-	s.client, err = dokploy.New(dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, UserAgent: "dokploy-sync/" + buildVersion()})
-	if err != nil {
-		return nil, &exitError{code: 1, msg: err.Error()}
-	}
-	if err := s.observe(ctx); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-func (s *session) observe(ctx context.Context) error {
-	live, err := s.client.Observe(ctx, spec.SortedKeys(s.spec.Projects))
-	if err != nil {
-		return &exitError{code: 1, msg: s.secret.redact("reading the live state: " + err.Error())}
-	}
-	s.live = live
-	s.secret.addLive(live)
-	s.plan = planner.Compute(s.spec, live)
-	return nil
-}
-
-func (s *session) render(w io.Writer, sf specFlags) {
-	planner.Render(w, s.plan, planner.RenderOptions{Color: s.g.color(w), ShowValues: sf.ShowValues})
-}
-
-func (s *session) requests() {
-	if s.g.Verbose {
-		fmt.Fprintf(s.g.stderr, "dokploy: %d HTTP requests (%s)\n", s.client.Requests(), s.client.Transport())
-	}
-}
-
-// color: only on a terminal, never with NO_COLOR or --no-color.
-func (g *Globals) color(w io.Writer) bool {
-	if g.NoColor || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
-		return false
-	}
-	f, ok := w.(*os.File)
-	return ok && isatty.IsTerminal(f.Fd())
-}
-
-func (c *planCmd) Run(ctx context.Context, g *Globals) error {
-	s, err := g.prepare(ctx, c.specFlags, c.RequireVars)
-	if err != nil {
-		return err
-	}
-	defer s.requests()
-	s.render(g.stdout, c.specFlags)
-	if len(s.plan.Errors) > 0 {
-		return &exitError{code: 1, msg: "the plan has errors (above); nothing can be applied until they are fixed"}
-	}
-	if c.DetailedExitcode && !s.plan.Empty() {
-		return &exitError{code: 2}
-	}
-	return nil
-}
-
-func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
-	s, err := g.prepare(ctx, c.specFlags, false)
-	if err != nil {
-		return err
-	}
-	defer s.requests()
-	s.render(g.stdout, c.specFlags)
-	if len(s.plan.Errors) > 0 {
-		return &exitError{code: 1, msg: "the plan has errors (above); nothing was changed"}
-	}
-	if len(s.plan.UnsetVars) > 0 {
-		return &exitError{code: 1, msg: fmt.Sprintf("apply needs every variable the spec uses; not set: %s (set them in the environment or pass --var-file); nothing was changed", strings.Join(s.plan.UnsetVars, ", "))}
-	}
-	if s.plan.Empty() {
-		return nil
-	}
-	if !c.AutoApprove {
-		if err := confirm(g); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintln(g.stdout)
-	res := apply.Apply(ctx, s.client, s.plan, apply.Options{Log: g.stdout, Redact: s.secret.redact})
-	if err := res.Redacted(s.secret.redact); err != nil {
-		return &exitError{code: 1, msg: err.Error()}
-	}
-	add, change, destroy := s.plan.Counts()
-	// The second run: after a successful apply a new plan must be empty.
-	if err := s.observe(ctx); err != nil {
-		return err
-	}
-	if !s.plan.Empty() {
-		fmt.Fprintln(g.stdout, "\nA new plan after apply still shows changes:")
-		s.render(g.stdout, c.specFlags)
-		return &exitError{code: 1, msg: "apply finished but Dokploy still differs from dokploy.yaml (expected 0 changes); this is a bug in dokploy-sync or a field Dokploy does not keep, please report it with the plan above"}
-	}
-	fmt.Fprintf(g.stdout, "\nApply complete! Resources: %d added, %d changed, %d destroyed.\n", add, change, destroy)
-	return nil
-}
-
 // confirm asks on the terminal; only "yes" proceeds. Without a terminal it
-// refuses: closed stdin is never consent.
-func confirm(g *Globals) error {
+// refuses: closed stdin is never consent. Deletions are listed again right
+// above the question.
+func confirm(g *Globals, p *planner.Plan) error {
 	f, ok := g.stdin.(*os.File)
 	if !ok || !isatty.IsTerminal(f.Fd()) {
 		return &exitError{code: 1, msg: "refusing to apply without confirmation: there is no terminal to ask on; review the plan and run apply --auto-approve (e.g. in CI); nothing was changed"}
+	}
+	if _, _, destroy := p.Counts(); destroy > 0 {
+		fmt.Fprintf(g.stdout, "\nThis will DELETE %d %s:\n", destroy, plural(destroy, "resource", "resources"))
+		for _, c := range p.Changes {
+			if c.Action == planner.Delete {
+				fmt.Fprintf(g.stdout, "  - %s (id %s)\n", c.Address, c.LiveID)
+			}
+		}
 	}
 	fmt.Fprint(g.stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
 	line, _ := bufio.NewReader(g.stdin).ReadString('\n')

@@ -46,6 +46,7 @@ type CLI struct {
 	Validate validateCmd `cmd:"" help:"Check dokploy.yaml offline: syntax, types, required fields, env files, variables."`
 	Plan     planCmd     `cmd:"" help:"Read the live state of the declared projects and show what apply would change."`
 	Apply    applyCmd    `cmd:"" help:"Make Dokploy match dokploy.yaml (shows the plan and asks first)."`
+	Deploy   deployCmd   `cmd:"" help:"Deploy services of dokploy.yaml now, without changing their settings, and follow the deploys."`
 	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of dokploy.yaml (for editors) to stdout."`
 }
 

@@ -9,10 +9,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -42,6 +45,10 @@ func TestScript(t *testing.T) {
 		validator = contract.Load(t)
 	} else {
 		t.Log("../shared/dokploy not found: requests are not checked against openapi.json")
+	}
+	examples, err := filepath.Abs("examples")
+	if err != nil {
+		t.Fatal(err)
 	}
 	var checkedRequests atomic.Int64
 	t.Cleanup(func() { // after the parallel scripts
@@ -77,6 +84,7 @@ func TestScript(t *testing.T) {
 			env.Setenv("DOKPLOY_URL", srv.URL)
 			env.Setenv("DOKPLOY_API_KEY", testAPIKey)
 			env.Setenv("NO_COLOR", "1")
+			env.Setenv("EXAMPLES", examples)
 			env.Values["fake"] = fake
 			return nil
 		},
@@ -85,6 +93,9 @@ func TestScript(t *testing.T) {
 			"mutations": cmdMutations,
 			"nosecrets": cmdNoSecrets,
 			"envis":     cmdEnvIs,
+			"replace":   cmdReplace,
+			"deploys":   cmdDeploys,
+			"mutcount":  cmdMutCount,
 		},
 	})
 }
@@ -136,6 +147,14 @@ func cmdSeed(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		v := result
 		for _, k := range strings.Split(path, ".") {
+			if l, ok := v.([]any); ok {
+				i, err := strconv.Atoi(k)
+				if err != nil || i >= len(l) {
+					ts.Fatalf("seed %s: %s: no item %s", args[0], path, k)
+				}
+				v = l[i]
+				continue
+			}
 			m, _ := v.(map[string]any)
 			v = m[k]
 		}
@@ -187,4 +206,43 @@ func TestSchemaCommand(t *testing.T) {
 	if !bytes.Equal(out.Bytes(), schema.JSON()) {
 		t.Errorf("dokploy-sync schema printed something else than schema.JSON()")
 	}
+}
+
+// replace FILE OLD NEW replaces the one occurrence of OLD in FILE by NEW
+// (\n in OLD and NEW stands for a newline).
+func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: replace FILE OLD NEW")
+	}
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	old, new := strings.ReplaceAll(args[1], `\n`, "\n"), strings.ReplaceAll(args[2], `\n`, "\n")
+	if n := strings.Count(string(data), old); n != 1 {
+		ts.Fatalf("replace: %q occurs %d times in %s, want once", old, n, args[0])
+	}
+	ts.Check(os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o644))
+}
+
+// deploys DURATION [ERROR] sets how long the fake's deployments take and
+// the error every deploy fails with.
+func cmdDeploys(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: deploys DURATION [ERROR]")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	failure := ""
+	if len(args) == 2 {
+		failure = args[1]
+	}
+	fakeOf(ts).SetDeploys(d, failure)
+}
+
+// mutcount VAR stores how many mutations the fake has executed in VAR.
+func cmdMutCount(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: mutcount VAR")
+	}
+	ts.Setenv(args[0], fmt.Sprint(fakeOf(ts).MutationCount()))
 }

@@ -40,6 +40,9 @@ type Result struct {
 	Done       []*planner.Change
 	Failed     []Failure
 	NotStarted []*planner.Change
+	// IDs maps addresses to ids: the live ones of the plan and those of
+	// the resources the apply created.
+	IDs map[string]string
 }
 
 // Err is nil when every change was applied.
@@ -90,11 +93,17 @@ const levels = 5
 // half made that could have been finished; then it returns what was done.
 func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
 	r := &run{ctx: ctx, d: d, ids: map[string]string{}, opt: opt, result: &Result{}, res: p.Resolver()}
+	r.result.IDs = r.ids
 	for a, id := range p.IDs {
 		r.ids[a] = id
 	}
 	var byLevel [levels][]*planner.Change
+	var deletes [3][]*planner.Change // children, services, environments
 	for _, c := range p.Changes {
+		if c.Action == planner.Delete {
+			deletes[deleteLevel(c.Kind)] = append(deletes[deleteLevel(c.Kind)], c)
+			continue
+		}
 		byLevel[level(c.Kind)] = append(byLevel[level(c.Kind)], c)
 	}
 	var ops []*op
@@ -115,6 +124,19 @@ func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
 		r.writes(ops)
 	}
 	r.report(ops)
+	// Deletions last, children first: only when everything else worked.
+	for _, level := range deletes {
+		if len(r.result.Failed) > 0 || ctx.Err() != nil {
+			r.result.NotStarted = append(r.result.NotStarted, level...)
+			continue
+		}
+		var dops []*op
+		for _, c := range level {
+			dops = append(dops, &op{c: c, written: true})
+		}
+		r.deletes(dops, p)
+		r.report(dops)
+	}
 	return r.result
 }
 
@@ -139,6 +161,52 @@ type op struct {
 	written bool
 	failed  error
 	note    string
+}
+
+func deleteLevel(kind string) int {
+	switch kind {
+	case planner.KindDomain, planner.KindPort, planner.KindMount, planner.KindRedirect, planner.KindSecurity:
+		return 0
+	case planner.KindEnvironment:
+		return 2
+	}
+	return 1
+}
+
+// deletes removes resources in one round trip. Projects are never deleted.
+func (r *run) deletes(ops []*op, p *planner.Plan) {
+	var calls []*dokploy.Call
+	owner := map[*dokploy.Call]*op{}
+	for _, o := range ops {
+		c := o.c
+		var call *dokploy.Call
+		switch c.Kind {
+		case planner.KindDomain:
+			call = dokploy.NewCall("domain.delete", map[string]any{"domainId": c.LiveID}, nil)
+		case planner.KindPort:
+			call = dokploy.NewCall("port.delete", map[string]any{"portId": c.LiveID}, nil)
+		case planner.KindMount:
+			call = dokploy.NewCall("mounts.remove", map[string]any{"mountId": c.LiveID}, nil)
+		case planner.KindRedirect:
+			call = dokploy.NewCall("redirects.delete", map[string]any{"redirectId": c.LiveID}, nil)
+		case planner.KindSecurity:
+			call = dokploy.NewCall("security.delete", map[string]any{"securityId": c.LiveID}, nil)
+		case planner.KindApplication:
+			call = dokploy.NewCall("application.delete", map[string]any{"applicationId": c.LiveID}, nil)
+		case planner.KindCompose:
+			call = dokploy.NewCall("compose.delete", map[string]any{"composeId": c.LiveID, "deleteVolumes": p.DeleteVolumes(c.Address)}, nil)
+		case planner.KindEnvironment:
+			call = dokploy.NewCall("environment.remove", map[string]any{"environmentId": c.LiveID}, nil)
+		case planner.KindProject:
+			o.failed = fmt.Errorf("dokploy-sync never deletes a project")
+			continue
+		default: // databases; their data volumes are kept by Dokploy
+			call = dokploy.NewCall(c.Kind+".remove", map[string]any{dokploy.IDKey(c.Kind): c.LiveID}, nil)
+		}
+		calls = append(calls, call)
+		owner[call] = o
+	}
+	r.do(calls, owner)
 }
 
 // prepare builds the ops of one level.

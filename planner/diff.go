@@ -17,8 +17,10 @@ const (
 
 // Compute compares desired with live and returns the plan. It does no I/O.
 func Compute(desired *spec.File, live *dokploy.Live) *Plan {
-	p := &Plan{UnsetVars: desired.UnsetVars(), IDs: map[string]string{}, AppNames: liveAppNames(live), declared: map[string]bool{}}
+	p := &Plan{UnsetVars: desired.UnsetVars(), IDs: map[string]string{}, AppNames: liveAppNames(live), declared: map[string]bool{},
+		protected: map[string]bool{}, deleteVolumes: map[string]bool{}}
 	p.res = NewResolver(desired, p.AppNames)
+	p.memberRole = live.Role == "member"
 	if live.Role == "member" {
 		p.Warnings = append(p.Warnings, "the API key has the member role: it sees only the projects, environments and services it was given access to, so anything it cannot see is planned as new")
 	}
@@ -66,6 +68,37 @@ func liveAppNames(live *dokploy.Live) map[string]string {
 	return out
 }
 
+// protect records a resource that --prune must not delete (with all that
+// is in it).
+func (p *Plan) protect(addr string, protect *bool) {
+	if protect != nil && *protect {
+		p.protected[addr] = true
+	}
+}
+
+// volumes records a deleteVolumes setting of a project or environment.
+func (p *Plan) volumes(addr string, del *bool) {
+	if del != nil {
+		p.deleteVolumes[addr] = *del
+	}
+}
+
+// handsOff handles a service entry that says only protect: true: the live
+// service is left exactly as it is (its children too); a missing one is an
+// error, since such an entry has nothing to create it from.
+func (p *Plan) handsOff(addr string, m *spec.Meta, protect *bool, exists bool, id func() string) bool {
+	if !spec.HandsOff(m, protect) {
+		return false
+	}
+	p.declared[addr] = true
+	if !exists {
+		p.Errors = append(p.Errors, fmt.Sprintf("%s: protect: true alone keeps a live service as it is, but Dokploy has no such service; give its settings to create it, or remove the entry", addr))
+		return true
+	}
+	p.IDs[addr] = id()
+	return true
+}
+
 func (p *Plan) add(c *Change) {
 	p.declared[c.Address] = true
 	if c.LiveID != "" {
@@ -86,6 +119,8 @@ func ids[T any](list []T, id func(T) string) string {
 }
 
 func (p *Plan) project(name string, want *spec.Project, lives []*dokploy.Project) {
+	p.protect(name, want.Protect)
+	p.volumes(name, want.DeleteVolumes)
 	if len(lives) > 1 {
 		p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live projects are named %q (ids %s); Dokploy does not keep names unique and dokploy-sync will not guess: rename or remove all but one in Dokploy",
 			name, len(lives), name, ids(lives, func(l *dokploy.Project) string { return l.ProjectID })))
@@ -159,6 +194,8 @@ func isDefaultName(n string) bool { return n == spec.DefaultEnvironment }
 func ptr[T any](v T) *T { return &v }
 
 func (p *Plan) environment(addr, project, name string, want *spec.Environment, live *dokploy.Environment) {
+	p.protect(addr, want.Protect)
+	p.volumes(addr, want.DeleteVolumes)
 	c := &Change{Address: addr, Kind: KindEnvironment, Name: name, Parent: project, Desired: want}
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.EnvironmentID
@@ -277,6 +314,10 @@ func (p *Plan) unmanagedServices(addr string, le *dokploy.Environment) {
 }
 
 func (p *Plan) application(addr, parent, name string, want *spec.Application, live *dokploy.Application) {
+	p.protect(addr, want.Protect)
+	if p.handsOff(addr, &want.Meta, want.Protect, live != nil, func() string { return live.ApplicationID }) {
+		return
+	}
 	c := &Change{Address: addr, Kind: KindApplication, Name: name, Parent: parent, Desired: want}
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ApplicationID
@@ -330,6 +371,10 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 }
 
 func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.Database) {
+	p.protect(addr, want.Protect)
+	if p.handsOff(addr, &want.Meta, want.Protect, live != nil, func() string { return live.ID }) {
+		return
+	}
 	c := &Change{Address: addr, Kind: want.Kind, Name: want.Name, Parent: parent, Desired: want}
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ID

@@ -50,7 +50,14 @@ type Plan struct {
 	// spec). A targeted plan is not complete: it says so.
 	Targets []string
 
-	declared map[string]bool // addresses of every resource the spec declares
+	// Pruned: --prune turned the unmanaged resources into deletions; the
+	// ones left in Unmanaged are protected.
+	Pruned bool
+
+	memberRole    bool
+	declared      map[string]bool // addresses of every resource the spec declares
+	protected     map[string]bool // addresses marked protect: true
+	deleteVolumes map[string]bool // deleteVolumes of projects and environments
 
 	res *Resolver
 }

@@ -75,9 +75,14 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 			pr.change(c)
 		}
 	}
+	if n := len(p.Unmanaged); n > 0 && p.Pruned {
+		fmt.Fprintf(w, "Protected: %d %s in the declared projects %s not in dokploy.yaml, but protect: true keeps %s:\n",
+			n, plural(n, "resource", "resources"), plural(n, "is", "are"), plural(n, "it", "them"))
+	} else if n > 0 {
+		fmt.Fprintf(w, "Unmanaged: %d %s in the declared projects %s not in dokploy.yaml and will be left as %s (--prune deletes %s):\n",
+			n, plural(n, "resource", "resources"), plural(n, "is", "are"), plural(n, "it is", "they are"), plural(n, "it", "them"))
+	}
 	if len(p.Unmanaged) > 0 {
-		fmt.Fprintf(w, "Unmanaged: %d %s in the declared projects %s not in dokploy.yaml and will be left as %s:\n",
-			len(p.Unmanaged), plural(len(p.Unmanaged), "resource", "resources"), plural(len(p.Unmanaged), "is", "are"), plural(len(p.Unmanaged), "it is", "they are"))
 		for _, r := range p.Unmanaged {
 			fmt.Fprintf(w, "  ? %s (id %s)\n", r.Address, r.ID)
 		}
@@ -89,6 +94,10 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiYellow+ansiBold, "Warning:"), warn)
+	}
+	if len(p.Targets) > 0 {
+		fmt.Fprintf(w, "%s the plan is limited to --target %s: it may not show every difference between Dokploy and dokploy.yaml.\n\n",
+			pr.paint(ansiYellow+ansiBold, "Warning:"), strings.Join(p.Targets, ", "))
 	}
 	for _, e := range p.Errors {
 		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiRed+ansiBold, "Error:"), e)

@@ -182,6 +182,10 @@ func (d *differ) text(name string, owned bool, want, have *string) {
 
 // compose plans one compose service and its children.
 func (p *Plan) compose(addr, parent, name string, want *spec.Compose, live *dokploy.Compose) {
+	p.protect(addr, want.Protect)
+	if p.handsOff(addr, &want.Meta, want.Protect, live != nil, func() string { return live.ComposeID }) {
+		return
+	}
 	c := &Change{Address: addr, Kind: KindCompose, Name: name, Parent: parent, Desired: want}
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ComposeID

@@ -354,6 +354,11 @@ func (w *schemaWalker) object(n any) (map[string]any, bool) {
 		bs, _ := m[kw].([]any)
 		var found []map[string]any
 		for _, b := range bs {
+			// A service may also be a hands-off entry ({protect: true}),
+			// which is not a separate spec type.
+			if bm, _ := b.(map[string]any); bm["$ref"] == "#/$defs/handsOff" {
+				continue
+			}
 			if o, ok := w.object(b); ok {
 				found = append(found, o)
 			}

@@ -760,10 +760,14 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 			d.failed[meta][e.key] = true
 		}
 	}
+	// A resource that only says protect: true is a hands-off entry: it
+	// needs none of the required fields.
+	_, protect := keys["protect"]
+	handsOff := meta != nil && protect && len(keys) == 1
 	for _, fi := range fields {
 		// A missing key that a misspelt one was taken for is not reported
 		// twice.
-		if _, ok := keys[fi.name]; fi.required && !ok && !suggested[fi.name] {
+		if _, ok := keys[fi.name]; fi.required && !ok && !suggested[fi.name] && !handsOff {
 			msg := "required field is missing"
 			if t == fileType && fi.name == "apiVersion" {
 				msg += `; add "apiVersion: ` + APIVersion + `" at the top`

@@ -279,7 +279,7 @@ func TestLoadPaths(t *testing.T) {
 	t.Run("stdin", func(t *testing.T) {
 		t.Chdir(dir)
 		f, ds := Load("-", Options{Stdin: strings.NewReader(spec + "    bogus: 1\r\n")})
-		want := `<stdin>:8:5: shop: unknown field "bogus"; expected one of: description, env, envFile, environments`
+		want := `<stdin>:8:5: shop: unknown field "bogus"; expected one of: description, env, envFile, environments, protect, deleteVolumes`
 		if got := ds.String(); got != "error: "+want+"\n" {
 			t.Errorf("got %q, want %q", got, want)
 		}

@@ -160,6 +160,8 @@ type Compose struct {
 	Mounts             []*Mount          `yaml:"mounts"`
 	Randomize          *bool             `yaml:"randomize"`
 	IsolatedDeployment *bool             `yaml:"isolatedDeployment"`
+	Deploy             *string           `yaml:"deploy"`  // onChange (default) | always | never
+	Protect            *bool             `yaml:"protect"` // never deleted by --prune; alone, a hands-off entry
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`

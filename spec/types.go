@@ -32,6 +32,17 @@ type Meta struct {
 // Has reports whether the file sets key (possibly to null).
 func (m *Meta) Has(key string) bool { _, ok := m.Keys[key]; return ok }
 
+// HandsOff reports whether a service entry says only protect: true: the
+// live service is kept as it is, never changed, created or pruned.
+func HandsOff(m *Meta, protect *bool) bool {
+	return protect != nil && *protect && len(m.Keys) == 1 && m.Has("protect")
+}
+
+// DeployPolicies are the values of deploy: onChange (the default) deploys a
+// service when apply created it or changed its runtime settings, always on
+// every apply, never leaves deploys to you.
+var DeployPolicies = []string{"onChange", "always", "never"}
+
 // Struct tags: `yaml:"name"` is the key in dokploy.yaml. `spec:"..."` holds
 // loading rules, comma separated:
 //
@@ -70,6 +81,11 @@ type Project struct {
 	Env          map[string]string       `yaml:"env"`
 	EnvFile      StringList              `yaml:"envFile"`
 	Environments map[string]*Environment `yaml:"environments"`
+	// Protect keeps --prune from deleting anything in the project.
+	Protect *bool `yaml:"protect"`
+	// DeleteVolumes lets --prune delete the volumes of the compose services
+	// it deletes in the project (kept by default).
+	DeleteVolumes *bool `yaml:"deleteVolumes"`
 
 	Meta `yaml:"-"`
 	// EnvVars is Env merged over EnvFile (later files win, inline last); nil
@@ -91,6 +107,10 @@ type Environment struct {
 	Redis        map[string]*Redis       `yaml:"redis"`
 	LibSQL       map[string]*LibSQL      `yaml:"libsql"`
 	Compose      map[string]*Compose     `yaml:"compose"`
+	// Protect keeps --prune from deleting anything in the environment.
+	Protect *bool `yaml:"protect"`
+	// DeleteVolumes overrides the project's for this environment.
+	DeleteVolumes *bool `yaml:"deleteVolumes"`
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`
@@ -117,6 +137,8 @@ type Application struct {
 	Mounts       []*Mount          `yaml:"mounts"`
 	Redirects    []*Redirect       `yaml:"redirects"`
 	Security     []*Security       `yaml:"security"`
+	Deploy       *string           `yaml:"deploy"`  // onChange (default) | always | never
+	Protect      *bool             `yaml:"protect"` // never deleted by --prune; alone, a hands-off entry
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`
@@ -173,6 +195,8 @@ type DatabaseCommon struct {
 	EnvFile      StringList        `yaml:"envFile"`
 	ExternalPort *int              `yaml:"externalPort" spec:"nullable"`
 	Mounts       []*Mount          `yaml:"mounts"`
+	Deploy       *string           `yaml:"deploy"`  // onChange (default) | always | never
+	Protect      *bool             `yaml:"protect"` // never deleted by --prune; alone, a hands-off entry
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`

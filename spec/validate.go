@@ -146,7 +146,20 @@ func (v *validator) appName(addr string, m *Meta, s *string) {
 	}
 }
 
+// serviceCommon checks deploy and protect, which every service has.
+func (v *validator) serviceCommon(addr string, m *Meta, deploy *string, protect *bool) {
+	v.enum(addr, m, "deploy", "deploy", deploy, DeployPolicies)
+	if protect != nil && !*protect && len(m.Keys) == 1 {
+		v.errorf(at(m, "protect"), addr, "protect: false alone declares nothing; write protect: true to keep this service as it is, or give its settings")
+	}
+}
+
 func (v *validator) application(addr, name string, a *Application) {
+	v.serviceCommon(addr, &a.Meta, a.Deploy, a.Protect)
+	if HandsOff(&a.Meta, a.Protect) {
+		v.name("application", name, addr, &a.Meta)
+		return
+	}
 	v.name("application", name, addr, &a.Meta)
 	v.appName(addr, &a.Meta, a.AppName)
 	if a.Replicas != nil && *a.Replicas < 0 {
@@ -202,6 +215,10 @@ func (v *validator) port(addr string, m *Meta, field string, p *int) {
 func (v *validator) database(addr string, db Database) {
 	m := &db.DatabaseCommon.Meta
 	v.name(db.Kind+" database", db.Name, addr, m)
+	v.serviceCommon(addr, m, db.Deploy, db.Protect)
+	if HandsOff(m, db.Protect) {
+		return
+	}
 	v.appName(addr, m, db.AppName)
 	v.port(addr, m, "externalPort", db.ExternalPort)
 	v.mounts(addr, db.Mounts)

@@ -485,6 +485,10 @@ func (v *validator) security(addr string, users []*Security) {
 func (v *validator) compose(addr, name string, c *Compose) {
 	m := &c.Meta
 	v.name("compose service", name, addr, m)
+	v.serviceCommon(addr, m, c.Deploy, c.Protect)
+	if HandsOff(m, c.Protect) {
+		return
+	}
 	v.appName(addr, m, c.AppName)
 	v.enum(addr, m, "composeType", "composeType", c.ComposeType, composeTypes)
 	hasFile, hasSource := c.ComposeFile != nil, c.Source != nil

@@ -1,5 +1,7 @@
 package dokploytest
 
+import "time"
+
 // FinishDeployments ends every running application and compose deployment
 // now, as its Options.DeployDuration timer would (done, or error with
 // Options.DeployError), and returns how many it ended; their timers then
@@ -18,4 +20,13 @@ func (s *Server) FinishDeployments() int {
 		s.finishDeployment(id)
 	}
 	return len(running)
+}
+
+// SetDeploys changes, while the server runs, how long application and
+// compose deployments take and the error every deploy fails with ("" for
+// none): Options.DeployDuration and Options.DeployError.
+func (s *Server) SetDeploys(duration time.Duration, failure string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.DeployDuration, s.opts.DeployError = duration, failure
 }

@@ -350,12 +350,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	sw := &statusWriter{ResponseWriter: w}
 	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Body: body}
-	defer func() {
+	logged := false
+	logRequest := func() {
+		if logged {
+			return
+		}
+		logged = true
 		rec.Status = sw.status
 		s.logMu.Lock()
 		s.reqs = append(s.reqs, rec)
 		s.logMu.Unlock()
-	}()
+	}
+	// Logged before a dropped connection is closed, so that a client that
+	// sees the error and reads the log finds the request there.
+	defer logRequest()
 
 	inj := s.pickFault(r.Method, requestProcs(r))
 	if inj != nil {
@@ -366,6 +374,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeText(sw, inj.status, http.StatusText(inj.status))
 			return
 		case FaultReset:
+			logRequest()
 			dropConnection(w)
 			return
 		case FaultTimeout:
@@ -376,7 +385,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case FaultLoseAnswer:
 			sw.ResponseWriter = &discardWriter{header: http.Header{}}
-			defer dropConnection(w)
+			defer func() { logRequest(); dropConnection(w) }()
 		}
 	}
 

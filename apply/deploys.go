@@ -1,0 +1,152 @@
+package apply
+
+import (
+	"strings"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/planner"
+	"github.com/dokploy-sync/dokploy-sync/spec"
+)
+
+// Deploy policies of a service (deploy: in the spec).
+const (
+	DeployOnChange = "onChange"
+	DeployAlways   = "always"
+	DeployNever    = "never"
+)
+
+// DeployTargets decides which services an apply deploys, in plan order:
+// the ones it created or whose runtime settings it changed (policy
+// onChange, the default), every declared service with policy always, never
+// the ones with policy never. Domains, redirects and basic auth of an
+// application take effect at once and do not count; a compose service's
+// domains become Traefik labels only on a deploy, so they do. A database's
+// password and external port changed on a running database were already
+// applied by changePassword and saveExternalPort. ids holds the ids of the
+// services (live ones and those the apply created); targets, when set,
+// limits "always" to the targeted addresses.
+func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []DeployTarget {
+	var out []DeployTarget
+	seen := map[string]bool{}
+	add := func(addr, kind string) {
+		if seen[addr] || ids[addr] == "" {
+			return
+		}
+		seen[addr] = true
+		out = append(out, DeployTarget{Address: addr, Kind: kind, ID: ids[addr]})
+	}
+	policies := servicePolicies(f)
+	for _, c := range p.Changes {
+		if c.Action == planner.Delete {
+			continue
+		}
+		addr, kind := c.Address, c.Kind
+		switch kind {
+		case planner.KindProject, planner.KindEnvironment, planner.KindRedirect, planner.KindSecurity:
+			continue
+		case planner.KindDomain, planner.KindMount, planner.KindPort:
+			addr = c.Parent
+			kind = strings.Split(addr, "/")[2]
+			if c.Kind == planner.KindDomain && kind != planner.KindCompose {
+				continue
+			}
+		default:
+			if c.Action == planner.Update && !runtimeChange(c) {
+				continue
+			}
+		}
+		if policies[addr] == DeployOnChange {
+			add(addr, kind)
+		}
+	}
+	for _, s := range services(f) {
+		if policies[s.addr] == DeployAlways && targeted(p, s.addr) {
+			add(s.addr, s.kind)
+		}
+	}
+	return out
+}
+
+// runtimeChange: a service change that needs a deploy to take effect.
+func runtimeChange(c *planner.Change) bool {
+	db, _ := c.Live.(*dokploy.Database)
+	for _, f := range c.Fields {
+		switch {
+		case f.Name == "description":
+		case db != nil && running(db) && (f.Name == "databasePassword" || f.Name == "databaseRootPassword" || f.Name == "externalPort" && c.Kind != "libsql"):
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+func targeted(p *planner.Plan, addr string) bool {
+	if len(p.Targets) == 0 {
+		return true
+	}
+	for _, t := range p.Targets {
+		if addr == t || strings.HasPrefix(addr, t+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+type service struct{ addr, kind, policy string }
+
+// services lists the declared services that are not hands-off.
+func services(f *spec.File) []service {
+	var out []service
+	policy := func(p *string) string {
+		if p == nil {
+			return DeployOnChange
+		}
+		return *p
+	}
+	for _, pn := range spec.SortedKeys(f.Projects) {
+		for _, en := range spec.SortedKeys(f.Projects[pn].Environments) {
+			e := f.Projects[pn].Environments[en]
+			base := pn + "/" + en + "/"
+			for _, d := range e.Databases() {
+				if !spec.HandsOff(&d.Meta, d.Protect) {
+					out = append(out, service{base + d.Kind + "/" + d.Name, d.Kind, policy(d.Deploy)})
+				}
+			}
+			for _, n := range spec.SortedKeys(e.Compose) {
+				if c := e.Compose[n]; !spec.HandsOff(&c.Meta, c.Protect) {
+					out = append(out, service{base + "compose/" + n, "compose", policy(c.Deploy)})
+				}
+			}
+			for _, n := range spec.SortedKeys(e.Applications) {
+				if a := e.Applications[n]; !spec.HandsOff(&a.Meta, a.Protect) {
+					out = append(out, service{base + "application/" + n, "application", policy(a.Deploy)})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func servicePolicies(f *spec.File) map[string]string {
+	out := map[string]string{}
+	for _, s := range services(f) {
+		out[s.addr] = s.policy
+	}
+	return out
+}
+
+// ServicesUnder lists the declared services (not hands-off) at or under the
+// given addresses, for `dokploy-sync deploy ADDRESS...`.
+func ServicesUnder(f *spec.File, addrs []string) []DeployTarget {
+	var out []DeployTarget
+	for _, s := range services(f) {
+		for _, a := range addrs {
+			if s.addr == a || strings.HasPrefix(s.addr, a+"/") {
+				out = append(out, DeployTarget{Address: s.addr, Kind: s.kind})
+				break
+			}
+		}
+	}
+	return out
+}

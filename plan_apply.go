@@ -1,0 +1,346 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/dokploy-sync/dokploy-sync/apply"
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/planner"
+	"github.com/dokploy-sync/dokploy-sync/spec"
+)
+
+type specFlags struct {
+	File       string   `short:"f" default:"dokploy.yaml" help:"The spec file (- for stdin)." placeholder:"FILE"`
+	ShowValues bool     `name:"show-values" help:"Show env values in the plan (never passwords). For debugging: the output is no longer safe to share."`
+	Target     []string `name:"target" help:"Limit the plan to this address (a project, an environment or a resource, with what is under it and the parents it needs); repeatable." placeholder:"ADDRESS"`
+	Prune      bool     `name:"prune" help:"Delete the resources inside the declared projects that dokploy.yaml does not list (never protect: true ones, never the default environment, never other projects)."`
+}
+
+type planCmd struct {
+	specFlags
+	DetailedExitcode bool   `name:"detailed-exitcode" help:"Exit 0 when there are no changes, 2 when there are, 1 on errors."`
+	RequireVars      bool   `name:"require-vars" help:"Treat unset variables as errors instead of unknown values."`
+	JSON             bool   `name:"json" help:"Print the plan as JSON (formatVersion 1) instead of text."`
+	Out              string `name:"out" help:"Also save the plan to FILE, for apply FILE." placeholder:"FILE"`
+}
+
+type applyCmd struct {
+	specFlags
+	PlanFile    string `arg:"" optional:"" help:"A plan saved with plan --out: applied as it is, without asking, unless the spec or the live state changed since." placeholder:"PLANFILE"`
+	AutoApprove bool   `name:"auto-approve" help:"Apply without asking (required when there is no terminal, e.g. in CI)."`
+	deployFlags
+}
+
+// deployFlags control the deploys after apply and in the deploy command.
+type deployFlags struct {
+	NoDeploy      bool          `name:"no-deploy" help:"Do not deploy anything after applying."`
+	NoWait        bool          `name:"no-wait" help:"Start the deploys but do not wait for them to finish."`
+	DeployTimeout time.Duration `name:"deploy-timeout" default:"15m" help:"How long to follow the deploys (they go on in Dokploy after it)."`
+	DeployPoll    time.Duration `name:"deploy-poll" default:"3s" hidden:"" help:"Time between polls of the deployments."`
+}
+
+type deployCmd struct {
+	File      string   `short:"f" default:"dokploy.yaml" help:"The spec file (- for stdin)." placeholder:"FILE"`
+	Addresses []string `arg:"" help:"Services to deploy, or a project or environment for all of its services (as dokploy.yaml declares them)." placeholder:"ADDRESS"`
+	deployFlags
+}
+
+// Run deploys the chosen services without changing anything else.
+func (c *deployCmd) Run(ctx context.Context, g *Globals) error {
+	s, err := g.prepare(ctx, specFlags{File: c.File}, false)
+	if err != nil {
+		return err
+	}
+	defer s.requests()
+	var targets []apply.DeployTarget
+	for _, a := range c.Addresses {
+		found := apply.ServicesUnder(s.spec, []string{a})
+		if len(found) == 0 {
+			return &exitError{code: 1, msg: fmt.Sprintf("%s: no service of dokploy.yaml is at or under this address; addresses look like shop, shop/staging or shop/production/application/api", a)}
+		}
+		for _, t := range found {
+			t.ID = s.plan.IDs[t.Address]
+			if t.ID == "" {
+				return &exitError{code: 1, msg: fmt.Sprintf("%s does not exist in Dokploy yet: run apply first", t.Address)}
+			}
+			targets = append(targets, t)
+		}
+	}
+	return s.deploy(ctx, targets, c.deployFlags)
+}
+
+// session is what plan and apply share: the spec, the client and the plan.
+type session struct {
+	g       *Globals
+	flags   specFlags
+	spec    *spec.File
+	client  *dokploy.Client
+	live    *dokploy.Live
+	plan    *planner.Plan
+	secret  *redactor
+	targets []string
+	opts    dokploy.Options // of client, for a deploy client with a longer timeout
+}
+
+// prepare loads the spec, reads the live state and computes the plan: the
+// one code path of plan and apply.
+func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool) (*session, error) {
+	f, diags, err := g.load(sf.File)
+	if err != nil {
+		return nil, err
+	}
+	writeText(g.stderr, diags)
+	if diags.HasErrors() {
+		n := len(diags.Errors())
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s has %d %s; run dokploy-sync validate for the full report", sf.File, n, plural(n, "error", "errors"))}
+	}
+	if requireVars && len(f.UnsetVars()) > 0 {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("these variables are not set: %s", strings.Join(f.UnsetVars(), ", "))}
+	}
+	s := &session{g: g, flags: sf, spec: f, secret: newRedactor(g.APIKey), targets: sf.Target}
+	s.secret.addSpec(f)
+	var log io.Writer
+	if g.Verbose {
+		log = g.stderr
+	}
+	s.opts = dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, UserAgent: "dokploy-sync/" + buildVersion(),
+		MaxRequests: g.MaxRequests, URLBudget: g.URLBudget, Parallelism: g.Parallelism}
+	s.client, err = dokploy.New(s.opts)
+	if err != nil {
+		return nil, &exitError{code: 1, msg: err.Error()}
+	}
+	if err := s.observe(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// observe reads the live state and (re)computes the plan.
+func (s *session) observe(ctx context.Context) error {
+	live, err := s.client.Observe(ctx, spec.SortedKeys(s.spec.Projects))
+	if err != nil {
+		return &exitError{code: 1, msg: s.secret.redact("reading the live state: " + err.Error())}
+	}
+	s.live = live
+	s.secret.addLive(live)
+	s.plan = planner.Compute(s.spec, live)
+	if s.flags.Prune {
+		s.plan.Prune()
+	}
+	if err := s.plan.Target(s.targets); err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	return nil
+}
+
+func (s *session) renderOptions(w io.Writer) planner.RenderOptions {
+	return planner.RenderOptions{Color: s.g.color(w), ShowValues: s.flags.ShowValues}
+}
+
+func (s *session) render(w io.Writer) { planner.Render(w, s.plan, s.renderOptions(w)) }
+
+func (s *session) requests() {
+	if s.g.Verbose {
+		fmt.Fprintf(s.g.stderr, "dokploy: %d HTTP requests in %d round trips (%s)\n", s.client.Requests(), s.client.RoundTrips(), s.client.Transport())
+	}
+}
+
+// color: only on a terminal, never with NO_COLOR or --no-color.
+func (g *Globals) color(w io.Writer) bool {
+	if g.NoColor || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
+}
+
+func (c *planCmd) Run(ctx context.Context, g *Globals) error {
+	s, err := g.prepare(ctx, c.specFlags, c.RequireVars)
+	if err != nil {
+		return err
+	}
+	defer s.requests()
+	if c.JSON {
+		if err := planner.RenderJSON(g.stdout, s.plan, s.renderOptions(g.stdout)); err != nil {
+			return err
+		}
+	} else {
+		s.render(g.stdout)
+	}
+	if c.Out != "" {
+		if err := s.save(c.Out); err != nil {
+			return err
+		}
+		if !c.JSON {
+			fmt.Fprintf(g.stdout, "\nSaved the plan to %s. Apply exactly this plan with: dokploy-sync apply %s\n", c.Out, c.Out)
+		}
+	}
+	if len(s.plan.Errors) > 0 {
+		return &exitError{code: 1, msg: "the plan has errors (above); nothing can be applied until they are fixed"}
+	}
+	if c.DetailedExitcode && !s.plan.Empty() {
+		return &exitError{code: 2}
+	}
+	return nil
+}
+
+// save writes the plan with the fingerprints of what it was made from.
+func (s *session) save(path string) error {
+	saved := &planner.SavedPlan{
+		FormatVersion:   planner.FormatVersion,
+		ToolVersion:     buildVersion(),
+		SpecFile:        s.flags.File,
+		VarFiles:        s.g.VarFile,
+		Targets:         s.targets,
+		Prune:           s.flags.Prune,
+		SpecFingerprint: planner.SpecFingerprint(s.spec),
+		LiveFingerprint: planner.LiveFingerprint(s.live),
+		Plan:            s.plan.JSON(planner.RenderOptions{}),
+	}
+	if s.flags.File == "-" {
+		return &exitError{code: 1, msg: "--out needs a spec file, not stdin: apply reads the spec again to check that it did not change"}
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("saving the plan: %v", err)}
+	}
+	if err := planner.WriteSaved(f, saved); err != nil {
+		f.Close()
+		return &exitError{code: 1, msg: fmt.Sprintf("saving the plan: %v", err)}
+	}
+	return f.Close()
+}
+
+// loadSaved reads a saved plan and points the flags at what it was made
+// from.
+func (c *applyCmd) loadSaved(g *Globals) (*planner.SavedPlan, error) {
+	f, err := os.Open(c.PlanFile)
+	if err != nil {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("reading the saved plan: %v", err)}
+	}
+	defer f.Close()
+	saved, err := planner.ReadSaved(f)
+	if err != nil {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: %v", c.PlanFile, err)}
+	}
+	if c.File != "dokploy.yaml" && c.File != saved.SpecFile || len(c.Target) > 0 || c.Prune {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s applies the spec, targets and prune setting it was made with (%s); do not pass -f, --target or --prune with a saved plan", c.PlanFile, saved.SpecFile)}
+	}
+	c.File, c.Target, c.Prune, g.VarFile = saved.SpecFile, saved.Targets, saved.Prune, saved.VarFiles
+	return saved, nil
+}
+
+// stale says why a saved plan no longer applies, or "" when it does.
+func stale(saved *planner.SavedPlan, s *session) string {
+	switch {
+	case planner.SpecFingerprint(s.spec) != saved.SpecFingerprint:
+		return fmt.Sprintf("%s (or its env files or variables) changed since the plan was made", saved.SpecFile)
+	case planner.LiveFingerprint(s.live) != saved.LiveFingerprint:
+		return "the live state of the declared projects changed in Dokploy since the plan was made"
+	case !reflect.DeepEqual(jsonRoundTrip(s.plan.JSON(planner.RenderOptions{})), jsonRoundTrip(saved.Plan)):
+		return "this version of dokploy-sync computes a different plan from the same inputs"
+	}
+	return ""
+}
+
+func jsonRoundTrip(v any) any {
+	b, _ := json.Marshal(v)
+	var out any
+	json.Unmarshal(b, &out)
+	return out
+}
+
+func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
+	var saved *planner.SavedPlan
+	if c.PlanFile != "" {
+		var err error
+		if saved, err = c.loadSaved(g); err != nil {
+			return err
+		}
+	}
+	s, err := g.prepare(ctx, c.specFlags, false)
+	if err != nil {
+		return err
+	}
+	defer s.requests()
+	if saved != nil {
+		if why := stale(saved, s); why != "" {
+			return &exitError{code: 1, msg: fmt.Sprintf("saved plan is stale: %s; nothing was changed; run plan --out again and review the new plan", why)}
+		}
+	}
+	s.render(g.stdout)
+	if len(s.plan.Errors) > 0 {
+		return &exitError{code: 1, msg: "the plan has errors (above); nothing was changed"}
+	}
+	if len(s.plan.UnsetVars) > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("apply needs every variable the spec uses; not set: %s (set them in the environment or pass --var-file); nothing was changed", strings.Join(s.plan.UnsetVars, ", "))}
+	}
+	if s.plan.Empty() {
+		return nil
+	}
+	if !c.AutoApprove && saved == nil {
+		if err := confirm(g, s.plan); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(g.stdout)
+	applied := s.plan
+	res := apply.Apply(ctx, s.client, s.plan, apply.Options{Log: g.stdout, Redact: s.secret.redact})
+	if err := res.Redacted(s.secret.redact); err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return &exitError{code: 1, msg: "interrupted: " + err.Error()}
+		}
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	add, change, destroy := s.plan.Counts()
+	// The second run: after a successful apply a new plan must be empty.
+	if err := s.observe(ctx); err != nil {
+		return err
+	}
+	if !s.plan.Empty() {
+		fmt.Fprintln(g.stdout, "\nA new plan after apply still shows changes:")
+		s.render(g.stdout)
+		return &exitError{code: 1, msg: "apply finished but Dokploy still differs from dokploy.yaml (expected 0 changes); this is a bug in dokploy-sync or a field Dokploy does not keep, please report it with the plan above"}
+	}
+	fmt.Fprintf(g.stdout, "\nApply complete! Resources: %d added, %d changed, %d destroyed.\n", add, change, destroy)
+	if c.NoDeploy {
+		return nil
+	}
+	return s.deploy(ctx, apply.DeployTargets(s.spec, applied, res.IDs), c.deployFlags)
+}
+
+// deploy deploys the targets and follows them (database deploys are
+// synchronous: the deploy client gets a timeout as long as the deploys).
+func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f deployFlags) error {
+	if len(targets) == 0 {
+		return nil
+	}
+	opts := s.opts
+	opts.Timeout = f.DeployTimeout + time.Minute
+	client, err := dokploy.New(opts)
+	if err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	fmt.Fprintf(s.g.stdout, "\nDeploying %d %s:\n", len(targets), plural(len(targets), "service", "services"))
+	terminal := false
+	if out, ok := s.g.stdout.(*os.File); ok && !s.g.Verbose {
+		terminal = isatty.IsTerminal(out.Fd())
+	}
+	res := apply.Deploy(ctx, client, targets, apply.DeployOptions{
+		Wait: !f.NoWait, Timeout: f.DeployTimeout, Poll: f.DeployPoll, Log: s.g.stdout, Terminal: terminal, Redact: s.secret.redact,
+	})
+	if err := res.Err(); err != nil {
+		return &exitError{code: 1, msg: err.Error()}
+	}
+	return nil
+}

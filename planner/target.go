@@ -1,0 +1,77 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Target narrows the plan to the given addresses: each target (a project,
+// an environment, a service or a child) with everything under it, and the
+// parents those need created. Unmanaged resources outside the targets are
+// dropped from the plan. An address that names nothing in the spec or the
+// live state is an error.
+func (p *Plan) Target(targets []string) error {
+	if len(targets) == 0 {
+		return nil
+	}
+	for _, t := range targets {
+		if !p.declared[t] && !p.liveAddress(t) {
+			return fmt.Errorf("--target %s: no such resource in dokploy.yaml or in the declared projects; addresses look like shop, shop/staging, shop/production/application/api or shop/production/application/api/domain[api.example.com]", t)
+		}
+	}
+	under := func(addr string) bool {
+		for _, t := range targets {
+			if addr == t || strings.HasPrefix(addr, t+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	byAddr := map[string]*Change{}
+	for _, c := range p.Changes {
+		byAddr[c.Address] = c
+	}
+	keep := map[*Change]bool{}
+	for _, c := range p.Changes {
+		if !under(c.Address) {
+			continue
+		}
+		keep[c] = true
+		for parent := byAddr[c.Parent]; parent != nil; parent = byAddr[parent.Parent] {
+			if parent.Action == Create {
+				keep[parent] = true
+			}
+		}
+	}
+	var changes []*Change
+	for _, c := range p.Changes {
+		if keep[c] {
+			changes = append(changes, c)
+		}
+	}
+	p.Changes = changes
+	var unmanaged []Resource
+	for _, r := range p.Unmanaged {
+		if under(r.Address) {
+			unmanaged = append(unmanaged, r)
+		}
+	}
+	p.Unmanaged = unmanaged
+	sorted := append([]string{}, targets...)
+	sort.Strings(sorted)
+	p.Targets = sorted
+	return nil
+}
+
+func (p *Plan) liveAddress(addr string) bool {
+	if _, ok := p.IDs[addr]; ok {
+		return true
+	}
+	for _, r := range p.Unmanaged {
+		if r.Address == addr {
+			return true
+		}
+	}
+	return false
+}
