@@ -28,7 +28,17 @@ var update = flag.Bool("update", false, "update testscript files")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"dokploy-sync": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"dokploy-sync": func() {
+			var stdout, stderr io.Writer = os.Stdout, os.Stderr
+			// Every output of every command of a script is also kept, to be
+			// checked for secrets when the script ends.
+			if path := os.Getenv("DOKPLOY_SYNC_TEST_OUTPUT"); path != "" {
+				if f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+					stdout, stderr = io.MultiWriter(stdout, f), io.MultiWriter(stderr, f)
+				}
+			}
+			os.Exit(run(os.Args[1:], os.Stdin, stdout, stderr))
+		},
 	})
 }
 
@@ -73,6 +83,9 @@ func TestScript(t *testing.T) {
 				})
 			}
 			srv := httptest.NewServer(handler)
+			output := filepath.Join(env.WorkDir, ".output")
+			env.Setenv("DOKPLOY_SYNC_TEST_OUTPUT", output)
+			env.Defer(func() { checkSecrets(env.T(), env.WorkDir, output) })
 			env.Defer(func() {
 				srv.Close()
 				mu.Lock()
@@ -96,6 +109,7 @@ func TestScript(t *testing.T) {
 			"replace":   cmdReplace,
 			"deploys":   cmdDeploys,
 			"mutcount":  cmdMutCount,
+			"secret":    cmdSecret,
 		},
 	})
 }
@@ -245,4 +259,58 @@ func cmdMutCount(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: mutcount VAR")
 	}
 	ts.Setenv(args[0], fmt.Sprint(fakeOf(ts).MutationCount()))
+}
+
+// secret VALUE... declares secret values of a script: no output of any
+// command of the script may contain one (checked when the script ends).
+func cmdSecret(ts *testscript.TestScript, neg bool, args []string) {
+	f, err := os.OpenFile(ts.MkAbs(".secrets"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	ts.Check(err)
+	defer f.Close()
+	for _, a := range args {
+		fmt.Fprintln(f, a)
+	}
+}
+
+// checkSecrets fails the script when any output of its commands holds the
+// API key or a value declared with secret.
+func checkSecrets(t testscript.T, work, output string) {
+	out, _ := os.ReadFile(output)
+	secrets := []string{testAPIKey}
+	if data, err := os.ReadFile(filepath.Join(work, ".secrets")); err == nil {
+		secrets = append(secrets, strings.Fields(string(data))...)
+	}
+	for _, s := range secrets {
+		if strings.Contains(string(out), s) {
+			t.Fatal(fmt.Sprintf("an output of the script contains the secret %q", s))
+		}
+	}
+}
+
+// fatalT records Fatal calls, to test checkSecrets.
+type fatalT struct {
+	testscript.T
+	msg string
+}
+
+func (f *fatalT) Fatal(args ...any) { f.msg = fmt.Sprint(args...) }
+
+func TestCheckSecretsCatchesALeak(t *testing.T) {
+	work := t.TempDir()
+	output := filepath.Join(work, ".output")
+	os.WriteFile(filepath.Join(work, ".secrets"), []byte("hunter2-pw\n"), 0o600)
+	os.WriteFile(output, []byte("all fine\n"), 0o600)
+	ft := &fatalT{}
+	checkSecrets(ft, work, output)
+	if ft.msg != "" {
+		t.Fatalf("clean output reported: %s", ft.msg)
+	}
+	for _, leak := range []string{"password hunter2-pw here", "key " + testAPIKey} {
+		os.WriteFile(output, []byte(leak), 0o600)
+		ft := &fatalT{}
+		checkSecrets(ft, work, output)
+		if !strings.Contains(ft.msg, "contains the secret") {
+			t.Errorf("leak %q not reported", leak)
+		}
+	}
 }
