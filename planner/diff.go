@@ -185,7 +185,7 @@ func (p *Plan) project(name string, want *spec.Project, lives []*dokploy.Project
 		if !le.IsDefault {
 			p.Unmanaged = append(p.Unmanaged, Resource{Address: addr, Kind: KindEnvironment, ID: le.EnvironmentID})
 		}
-		p.unmanagedServices(addr, le)
+		p.services(addr, nil, le)
 	}
 }
 
@@ -212,104 +212,79 @@ func (p *Plan) environment(addr, project, name string, want *spec.Environment, l
 	d.env(want.EnvVars, &liveEnv)
 	p.add(c)
 
-	var liveApps []*dokploy.Application
-	var liveDBs []*dokploy.Database
-	if live != nil {
-		liveApps, liveDBs = live.Applications, live.Databases
-	}
-	matched := map[any]bool{}
-	for _, db := range want.Databases() {
-		var cands []*dokploy.Database
-		for _, l := range liveDBs {
-			if l.Kind == db.Kind && l.Name == db.Name {
-				cands = append(cands, l)
-				matched[l] = true
-			}
-		}
-		a := addr + "/" + db.Kind + "/" + db.Name
-		if len(cands) > 1 {
-			p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live %s databases are named %q (ids %s); rename or remove all but one in Dokploy",
-				a, len(cands), db.Kind, db.Name, ids(cands, func(l *dokploy.Database) string { return l.ID })))
-			continue
-		}
-		var l *dokploy.Database
-		if len(cands) == 1 {
-			l = cands[0]
-		}
-		p.database(a, addr, db, l)
-	}
-	for _, an := range spec.SortedKeys(want.Applications) {
-		var cands []*dokploy.Application
-		for _, l := range liveApps {
-			if l.Name == an {
-				cands = append(cands, l)
-				matched[l] = true
-			}
-		}
-		a := addr + "/" + KindApplication + "/" + an
-		if len(cands) > 1 {
-			p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live applications are named %q (ids %s); rename or remove all but one in Dokploy",
-				a, len(cands), an, ids(cands, func(l *dokploy.Application) string { return l.ApplicationID })))
-			continue
-		}
-		var l *dokploy.Application
-		if len(cands) == 1 {
-			l = cands[0]
-		}
-		p.application(a, addr, an, want.Applications[an], l)
-	}
-	var liveCompose []*dokploy.Compose
-	if live != nil {
-		liveCompose = live.Compose
-	}
-	for _, cn := range spec.SortedKeys(want.Compose) {
-		var cands []*dokploy.Compose
-		for _, l := range liveCompose {
-			if l.Name == cn {
-				cands = append(cands, l)
-				matched[l] = true
-			}
-		}
-		a := addr + "/" + KindCompose + "/" + cn
-		if len(cands) > 1 {
-			p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live compose services are named %q (ids %s); rename or remove all but one in Dokploy",
-				a, len(cands), cn, ids(cands, func(l *dokploy.Compose) string { return l.ComposeID })))
-			continue
-		}
-		var l *dokploy.Compose
-		if len(cands) == 1 {
-			l = cands[0]
-		}
-		p.compose(a, addr, cn, want.Compose[cn], l)
-	}
-	if live != nil {
-		for _, l := range liveCompose {
-			if !matched[l] {
-				p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + KindCompose + "/" + l.Name, Kind: KindCompose, ID: l.ComposeID})
-			}
-		}
-		for _, l := range liveDBs {
-			if !matched[l] {
-				p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + l.Kind + "/" + l.Name, Kind: l.Kind, ID: l.ID})
-			}
-		}
-		for _, l := range liveApps {
-			if !matched[l] {
-				p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + KindApplication + "/" + l.Name, Kind: KindApplication, ID: l.ApplicationID})
-			}
-		}
-	}
+	p.services(addr, want, live)
 }
 
-func (p *Plan) unmanagedServices(addr string, le *dokploy.Environment) {
-	for _, l := range le.Compose {
-		p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + KindCompose + "/" + l.Name, Kind: KindCompose, ID: l.ComposeID})
+// services matches the services of an environment by kind and name and
+// plans each; live services the spec does not list are unmanaged. want nil:
+// an environment the spec does not declare, whose services are all
+// unmanaged.
+func (p *Plan) services(addr string, want *spec.Environment, live *dokploy.Environment) {
+	if want == nil {
+		want = &spec.Environment{}
 	}
-	for _, l := range le.Databases {
-		p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + l.Kind + "/" + l.Name, Kind: l.Kind, ID: l.ID})
+	if live == nil {
+		live = &dokploy.Environment{}
 	}
-	for _, l := range le.Applications {
-		p.Unmanaged = append(p.Unmanaged, Resource{Address: addr + "/" + KindApplication + "/" + l.Name, Kind: KindApplication, ID: l.ApplicationID})
+	dbs := map[string]spec.Database{}
+	for _, db := range want.Databases() {
+		dbs[db.Kind+"/"+db.Name] = db
+	}
+	for _, kind := range spec.DatabaseKinds {
+		var names []string
+		for _, db := range want.Databases() {
+			if db.Kind == kind {
+				names = append(names, db.Name)
+			}
+		}
+		var lives []*dokploy.Database
+		for _, l := range live.Databases {
+			if l.Kind == kind {
+				lives = append(lives, l)
+			}
+		}
+		matchServices(p, addr, kind, names, lives,
+			func(l *dokploy.Database) string { return l.Name }, func(l *dokploy.Database) string { return l.ID },
+			func(a, name string, l *dokploy.Database) { p.database(a, addr, dbs[kind+"/"+name], l) })
+	}
+	matchServices(p, addr, KindApplication, spec.SortedKeys(want.Applications), live.Applications,
+		func(l *dokploy.Application) string { return l.Name }, func(l *dokploy.Application) string { return l.ApplicationID },
+		func(a, name string, l *dokploy.Application) { p.application(a, addr, name, want.Applications[name], l) })
+	matchServices(p, addr, KindCompose, spec.SortedKeys(want.Compose), live.Compose,
+		func(l *dokploy.Compose) string { return l.Name }, func(l *dokploy.Compose) string { return l.ComposeID },
+		func(a, name string, l *dokploy.Compose) { p.compose(a, addr, name, want.Compose[name], l) })
+}
+
+// matchServices plans the services of one kind named in names against the
+// live ones (nil when missing); two live services with one name are an
+// error naming both ids, and live services not named are unmanaged.
+func matchServices[L comparable](p *Plan, env, kind string, names []string, lives []L, name, id func(L) string, plan func(addr, name string, l L)) {
+	matched := map[L]bool{}
+	for _, n := range names {
+		var cands []L
+		for _, l := range lives {
+			if name(l) == n {
+				cands = append(cands, l)
+				matched[l] = true
+			}
+		}
+		a := env + "/" + kind + "/" + n
+		var l L
+		switch len(cands) {
+		case 0:
+		case 1:
+			l = cands[0]
+		default:
+			p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live %s services are named %q (ids %s); rename or remove all but one in Dokploy",
+				a, len(cands), kind, n, ids(cands, id)))
+			continue
+		}
+		plan(a, n, l)
+	}
+	for _, l := range lives {
+		if !matched[l] {
+			p.Unmanaged = append(p.Unmanaged, Resource{Address: env + "/" + kind + "/" + name(l), Kind: kind, ID: id(l)})
+		}
 	}
 }
 

@@ -150,7 +150,7 @@ projects:
 		"duplicate live names are an error, never a guess": {
 			spec: shopSpec,
 			live: strings.Replace(shopLive, `"postgres": [{`, `"postgres": [{"postgresId": "D2", "name": "db"}, {`, 1),
-			want: []string{`error: shop/production/postgres/db: 2 live postgres databases are named "db" (ids D2, D1); rename or remove all but one in Dokploy`},
+			want: []string{`error: shop/production/postgres/db: 2 live postgres services are named "db" (ids D2, D1); rename or remove all but one in Dokploy`},
 		},
 		"new environment in an existing project": {
 			spec: shopSpec + `
