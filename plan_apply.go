@@ -38,6 +38,7 @@ type applyCmd struct {
 	specFlags
 	PlanFile    string `arg:"" optional:"" help:"A plan saved with plan --out: applied as it is, without asking, unless the spec or the live state changed since." placeholder:"PLANFILE"`
 	AutoApprove bool   `name:"auto-approve" help:"Apply without asking (required when there is no terminal, e.g. in CI)."`
+	JSON        bool   `name:"json" help:"Write events as JSON lines instead of text: the plan, each change, each deploy, a summary."`
 	deployFlags
 }
 
@@ -76,7 +77,7 @@ func (c *deployCmd) Run(ctx context.Context, g *Globals) error {
 			targets = append(targets, t)
 		}
 	}
-	return s.deploy(ctx, targets, c.deployFlags)
+	return s.deploy(ctx, targets, c.deployFlags, g.stdout, nil)
 }
 
 // session is what plan and apply share: the spec, the client and the plan.
@@ -268,6 +269,9 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 			return err
 		}
 	}
+	if c.JSON && !c.AutoApprove && saved == nil {
+		return &exitError{code: 1, msg: "apply --json cannot ask for confirmation: add --auto-approve, or apply a saved plan"}
+	}
 	s, err := g.prepare(ctx, c.specFlags, false)
 	if err != nil {
 		return err
@@ -278,7 +282,25 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 			return &exitError{code: 1, msg: fmt.Sprintf("saved plan is stale: %s; nothing was changed; run plan --out again and review the new plan", why)}
 		}
 	}
-	s.render(g.stdout)
+	// Human output, or with --json one event per line.
+	out := g.stdout
+	var ev *events
+	if c.JSON {
+		out, ev = io.Discard, newEvents(g.stdout, s.secret.redact)
+		ev.plan(s.plan)
+	}
+	err = c.run(ctx, s, saved, out, ev)
+	if ev != nil {
+		ev.summary(s.plan, err)
+	}
+	return err
+}
+
+// run applies the session's plan and deploys, writing human output to out
+// and events to ev (when not nil).
+func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan, out io.Writer, ev *events) error {
+	g := s.g
+	planner.Render(out, s.plan, s.renderOptions(out))
 	if len(s.plan.Errors) > 0 {
 		return &exitError{code: 1, msg: "the plan has errors (above); nothing was changed"}
 	}
@@ -293,35 +315,39 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 			return err
 		}
 	}
-	fmt.Fprintln(g.stdout)
+	fmt.Fprintln(out)
 	applied := s.plan
-	res := apply.Apply(ctx, s.client, s.plan, apply.Options{Log: g.stdout, Redact: s.secret.redact})
+	res := apply.Apply(ctx, s.client, applied, apply.Options{Log: out, Redact: s.secret.redact})
+	if ev != nil {
+		ev.applied(res)
+	}
 	if err := res.Redacted(s.secret.redact); err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return &exitError{code: 1, msg: "interrupted: " + err.Error()}
 		}
 		return &exitError{code: 1, msg: err.Error()}
 	}
-	add, change, destroy := s.plan.Counts()
+	add, change, destroy := applied.Counts()
 	// The second run: after a successful apply a new plan must be empty.
 	if err := s.observe(ctx); err != nil {
 		return err
 	}
 	if !s.plan.Empty() {
-		fmt.Fprintln(g.stdout, "\nA new plan after apply still shows changes:")
-		s.render(g.stdout)
+		fmt.Fprintln(g.stderr, "\nA new plan after apply still shows changes:")
+		s.render(g.stderr)
 		return &exitError{code: 1, msg: "apply finished but Dokploy still differs from dokploy.yaml (expected 0 changes); this is a bug in dokploy-sync or a field Dokploy does not keep, please report it with the plan above"}
 	}
-	fmt.Fprintf(g.stdout, "\nApply complete! Resources: %d added, %d changed, %d destroyed.\n", add, change, destroy)
+	s.plan = applied // the summary counts what was applied
+	fmt.Fprintf(out, "\nApply complete! Resources: %d added, %d changed, %d destroyed.\n", add, change, destroy)
 	if c.NoDeploy {
 		return nil
 	}
-	return s.deploy(ctx, apply.DeployTargets(s.spec, applied, res.IDs), c.deployFlags)
+	return s.deploy(ctx, apply.DeployTargets(s.spec, applied, res.IDs), c.deployFlags, out, ev)
 }
 
 // deploy deploys the targets and follows them (database deploys are
 // synchronous: the deploy client gets a timeout as long as the deploys).
-func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f deployFlags) error {
+func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f deployFlags, out io.Writer, ev *events) error {
 	if len(targets) == 0 {
 		return nil
 	}
@@ -331,14 +357,17 @@ func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f de
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
-	fmt.Fprintf(s.g.stdout, "\nDeploying %d %s:\n", len(targets), plural(len(targets), "service", "services"))
+	fmt.Fprintf(out, "\nDeploying %d %s:\n", len(targets), plural(len(targets), "service", "services"))
 	terminal := false
-	if out, ok := s.g.stdout.(*os.File); ok && !s.g.Verbose {
-		terminal = isatty.IsTerminal(out.Fd())
+	if f, ok := out.(*os.File); ok && !s.g.Verbose {
+		terminal = isatty.IsTerminal(f.Fd())
 	}
 	res := apply.Deploy(ctx, client, targets, apply.DeployOptions{
-		Wait: !f.NoWait, Timeout: f.DeployTimeout, Poll: f.DeployPoll, Log: s.g.stdout, Terminal: terminal, Redact: s.secret.redact,
+		Wait: !f.NoWait, Timeout: f.DeployTimeout, Poll: f.DeployPoll, Log: out, Terminal: terminal, Redact: s.secret.redact,
 	})
+	if ev != nil {
+		ev.deployed(res)
+	}
 	if err := res.Err(); err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
