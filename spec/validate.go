@@ -227,6 +227,7 @@ func (v *validator) database(addr string, db Database) {
 		v.password(addr, m, "databasePassword", db.DatabasePassword)
 		v.password(addr, m, "databaseRootPassword", db.DatabaseRootPassword)
 	case "libsql":
+		v.password(addr, m, "databasePassword", db.DatabasePassword)
 		v.port(addr, m, "externalGRPCPort", db.ExternalGRPCPort)
 		v.port(addr, m, "externalAdminPort", db.ExternalAdminPort)
 		v.libsql(addr, m, db)
