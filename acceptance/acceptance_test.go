@@ -102,6 +102,9 @@ func removeProjects(t *testing.T, c *dokploy.Client, names []string) {
 				for _, a := range e.Applications {
 					calls = append(calls, dokploy.NewCall("application.delete", map[string]string{"applicationId": a.ApplicationID}, nil))
 				}
+				for _, cm := range e.Compose {
+					calls = append(calls, dokploy.NewCall("compose.delete", map[string]any{"composeId": cm.ComposeID, "deleteVolumes": true}, nil))
+				}
 				for _, d := range e.Databases {
 					calls = append(calls, dokploy.NewCall(d.Kind+".remove", map[string]string{dokploy.IDKey(d.Kind): d.ID}, nil))
 				}
