@@ -17,17 +17,23 @@ const benchLatency = 50 * time.Millisecond
 
 // BenchmarkObserve reads a project of n services (half applications, half
 // postgres databases) over each transport, at benchLatency per request,
-// with the default URL budget and parallelism (8).
+// with the default URL budget and parallelism (8); rest-sequential is REST
+// one call at a time, the way a tool that makes one request per resource
+// and waits for it works.
 //
 //	go test -run XXX -bench Observe -benchtime 3x ./dokploy/
 func BenchmarkObserve(b *testing.B) {
-	for _, api := range []string{dokploy.APITRPC, dokploy.APIREST} {
+	for _, api := range []string{dokploy.APITRPC, dokploy.APIREST, "rest-sequential"} {
 		for _, n := range []int{20, 300, 500} {
 			b.Run(fmt.Sprintf("%s/%d", api, n), func(b *testing.B) {
+				transport, parallelism := api, 0
+				if api == "rest-sequential" {
+					transport, parallelism = dokploy.APIREST, 1
+				}
 				s := dokploytest.NewTestServer(b, dokploytest.Options{APIKey: "k"})
 				seedServices(b, s, "shop", n)
 				s.SetLatency(benchLatency)
-				c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: api})
+				c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: transport, Parallelism: parallelism})
 				if err != nil {
 					b.Fatal(err)
 				}
