@@ -31,8 +31,8 @@ func SourceKind(s *spec.Source) string {
 	return ""
 }
 
-// sourceFields diffs the fields of a git or provider source; the columns
-// are named as in Dokploy, which prefixes them per provider.
+// sourceCols are the live columns of one git provider (Dokploy prefixes
+// them per provider: gitlabOwner, giteaBranch, ...).
 type sourceCols struct {
 	providerID, owner, repository, branch, buildPath *string
 }
@@ -235,7 +235,7 @@ func ptrIf(s string) *string {
 	return &s
 }
 
-// childKey renders the identity of a child in its address.
+// childAddr is the address of a child: parent/kind[key].
 func childAddr(parent, kind, key string) string { return parent + "/" + kind + "[" + key + "]" }
 
 // DomainKey is a domain's identity: host and path ("/" by default).
