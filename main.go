@@ -47,6 +47,7 @@ type CLI struct {
 	Plan     planCmd     `cmd:"" help:"Read the live state of the declared projects and show what apply would change."`
 	Apply    applyCmd    `cmd:"" help:"Make Dokploy match dokploy.yaml (shows the plan and asks first)."`
 	Deploy   deployCmd   `cmd:"" help:"Deploy services of dokploy.yaml now, without changing their settings, and follow the deploys."`
+	Export   exportCmd   `cmd:"" help:"Write a dokploy.yaml (with env files and secrets.env) from what the Dokploy server has now."`
 	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of dokploy.yaml (for editors) to stdout."`
 }
 
