@@ -102,14 +102,15 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"seed":      cmdSeed,
-			"mutations": cmdMutations,
-			"nosecrets": cmdNoSecrets,
-			"envis":     cmdEnvIs,
-			"replace":   cmdReplace,
-			"deploys":   cmdDeploys,
-			"mutcount":  cmdMutCount,
-			"secret":    cmdSecret,
+			"seed":       cmdSeed,
+			"mutations":  cmdMutations,
+			"nosecrets":  cmdNoSecrets,
+			"envis":      cmdEnvIs,
+			"replace":    cmdReplace,
+			"deploys":    cmdDeploys,
+			"mutcount":   cmdMutCount,
+			"secret":     cmdSecret,
+			"loseanswer": cmdLoseAnswer,
 		},
 	})
 }
@@ -313,4 +314,13 @@ func TestCheckSecretsCatchesALeak(t *testing.T) {
 			t.Errorf("leak %q not reported", leak)
 		}
 	}
+}
+
+// loseanswer PROC makes the fake run the next call of PROC and then drop the
+// connection, so that the client cannot know whether it was applied.
+func cmdLoseAnswer(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: loseanswer PROC")
+	}
+	fakeOf(ts).SetFaults(dokploytest.Fault{Kind: dokploytest.FaultLoseAnswer, Procs: args, Times: 1})
 }

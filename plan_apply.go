@@ -45,7 +45,7 @@ type applyCmd struct {
 // deployFlags control the deploys after apply and in the deploy command.
 type deployFlags struct {
 	NoDeploy      bool          `name:"no-deploy" help:"Do not deploy anything after applying."`
-	NoWait        bool          `name:"no-wait" help:"Start the deploys but do not wait for them to finish."`
+	Wait          bool          `name:"wait" negatable:"" default:"true" help:"Follow each deploy to its end (--no-wait: start the deploys and return)."`
 	DeployTimeout time.Duration `name:"deploy-timeout" default:"15m" help:"How long to follow the deploys (they go on in Dokploy after it)."`
 	DeployPoll    time.Duration `name:"deploy-poll" default:"3s" hidden:"" help:"Time between polls of the deployments."`
 }
@@ -325,6 +325,9 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return &exitError{code: 1, msg: "interrupted: " + err.Error()}
 		}
+		if res.Uncertain() {
+			s.reread(ctx, out)
+		}
 		return &exitError{code: 1, msg: err.Error()}
 	}
 	add, change, destroy := applied.Counts()
@@ -345,6 +348,18 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 	return s.deploy(ctx, apply.DeployTargets(s.spec, applied, res.IDs), c.deployFlags, out, ev)
 }
 
+// reread reads the live state again after a change whose outcome is
+// unknown (its answer was lost), and says what is left to do: the next
+// apply starts from there, and never resends blindly.
+func (s *session) reread(ctx context.Context, out io.Writer) {
+	if err := s.observe(ctx); err != nil {
+		fmt.Fprintf(out, "\nThe outcome of a change is unknown, and reading the live state again failed too: %v\n", err)
+		return
+	}
+	add, change, destroy := s.plan.Counts()
+	fmt.Fprintf(out, "\nThe outcome of a change is unknown (its answer was lost); the live state read again leaves %d to add, %d to change, %d to destroy. Run apply again to finish.\n", add, change, destroy)
+}
+
 // deploy deploys the targets and follows them (database deploys are
 // synchronous: the deploy client gets a timeout as long as the deploys).
 func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f deployFlags, out io.Writer, ev *events) error {
@@ -363,7 +378,7 @@ func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f de
 		terminal = isatty.IsTerminal(f.Fd())
 	}
 	res := apply.Deploy(ctx, client, targets, apply.DeployOptions{
-		Wait: !f.NoWait, Timeout: f.DeployTimeout, Poll: f.DeployPoll, Log: out, Terminal: terminal, Redact: s.secret.redact,
+		Wait: f.Wait, Timeout: f.DeployTimeout, Poll: f.DeployPoll, Log: out, Terminal: terminal, Redact: s.secret.redact,
 	})
 	if ev != nil {
 		ev.deployed(res)

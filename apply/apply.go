@@ -45,6 +45,17 @@ type Result struct {
 	IDs map[string]string
 }
 
+// Uncertain reports whether a change failed with an unknown outcome (the
+// request may or may not have been applied).
+func (r *Result) Uncertain() bool {
+	for _, f := range r.Failed {
+		if dokploy.IsUncertain(f.Err) {
+			return true
+		}
+	}
+	return false
+}
+
 // Err is nil when every change was applied.
 func (r *Result) Err() error { return r.Redacted(func(s string) string { return s }) }
 
