@@ -13,13 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goccy/go-yaml"
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
 	"github.com/dokploy-sync/dokploy-sync/planner"
-	"github.com/dokploy-sync/dokploy-sync/schema"
+	"github.com/dokploy-sync/dokploy-sync/schema/schematest"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
@@ -425,53 +422,12 @@ func TestExportSchema(t *testing.T) {
 	seedVaried(t, s)
 	for _, include := range []bool{false, true} {
 		e := runExport(t, s, Options{IncludeSecrets: include})
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.JSON()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := jsonschema.NewCompiler()
-		c.DefaultDraft(jsonschema.Draft2020)
-		if err := c.AddResource(schema.URL, doc); err != nil {
-			t.Fatal(err)
-		}
-		sch, err := c.Compile(schema.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v any
-		if err := yaml.Unmarshal(e.res.YAML, &v); err != nil {
-			t.Fatal(err)
-		}
-		if err := sch.Validate(jsonValue(v)); err != nil {
+		sch := schematest.Compile(t, schematest.Document(t))
+		v := schematest.ParseYAML(t, e.res.YAML)
+		if err := sch.Validate(v); err != nil {
 			t.Errorf("include secrets %v: the exported spec does not validate against the schema:\n%v\n%s", include, err, e.res.YAML)
 		}
 	}
-}
-
-func jsonValue(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, x := range v {
-			out[k] = jsonValue(x)
-		}
-		return out
-	case map[any]any:
-		out := make(map[string]any, len(v))
-		for k, x := range v {
-			out[fmt.Sprint(k)] = jsonValue(x)
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = jsonValue(x)
-		}
-		return out
-	case uint64:
-		return int64(v)
-	}
-	return v
 }
 
 // TestExportGolden compares the files of an export with

@@ -14,11 +14,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goccy/go-yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/dokploy-sync/dokploy-sync/schema"
+	"github.com/dokploy-sync/dokploy-sync/schema/schematest"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
@@ -26,33 +26,9 @@ const metaschemaURL = "https://json-schema.org/draft/2020-12/schema"
 
 // ---- the schema as a document and as a compiled validator ----
 
-// document returns the schema as generic JSON (numbers as json.Number).
-func document(t *testing.T) map[string]any {
-	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.JSON()))
-	if err != nil {
-		t.Fatalf("dokploy-sync.schema.json is not JSON: %v", err)
-	}
-	m, ok := doc.(map[string]any)
-	if !ok {
-		t.Fatalf("dokploy-sync.schema.json is not a JSON object")
-	}
-	return m
-}
+func document(t *testing.T) map[string]any { return schematest.Document(t) }
 
-func compile(t *testing.T, doc map[string]any) *jsonschema.Schema {
-	t.Helper()
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	if err := c.AddResource(schema.URL, doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile(schema.URL)
-	if err != nil {
-		t.Fatalf("the schema does not compile: %v", err)
-	}
-	return sch
-}
+func compile(t *testing.T, doc map[string]any) *jsonschema.Schema { return schematest.Compile(t, doc) }
 
 func TestSchemaIsValidDraft2020_12(t *testing.T) {
 	doc := document(t)
@@ -708,42 +684,7 @@ func TestEveryPropertyIsDocumented(t *testing.T) {
 
 // ---- validating documents ----
 
-// parseYAML reads YAML into the generic value a JSON Schema validates:
-// objects with string keys, arrays, strings, numbers, booleans and null.
-func parseYAML(t *testing.T, src []byte) any {
-	t.Helper()
-	var v any
-	if err := yaml.Unmarshal(src, &v); err != nil {
-		t.Fatalf("YAML: %v", err)
-	}
-	return jsonValue(v)
-}
-
-func jsonValue(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, x := range v {
-			out[k] = jsonValue(x)
-		}
-		return out
-	case map[any]any:
-		out := make(map[string]any, len(v))
-		for k, x := range v {
-			out[fmt.Sprint(k)] = jsonValue(x)
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = jsonValue(x)
-		}
-		return out
-	case nil, bool, string, int, int64, uint64, float64:
-		return v
-	}
-	return fmt.Sprint(v) // timestamps and other scalars YAML may produce
-}
+func parseYAML(t *testing.T, src []byte) any { return schematest.ParseYAML(t, src) }
 
 // errorLocations lists the instance locations ("/projects/shop/...") of a
 // validation error and all its causes, and the keys that failed
