@@ -22,7 +22,7 @@ import (
 type specFlags struct {
 	File       string   `short:"f" default:"dokploy.yaml" help:"The spec file (- for stdin)." placeholder:"FILE"`
 	ShowValues bool     `name:"show-values" help:"Show env values in the plan (never passwords). For debugging: the output is no longer safe to share."`
-	Target     []string `name:"target" help:"Limit the plan to this address (a project, an environment or a resource, with what is under it and the parents it needs); repeatable." placeholder:"ADDRESS"`
+	Target     []string `name:"target" sep:"none" help:"Limit the plan to this address (a project, an environment or a resource, with what is under it and the parents it needs); repeatable." placeholder:"ADDRESS"`
 	Prune      bool     `name:"prune" help:"Delete the resources inside the declared projects that dokploy.yaml does not list (never protect: true ones, never the default environment, never other projects)."`
 }
 
