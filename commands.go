@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -242,6 +243,27 @@ func (r *redactor) addEnv(env map[string]string) {
 	}
 }
 
+// addURL adds the password of a URL with credentials (a git URL with a
+// token, a libsql primary URL).
+func (r *redactor) addURL(raw *string) {
+	if raw == nil {
+		return
+	}
+	if u, err := url.Parse(*raw); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			r.add(pw)
+		}
+	}
+}
+
+func (r *redactor) addPtr(ps ...*string) {
+	for _, p := range ps {
+		if p != nil {
+			r.add(*p)
+		}
+	}
+}
+
 func (r *redactor) addSpec(f *spec.File) {
 	for _, p := range f.Projects {
 		r.addEnv(p.EnvVars)
@@ -249,17 +271,28 @@ func (r *redactor) addSpec(f *spec.File) {
 			r.addEnv(e.EnvVars)
 			for _, a := range e.Applications {
 				r.addEnv(a.EnvVars)
-				if a.Source != nil && a.Source.Docker != nil && a.Source.Docker.Password != nil {
-					r.add(*a.Source.Docker.Password)
+				r.addEnv(a.BuildArgs)
+				r.addEnv(a.BuildSecrets)
+				if a.Source != nil && a.Source.Docker != nil {
+					r.addPtr(a.Source.Docker.Password)
+				}
+				if a.Source != nil && a.Source.Git != nil {
+					r.addURL(&a.Source.Git.URL)
+				}
+				for _, u := range a.Security {
+					r.add(u.Password)
+				}
+			}
+			for _, c := range e.Compose {
+				r.addEnv(c.EnvVars)
+				if c.Source != nil && c.Source.Git != nil {
+					r.addURL(&c.Source.Git.URL)
 				}
 			}
 			for _, d := range e.Databases() {
 				r.addEnv(d.EnvVars)
-				for _, pw := range []*string{d.DatabasePassword, d.DatabaseRootPassword} {
-					if pw != nil {
-						r.add(*pw)
-					}
-				}
+				r.addPtr(d.DatabasePassword, d.DatabaseRootPassword)
+				r.addURL(d.SqldPrimaryURL)
 			}
 		}
 	}
@@ -273,17 +306,22 @@ func (r *redactor) addLive(l *dokploy.Live) {
 				r.addEnv(dokploy.ParseEnv(&e.Env))
 				for _, a := range e.Applications {
 					r.addEnv(dokploy.ParseEnv(a.Env))
-					if a.Password != nil {
-						r.add(*a.Password)
+					r.addEnv(dokploy.ParseEnv(a.BuildArgs))
+					r.addEnv(dokploy.ParseEnv(a.BuildSecrets))
+					r.addPtr(a.Password)
+					r.addURL(a.CustomGitURL)
+					for _, u := range a.Security {
+						r.add(u.Password)
 					}
+				}
+				for _, c := range e.Compose {
+					r.addEnv(dokploy.ParseEnv(c.Env))
+					r.addURL(c.CustomGitURL)
 				}
 				for _, d := range e.Databases {
 					r.addEnv(dokploy.ParseEnv(d.Env))
-					for _, pw := range []*string{d.DatabasePassword, d.DatabaseRootPassword} {
-						if pw != nil {
-							r.add(*pw)
-						}
-					}
+					r.addPtr(d.DatabasePassword, d.DatabaseRootPassword)
+					r.addURL(d.SqldPrimaryURL)
 				}
 			}
 		}

@@ -111,6 +111,7 @@ func TestScript(t *testing.T) {
 			"mutcount":   cmdMutCount,
 			"secret":     cmdSecret,
 			"loseanswer": cmdLoseAnswer,
+			"failcalls":  cmdFailCalls,
 		},
 	})
 }
@@ -323,4 +324,13 @@ func cmdLoseAnswer(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: loseanswer PROC")
 	}
 	fakeOf(ts).SetFaults(dokploytest.Fault{Kind: dokploytest.FaultLoseAnswer, Procs: args, Times: 1})
+}
+
+// failcalls PROC makes the fake refuse the calls of PROC (500) in the next
+// request that carries them, leaving the other calls of the batch alone.
+func cmdFailCalls(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: failcalls PROC")
+	}
+	fakeOf(ts).SetFaults(dokploytest.Fault{Kind: dokploytest.FaultFailItems, Procs: args, Times: 1})
 }

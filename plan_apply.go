@@ -197,6 +197,7 @@ func (c *planCmd) Run(ctx context.Context, g *Globals) error {
 
 // save writes the plan with the fingerprints of what it was made from.
 func (s *session) save(path string) error {
+	salt := planner.NewSalt()
 	saved := &planner.SavedPlan{
 		FormatVersion:   planner.FormatVersion,
 		ToolVersion:     buildVersion(),
@@ -204,8 +205,9 @@ func (s *session) save(path string) error {
 		VarFiles:        s.g.VarFile,
 		Targets:         s.targets,
 		Prune:           s.flags.Prune,
-		SpecFingerprint: planner.SpecFingerprint(s.spec),
-		LiveFingerprint: planner.LiveFingerprint(s.live),
+		Salt:            salt,
+		SpecFingerprint: planner.SpecFingerprint(salt, s.spec),
+		LiveFingerprint: planner.LiveFingerprint(salt, s.live),
 		Plan:            s.plan.JSON(planner.RenderOptions{}),
 	}
 	if s.flags.File == "-" {
@@ -244,9 +246,9 @@ func (c *applyCmd) loadSaved(g *Globals) (*planner.SavedPlan, error) {
 // stale says why a saved plan no longer applies, or "" when it does.
 func stale(saved *planner.SavedPlan, s *session) string {
 	switch {
-	case planner.SpecFingerprint(s.spec) != saved.SpecFingerprint:
+	case planner.SpecFingerprint(saved.Salt, s.spec) != saved.SpecFingerprint:
 		return fmt.Sprintf("%s (or its env files or variables) changed since the plan was made", saved.SpecFile)
-	case planner.LiveFingerprint(s.live) != saved.LiveFingerprint:
+	case planner.LiveFingerprint(saved.Salt, s.live) != saved.LiveFingerprint:
 		return "the live state of the declared projects changed in Dokploy since the plan was made"
 	case !reflect.DeepEqual(jsonRoundTrip(s.plan.JSON(planner.RenderOptions{})), jsonRoundTrip(saved.Plan)):
 		return "this version of dokploy-sync computes a different plan from the same inputs"
@@ -321,6 +323,17 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 	if ev != nil {
 		ev.applied(res)
 	}
+	// The services whose changes were made are deployed even when other
+	// changes failed: the next plan no longer shows their changes, so no
+	// later apply would deploy them.
+	deploy := func() error {
+		if c.NoDeploy || ctx.Err() != nil {
+			return nil
+		}
+		done := *applied
+		done.Changes = res.Done
+		return s.deploy(ctx, apply.DeployTargets(s.spec, &done, res.IDs), c.deployFlags, out, ev)
+	}
 	if err := res.Redacted(s.secret.redact); err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return &exitError{code: 1, msg: "interrupted: " + err.Error()}
@@ -328,6 +341,7 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 		if res.Uncertain() {
 			s.reread(ctx, out)
 		}
+		deploy() // its own failures are reported as it goes; the apply error is the one to return
 		return &exitError{code: 1, msg: err.Error()}
 	}
 	add, change, destroy := applied.Counts()
@@ -338,14 +352,12 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 	if !s.plan.Empty() {
 		fmt.Fprintln(g.stderr, "\nA new plan after apply still shows changes:")
 		s.render(g.stderr)
+		deploy()
 		return &exitError{code: 1, msg: "apply finished but Dokploy still differs from dokploy.yaml (expected 0 changes); this is a bug in dokploy-sync or a field Dokploy does not keep, please report it with the plan above"}
 	}
 	s.plan = applied // the summary counts what was applied
 	fmt.Fprintf(out, "\nApply complete! Resources: %d added, %d changed, %d destroyed.\n", add, change, destroy)
-	if c.NoDeploy {
-		return nil
-	}
-	return s.deploy(ctx, apply.DeployTargets(s.spec, applied, res.IDs), c.deployFlags, out, ev)
+	return deploy()
 }
 
 // reread reads the live state again after a change whose outcome is

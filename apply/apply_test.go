@@ -24,7 +24,7 @@ projects:
         postgres:
           db: {dockerImage: "postgres:16", databaseName: shop, databaseUser: shop, databasePassword: pw-1234, externalPort: 15432}
         libsql:
-          edge: {dockerImage: "ghcr.io/tursodatabase/libsql-server:v0.24.32", databaseUser: u, databasePassword: pw-5678, env: {A: "1"}}
+          edge: {dockerImage: "ghcr.io/tursodatabase/libsql-server:v0.24.32", databaseUser: u, databasePassword: pw-5678, env: {A: "1"}, enableNamespaces: true, externalPort: 18081}
         applications:
           api:
             source: {docker: {image: "nginx:1.27"}}
@@ -188,5 +188,43 @@ func TestApplyKeepsFieldsTheSpecDoesNotOwn(t *testing.T) {
 		if !strings.Contains(string(raw), want) {
 			t.Errorf("application lacks %s after apply", want)
 		}
+	}
+}
+
+func TestDeployTargetsAfterPasswordAndPruneChanges(t *testing.T) {
+	running := func(kind string) *dokploy.Database { return &dokploy.Database{Kind: kind, ApplicationStatus: "done"} }
+	f, diags := spec.LoadBytes("dokploy.yaml", []byte(`
+apiVersion: dokploy-sync/v1
+projects:
+  shop:
+    environments:
+      production:
+        postgres:
+          pg: {dockerImage: "postgres:16", databaseName: d, databaseUser: u, databasePassword: pw-1}
+        libsql:
+          edge: {dockerImage: "x", databaseUser: u, databasePassword: pw-2}
+        applications:
+          api: {}
+`), t.TempDir(), spec.Options{LookupEnv: func(string) (string, bool) { return "", false }})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	pw := []*planner.FieldDiff{{Name: "databasePassword", Action: planner.Update}}
+	p := &planner.Plan{Changes: []*planner.Change{
+		{Action: planner.Update, Address: "shop/production/postgres/pg", Kind: "postgres", Fields: pw, Live: running("postgres")},
+		{Action: planner.Update, Address: "shop/production/libsql/edge", Kind: "libsql", Fields: pw, Live: running("libsql")},
+		{Action: planner.Delete, Address: "shop/production/application/api/port[8080/tcp]", Kind: planner.KindPort, Parent: "shop/production/application/api"},
+	}}
+	ids := map[string]string{"shop/production/postgres/pg": "PG", "shop/production/libsql/edge": "LS", "shop/production/application/api": "API"}
+	var got []string
+	for _, t := range apply.DeployTargets(f, p, ids) {
+		got = append(got, t.Address)
+	}
+	// postgres: changePassword already changed the running database; libsql
+	// has none, so it needs a deploy; a deleted port leaves the swarm spec
+	// only with a deploy of its application.
+	want := "shop/production/libsql/edge shop/production/application/api"
+	if strings.Join(got, " ") != want {
+		t.Errorf("deploy targets = %q, want %q", got, want)
 	}
 }

@@ -20,9 +20,9 @@ const (
 // onChange, the default), every declared service with policy always, never
 // the ones with policy never. Domains, redirects and basic auth of an
 // application take effect at once and do not count; a compose service's
-// domains become Traefik labels only on a deploy, so they do. A database's
-// password and external port changed on a running database were already
-// applied by changePassword and saveExternalPort. ids holds the ids of the
+// domains become Traefik labels only on a deploy, so they do, and so do
+// ports and mounts a --prune deleted. The password of a running database
+// (but libsql) was already changed by changePassword. ids holds the ids of the
 // services (live ones and those the apply created); targets, when set,
 // limits "always" to the targeted addresses.
 func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []DeployTarget {
@@ -36,8 +36,14 @@ func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []Deplo
 		out = append(out, DeployTarget{Address: addr, Kind: kind, ID: ids[addr]})
 	}
 	policies := servicePolicies(f)
+	deleted := map[string]bool{}
 	for _, c := range p.Changes {
 		if c.Action == planner.Delete {
+			deleted[c.Address] = true
+		}
+	}
+	for _, c := range p.Changes {
+		if c.Action == planner.Delete && (!isChild(c.Kind) || deleted[c.Parent]) {
 			continue
 		}
 		addr, kind := c.Address, c.Kind
@@ -67,13 +73,24 @@ func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []Deplo
 	return out
 }
 
+func isChild(kind string) bool {
+	switch kind {
+	case planner.KindDomain, planner.KindPort, planner.KindMount, planner.KindRedirect, planner.KindSecurity:
+		return true
+	}
+	return false
+}
+
 // runtimeChange: a service change that needs a deploy to take effect.
 func runtimeChange(c *planner.Change) bool {
 	db, _ := c.Live.(*dokploy.Database)
 	for _, f := range c.Fields {
 		switch {
 		case f.Name == "description":
-		case db != nil && running(db) && (f.Name == "databasePassword" || f.Name == "databaseRootPassword" || f.Name == "externalPort" && c.Kind != "libsql"):
+		// changePassword changes a running database's password at once
+		// (libsql has no changePassword: its record changes, and a deploy
+		// applies it).
+		case db != nil && running(db) && c.Kind != "libsql" && (f.Name == "databasePassword" || f.Name == "databaseRootPassword"):
 		default:
 			return true
 		}

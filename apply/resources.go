@@ -222,11 +222,12 @@ var createFields = map[string]bool{
 }
 
 // databaseWrites sets the changed fields of a database. Updates always
-// carry dockerImage (and for libsql enableNamespaces), since partial
-// database updates reset zod-defaulted fields on some Dokploy versions. A
-// deployed database gets its password through changePassword and its
-// external port through saveExternalPort, which reach the running service;
-// one that never ran only needs the record changed.
+// carry dockerImage (libsql also enableNamespaces, mongo replicaSets), since
+// partial database updates reset zod-defaulted fields on some Dokploy
+// versions. A running database gets its password through changePassword,
+// which reaches the running service; one that never ran only needs the
+// record changed. Everything else, the external port included, takes effect
+// with the deploy that follows apply.
 func (r *run) databaseWrites(c *planner.Change, id string, want spec.Database, live *dokploy.Database) ([]*dokploy.Call, error) {
 	if id == "" {
 		return nil, fmt.Errorf("%s has no id", c.Address)
@@ -285,11 +286,10 @@ func (r *run) databaseWrites(c *planner.Change, id string, want spec.Database, l
 		if p.v != nil {
 			v = *p.v
 		}
-		if p.name == "externalPort" && running(live) && c.Kind != "libsql" {
-			calls = append(calls, dokploy.NewCall(c.Kind+".saveExternalPort", map[string]any{idKey: id, "externalPort": v}, nil))
-		} else {
-			upd[p.name] = v
-		}
+		// Not saveExternalPort: it deploys synchronously (minutes) inside
+		// this round trip. The record changes here; the deploy that follows
+		// apply publishes the port.
+		upd[p.name] = v
 	}
 	if changed("env") {
 		text, err := r.envText(c.Address, want.EnvVars, nil)
@@ -301,8 +301,14 @@ func (r *run) databaseWrites(c *planner.Change, id string, want spec.Database, l
 	if len(upd) > 0 {
 		upd[idKey] = id
 		upd["dockerImage"] = want.DockerImage
-		if _, ok := upd["enableNamespaces"]; !ok && c.Kind == "libsql" {
-			upd["enableNamespaces"] = live != nil && live.EnableNamespaces != nil && *live.EnableNamespaces
+		// Partial updates reset these to their defaults on some Dokploy
+		// versions (libsql at v0.30.2, mongo replicaSets before v0.30.0):
+		// always send them, the spec's value if it has one, else the live one.
+		switch c.Kind {
+		case "libsql":
+			upd["enableNamespaces"] = keepBool(&want.Meta, "enableNamespaces", want.EnableNamespaces, liveBool(live, func(d *dokploy.Database) *bool { return d.EnableNamespaces }))
+		case "mongo":
+			upd["replicaSets"] = keepBool(&want.Meta, "replicaSets", want.ReplicaSets, liveBool(live, func(d *dokploy.Database) *bool { return d.ReplicaSets }))
 		}
 		calls = append([]*dokploy.Call{dokploy.NewCall(c.Kind+".update", upd, nil)}, calls...)
 	}
@@ -363,4 +369,20 @@ func (r *run) findCreatedLibSQL(ops []*op) error {
 		known[found[0].ID] = true
 	}
 	return nil
+}
+
+// keepBool is the value to resend for a boolean a partial update would
+// reset: the spec's when it sets the key, else the live one, else false.
+func keepBool(m *spec.Meta, key string, want, live *bool) bool {
+	if m.Has(key) || live == nil {
+		return want != nil && *want
+	}
+	return *live
+}
+
+func liveBool(live *dokploy.Database, f func(*dokploy.Database) *bool) *bool {
+	if live == nil {
+		return nil
+	}
+	return f(live)
 }

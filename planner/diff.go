@@ -373,7 +373,7 @@ func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.D
 	d.str("databaseRootPassword", m.Has("databaseRootPassword"), want.DatabaseRootPassword, live.DatabaseRootPassword, true)
 	d.boolean("replicaSets", m.Has("replicaSets"), want.ReplicaSets, live.ReplicaSets)
 	d.str("sqldNode", m.Has("sqldNode"), want.SqldNode, live.SqldNode, false)
-	d.str("sqldPrimaryUrl", m.Has("sqldPrimaryUrl"), want.SqldPrimaryURL, live.SqldPrimaryURL, false)
+	d.str("sqldPrimaryUrl", m.Has("sqldPrimaryUrl"), want.SqldPrimaryURL, live.SqldPrimaryURL, hasPassword(deref(want.SqldPrimaryURL)) || hasPassword(deref(live.SqldPrimaryURL)))
 	d.boolean("enableNamespaces", m.Has("enableNamespaces"), want.EnableNamespaces, live.EnableNamespaces)
 	d.port("externalPort", m.Has("externalPort"), want.ExternalPort, live.ExternalPort)
 	d.port("externalGRPCPort", m.Has("externalGRPCPort"), want.ExternalGRPCPort, live.ExternalGRPCPort)

@@ -95,6 +95,9 @@ func (r *Resolver) specField(target, field string) (string, bool) {
 		if d.Kind != parts[2] || d.Name != parts[3] {
 			continue
 		}
+		if _, unset := d.Meta.Unknown[field]; unset {
+			return "", false // depends on a ${VAR} that is not set
+		}
 		var v *string
 		switch field {
 		case "databaseName":

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,12 +20,17 @@ import (
 // secret value: the fingerprints are SHA-256 hashes over everything,
 // secrets included, and the plan masks secrets like `plan --json`.
 type SavedPlan struct {
-	FormatVersion   string   `json:"formatVersion"`
-	ToolVersion     string   `json:"toolVersion"`
-	SpecFile        string   `json:"specFile"`
-	VarFiles        []string `json:"varFiles,omitempty"`
-	Targets         []string `json:"targets,omitempty"`
-	Prune           bool     `json:"prune,omitempty"`
+	FormatVersion string   `json:"formatVersion"`
+	ToolVersion   string   `json:"toolVersion"`
+	SpecFile      string   `json:"specFile"`
+	VarFiles      []string `json:"varFiles,omitempty"`
+	Targets       []string `json:"targets,omitempty"`
+	Prune         bool     `json:"prune,omitempty"`
+	// Salt is random per saved plan and hashed with the fingerprints, so
+	// that they cannot be compared with hashes of guessed values made
+	// beforehand. The file still holds hashes over secrets: keep it as
+	// private as the spec's secrets (it is written 0600).
+	Salt            string   `json:"salt"`
 	SpecFingerprint string   `json:"specFingerprint"`
 	LiveFingerprint string   `json:"liveFingerprint"`
 	Plan            JSONPlan `json:"plan"`
@@ -46,7 +52,7 @@ func ReadSaved(r io.Reader) (*SavedPlan, error) {
 	if s.FormatVersion != FormatVersion {
 		return nil, fmt.Errorf("saved plan format %q is not supported (this dokploy-sync writes %q); run plan --out again", s.FormatVersion, FormatVersion)
 	}
-	if s.SpecFingerprint == "" || s.LiveFingerprint == "" {
+	if s.SpecFingerprint == "" || s.LiveFingerprint == "" || s.Salt == "" {
 		return nil, fmt.Errorf("saved plan has no fingerprints; run plan --out again")
 	}
 	return &s, nil
@@ -56,19 +62,28 @@ func ReadSaved(r io.Reader) (*SavedPlan, error) {
 // files, file contents and interpolated secrets included) and which keys
 // are set, but not where they are in the file, so reformatting the file
 // does not make a saved plan stale.
-func SpecFingerprint(f *spec.File) string { return fingerprint(f) }
+func SpecFingerprint(salt string, f *spec.File) string { return fingerprint(salt, f) }
 
 // LiveFingerprint hashes the live state a plan was computed from, in an
 // order that does not depend on how the server listed it.
-func LiveFingerprint(l *dokploy.Live) string { return fingerprint(l) }
+func LiveFingerprint(salt string, l *dokploy.Live) string { return fingerprint(salt, l) }
 
-func fingerprint(v any) string {
+// NewSalt returns a random salt for a saved plan.
+func NewSalt() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func fingerprint(salt string, v any) string {
 	data, err := json.Marshal(canonical(reflect.ValueOf(v)))
 	if err != nil {
 		panic("planner: fingerprint: " + err.Error()) // canonical values always encode
 	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
+	h := sha256.New()
+	h.Write([]byte(salt))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 var (

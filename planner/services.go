@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -88,7 +89,8 @@ func (d *differ) source(src *spec.Source, liveType string, l sourceLive, withBui
 		d.str("source.docker.registryUrl", dk.Meta.Has("registryUrl"), dk.RegistryURL, l.app.RegistryURL, false)
 	case spec.SourceGit:
 		g := src.Git
-		d.str("source.git.url", true, &g.URL, l.git.CustomGitURL, false)
+		// A URL with credentials (a token) is a secret.
+		d.str("source.git.url", true, &g.URL, l.git.CustomGitURL, hasPassword(g.URL) || hasPassword(deref(l.git.CustomGitURL)))
 		d.str("source.git.branch", true, &g.Branch, l.git.CustomGitBranch, false)
 		if withBuildPath {
 			d.str("source.git.buildPath", g.Meta.Has("buildPath"), g.BuildPath, l.git.CustomGitBuildPath, false)
@@ -103,7 +105,9 @@ func (d *differ) source(src *spec.Source, liveType string, l sourceLive, withBui
 	case spec.SourceGitLab:
 		g := src.GitLab
 		d.providerSource("source.gitlab", &g.ProviderSource, l.gitlab, l.git, withBuildPath)
-		d.scalar("source.gitlab.projectId", intString(g.ProjectID), intString(l.gitlabProjectID), !g.Meta.Has("projectId"))
+		if g.Meta.Has("projectId") {
+			d.scalar("source.gitlab.projectId", intString(g.ProjectID), intString(l.gitlabProjectID), false)
+		}
 		d.str("source.gitlab.pathNamespace", g.Meta.Has("pathNamespace"), g.PathNamespace, l.gitlabPathNamespace, false)
 	case spec.SourceBitbucket:
 		g := src.Bitbucket
@@ -442,4 +446,14 @@ func (p *Plan) security(parent string, want []*spec.Security, live []*dokploy.Se
 			d.str("password", true, &w.Password, &l.Password, true)
 			p.add(c)
 		})
+}
+
+// hasPassword reports whether a URL carries a password (https://user:token@...).
+func hasPassword(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return false
+	}
+	_, ok := u.User.Password()
+	return ok
 }

@@ -140,3 +140,34 @@ func TestComposeFileLineDiff(t *testing.T) {
 		}
 	}
 }
+
+func TestTargetInANewProjectKeepsTheParentsToCreate(t *testing.T) {
+	p := Compute(load(t, shopSpec, nil), liveJSON(t, ""))
+	if err := p.Target([]string{"shop/production/application/api"}); err != nil {
+		t.Fatal(err)
+	}
+	got := summary(p)
+	want := []string{"+ shop +description", "+ shop/production/application/api +source.docker.image +replicas +resources.memoryLimit +resources.cpuLimit +env.A +env.B"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("targeted plan (-want +got):\n%s", d)
+	}
+}
+
+func TestUnownedGitlabProjectIDIsNotAChange(t *testing.T) {
+	spec := `
+apiVersion: dokploy-sync/v1
+projects:
+  shop:
+    environments:
+      production:
+        applications:
+          api:
+            source: {gitlab: {providerId: G1, owner: acme, repository: api, branch: main}}
+`
+	live := `{"shop": [{"projectId": "P1", "name": "shop", "environments": [{"environmentId": "E1", "name": "production", "isDefault": true,
+  "applications": [{"applicationId": "A1", "name": "api", "sourceType": "gitlab", "gitlabId": "G1", "gitlabOwner": "acme",
+    "gitlabRepository": "api", "gitlabBranch": "main", "gitlabProjectId": 123}]}]}]}`
+	if got := summary(Compute(load(t, spec, nil), liveJSON(t, live))); len(got) != 0 {
+		t.Errorf("plan = %q, want no changes", got)
+	}
+}

@@ -38,8 +38,10 @@ func (p *Plan) Target(targets []string) error {
 			continue
 		}
 		keep[c] = true
-		for parent := byAddr[c.Parent]; parent != nil; parent = byAddr[parent.Parent] {
-			if parent.Action == Create {
+		// Walk up by address: a parent without a change of its own (the
+		// default environment of a new project) has a created parent too.
+		for a, _ := splitLast(c.Address); a != ""; a, _ = splitLast(a) {
+			if parent := byAddr[a]; parent != nil && parent.Action == Create {
 				keep[parent] = true
 			}
 		}

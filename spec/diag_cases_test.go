@@ -43,6 +43,7 @@ projects:
 		`dokploy.yaml:11:31: shop/production/postgres/pg: databasePassword: contains " " which Dokploy rejects; allowed are letters, digits and @#%^&*()_+-=[]{}|;:,.<>?~` + "`",
 		`dokploy.yaml:18:35: shop/production/mariadb/maria: databaseRootPassword: contains "/" which Dokploy rejects; allowed are letters, digits and @#%^&*()_+-=[]{}|;:,.<>?~` + "`",
 		`warning: dokploy.yaml:23:31: shop/production/mongo/mg: databasePassword: ${UNSET_PASSWORD} is not set; fields that use it are shown as unknown`,
+		`warning: dokploy.yaml:27:31: shop/production/redis/rd: databasePassword: contains " ": Dokploy creates redis with it, but its changePassword refuses it, so the password could not be changed later; use letters, digits and @#%^&*()_+-=[]{}|;:,.<>?~` + "`",
 	}},
 	{"appName and envFile are checked after interpolation", `
 apiVersion: dokploy-sync/v1

@@ -226,6 +226,8 @@ func (v *validator) database(addr string, db Database) {
 	case "postgres", "mysql", "mariadb", "mongo":
 		v.password(addr, m, "databasePassword", db.DatabasePassword)
 		v.password(addr, m, "databaseRootPassword", db.DatabaseRootPassword)
+	case "redis":
+		v.redisPassword(addr, m, db.DatabasePassword)
 	case "libsql":
 		v.password(addr, m, "databasePassword", db.DatabasePassword)
 		v.port(addr, m, "externalGRPCPort", db.ExternalGRPCPort)
@@ -236,6 +238,18 @@ func (v *validator) database(addr string, db Database) {
 
 // password checks a value against Dokploy's DATABASE_PASSWORD_REGEX. The
 // message names the first bad character, never the password.
+// redisPassword warns about a redis password that redis.create takes but
+// redis.changePassword refuses: it could never be changed afterwards.
+func (v *validator) redisPassword(addr string, m *Meta, p *string) {
+	if p == nil || m.Unknown["databasePassword"] != "" {
+		return
+	}
+	if bad := firstBad(*p, func(r rune) bool { return isASCIIAlnum(r) || strings.ContainsRune(passwordSpecials, r) }); bad >= 0 {
+		v.warnf(at(m, "databasePassword"), addr, "databasePassword: contains %s: Dokploy creates redis with it, but its changePassword refuses it, so the password could not be changed later; use letters, digits and %s",
+			strconv.Quote(string(bad)), passwordSpecials)
+	}
+}
+
 func (v *validator) password(addr string, m *Meta, field string, p *string) {
 	if p == nil || m.Unknown[field] != "" {
 		return
