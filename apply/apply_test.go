@@ -228,3 +228,39 @@ projects:
 		t.Errorf("deploy targets = %q, want %q", got, want)
 	}
 }
+
+func TestDeployTargetsAfterASharedVariableChange(t *testing.T) {
+	f, diags := spec.LoadBytes("dokploy.yaml", []byte(`
+apiVersion: dokploy-sync/v1
+projects:
+  shop:
+    env: {LOG: info}
+    environments:
+      production:
+        env: {URL: x}
+        applications:
+          api: {env: {LOG_LEVEL: "${{project.LOG}}"}}
+          web: {env: {PUBLIC_URL: "${{environment.URL}}"}}
+          worker: {env: {A: "1"}}
+`), t.TempDir(), spec.Options{LookupEnv: func(string) (string, bool) { return "", false }})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	ids := map[string]string{"shop/production/application/api": "A", "shop/production/application/web": "W", "shop/production/application/worker": "K"}
+	for _, tc := range []struct {
+		change *planner.Change
+		want   string
+	}{
+		{&planner.Change{Action: planner.Update, Address: "shop", Kind: planner.KindProject, Fields: []*planner.FieldDiff{{Name: "env.LOG", Action: planner.Update}}}, "shop/production/application/api"},
+		{&planner.Change{Action: planner.Update, Address: "shop/production", Kind: planner.KindEnvironment, Fields: []*planner.FieldDiff{{Name: "env.URL", Action: planner.Update}}}, "shop/production/application/web"},
+		{&planner.Change{Action: planner.Update, Address: "shop", Kind: planner.KindProject, Fields: []*planner.FieldDiff{{Name: "description", Action: planner.Update}}}, ""},
+	} {
+		var got []string
+		for _, t := range apply.DeployTargets(f, &planner.Plan{Changes: []*planner.Change{tc.change}}, ids) {
+			got = append(got, t.Address)
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%s %v: deploy targets = %q, want %q", tc.change.Address, tc.change.Fields[0].Name, got, tc.want)
+		}
+	}
+}

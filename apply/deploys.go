@@ -48,7 +48,16 @@ func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []Deplo
 		}
 		addr, kind := c.Address, c.Kind
 		switch kind {
-		case planner.KindProject, planner.KindEnvironment, planner.KindRedirect, planner.KindSecurity:
+		case planner.KindProject, planner.KindEnvironment:
+			// Shared variables reach a service only through ${{project.K}}
+			// or ${{environment.K}}, resolved when it deploys.
+			for _, s := range usesShared(f, c) {
+				if policies[s.addr] == DeployOnChange {
+					add(s.addr, s.kind)
+				}
+			}
+			continue
+		case planner.KindRedirect, planner.KindSecurity:
 			continue
 		case planner.KindDomain, planner.KindMount, planner.KindPort:
 			addr = c.Parent
@@ -71,6 +80,46 @@ func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []Deplo
 		}
 	}
 	return out
+}
+
+// usesShared lists the services of the project or environment of c that
+// reference one of the shared variables c changes.
+func usesShared(f *spec.File, c *planner.Change) []service {
+	scope := "project."
+	if c.Kind == planner.KindEnvironment {
+		scope = "environment."
+	}
+	var refs []string
+	for _, fd := range c.Fields {
+		if k, ok := strings.CutPrefix(fd.Name, "env."); ok {
+			refs = append(refs, "${{"+scope+k+"}}")
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	var out []service
+	for _, s := range services(f) {
+		if s.addr != c.Address && !strings.HasPrefix(s.addr, c.Address+"/") {
+			continue
+		}
+		for _, v := range s.values {
+			if containsAny(v, refs) {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
 }
 
 func isChild(kind string) bool {
@@ -110,7 +159,20 @@ func targeted(p *planner.Plan, addr string) bool {
 	return false
 }
 
-type service struct{ addr, kind, policy string }
+type service struct {
+	addr, kind, policy string
+	values             []string // env, build args and secrets, command: where ${{...}} can be
+}
+
+func envValues(ms ...map[string]string) []string {
+	var out []string
+	for _, m := range ms {
+		for _, v := range m {
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 // services lists the declared services that are not hands-off.
 func services(f *spec.File) []service {
@@ -127,17 +189,25 @@ func services(f *spec.File) []service {
 			base := pn + "/" + en + "/"
 			for _, d := range e.Databases() {
 				if !spec.HandsOff(&d.Meta, d.Protect) {
-					out = append(out, service{base + d.Kind + "/" + d.Name, d.Kind, policy(d.Deploy)})
+					out = append(out, service{base + d.Kind + "/" + d.Name, d.Kind, policy(d.Deploy), envValues(d.EnvVars)})
 				}
 			}
 			for _, n := range spec.SortedKeys(e.Compose) {
 				if c := e.Compose[n]; !spec.HandsOff(&c.Meta, c.Protect) {
-					out = append(out, service{base + "compose/" + n, "compose", policy(c.Deploy)})
+					vals := envValues(c.EnvVars)
+					if c.Command != nil {
+						vals = append(vals, *c.Command)
+					}
+					out = append(out, service{base + "compose/" + n, "compose", policy(c.Deploy), vals})
 				}
 			}
 			for _, n := range spec.SortedKeys(e.Applications) {
 				if a := e.Applications[n]; !spec.HandsOff(&a.Meta, a.Protect) {
-					out = append(out, service{base + "application/" + n, "application", policy(a.Deploy)})
+					vals := envValues(a.EnvVars, a.BuildArgs, a.BuildSecrets)
+					if a.Command != nil {
+						vals = append(vals, *a.Command)
+					}
+					out = append(out, service{base + "application/" + n, "application", policy(a.Deploy), vals})
 				}
 			}
 		}
