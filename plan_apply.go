@@ -102,8 +102,15 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool) (
 	}
 	writeText(g.stderr, diags)
 	if diags.HasErrors() {
+		if f == nil && len(diags.Errors()) == 1 && strings.Contains(diags.Errors()[0].Message, "cannot read") {
+			return nil, &exitError{code: 1, msg: fmt.Sprintf("no spec at %s: pass -f FILE, or write one from a server with dokploy-sync export", sf.File)}
+		}
 		n := len(diags.Errors())
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s has %d %s; run dokploy-sync validate for the full report", sf.File, n, plural(n, "error", "errors"))}
+		name := sf.File
+		if name == "-" {
+			name = spec.StdinName
+		}
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s has %d %s (above); nothing was read from Dokploy", name, n, plural(n, "error", "errors"))}
 	}
 	if requireVars && len(f.UnsetVars()) > 0 {
 		return nil, &exitError{code: 1, msg: fmt.Sprintf("these variables are not set: %s", strings.Join(f.UnsetVars(), ", "))}
@@ -135,11 +142,12 @@ func (s *session) observe(ctx context.Context) error {
 	s.live = live
 	s.secret.addLive(live)
 	s.plan = planner.Compute(s.spec, live)
-	if s.flags.Prune {
-		s.plan.Prune()
-	}
+	// Target first: an unmanaged resource is a valid target of --prune.
 	if err := s.plan.Target(s.targets); err != nil {
 		return &exitError{code: 1, msg: err.Error()}
+	}
+	if s.flags.Prune {
+		s.plan.Prune()
 	}
 	return nil
 }
@@ -166,6 +174,9 @@ func (g *Globals) color(w io.Writer) bool {
 }
 
 func (c *planCmd) Run(ctx context.Context, g *Globals) error {
+	if c.Out != "" && c.File == "-" {
+		return &exitError{code: 1, msg: "--out needs a spec file, not stdin: apply reads the spec again to check that it did not change"}
+	}
 	s, err := g.prepare(ctx, c.specFlags, c.RequireVars)
 	if err != nil {
 		return err
@@ -210,9 +221,6 @@ func (s *session) save(path string) error {
 		LiveFingerprint: planner.LiveFingerprint(salt, s.live),
 		Plan:            s.plan.JSON(planner.RenderOptions{}),
 	}
-	if s.flags.File == "-" {
-		return &exitError{code: 1, msg: "--out needs a spec file, not stdin: apply reads the spec again to check that it did not change"}
-	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return &exitError{code: 1, msg: fmt.Sprintf("saving the plan: %v", err)}
@@ -234,6 +242,9 @@ func (c *applyCmd) loadSaved(g *Globals) (*planner.SavedPlan, error) {
 	defer f.Close()
 	saved, err := planner.ReadSaved(f)
 	if err != nil {
+		if strings.HasSuffix(c.PlanFile, ".yaml") || strings.HasSuffix(c.PlanFile, ".yml") {
+			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s looks like a spec, not a saved plan: apply a spec with apply -f %s", c.PlanFile, c.PlanFile)}
+		}
 		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: %v", c.PlanFile, err)}
 	}
 	if c.File != "dokploy.yaml" && c.File != saved.SpecFile || len(c.Target) > 0 || c.Prune {
@@ -280,6 +291,9 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	defer s.requests()
 	if saved != nil {
+		if len(s.spec.UnsetVars()) > 0 {
+			return &exitError{code: 1, msg: fmt.Sprintf("apply needs every variable the spec uses; not set: %s (set them in the environment or pass --var-file); nothing was changed", strings.Join(s.spec.UnsetVars(), ", "))}
+		}
 		if why := stale(saved, s); why != "" {
 			return &exitError{code: 1, msg: fmt.Sprintf("saved plan is stale: %s; nothing was changed; run plan --out again and review the new plan", why)}
 		}
@@ -396,6 +410,9 @@ func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f de
 		ev.deployed(res)
 	}
 	if err := res.Err(); err != nil {
+		if ctx.Err() != nil {
+			return &exitError{code: 1, msg: "interrupted: " + err.Error()}
+		}
 		return &exitError{code: 1, msg: err.Error()}
 	}
 	return nil

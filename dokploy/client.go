@@ -86,6 +86,9 @@ func New(opts Options) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("dokploy URL %q: must be an http(s) URL like https://dokploy.example.com", opts.BaseURL)
 	}
+	if strings.HasSuffix(u.Path, "/api") || strings.HasSuffix(u.Path, "/api/trpc") {
+		return nil, fmt.Errorf("dokploy URL %q: give the panel's base URL, without %s (dokploy-sync adds the API paths)", opts.BaseURL, u.Path[strings.LastIndex(u.Path, "/api"):])
+	}
 	if opts.APIKey == "" {
 		return nil, errors.New("no API key: set DOKPLOY_API_KEY (or DOKPLOY_AUTH_TOKEN, or --api-key); create one in Dokploy under Settings > Profile > API keys")
 	}

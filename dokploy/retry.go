@@ -2,8 +2,10 @@ package dokploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -36,9 +38,15 @@ func (r Retry) withDefaults() Retry {
 
 // retryable reports whether a read that got this answer, or this network
 // error (the caller's context still alive), may succeed when sent again.
+//
+// A request that timed out is not sent again: a server that did not answer
+// within the client's timeout (a minute by default) is unlikely to answer
+// the same read in time, and four attempts would keep the user waiting for
+// minutes without a word.
 func retryable(status int, err error) bool {
 	if err != nil {
-		return true
+		var ne net.Error
+		return !(errors.As(err, &ne) && ne.Timeout())
 	}
 	switch status {
 	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,

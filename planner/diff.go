@@ -104,6 +104,20 @@ func (p *Plan) add(c *Change) {
 	if c.LiveID != "" {
 		p.IDs[c.Address] = c.LiveID
 	}
+	if c.Action == Update {
+		// A field that depends on an unset ${VAR} is not compared: it is no
+		// change (a plan of a fork's pull request, which has no secrets,
+		// must not report one), only listed.
+		kept := c.Fields[:0]
+		for _, f := range c.Fields {
+			if f.Unknown != "" {
+				p.NotCompared = append(p.NotCompared, c.Address+": "+f.Name)
+			} else {
+				kept = append(kept, f)
+			}
+		}
+		c.Fields = kept
+	}
 	if c.Action == Update && len(c.Fields) == 0 {
 		return
 	}

@@ -24,6 +24,9 @@ type JSONPlan struct {
 	Warnings  []string       `json:"warnings"`
 	Errors    []string       `json:"errors"`
 	UnsetVars []string       `json:"unsetVars"`
+	// NotCompared lists "address: field" of existing resources that depend
+	// on an unset variable.
+	NotCompared []string `json:"notCompared,omitempty"`
 	// Targets are the --target addresses the plan is limited to.
 	Targets []string `json:"targets,omitempty"`
 	// Pruned: deletions of unmanaged resources are part of the plan; the
@@ -83,6 +86,7 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 		Warnings:      append([]string{}, p.Warnings...),
 		Errors:        append([]string{}, p.Errors...),
 		UnsetVars:     append([]string{}, p.UnsetVars...),
+		NotCompared:   p.NotCompared,
 		Targets:       p.Targets,
 		Pruned:        p.Pruned,
 	}

@@ -40,6 +40,9 @@ type Plan struct {
 	// UnsetVars are ${VAR}s the spec uses that are not set: the fields that
 	// depend on them are unknown, and apply refuses to run.
 	UnsetVars []string
+	// NotCompared lists the fields of existing resources ("address: field")
+	// that depend on an unset variable and so were not compared.
+	NotCompared []string
 	// IDs maps the address of every live resource the spec matched to its
 	// id, changed or not: apply needs the ids of unchanged parents.
 	IDs map[string]string

@@ -89,8 +89,12 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 		fmt.Fprintln(w)
 	}
 	if len(p.UnsetVars) > 0 {
-		fmt.Fprintf(w, "%s these variables are not set, so the fields that use them are unknown and were not compared: %s. apply needs them.\n\n",
+		fmt.Fprintf(w, "%s these variables are not set, so the fields that use them are unknown and were not compared: %s. apply needs them.\n",
 			pr.paint(ansiYellow+ansiBold, "Warning:"), strings.Join(p.UnsetVars, ", "))
+		for _, f := range p.NotCompared {
+			fmt.Fprintf(w, "  not compared: %s\n", f)
+		}
+		fmt.Fprintln(w)
 	}
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiYellow+ansiBold, "Warning:"), warn)
