@@ -275,3 +275,16 @@ func TestFallbackResendsOnlyTheRefusedRequests(t *testing.T) {
 		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(rec.lines, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestFailedQueryIsShortAndHidesTheStatement(t *testing.T) {
+	for msg, want := range map[string]string{
+		`Failed query: insert into "security" ("securityId", "username", "password") values ($1, $2, $3) params: x,admin,hunter2`: "a basic-auth user with this username already exists",
+		`Failed query: update "application" set "giteaId" = $1 ... params: nope,...`:                                              "is not one of this server's",
+		`Failed query: update "x" set "y" = $1 params: s3cret`:                                                                    "breaks one of its constraints",
+	} {
+		got := (&Error{Proc: "p", Status: 500, Message: msg}).Error()
+		if !strings.Contains(got, want) || strings.Contains(got, "params") || strings.Contains(got, "hunter2") {
+			t.Errorf("%q -> %q", msg, got)
+		}
+	}
+}

@@ -57,8 +57,27 @@ func (e *Error) Error() string {
 		}
 		msg = "invalid input: " + strings.Join(parts, ", ")
 	}
+	if strings.HasPrefix(msg, "Failed query:") {
+		msg = failedQuery(msg)
+	}
 	b.WriteString(msg)
 	return b.String()
+}
+
+// failedQuery replaces Dokploy's raw SQL error (the whole statement with its
+// parameters, which can hold secrets, over kilobytes) with what it means.
+func failedQuery(msg string) string {
+	const refused = "Dokploy's database refused the write: "
+	switch {
+	case strings.Contains(msg, `insert into "security"`):
+		return refused + "a basic-auth user with this username already exists for the application"
+	case strings.Contains(msg, `"customGitSSHKeyId"`) && strings.Contains(msg, "foreign key"):
+		return refused + "sshKeyId is not an SSH key of this server (Dokploy: Settings > SSH Keys)"
+	case strings.Contains(msg, "foreign key") || strings.Contains(msg, `"githubId"`) || strings.Contains(msg, `"gitlabId"`) ||
+		strings.Contains(msg, `"bitbucketId"`) || strings.Contains(msg, `"giteaId"`) || strings.Contains(msg, `"customGitSSHKeyId"`):
+		return refused + "an id the spec gives (a git providerId or an sshKeyId) is not one of this server's (Dokploy: Settings > Git, SSH Keys)"
+	}
+	return refused + "a value breaks one of its constraints (the statement is not shown: it can hold secrets)"
 }
 
 func sortedFieldKeys(m map[string][]string) []string {

@@ -229,8 +229,12 @@ func (pr printer) value(f *FieldDiff) string {
 	}
 }
 
-// needsQuote: numbers, booleans and sizes are shown bare, text quoted.
+// needsQuote: numbers, booleans, sizes and lists are shown bare, text
+// quoted.
 func needsQuote(s string) bool {
+	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+		return false
+	}
 	if s == "true" || s == "false" {
 		return false
 	}
