@@ -97,23 +97,12 @@ func (o DeployOptions) withDefaults() DeployOptions {
 		o.Redact = func(s string) string { return s }
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepCtx
+		o.Sleep = dokploy.Sleep
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	return o
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // DeployResult says how the deploys ended, each list in the order of the

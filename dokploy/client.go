@@ -129,7 +129,7 @@ func New(opts Options) (*Client, error) {
 		slots:  make(chan struct{}, opts.Parallelism),
 	}
 	if c.sleep == nil {
-		c.sleep = sleep
+		c.sleep = Sleep
 	}
 	c.urlLimit.Store(int64(opts.URLBudget))
 	c.rest.Store(opts.API == APIREST)

@@ -104,8 +104,8 @@ func parseRetryAfter(v string) time.Duration {
 	return 0
 }
 
-// sleep waits d, or less when ctx ends first (then it returns ctx.Err()).
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or less when ctx ends first (then it returns ctx.Err()).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
