@@ -116,7 +116,7 @@ func writeText(w io.Writer, ds spec.Diagnostics) {
 	fmt.Fprint(w, ds.String())
 }
 
-// writeJSON prints one document (formatVersion 1) for editors and tools.
+// writeJSON prints one document (formatVersion "1") for editors and tools.
 // line and column are 0 when the position is unknown, address is "" for
 // problems of the whole file.
 func writeJSON(w io.Writer, ds spec.Diagnostics) error {
@@ -129,12 +129,12 @@ func writeJSON(w io.Writer, ds spec.Diagnostics) error {
 		Message  string `json:"message"`
 	}
 	out := struct {
-		FormatVersion int    `json:"formatVersion"`
+		FormatVersion string `json:"formatVersion"` // a string, like plan --json's
 		Valid         bool   `json:"valid"`
 		ErrorCount    int    `json:"errorCount"`
 		WarningCount  int    `json:"warningCount"`
 		Diagnostics   []diag `json:"diagnostics"`
-	}{1, !ds.HasErrors(), len(ds.Errors()), len(ds.Warnings()), make([]diag, 0, len(ds))}
+	}{"1", !ds.HasErrors(), len(ds.Errors()), len(ds.Warnings()), make([]diag, 0, len(ds))}
 	for _, d := range ds {
 		out.Diagnostics = append(out.Diagnostics, diag{d.Severity.String(), d.Pos.File, d.Pos.Line, d.Pos.Col, d.Address, d.Message})
 	}
