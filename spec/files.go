@@ -35,31 +35,36 @@ const maxFileSize = 4 << 20
 // loadFiles reads the contentFile of every mount and the composeFile of
 // every compose service.
 func (d *decoder) loadFiles(f *File) {
+	eachEnvironment(f, func(_, _, eaddr string, e *Environment) {
+		for _, an := range sortedKeys(e.Applications) {
+			if a := e.Applications[an]; a != nil {
+				d.loadMounts(f.Dir, childAddress(eaddr, "application", an), a.Mounts)
+			}
+		}
+		for _, db := range e.Databases() {
+			d.loadMounts(f.Dir, childAddress(eaddr, db.Kind, db.Name), db.Mounts)
+		}
+		for _, cn := range sortedKeys(e.Compose) {
+			if c := e.Compose[cn]; c != nil {
+				addr := childAddress(eaddr, "compose", cn)
+				d.loadMounts(f.Dir, addr, c.Mounts)
+				d.loadCompose(f.Dir, addr, c)
+			}
+		}
+	})
+}
+
+// eachEnvironment calls fn for every environment of the file (those
+// decoded: a null entry is none), in name order, with its address.
+func eachEnvironment(f *File, fn func(project, env, addr string, e *Environment)) {
 	for _, pn := range sortedKeys(f.Projects) {
 		p := f.Projects[pn]
 		if p == nil {
 			continue
 		}
 		for _, en := range sortedKeys(p.Environments) {
-			e := p.Environments[en]
-			if e == nil {
-				continue
-			}
-			eaddr := childAddress(childAddress("", "", pn), "", en)
-			for _, an := range sortedKeys(e.Applications) {
-				if a := e.Applications[an]; a != nil {
-					d.loadMounts(f.Dir, childAddress(eaddr, "application", an), a.Mounts)
-				}
-			}
-			for _, db := range e.Databases() {
-				d.loadMounts(f.Dir, childAddress(eaddr, db.Kind, db.Name), db.Mounts)
-			}
-			for _, cn := range sortedKeys(e.Compose) {
-				if c := e.Compose[cn]; c != nil {
-					addr := childAddress(eaddr, "compose", cn)
-					d.loadMounts(f.Dir, addr, c.Mounts)
-					d.loadCompose(f.Dir, addr, c)
-				}
+			if e := p.Environments[en]; e != nil {
+				fn(pn, en, childAddress(childAddress("", "", pn), "", en), e)
 			}
 		}
 	}

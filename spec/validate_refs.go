@@ -52,43 +52,32 @@ type refChecker struct {
 // services.
 func (v *validator) refs(f *File) {
 	rc := &refChecker{v: v, f: f, dbs: map[*Environment][]Database{}}
-	for _, pn := range sortedKeys(f.Projects) {
-		p := f.Projects[pn]
-		if p == nil {
-			continue
-		}
-		for _, en := range sortedKeys(p.Environments) {
-			e := p.Environments[en]
-			if e == nil {
+	eachEnvironment(f, func(pn, en, eaddr string, e *Environment) {
+		for _, an := range sortedKeys(e.Applications) {
+			a := e.Applications[an]
+			if a == nil {
 				continue
 			}
-			eaddr := childAddress(childAddress("", "", pn), "", en)
-			for _, an := range sortedKeys(e.Applications) {
-				a := e.Applications[an]
-				if a == nil {
-					continue
-				}
-				s := refSite{project: pn, env: en, addr: childAddress(eaddr, "application", an), meta: &a.Meta}
-				rc.values(s, "env", a.Env)
-				rc.values(s, "buildArgs", a.BuildArgs)
-				rc.values(s, "buildSecrets", a.BuildSecrets)
-				if a.Command != nil {
-					rc.value(s, "command", "command", *a.Command)
-				}
-			}
-			for _, cn := range sortedKeys(e.Compose) {
-				c := e.Compose[cn]
-				if c == nil {
-					continue
-				}
-				s := refSite{project: pn, env: en, addr: childAddress(eaddr, "compose", cn), meta: &c.Meta}
-				rc.values(s, "env", c.Env)
-				if c.Command != nil {
-					rc.value(s, "command", "command", *c.Command)
-				}
+			s := refSite{project: pn, env: en, addr: childAddress(eaddr, "application", an), meta: &a.Meta}
+			rc.values(s, "env", a.Env)
+			rc.values(s, "buildArgs", a.BuildArgs)
+			rc.values(s, "buildSecrets", a.BuildSecrets)
+			if a.Command != nil {
+				rc.value(s, "command", "command", *a.Command)
 			}
 		}
-	}
+		for _, cn := range sortedKeys(e.Compose) {
+			c := e.Compose[cn]
+			if c == nil {
+				continue
+			}
+			s := refSite{project: pn, env: en, addr: childAddress(eaddr, "compose", cn), meta: &c.Meta}
+			rc.values(s, "env", c.Env)
+			if c.Command != nil {
+				rc.value(s, "command", "command", *c.Command)
+			}
+		}
+	})
 }
 
 // refSite is the service whose values are checked.
