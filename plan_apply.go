@@ -122,7 +122,7 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool) (
 		log = g.stderr
 	}
 	s.opts = dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, UserAgent: "dokploy-sync/" + buildVersion(),
-		MaxRequests: g.MaxRequests, URLBudget: g.URLBudget, Parallelism: g.Parallelism}
+		MaxRequests: g.MaxRequests, URLBudget: g.URLBudget, Parallelism: g.Parallelism, Notice: g.stderr}
 	s.client, err = dokploy.New(s.opts)
 	if err != nil {
 		return nil, &exitError{code: 1, msg: err.Error()}

@@ -57,7 +57,10 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Log, when set, gets one line per HTTP request (method, path, number of
 	// calls, status, duration) and per retry. Never headers, keys or bodies.
-	Log       io.Writer
+	Log io.Writer
+	// Notice, when set and Log is not, gets a line for each retry, so that
+	// a slow or failing server is never silent.
+	Notice    io.Writer
 	UserAgent string
 }
 

@@ -520,3 +520,16 @@ func TestObserveRequestCounts(t *testing.T) {
 		}
 	}
 }
+
+func TestRetriesAreNoticedWithoutVerbose(t *testing.T) {
+	var notice strings.Builder
+	s, c, _ := faulty(t, dokploytest.Options{Faults: []dokploytest.Fault{{Kind: dokploytest.FaultStatus, Status: 503, Times: 1}}},
+		dokploy.Options{Notice: &notice})
+	seed(t, s, "shop", 1)
+	if _, err := c.Observe(context.Background(), []string{"shop"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(notice.String(), "HTTP 503; retrying (1 of 3)") {
+		t.Errorf("notice = %q", notice.String())
+	}
+}

@@ -83,6 +83,11 @@ func (c *Client) wait(ctx context.Context, rq *request, attempt int, ans answer,
 	}
 	d := c.retry.backoff(attempt, ans.retryAfter)
 	c.logf("%s %s: %v; retry %d of %d in %s", rq.method, rq.path, why, attempt, c.retry.Attempts-1, d.Round(time.Millisecond))
+	if c.opts.Log == nil && c.opts.Notice != nil {
+		c.logMu.Lock()
+		fmt.Fprintf(c.opts.Notice, "dokploy: %s %s: %v; retrying (%d of %d)\n", rq.method, rq.path, why, attempt, c.retry.Attempts-1)
+		c.logMu.Unlock()
+	}
 	if err := c.sleep(ctx, d); err != nil {
 		c.budget.release(1)
 		return false, err
