@@ -311,7 +311,3 @@ func IDKey(kind string) string {
 	}
 	return kind + "Id"
 }
-
-// ID returns the live id of a database of the given kind after a decode
-// into a Database whose Kind was not known beforehand.
-func (d *Database) IDFor(kind string) string { return d.ids[kind] }
