@@ -18,7 +18,7 @@ func freshApplication() *dokploy.Application {
 		SourceType: "github", BuildType: s("nixpacks"), Dockerfile: s("Dockerfile"),
 		HerokuVersion: s("24"), RailpackVersion: s("0.15.4"), BuildPath: s("/"),
 		GitlabBuildPath: s("/"), GiteaBuildPath: s("/"), BitbucketBuildPath: s("/"),
-		TriggerType: s("push"), CreateEnvFile: &t, GitSource: dokploy.GitSource{EnableSubmodules: &f},
+		GithubColumns: dokploy.GithubColumns{TriggerType: s("push")}, CreateEnvFile: &t, GitSource: dokploy.GitSource{EnableSubmodules: &f},
 	}
 }
 

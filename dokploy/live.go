@@ -94,34 +94,15 @@ type Application struct {
 	CreateEnvFile *bool   `json:"createEnvFile"`
 
 	GitSource
-	// github
-	Repository  *string `json:"repository"`
-	Owner       *string `json:"owner"`
-	Branch      *string `json:"branch"`
-	BuildPath   *string `json:"buildPath"`
-	GithubID    *string `json:"githubId"`
-	TriggerType *string `json:"triggerType"`
-	// gitlab
-	GitlabID            *string `json:"gitlabId"`
-	GitlabProjectID     *int    `json:"gitlabProjectId"`
-	GitlabRepository    *string `json:"gitlabRepository"`
-	GitlabOwner         *string `json:"gitlabOwner"`
-	GitlabBranch        *string `json:"gitlabBranch"`
-	GitlabBuildPath     *string `json:"gitlabBuildPath"`
-	GitlabPathNamespace *string `json:"gitlabPathNamespace"`
-	// bitbucket
-	BitbucketID             *string `json:"bitbucketId"`
-	BitbucketRepository     *string `json:"bitbucketRepository"`
-	BitbucketRepositorySlug *string `json:"bitbucketRepositorySlug"`
-	BitbucketOwner          *string `json:"bitbucketOwner"`
-	BitbucketBranch         *string `json:"bitbucketBranch"`
-	BitbucketBuildPath      *string `json:"bitbucketBuildPath"`
-	// gitea
-	GiteaID         *string `json:"giteaId"`
-	GiteaRepository *string `json:"giteaRepository"`
-	GiteaOwner      *string `json:"giteaOwner"`
-	GiteaBranch     *string `json:"giteaBranch"`
-	GiteaBuildPath  *string `json:"giteaBuildPath"`
+	GithubColumns
+	GitlabColumns
+	BitbucketColumns
+	GiteaColumns
+	// Applications also have a build path per provider.
+	BuildPath          *string `json:"buildPath"`
+	GitlabBuildPath    *string `json:"gitlabBuildPath"`
+	BitbucketBuildPath *string `json:"bitbucketBuildPath"`
+	GiteaBuildPath     *string `json:"giteaBuildPath"`
 
 	// build
 	BuildType         *string `json:"buildType"`
@@ -151,6 +132,43 @@ type GitSource struct {
 	WatchPaths         []string `json:"watchPaths"`
 }
 
+// GithubColumns are the GitHub source columns of an application or compose.
+type GithubColumns struct {
+	Repository  *string `json:"repository"`
+	Owner       *string `json:"owner"`
+	Branch      *string `json:"branch"`
+	GithubID    *string `json:"githubId"`
+	TriggerType *string `json:"triggerType"`
+}
+
+// GitlabColumns are the GitLab source columns of an application or compose.
+type GitlabColumns struct {
+	GitlabID            *string `json:"gitlabId"`
+	GitlabProjectID     *int    `json:"gitlabProjectId"`
+	GitlabRepository    *string `json:"gitlabRepository"`
+	GitlabOwner         *string `json:"gitlabOwner"`
+	GitlabBranch        *string `json:"gitlabBranch"`
+	GitlabPathNamespace *string `json:"gitlabPathNamespace"`
+}
+
+// BitbucketColumns are the Bitbucket source columns of an application or
+// compose.
+type BitbucketColumns struct {
+	BitbucketID             *string `json:"bitbucketId"`
+	BitbucketRepository     *string `json:"bitbucketRepository"`
+	BitbucketRepositorySlug *string `json:"bitbucketRepositorySlug"`
+	BitbucketOwner          *string `json:"bitbucketOwner"`
+	BitbucketBranch         *string `json:"bitbucketBranch"`
+}
+
+// GiteaColumns are the Gitea source columns of an application or compose.
+type GiteaColumns struct {
+	GiteaID         *string `json:"giteaId"`
+	GiteaRepository *string `json:"giteaRepository"`
+	GiteaOwner      *string `json:"giteaOwner"`
+	GiteaBranch     *string `json:"giteaBranch"`
+}
+
 // Compose is a live compose service: the columns dokploy-sync manages.
 type Compose struct {
 	ComposeID     string  `json:"composeId"`
@@ -167,29 +185,10 @@ type Compose struct {
 	Env         *string `json:"env"`
 
 	GitSource
-	Repository  *string `json:"repository"`
-	Owner       *string `json:"owner"`
-	Branch      *string `json:"branch"`
-	GithubID    *string `json:"githubId"`
-	TriggerType *string `json:"triggerType"`
-
-	GitlabID            *string `json:"gitlabId"`
-	GitlabProjectID     *int    `json:"gitlabProjectId"`
-	GitlabRepository    *string `json:"gitlabRepository"`
-	GitlabOwner         *string `json:"gitlabOwner"`
-	GitlabBranch        *string `json:"gitlabBranch"`
-	GitlabPathNamespace *string `json:"gitlabPathNamespace"`
-
-	BitbucketID             *string `json:"bitbucketId"`
-	BitbucketRepository     *string `json:"bitbucketRepository"`
-	BitbucketRepositorySlug *string `json:"bitbucketRepositorySlug"`
-	BitbucketOwner          *string `json:"bitbucketOwner"`
-	BitbucketBranch         *string `json:"bitbucketBranch"`
-
-	GiteaID         *string `json:"giteaId"`
-	GiteaRepository *string `json:"giteaRepository"`
-	GiteaOwner      *string `json:"giteaOwner"`
-	GiteaBranch     *string `json:"giteaBranch"`
+	GithubColumns
+	GitlabColumns
+	BitbucketColumns
+	GiteaColumns
 
 	Randomize          *bool `json:"randomize"`
 	IsolatedDeployment *bool `json:"isolatedDeployment"`

@@ -52,7 +52,7 @@ func freshApplication(name string) *dokploy.Application {
 	return &dokploy.Application{
 		ApplicationID: "id-" + name, Name: name, AppName: name + "-abc123", SourceType: "github",
 		Replicas: ptr(1), BuildType: ptr("nixpacks"), Dockerfile: ptr("Dockerfile"), RailpackVersion: ptr("0.15.4"),
-		HerokuVersion: ptr("24"), BuildPath: ptr("/"), TriggerType: ptr("push"), GitlabBuildPath: ptr("/"),
+		HerokuVersion: ptr("24"), BuildPath: ptr("/"), GithubColumns: dokploy.GithubColumns{TriggerType: ptr("push")}, GitlabBuildPath: ptr("/"),
 		GiteaBuildPath: ptr("/"), BitbucketBuildPath: ptr("/"), GitSource: dokploy.GitSource{EnableSubmodules: ptr(false)},
 	}
 }
@@ -65,7 +65,7 @@ func TestDefaultsAreLeftOut(t *testing.T) {
 	a.Redirects = []*dokploy.Redirect{{RedirectID: "r1", Regex: "^/a$", Replacement: "/b", Permanent: true}}
 	c := &dokploy.Compose{ComposeID: "c1", Name: "stack", AppName: "stack-abc123", SourceType: "raw", ComposeType: "docker-compose",
 		ComposeFile: ptr("services:\n  web:\n    image: nginx\n"), ComposePath: ptr("./docker-compose.yml"), Command: ptr(""),
-		Randomize: ptr(false), IsolatedDeployment: ptr(false), TriggerType: ptr("push")}
+		Randomize: ptr(false), IsolatedDeployment: ptr(false), GithubColumns: dokploy.GithubColumns{TriggerType: ptr("push")}}
 	db := &dokploy.Database{Kind: "libsql", ID: "l1", Name: "edge", AppName: "edge-abc123", DockerImage: ptr("libsql:1"),
 		DatabaseUser: ptr("u"), DatabasePassword: ptr("Password123"), SqldNode: ptr("primary"), EnableNamespaces: ptr(false),
 		Mounts: []*dokploy.Mount{{MountID: "m1", Type: "volume", VolumeName: ptr("edge-abc123-data"), MountPath: "/var/lib/sqld"}}}
@@ -125,8 +125,8 @@ func TestProviderSources(t *testing.T) {
 	drop.SourceType = "drop"
 	drop.BuildType, drop.PublishDirectory, drop.IsStaticSpa = ptr("static"), ptr("dist"), ptr(true)
 	cgl := &dokploy.Compose{ComposeID: "c1", Name: "cgl", AppName: "cgl-abc123", SourceType: "gitlab", ComposeType: "stack",
-		GitlabID: ptr("glp-1"), GitlabOwner: ptr("acme"), GitlabRepository: ptr("infra"), GitlabBranch: ptr("main"),
-		GitlabProjectID: ptr(7), ComposePath: ptr("./stack.yml")}
+		GitlabColumns: dokploy.GitlabColumns{GitlabID: ptr("glp-1"), GitlabOwner: ptr("acme"), GitlabRepository: ptr("infra"),
+			GitlabBranch: ptr("main"), GitlabProjectID: ptr(7)}, ComposePath: ptr("./stack.yml")}
 	cnone := &dokploy.Compose{ComposeID: "c2", Name: "cnone", AppName: "cnone-abc123", SourceType: "github", ComposeFile: ptr("")}
 	res := roundTrip(t, liveOf([]*dokploy.Application{gh, gl, bb, gt, half, drop}, nil, []*dokploy.Compose{cgl, cnone}), Options{})
 	y := string(res.YAML)

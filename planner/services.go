@@ -129,30 +129,32 @@ type sourceLive struct {
 }
 
 func applicationSourceLive(a *dokploy.Application) sourceLive {
-	return sourceLive{
-		app: a, git: &a.GitSource,
-		github:              sourceCols{a.GithubID, a.Owner, a.Repository, a.Branch, a.BuildPath},
-		gitlab:              sourceCols{a.GitlabID, a.GitlabOwner, a.GitlabRepository, a.GitlabBranch, a.GitlabBuildPath},
-		bitbucket:           sourceCols{a.BitbucketID, a.BitbucketOwner, a.BitbucketRepository, a.BitbucketBranch, a.BitbucketBuildPath},
-		gitea:               sourceCols{a.GiteaID, a.GiteaOwner, a.GiteaRepository, a.GiteaBranch, a.GiteaBuildPath},
-		triggerType:         a.TriggerType,
-		gitlabPathNamespace: a.GitlabPathNamespace,
-		bitbucketSlug:       a.BitbucketRepositorySlug,
-		gitlabProjectID:     a.GitlabProjectID,
-	}
+	l := columnsLive(&a.GitSource, &a.GithubColumns, &a.GitlabColumns, &a.BitbucketColumns, &a.GiteaColumns)
+	l.app = a
+	l.github.buildPath, l.gitlab.buildPath = a.BuildPath, a.GitlabBuildPath
+	l.bitbucket.buildPath, l.gitea.buildPath = a.BitbucketBuildPath, a.GiteaBuildPath
+	return l
 }
 
+// composeSourceLive: compose has the same source columns but no build
+// paths (its compose file's path is composePath) and no docker source.
 func composeSourceLive(c *dokploy.Compose) sourceLive {
+	l := columnsLive(&c.GitSource, &c.GithubColumns, &c.GitlabColumns, &c.BitbucketColumns, &c.GiteaColumns)
+	l.app = &dokploy.Application{}
+	return l
+}
+
+func columnsLive(git *dokploy.GitSource, gh *dokploy.GithubColumns, gl *dokploy.GitlabColumns, bb *dokploy.BitbucketColumns, gt *dokploy.GiteaColumns) sourceLive {
 	return sourceLive{
-		app: &dokploy.Application{}, git: &c.GitSource,
-		github:              sourceCols{c.GithubID, c.Owner, c.Repository, c.Branch, nil},
-		gitlab:              sourceCols{c.GitlabID, c.GitlabOwner, c.GitlabRepository, c.GitlabBranch, nil},
-		bitbucket:           sourceCols{c.BitbucketID, c.BitbucketOwner, c.BitbucketRepository, c.BitbucketBranch, nil},
-		gitea:               sourceCols{c.GiteaID, c.GiteaOwner, c.GiteaRepository, c.GiteaBranch, nil},
-		triggerType:         c.TriggerType,
-		gitlabPathNamespace: c.GitlabPathNamespace,
-		bitbucketSlug:       c.BitbucketRepositorySlug,
-		gitlabProjectID:     c.GitlabProjectID,
+		git:                 git,
+		github:              sourceCols{providerID: gh.GithubID, owner: gh.Owner, repository: gh.Repository, branch: gh.Branch},
+		gitlab:              sourceCols{providerID: gl.GitlabID, owner: gl.GitlabOwner, repository: gl.GitlabRepository, branch: gl.GitlabBranch},
+		bitbucket:           sourceCols{providerID: bb.BitbucketID, owner: bb.BitbucketOwner, repository: bb.BitbucketRepository, branch: bb.BitbucketBranch},
+		gitea:               sourceCols{providerID: gt.GiteaID, owner: gt.GiteaOwner, repository: gt.GiteaRepository, branch: gt.GiteaBranch},
+		triggerType:         gh.TriggerType,
+		gitlabPathNamespace: gl.GitlabPathNamespace,
+		bitbucketSlug:       bb.BitbucketRepositorySlug,
+		gitlabProjectID:     gl.GitlabProjectID,
 	}
 }
 
