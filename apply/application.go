@@ -33,27 +33,14 @@ func (r *run) application(o *op) error {
 	if c.Action != planner.Create {
 		return nil
 	}
-	eid, err := r.parentID(c)
+	in, err := r.serviceInput(c, want.AppName, want.Description)
 	if err != nil {
 		return err
-	}
-	in := map[string]any{"name": c.Name, "environmentId": eid, "appName": appName(c, want.AppName)}
-	if want.Description != nil {
-		in["description"] = *want.Description
 	}
 	if k := planner.SourceKind(want.Source); k != "" {
 		in["sourceType"] = k
 	}
-	var out struct {
-		ApplicationID string `json:"applicationId"`
-		AppName       string `json:"appName"`
-	}
-	o.create = dokploy.NewCall("application.create", in, &out)
-	o.created = func() string {
-		r.ids[c.Address] = out.ApplicationID
-		r.res.AppNames[c.Address] = out.AppName
-		return "appName " + out.AppName
-	}
+	r.serviceCreate(o, in)
 	return nil
 }
 

@@ -148,6 +148,41 @@ func appName(c *planner.Change, given *string) string {
 	return s
 }
 
+// serviceInput starts the input of <kind>.create for a service: its name,
+// environment, appName prefix and description.
+func (r *run) serviceInput(c *planner.Change, prefix, description *string) (map[string]any, error) {
+	eid, err := r.parentID(c)
+	if err != nil {
+		return nil, err
+	}
+	in := map[string]any{"name": c.Name, "environmentId": eid, "appName": appName(c, prefix)}
+	if description != nil {
+		in["description"] = *description
+	}
+	return in, nil
+}
+
+// serviceCreate sets the op's create call of a service and what to record
+// from its answer: the new row's id and generated appName. libsql.create
+// answers just true; its id is looked up after the round trip.
+func (r *run) serviceCreate(o *op, in map[string]any) {
+	c := o.c
+	idKey := dokploy.IDKey(c.Kind)
+	var answer any
+	o.create = dokploy.NewCall(c.Kind+".create", in, &answer)
+	o.created = func() string {
+		out, _ := answer.(map[string]any)
+		if id, ok := out[idKey].(string); ok {
+			r.ids[c.Address] = id
+		}
+		if an, ok := out["appName"].(string); ok {
+			r.res.AppNames[c.Address] = an
+			return "appName " + an
+		}
+		return ""
+	}
+}
+
 // running reports whether a database has been deployed: its password and
 // external port then have to change in the running service, not only in the
 // record.
@@ -163,16 +198,13 @@ func (r *run) database(o *op) error {
 	if c.Action != planner.Create {
 		return nil
 	}
-	eid, err := r.parentID(c)
+	in, err := r.serviceInput(c, want.AppName, want.Description)
 	if err != nil {
 		return err
 	}
-	in := map[string]any{
-		"name": c.Name, "environmentId": eid, "appName": appName(c, want.AppName),
-		"dockerImage": want.DockerImage,
-	}
-	if want.Description != nil || c.Kind == "libsql" {
-		in["description"] = strOrNull(want.Description)
+	in["dockerImage"] = want.DockerImage
+	if c.Kind == "libsql" {
+		in["description"] = strOrNull(want.Description) // libsql.create requires the key
 	}
 	for key, v := range map[string]*string{"databaseName": want.DatabaseName, "databaseUser": want.DatabaseUser, "databasePassword": want.DatabasePassword} {
 		if v != nil {
@@ -196,21 +228,7 @@ func (r *run) database(o *op) error {
 		in["serverId"] = nil
 		in["enableNamespaces"] = want.EnableNamespaces != nil && *want.EnableNamespaces
 	}
-	idKey := dokploy.IDKey(c.Kind)
-	var answer any // the new row; libsql.create answers just true
-	o.create = dokploy.NewCall(c.Kind+".create", in, &answer)
-	o.created = func() string {
-		out, _ := answer.(map[string]any)
-		// Without an id in the answer it is looked up afterwards.
-		if id, ok := out[idKey].(string); ok {
-			r.ids[c.Address] = id
-		}
-		if an, ok := out["appName"].(string); ok {
-			r.res.AppNames[c.Address] = an
-			return "appName " + an
-		}
-		return ""
-	}
+	r.serviceCreate(o, in)
 	return nil
 }
 

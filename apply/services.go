@@ -20,13 +20,9 @@ func (r *run) compose(o *op) error {
 	if c.Action != planner.Create {
 		return nil
 	}
-	eid, err := r.parentID(c)
+	in, err := r.serviceInput(c, want.AppName, want.Description)
 	if err != nil {
 		return err
-	}
-	in := map[string]any{"name": c.Name, "environmentId": eid, "appName": appName(c, want.AppName)}
-	if want.Description != nil {
-		in["description"] = *want.Description
 	}
 	if want.ComposeType != nil {
 		in["composeType"] = *want.ComposeType
@@ -37,16 +33,7 @@ func (r *run) compose(o *op) error {
 	} else if k := planner.SourceKind(want.Source); k != "" {
 		in["sourceType"] = k
 	}
-	var out struct {
-		ComposeID string `json:"composeId"`
-		AppName   string `json:"appName"`
-	}
-	o.create = dokploy.NewCall("compose.create", in, &out)
-	o.created = func() string {
-		r.ids[c.Address] = out.ComposeID
-		r.res.AppNames[c.Address] = out.AppName
-		return "appName " + out.AppName
-	}
+	r.serviceCreate(o, in)
 	return nil
 }
 
