@@ -113,6 +113,10 @@ type Options struct {
 	// <kind>Error: <message>", and start, stop and reload answer 500 with
 	// the message.
 	DeployError string
+	// OnRequest, when set, is called after each request has been answered
+	// and logged (from the request's goroutine), e.g. to print it or to
+	// save the state.
+	OnRequest func(Request)
 }
 
 // Request is one HTTP request the fake received.
@@ -125,6 +129,7 @@ type Request struct {
 	Procs    []string // procedures carried: one for REST, one or more for tRPC
 	TRPC     bool     // sent to the tRPC face
 	Fault    string   // the fault injected, e.g. "status 503", "reset", "failed items [1 3]"; "" for none
+	Duration time.Duration
 }
 
 // Server is the fake Dokploy server, an http.Handler.
@@ -339,6 +344,7 @@ const maxBody = 64 << 20
 
 // ServeHTTP answers one request on the REST or the tRPC face.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if d := time.Duration(s.latency.Load()); d > 0 {
 		t := time.NewTimer(d)
@@ -356,10 +362,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		logged = true
-		rec.Status = sw.status
+		rec.Status, rec.Duration = sw.status, time.Since(start)
 		s.logMu.Lock()
 		s.reqs = append(s.reqs, rec)
 		s.logMu.Unlock()
+		if s.opts.OnRequest != nil {
+			s.opts.OnRequest(rec)
+		}
 	}
 	// Logged before a dropped connection is closed, so that a client that
 	// sees the error and reads the log finds the request there.

@@ -70,11 +70,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		*addr = "127.0.0.1:0"
 	}
 
+	h := &handler{stateFile: *stateFile, verbose: *verbose, log: stderr}
 	fake := dokploytest.New(dokploytest.Options{
 		APIKey: *apiKey, Version: *version, Seed: *seed,
 		Latency: *latency, DeployDuration: *deployDuration, DeployError: *deployError,
+		OnRequest: h.observe,
 	})
-	h := &handler{fake: fake, stateFile: *stateFile, verbose: *verbose, log: stderr}
+	h.fake = fake
 	if err := h.load(); err != nil {
 		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
 		return 1
@@ -85,7 +87,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
 		return 1
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute}
+	srv := &http.Server{Handler: fake, ReadHeaderTimeout: time.Minute}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
@@ -151,7 +153,7 @@ func runCommand(ctx context.Context, command []string, url, apiKey string, stdin
 	}
 }
 
-// handler serves the fake, logs requests with -v and saves the state after
+// handler logs the fake's requests with -v and saves its state after
 // mutations with -state.
 type handler struct {
 	fake      *dokploytest.Server
@@ -163,34 +165,12 @@ type handler struct {
 	mutations int
 }
 
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
-}
-
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	rec := &statusRecorder{ResponseWriter: w}
-	h.fake.ServeHTTP(rec, r)
-
+// observe logs a request with -v and saves the state after mutations.
+func (h *handler) observe(r dokploytest.Request) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.verbose { // never bodies, queries or keys
-		fmt.Fprintf(h.log, "%s %s %d %s\n", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Microsecond))
+		fmt.Fprintf(h.log, "%s %s %d %s\n", r.Method, r.Path, r.Status, r.Duration.Round(time.Microsecond))
 	}
 	if n := h.fake.MutationCount(); n != h.mutations {
 		h.mutations = n
