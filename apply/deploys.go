@@ -35,7 +35,11 @@ func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []Deplo
 		seen[addr] = true
 		out = append(out, DeployTarget{Address: addr, Kind: kind, ID: ids[addr]})
 	}
-	policies := servicePolicies(f)
+	all := services(f)
+	policies := map[string]string{}
+	for _, s := range all {
+		policies[s.addr] = s.policy
+	}
 	deleted := map[string]bool{}
 	for _, c := range p.Changes {
 		if c.Action == planner.Delete {
@@ -51,7 +55,7 @@ func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []Deplo
 		case planner.KindProject, planner.KindEnvironment:
 			// Shared variables reach a service only through ${{project.K}}
 			// or ${{environment.K}}, resolved when it deploys.
-			for _, s := range usesShared(f, c) {
+			for _, s := range usesShared(all, c) {
 				if policies[s.addr] == DeployOnChange {
 					add(s.addr, s.kind)
 				}
@@ -74,8 +78,8 @@ func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []Deplo
 			add(addr, kind)
 		}
 	}
-	for _, s := range services(f) {
-		if policies[s.addr] == DeployAlways && targeted(p, s.addr) {
+	for _, s := range all {
+		if s.policy == DeployAlways && targeted(p, s.addr) {
 			add(s.addr, s.kind)
 		}
 	}
@@ -84,7 +88,7 @@ func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []Deplo
 
 // usesShared lists the services of the project or environment of c that
 // reference one of the shared variables c changes.
-func usesShared(f *spec.File, c *planner.Change) []service {
+func usesShared(all []service, c *planner.Change) []service {
 	scope := "project."
 	if c.Kind == planner.KindEnvironment {
 		scope = "environment."
@@ -99,7 +103,7 @@ func usesShared(f *spec.File, c *planner.Change) []service {
 		return nil
 	}
 	var out []service
-	for _, s := range services(f) {
+	for _, s := range all {
 		if s.addr != c.Address && !strings.HasPrefix(s.addr, c.Address+"/") {
 			continue
 		}
@@ -211,14 +215,6 @@ func services(f *spec.File) []service {
 				}
 			}
 		}
-	}
-	return out
-}
-
-func servicePolicies(f *spec.File) map[string]string {
-	out := map[string]string{}
-	for _, s := range services(f) {
-		out[s.addr] = s.policy
 	}
 	return out
 }
