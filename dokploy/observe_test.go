@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func seed(t *testing.T, s *dokploytest.Server, name string, n int) string {
 func TestObserveReadsDeclaredProjectsInTwoRoundTrips(t *testing.T) {
 	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
 	seed(t, s, "shop", 10)
-	seed(t, s, "other", 3)
+	otherEnv := seed(t, s, "other", 3)
 	c, _ := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k"})
 	live, err := c.Observe(context.Background(), []string{"shop", "missing"})
 	if err != nil {
@@ -54,10 +55,33 @@ func TestObserveReadsDeclaredProjectsInTwoRoundTrips(t *testing.T) {
 	if got := reqs[0].Procs; strings.Join(got, ",") != "settings.getDokployVersion,user.get,project.all" {
 		t.Errorf("first request carries %q", got)
 	}
+	// Nothing of the undeclared project is read: neither its id nor the
+	// ids of its environment's services appear in any request.
+	var otherIDs []string
+	var projects []map[string]any
+	raw, _ := s.Call("project.all", nil)
+	json.Unmarshal(raw, &projects)
+	for _, p := range projects {
+		if p["name"] == "other" {
+			otherIDs = append(otherIDs, p["projectId"].(string))
+		}
+	}
+	envRaw, _ := s.Call("environment.one", map[string]any{"environmentId": otherEnv})
+	var otherRow struct {
+		Applications []struct{ ApplicationID string } `json:"applications"`
+	}
+	json.Unmarshal(envRaw, &otherRow)
+	for _, a := range otherRow.Applications {
+		otherIDs = append(otherIDs, a.ApplicationID)
+	}
+	if len(otherIDs) < 2 {
+		t.Fatalf("ids of the undeclared project not found: %v", otherIDs)
+	}
 	for _, r := range reqs {
-		for _, p := range r.Procs {
-			if strings.HasSuffix(p, ".one") && strings.Contains(r.RawQuery, "other") {
-				t.Errorf("an undeclared project was read: %s", p)
+		q, _ := url.QueryUnescape(r.RawQuery)
+		for _, id := range otherIDs {
+			if strings.Contains(q, id) {
+				t.Errorf("a request reads the undeclared project (id %s): %v", id, r.Procs)
 			}
 		}
 	}
