@@ -210,6 +210,8 @@ func confirm(g *Globals, p *planner.Plan) error {
 				fmt.Fprintf(g.stdout, "  - %s (id %s)\n", c.Address, c.LiveID)
 			}
 		}
+		fmt.Fprintln(g.stdout)
+		planner.RenderDataLoss(g.stdout, p, planner.RenderOptions{Color: g.color(g.stdout)})
 	}
 	fmt.Fprint(g.stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
 	line, _ := bufio.NewReader(g.stdin).ReadString('\n')

@@ -24,6 +24,7 @@ type specFlags struct {
 	ShowValues bool     `name:"show-values" help:"Show env values in the plan (never passwords). For debugging: the output is no longer safe to share."`
 	Target     []string `name:"target" sep:"none" help:"Limit the plan to this address (a project, an environment or a resource, with what is under it and the parents it needs); repeatable." placeholder:"ADDRESS"`
 	Prune      bool     `name:"prune" help:"Delete the resources inside the declared projects that dokploy.yaml does not list (never protect: true ones, never the default environment, never other projects)."`
+	DeleteData bool     `name:"delete-data" help:"With --prune: also delete the databases and the compose services whose volumes go with them (deleteVolumes). Their data is lost."`
 }
 
 type planCmd struct {
@@ -96,6 +97,9 @@ type session struct {
 // prepare loads the spec, reads the live state and computes the plan: the
 // one code path of plan and apply.
 func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool) (*session, error) {
+	if sf.DeleteData && !sf.Prune {
+		return nil, &exitError{code: 1, msg: "--delete-data only means something with --prune: it lets --prune delete databases and compose volumes"}
+	}
 	f, diags, err := g.load(sf.File)
 	if err != nil {
 		return nil, err
@@ -147,7 +151,7 @@ func (s *session) observe(ctx context.Context) error {
 		return &exitError{code: 1, msg: err.Error()}
 	}
 	if s.flags.Prune {
-		s.plan.Prune()
+		s.plan.Prune(planner.PruneOptions{Data: s.flags.DeleteData})
 	}
 	return nil
 }
@@ -216,6 +220,7 @@ func (s *session) save(path string) error {
 		VarFiles:        s.g.VarFile,
 		Targets:         s.targets,
 		Prune:           s.flags.Prune,
+		DeleteData:      s.flags.DeleteData,
 		Salt:            salt,
 		SpecFingerprint: planner.SpecFingerprint(salt, s.spec),
 		LiveFingerprint: planner.LiveFingerprint(salt, s.live),
@@ -247,10 +252,10 @@ func (c *applyCmd) loadSaved(g *Globals) (*planner.SavedPlan, error) {
 		}
 		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: %v", c.PlanFile, err)}
 	}
-	if c.File != "dokploy.yaml" && c.File != saved.SpecFile || len(c.Target) > 0 || c.Prune {
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s applies the spec, targets and prune setting it was made with (%s); do not pass -f, --target or --prune with a saved plan", c.PlanFile, saved.SpecFile)}
+	if c.File != "dokploy.yaml" && c.File != saved.SpecFile || len(c.Target) > 0 || c.Prune || c.DeleteData {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s applies the spec, targets and prune settings it was made with (%s); do not pass -f, --target, --prune or --delete-data with a saved plan", c.PlanFile, saved.SpecFile)}
 	}
-	c.File, c.Target, c.Prune, g.VarFile = saved.SpecFile, saved.Targets, saved.Prune, saved.VarFiles
+	c.File, c.Target, c.Prune, c.DeleteData, g.VarFile = saved.SpecFile, saved.Targets, saved.Prune, saved.DeleteData, saved.VarFiles
 	return saved, nil
 }
 

@@ -32,6 +32,15 @@ type JSONPlan struct {
 	// Pruned: deletions of unmanaged resources are part of the plan; the
 	// resources left in unmanaged are protected.
 	Pruned bool `json:"pruned,omitempty"`
+	// DataKept are the resources --prune keeps because deleting them
+	// loses data and --delete-data was not given.
+	DataKept []JSONKept `json:"dataKept,omitempty"`
+}
+
+// JSONKept is a resource --prune keeps, and why.
+type JSONKept struct {
+	JSONResource
+	Why string `json:"why"`
 }
 
 // JSONSummary counts the changes.
@@ -50,6 +59,9 @@ type JSONChange struct {
 	ID       string      `json:"id,omitempty"`
 	Fields   []JSONField `json:"fields"`
 	Warnings []string    `json:"warnings,omitempty"`
+	// DataLoss says what data a deletion loses (a database, a compose
+	// service with its volumes).
+	DataLoss string `json:"dataLoss,omitempty"`
 }
 
 // JSONField is the change of one field. Before and After are omitted for
@@ -91,7 +103,7 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 		Pruned:        p.Pruned,
 	}
 	for _, c := range p.Changes {
-		jc := JSONChange{Address: c.Address, Kind: c.Kind, Name: c.Name, Action: actionNames[c.Action], ID: c.LiveID, Fields: []JSONField{}, Warnings: c.Warnings}
+		jc := JSONChange{Address: c.Address, Kind: c.Kind, Name: c.Name, Action: actionNames[c.Action], ID: c.LiveID, Fields: []JSONField{}, Warnings: c.Warnings, DataLoss: c.DataLoss}
 		for _, f := range c.Fields {
 			jf := JSONField{Name: f.Name, Action: actionNames[f.Action], Unknown: f.Unknown, AfterApply: f.AfterApply}
 			hidden := f.Sensitive || f.Env && !opt.ShowValues
@@ -112,6 +124,9 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 	}
 	for _, r := range p.Unmanaged {
 		out.Unmanaged = append(out.Unmanaged, JSONResource{r.Address, r.Kind, r.ID})
+	}
+	for _, r := range p.DataKept {
+		out.DataKept = append(out.DataKept, JSONKept{JSONResource{r.Address, r.Kind, r.ID}, r.Why})
 	}
 	return out
 }

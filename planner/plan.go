@@ -56,6 +56,9 @@ type Plan struct {
 	// Pruned: --prune turned the unmanaged resources into deletions; the
 	// ones left in Unmanaged are protected.
 	Pruned bool
+	// DataKept are the resources --prune would delete but keeps because
+	// deleting them loses data and --delete-data was not given.
+	DataKept []KeptResource
 
 	memberRole    bool
 	declared      map[string]bool // addresses of every resource the spec declares
@@ -96,6 +99,9 @@ type Change struct {
 	Live    any
 	// LiveID is the id of the live resource (updates and deletes).
 	LiveID string
+	// DataLoss says what data a deletion loses (a database, a compose
+	// service with its volumes), "" for none.
+	DataLoss string
 }
 
 // Field returns the diff of the named field, or nil.

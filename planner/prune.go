@@ -1,27 +1,77 @@
 package planner
 
 import (
+	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/dokploy-sync/dokploy-sync/spec"
 )
+
+// PruneOptions control Prune.
+type PruneOptions struct {
+	// Data lets the deletions that lose data through (--delete-data): a
+	// database, or a compose service whose volumes go with it
+	// (deleteVolumes). Without it they are kept and listed in DataKept.
+	Data bool
+}
 
 // Prune turns the unmanaged resources of the plan into deletions, except
 // those protect: true covers (a protected project, environment or service
-// protects everything in it). The default environment is never unmanaged
-// and projects the spec does not name are never read, so neither is ever
-// deleted. Deletions come after every other change, children first, then
-// services, then environments.
-func (p *Plan) Prune() {
-	var deletes []*Change
+// protects everything in it) and, without opt.Data, those that hold data.
+// The default environment is never unmanaged and projects the spec does not
+// name are never read, so neither is ever deleted. Deletions come after
+// every other change, children first, then services, then environments.
+//
+// A typo must not delete production: a declared environment or service
+// that does not exist live, whose name is close to a live one this prune
+// would delete, is a plan error with a did-you-mean.
+func (p *Plan) Prune(opt PruneOptions) {
+	var doomed []Resource
 	var kept []Resource
 	for _, r := range p.Unmanaged {
 		if p.isProtected(r.Address) {
 			kept = append(kept, r)
 			continue
 		}
-		parent, name := splitLast(r.Address)
-		deletes = append(deletes, &Change{Action: Delete, Address: r.Address, Kind: r.Kind, Name: name, Parent: parent, LiveID: r.ID})
+		doomed = append(doomed, r)
 	}
+	p.checkTypos(doomed)
+
+	// Resources that hold data wait for --delete-data, and so does the
+	// environment they are in (Dokploy refuses to remove one with services).
+	held := map[string]bool{}
+	var deletes []*Change
+	for _, r := range doomed {
+		why := p.dataLoss(r)
+		if why != "" && !opt.Data {
+			held[r.Address] = true
+			p.DataKept = append(p.DataKept, KeptResource{Resource: r, Why: why})
+			continue
+		}
+		parent, name := splitLast(r.Address)
+		deletes = append(deletes, &Change{Action: Delete, Address: r.Address, Kind: r.Kind, Name: name, Parent: parent, LiveID: r.ID, DataLoss: why})
+	}
+	deletes = slices.DeleteFunc(deletes, func(c *Change) bool {
+		if c.Kind != KindEnvironment {
+			return false
+		}
+		var holds []string
+		for a := range held {
+			if strings.HasPrefix(a, c.Address+"/") {
+				holds = append(holds, a)
+			}
+		}
+		if len(holds) == 0 {
+			return false
+		}
+		sort.Strings(holds)
+		p.DataKept = append(p.DataKept, KeptResource{Resource: Resource{c.Address, c.Kind, c.LiveID}, Why: "an environment that still holds " + strings.Join(holds, ", ")})
+		return true
+	})
+	sort.SliceStable(p.DataKept, func(i, j int) bool { return p.DataKept[i].Address < p.DataKept[j].Address })
 	sort.SliceStable(deletes, func(i, j int) bool { return deleteOrder(deletes[i].Kind) < deleteOrder(deletes[j].Kind) })
 	p.Changes = append(p.Changes, deletes...)
 	p.Unmanaged = kept
@@ -29,6 +79,93 @@ func (p *Plan) Prune() {
 	if len(deletes) > 0 && p.memberRole {
 		p.Warnings = append(p.Warnings, "--prune with a key of the member role: resources this key cannot see are neither listed nor deleted")
 	}
+}
+
+// KeptResource is a resource --prune would delete but keeps, and why.
+type KeptResource struct {
+	Resource
+	Why string
+}
+
+// dataLoss says what data deleting r loses, or "" for none.
+func (p *Plan) dataLoss(r Resource) string {
+	switch {
+	case slices.Contains(spec.DatabaseKinds, r.Kind):
+		return "a database (Dokploy keeps its data volume on the server, but nothing uses it any more)"
+	case r.Kind == KindCompose && p.DeleteVolumes(r.Address):
+		return "a compose service whose volumes would be deleted (deleteVolumes: true)"
+	}
+	return ""
+}
+
+// checkTypos adds a plan error for each environment or service the plan
+// creates whose name is close to a live one among doomed (in the same
+// project, or the same environment and kind).
+func (p *Plan) checkTypos(doomed []Resource) {
+	// live environment address → how many of its services are doomed,
+	// and whether it is doomed itself
+	envServices := map[string]int{}
+	envDoomed := map[string]bool{}
+	services := map[string][]string{} // environment address + "/" + kind → doomed service names
+	for _, r := range doomed {
+		switch {
+		case r.Kind == KindEnvironment:
+			envDoomed[r.Address] = true
+		case isChildKind(r.Kind):
+		default:
+			parts := strings.Split(r.Address, "/")
+			env := parts[0] + "/" + parts[1]
+			envServices[env]++
+			services[env+"/"+r.Kind] = append(services[env+"/"+r.Kind], parts[3])
+		}
+	}
+	for _, c := range p.Changes {
+		if c.Action != Create {
+			continue
+		}
+		switch {
+		case c.Kind == KindEnvironment:
+			var names []string
+			for env := range envServices {
+				if project, name := splitLast(env); project == c.Parent {
+					names = append(names, name)
+				}
+			}
+			for env := range envDoomed {
+				if project, name := splitLast(env); project == c.Parent && !slices.Contains(names, name) {
+					names = append(names, name)
+				}
+			}
+			sort.Strings(names)
+			if s := spec.Suggest(c.Name, names); s != "" {
+				env := c.Parent + "/" + s
+				what := fmt.Sprintf("%d %s of the live environment %q", envServices[env], plural(envServices[env], "service", "services"), s)
+				if envDoomed[env] {
+					what = fmt.Sprintf("the live environment %q", s)
+					if n := envServices[env]; n > 0 {
+						what += fmt.Sprintf(" and its %d %s", n, plural(n, "service", "services"))
+					}
+				}
+				p.Errors = append(p.Errors, fmt.Sprintf("%s: no live environment has this name, but --prune would delete %s (did you mean %s?); fix the name in dokploy.yaml, or plan without --prune",
+					c.Address, what, strconv.Quote(s)))
+			}
+		case !isChildKind(c.Kind) && c.Kind != KindProject:
+			names := services[c.Parent+"/"+c.Kind]
+			sort.Strings(names)
+			if s := spec.Suggest(c.Name, names); s != "" {
+				p.Errors = append(p.Errors, fmt.Sprintf("%s: no live %s has this name, but --prune would delete the live %s %q (did you mean %s?); fix the name in dokploy.yaml, or plan without --prune",
+					c.Address, c.Kind, c.Kind, s, strconv.Quote(s)))
+			}
+		}
+	}
+}
+
+func isChildKind(kind string) bool {
+	switch kind {
+	case KindDomain, KindPort, KindMount, KindRedirect, KindSecurity:
+		return true
+	}
+	return false
 }
 
 // DeleteVolumes says whether deleting the compose service at addr deletes

@@ -75,6 +75,15 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 			pr.change(c)
 		}
 	}
+	pr.dataLoss(p)
+	if n := len(p.DataKept); n > 0 {
+		fmt.Fprintf(w, "Kept: --prune would delete %d more %s, but deleting %s loses data; add --delete-data to delete %s as well:\n",
+			n, plural(n, "resource", "resources"), plural(n, "it", "them"), plural(n, "it", "them"))
+		for _, r := range p.DataKept {
+			fmt.Fprintf(w, "  %s %s (id %s): %s\n", pr.paint(ansiYellow, "!"), r.Address, r.ID, r.Why)
+		}
+		fmt.Fprintln(w)
+	}
 	if n := len(p.Unmanaged); n > 0 && p.Pruned {
 		fmt.Fprintf(w, "Protected: %d %s in the declared projects %s not in dokploy.yaml, but protect: true keeps %s:\n",
 			n, plural(n, "resource", "resources"), plural(n, "is", "are"), plural(n, "it", "them"))
@@ -112,6 +121,34 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 	}
 	add, change, destroy := p.Counts()
 	fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy.\n", pr.paint(ansiBold, "Plan:"), add, change, destroy)
+}
+
+// DataLosses returns the deletions of the plan that lose data.
+func (p *Plan) DataLosses() []*Change {
+	var out []*Change
+	for _, c := range p.Changes {
+		if c.Action == Delete && c.DataLoss != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// RenderDataLoss writes the loud block of the deletions that lose data, if
+// any: the plan shows it after the changes, the confirmation again.
+func RenderDataLoss(w io.Writer, p *Plan, opt RenderOptions) { printer{w: w, opt: opt}.dataLoss(p) }
+
+func (pr printer) dataLoss(p *Plan) {
+	losses := p.DataLosses()
+	if len(losses) == 0 {
+		return
+	}
+	n := len(losses)
+	fmt.Fprintf(pr.w, "%s %d of these deletions %s data:\n", pr.paint(ansiRed+ansiBold, "DATA WILL BE LOST:"), n, plural(n, "removes", "remove"))
+	for _, c := range losses {
+		fmt.Fprintf(pr.w, "  %s %s (id %s): %s\n", pr.paint(ansiRed, "-"), c.Address, c.LiveID, c.DataLoss)
+	}
+	fmt.Fprintln(pr.w)
 }
 
 func (pr printer) change(c *Change) {

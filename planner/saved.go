@@ -26,6 +26,7 @@ type SavedPlan struct {
 	VarFiles      []string `json:"varFiles,omitempty"`
 	Targets       []string `json:"targets,omitempty"`
 	Prune         bool     `json:"prune,omitempty"`
+	DeleteData    bool     `json:"deleteData,omitempty"`
 	// Salt is random per saved plan and hashed with the fingerprints, so
 	// that they cannot be compared with hashes of guessed values made
 	// beforehand. The file still holds hashes over secrets: keep it as

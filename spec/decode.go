@@ -837,7 +837,7 @@ func (d *decoder) unknownField(e entry, fields []fieldInfo, t reflect.Type, c ct
 	for i, f := range fields {
 		names[i] = f.name
 	}
-	if s := suggest(e.key, names); s != "" {
+	if s := Suggest(e.key, names); s != "" {
 		d.fieldErr(e.keyPos, c, msg+" (did you mean "+strconv.Quote(s)+"?)")
 		return s
 	}
@@ -845,9 +845,10 @@ func (d *decoder) unknownField(e entry, fields []fieldInfo, t reflect.Type, c ct
 	return ""
 }
 
-// suggest returns the candidate closest to key (case-insensitive edit
-// distance at most 2, and less than the key's length), or "".
-func suggest(key string, candidates []string) string {
+// Suggest returns the candidate closest to key (case-insensitive edit
+// distance at most 2, and less than the key's length), or "": the
+// did-you-mean of every message that names something unknown.
+func Suggest(key string, candidates []string) string {
 	best, bestD := "", 3
 	lk := strings.ToLower(key)
 	for _, c := range candidates {

@@ -178,7 +178,7 @@ func (rc *refChecker) problem(s refSite, r Ref) string {
 // declared ends a "no such resource" message with a suggestion or the
 // declared names.
 func declared(name string, names []string, what string) string {
-	if s := suggest(name, names); s != "" {
+	if s := Suggest(name, names); s != "" {
 		return "; did you mean " + strconv.Quote(s) + "?"
 	}
 	if len(names) == 0 {

@@ -43,7 +43,7 @@ func oneOfMsg(field, value string, allowed []string) string {
 		want = "one of " + strings.Join(allowed, ", ")
 	}
 	msg := field + ": must be " + want + ", got " + quoteShort(value)
-	if s := suggest(value, allowed); s != "" {
+	if s := Suggest(value, allowed); s != "" {
 		msg += " (did you mean " + strconv.Quote(s) + "?)"
 	}
 	return msg
