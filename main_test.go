@@ -112,6 +112,7 @@ func TestScript(t *testing.T) {
 			"secret":     cmdSecret,
 			"loseanswer": cmdLoseAnswer,
 			"failcalls":  cmdFailCalls,
+			"redact":     cmdRedact,
 		},
 	})
 }
@@ -333,4 +334,13 @@ func cmdFailCalls(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: failcalls PROC")
 	}
 	fakeOf(ts).SetFaults(dokploytest.Fault{Kind: dokploytest.FaultFailItems, Procs: args, Times: 1})
+}
+
+// redact on|off makes the fake answer its .one reads with the placeholder
+// of a Dokploy that hides secrets (pull request #4581), or not.
+func cmdRedact(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 || args[0] != "on" && args[0] != "off" {
+		ts.Fatalf("usage: redact on|off")
+	}
+	fakeOf(ts).SetRedact(args[0] == "on")
 }

@@ -44,6 +44,17 @@ func (r *run) application(o *op) error {
 	return nil
 }
 
+// liveRedacted reports whether any of the live values is the server's
+// placeholder for a secret it hid (dokploy.IsRedacted).
+func liveRedacted(vs ...*string) bool {
+	for _, v := range vs {
+		if dokploy.IsRedacted(v) {
+			return true
+		}
+	}
+	return false
+}
+
 // pick returns the desired value of an owned key, else the live one.
 func pick[T any](m *spec.Meta, key string, want, live *T) any {
 	if m.Has(key) {
@@ -129,9 +140,24 @@ func (r *run) applicationWrites(c *planner.Change, id string, want *spec.Applica
 		if live.CreateEnvFile != nil {
 			createEnvFile = *live.CreateEnvFile
 		}
-		calls = append(calls, dokploy.NewCall("application.saveEnvironment", map[string]any{
-			"applicationId": id, "env": env, "buildArgs": args, "buildSecrets": secrets, "createEnvFile": createEnvFile,
-		}, nil))
+		if liveRedacted(live.Env, live.BuildArgs, live.BuildSecrets) {
+			// saveEnvironment needs all three texts, and the server hid one
+			// it does not own: application.update keeps what it is not sent.
+			in := map[string]any{"applicationId": id}
+			for key, v := range map[string]struct {
+				want map[string]string
+				text any
+			}{"env": {want.EnvVars, env}, "buildArgs": {want.BuildArgs, args}, "buildSecrets": {want.BuildSecrets, secrets}} {
+				if v.want != nil {
+					in[key] = v.text
+				}
+			}
+			calls = append(calls, dokploy.NewCall("application.update", in, nil))
+		} else {
+			calls = append(calls, dokploy.NewCall("application.saveEnvironment", map[string]any{
+				"applicationId": id, "env": env, "buildArgs": args, "buildSecrets": secrets, "createEnvFile": createEnvFile,
+			}, nil))
+		}
 	}
 	in := map[string]any{"applicationId": id}
 	if c.Action == planner.Update && c.HasField("description") {
@@ -196,6 +222,13 @@ func sourceCall(id string, src *spec.Source, live *dokploy.Application) *dokploy
 		in["username"] = pick(&dk.Meta, "username", dk.Username, live.Username)
 		in["password"] = pick(&dk.Meta, "password", dk.Password, live.Password)
 		in["registryUrl"] = pick(&dk.Meta, "registryUrl", dk.RegistryURL, live.RegistryURL)
+		if !dk.Meta.Has("password") && dokploy.IsRedacted(live.Password) {
+			// saveDockerProvider needs the password, which the server hid:
+			// application.update keeps it.
+			proc = "application.update"
+			in["sourceType"] = spec.SourceDocker
+			delete(in, "password")
+		}
 	case spec.SourceGit:
 		g := src.Git
 		proc = "application.saveGitProvider"

@@ -7,6 +7,7 @@ package apply
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -329,11 +330,21 @@ func (r *run) report(ops []*op) {
 }
 
 // do runs calls as one round trip and marks the ops whose calls failed.
+// A call whose input holds the server's placeholder for a hidden secret is
+// never sent: writing it back would replace the secret with the
+// placeholder.
 func (r *run) do(calls []*dokploy.Call, owner map[*dokploy.Call]*op) {
-	if len(calls) == 0 {
-		return
+	send := calls[:0:0]
+	for _, call := range calls {
+		if in, _ := json.Marshal(call.Input); dokploy.HasRedacted(string(in)) {
+			call.Err = fmt.Errorf("%s: not sent: its input holds the placeholder the server answers in place of a secret it hides, and writing it back would replace the secret", call.Proc)
+			continue
+		}
+		send = append(send, call)
 	}
-	r.d.Do(r.ctx, calls...)
+	if len(send) > 0 {
+		r.d.Do(r.ctx, send...)
+	}
 	for _, call := range calls {
 		if call.Err != nil {
 			o := owner[call]

@@ -416,10 +416,14 @@ func (b *builder) url(s site, field, value string, varField string) string {
 // secret returns what a secret field holds: ${VAR} with the value in
 // secrets.env, or (--include-secrets) the value itself.
 func (b *builder) secret(s site, value string, field ...string) string {
-	if b.opts.IncludeSecrets {
+	if b.opts.IncludeSecrets && !dokploy.IsRedacted(&value) {
 		return b.literal(s, strings.Join(field, "."), value)
 	}
 	name := b.vars.name(s.varParts(field...)...)
+	if dokploy.IsRedacted(&value) {
+		b.warnf(s.addr, "the server hides %s (it answers a placeholder in its place): set %s in secrets.env by hand", strings.Join(field, "."), name)
+		value = ""
+	}
 	b.addSecret(s, name, value)
 	return "${" + name + "}"
 }
@@ -435,6 +439,10 @@ func (b *builder) addSecret(s site, name, value string) {
 // is empty or cannot be exported). refs: the resource may hold references
 // (applications and compose services).
 func (b *builder) env(s site, text *string, refs bool) yaml.MapSlice {
+	if dokploy.IsRedacted(text) || text != nil && dokploy.HasRedacted(*text) {
+		b.warnf(s.addr, "the server hides env (it answers a placeholder in its place); env is not exported, so it stays unmanaged")
+		return nil
+	}
 	m := dokploy.ParseEnv(text)
 	if len(m) == 0 {
 		return nil

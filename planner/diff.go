@@ -110,9 +110,12 @@ func (p *Plan) add(c *Change) {
 		// must not report one), only listed.
 		kept := c.Fields[:0]
 		for _, f := range c.Fields {
-			if f.Unknown != "" {
+			switch {
+			case f.Unknown != "":
 				p.NotCompared = append(p.NotCompared, c.Address+": "+f.Name)
-			} else {
+			case f.Redacted:
+				p.NotCompared = append(p.NotCompared, c.Address+": "+f.Name+" (redacted by the server)")
+			default:
 				kept = append(kept, f)
 			}
 		}
@@ -498,6 +501,9 @@ func (d *differ) str(name string, owned bool, want, have *string, sensitive bool
 	if !owned {
 		return
 	}
+	if d.redacted(name, have) {
+		return
+	}
 	n := len(d.c.Fields)
 	d.scalar(name, deref(want), deref(have), false)
 	for _, f := range d.c.Fields[n:] {
@@ -570,6 +576,17 @@ func (d *differ) cpu(name string, owned bool, want *spec.CPU, have *string) {
 	d.scalar(name, w, h, false)
 }
 
+// redacted records a field whose live value is the server's placeholder
+// for a secret it did not return (dokploy.IsRedacted): it cannot be
+// compared, so it is no change, only listed as not compared.
+func (d *differ) redacted(name string, have *string) bool {
+	if d.create() || !dokploy.IsRedacted(have) {
+		return false
+	}
+	d.c.Fields = append(d.c.Fields, &FieldDiff{Name: name, Action: Update, Sensitive: true, Redacted: true})
+	return true
+}
+
 // env diffs an env map key by key. want nil means env is not managed.
 // Dokploy replaces the whole env text, so keys that exist live but not in
 // the spec are dropped: that gets a warning.
@@ -581,6 +598,9 @@ func (d *differ) env(want map[string]string, haveText *string) {
 // key, with references resolved; secret marks values never shown.
 func (d *differ) envMap(field string, want map[string]string, haveText *string, secret bool) {
 	if want == nil {
+		return
+	}
+	if d.redacted(field, haveText) {
 		return
 	}
 	want, later := d.res.Env(d.c.Address, want)
@@ -604,6 +624,8 @@ func (d *differ) envMap(field string, want map[string]string, haveText *string, 
 		h, inHave := have[k]
 		f := &FieldDiff{Name: name, Env: true, Sensitive: secret, Before: h, After: w}
 		switch {
+		case !d.create() && dokploy.IsRedacted(&h):
+			f.Action, f.Redacted, f.Before = Update, true, ""
 		case !inWant:
 			f.Action = Delete
 			dropped = append(dropped, k)

@@ -144,6 +144,9 @@ type FieldDiff struct {
 	// AfterApply: the desired value references a resource that apply
 	// creates, so it is known only then.
 	AfterApply bool
+	// Redacted: the server answered a placeholder in place of the live
+	// value (dokploy.IsRedacted), so the field was not compared.
+	Redacted bool
 }
 
 // Counts returns how many changes add, change and destroy.

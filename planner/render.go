@@ -100,9 +100,14 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 	if len(p.UnsetVars) > 0 {
 		fmt.Fprintf(w, "%s these variables are not set, so the fields that use them are unknown and were not compared: %s. apply needs them.\n",
 			pr.paint(ansiYellow+ansiBold, "Warning:"), strings.Join(p.UnsetVars, ", "))
-		for _, f := range p.NotCompared {
-			fmt.Fprintf(w, "  not compared: %s\n", f)
-		}
+	} else if len(p.NotCompared) > 0 {
+		fmt.Fprintf(w, "%s the server hides some secrets (it answers a placeholder in their place), so dokploy-sync cannot compare them and leaves them as they are:\n",
+			pr.paint(ansiYellow+ansiBold, "Warning:"))
+	}
+	for _, f := range p.NotCompared {
+		fmt.Fprintf(w, "  not compared: %s\n", f)
+	}
+	if len(p.UnsetVars) > 0 || len(p.NotCompared) > 0 {
 		fmt.Fprintln(w)
 	}
 	for _, warn := range p.Warnings {

@@ -101,6 +101,9 @@ func (s *Server) run(p *procedure, input any, present, coerce bool) (result, *ap
 	if _, ok := v.(undefinedT); ok {
 		return result{undefined: true}, nil
 	}
+	if s.redacts(p.name) {
+		v = redact(v)
+	}
 	b, merr := marshal(v)
 	if merr != nil {
 		return result{}, errInternal("%s", merr.Error())

@@ -113,6 +113,10 @@ type Options struct {
 	// <kind>Error: <message>", and start, stop and reload answer 500 with
 	// the message.
 	DeployError string
+	// Redact makes every .one answer carry RedactedSecret in place of env
+	// texts, build args and secrets and passwords, as Dokploy does with an
+	// open change (pull request #4581) that a later version may ship.
+	Redact bool
 	// OnRequest, when set, is called after each request has been answered
 	// and logged (from the request's goroutine), e.g. to print it or to
 	// save the state.
@@ -150,6 +154,7 @@ type Server struct {
 	mutations int
 
 	latency  atomic.Int64 // time.Duration
+	redact   atomic.Bool  // Options.Redact, SetRedact
 	faultMu  sync.Mutex   // guards the faults and their generator
 	faults   []*faultState
 	faultRng *rand.Rand
@@ -188,6 +193,7 @@ func New(opts Options) *Server {
 	s.rng = rand.New(s.pcg)
 	s.faultRng = newFaultRand(opts.Seed)
 	s.latency.Store(int64(opts.Latency))
+	s.redact.Store(opts.Redact)
 	s.SetFaults(opts.Faults...)
 	for _, p := range allProcedures() {
 		s.procs[p.name] = p

@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	deployDuration := fs.Duration("deploy-duration", 0, "how long an application deployment runs")
 	deployError := fs.String("deploy-error", "", "make every deploy fail with this `message`")
 	latency := fs.Duration("latency", 0, "delay added to every request")
+	redact := fs.Bool("redact", false, "answer every .one with "+dokploytest.RedactedSecret+" in place of env and passwords, like a Dokploy with pull request #4581")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: fakedokploy [flags]\n       fakedokploy [flags] -- CMD ARGS...\n\nflags:\n")
 		fs.PrintDefaults()
@@ -73,7 +74,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	h := &handler{stateFile: *stateFile, verbose: *verbose, log: stderr}
 	fake := dokploytest.New(dokploytest.Options{
 		APIKey: *apiKey, Version: *version, Seed: *seed,
-		Latency: *latency, DeployDuration: *deployDuration, DeployError: *deployError,
+		Latency: *latency, DeployDuration: *deployDuration, DeployError: *deployError, Redact: *redact,
 		OnRequest: h.observe,
 	})
 	h.fake = fake
