@@ -70,6 +70,9 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 				envDir = abs
 			}
 		}
+		if (filepath.IsAbs(envDir) || envDir == ".." || strings.HasPrefix(envDir, "../")) && !g.AllowOutsideFiles {
+			return &exitError{code: 1, msg: fmt.Sprintf("--env-dir %s is outside the directory of %s, and a spec reads only files in its directory or below it; choose a directory there, or pass --allow-outside-files (to every plan and apply of that spec too)", c.EnvDir, c.Output)}
+		}
 	}
 	res, err := export.Build(live, export.Options{Projects: c.Project, EnvDir: envDir, IncludeSecrets: c.IncludeSecrets})
 	if res != nil {
@@ -88,7 +91,7 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	c.report(g, res)
 
-	check, err := export.Verify(res, c.Output, live)
+	check, err := export.Verify(res, c.Output, live, g.AllowOutsideFiles)
 	if err != nil {
 		return &exitError{code: 1, msg: "checking the export: " + err.Error()}
 	}

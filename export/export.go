@@ -273,7 +273,9 @@ func (c *Check) OK() bool { return !c.Diagnostics.HasErrors() && len(c.Changes) 
 // to it, as plan --var-file secrets.env would (the process environment is
 // not read), and plans it against the live state it came from. An export
 // that round-trips has no error diagnostics and an empty plan.
-func Verify(res *Result, specPath string, live *dokploy.Live) (*Check, error) {
+// allowOutside is --allow-outside-files: the env files may be outside the
+// spec's directory.
+func Verify(res *Result, specPath string, live *dokploy.Live, allowOutside bool) (*Check, error) {
 	vars := map[string]string{}
 	for _, f := range res.Files {
 		if f.Path == SecretsFile {
@@ -284,7 +286,7 @@ func Verify(res *Result, specPath string, live *dokploy.Live) (*Check, error) {
 			vars = v
 		}
 	}
-	f, diags := spec.Load(specPath, spec.Options{Vars: vars, LookupEnv: func(string) (string, bool) { return "", false }})
+	f, diags := spec.Load(specPath, spec.Options{Vars: vars, LookupEnv: func(string) (string, bool) { return "", false }, AllowOutsideFiles: allowOutside})
 	c := &Check{Diagnostics: diags}
 	if f == nil || diags.HasErrors() {
 		return c, nil

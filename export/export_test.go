@@ -227,7 +227,7 @@ func runExport(t *testing.T, s *dokploytest.Server, opts Options) *exported {
 	if err := Write(res, path, false, opts.IncludeSecrets); err != nil {
 		t.Fatal(err)
 	}
-	check, err := Verify(res, path, live)
+	check, err := Verify(res, path, live, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func roundTrip(t *testing.T, live *dokploy.Live, opts Options) *Result {
 	if err := Write(res, path, false, opts.IncludeSecrets); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Verify(res, path, live)
+	c, err := Verify(res, path, live, false)
 	if err != nil {
 		t.Fatal(err)
 	}

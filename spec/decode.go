@@ -92,7 +92,10 @@ var keyHints = map[reflect.Type]map[string]string{
 
 type decoder struct {
 	diagList
-	file    string // name used in positions
+	file string // name used in positions
+	// outside lets the spec read files outside its directory
+	// (Options.AllowOutsideFiles).
+	outside bool
 	lookup  func(string) (string, bool)
 	aliases map[*ast.AliasNode]ast.Node
 
@@ -1150,3 +1153,6 @@ func sortedSet(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// root is where the files the spec names may be read from.
+func (d *decoder) root(dir string) fileRoot { return fileRoot{dir: dir, outside: d.outside} }

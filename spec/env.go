@@ -108,7 +108,7 @@ func (d *decoder) mergeEnv(dir, addr string, meta *Meta, env map[string]string, 
 			d.errorf(pos, addr, "envFile: the path must not be empty")
 			continue
 		}
-		vars, err := readEnvFile(dir, path)
+		vars, err := readEnvFile(d.root(dir), path)
 		if err != nil {
 			d.errorf(pos, addr, "envFile %s: %s", strconv.Quote(path), err)
 			continue
@@ -137,8 +137,8 @@ func resolvePath(dir, path string) string {
 
 // readEnvFile reads one env file with godotenv.Read. Errors name the
 // resolved path and, where it can be found, the line.
-func readEnvFile(dir, path string) (map[string]string, error) {
-	full, _, err := statRegular(dir, path, "envFile")
+func readEnvFile(root fileRoot, path string) (map[string]string, error) {
+	full, _, err := root.statRegular(path, "envFile")
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +149,30 @@ func readEnvFile(dir, path string) (map[string]string, error) {
 	return vars, nil
 }
 
-// statRegular resolves path against dir and checks that it is a regular
-// file; what ("envFile", "contentFile", ...) names the field in the message
-// for a missing file.
-func statRegular(dir, path, what string) (string, fs.FileInfo, error) {
-	full := resolvePath(dir, path)
+// fileRoot is where the files a spec names (envFile, contentFile,
+// composeFile) may be: dir, the directory of the spec file, and below it,
+// symlinks resolved, unless outside (--allow-outside-files). A spec comes
+// from a repository, maybe from a stranger's pull request: without this,
+// `envFile: /proc/self/environ` or a symlink would put the API key or any
+// file of the machine into a plan, a CI log or a Dokploy file mount.
+type fileRoot struct {
+	dir     string
+	outside bool
+}
+
+// specialDirs hold files of the system, not of a project: never read,
+// whatever --allow-outside-files says (/proc/self/environ passes as a
+// regular file).
+var specialDirs = []string{"/proc", "/sys", "/dev"}
+
+// statRegular resolves path against the root and checks that it is a
+// regular file inside it; what ("envFile", "contentFile", ...) names the
+// field in the message for a missing file.
+func (root fileRoot) statRegular(path, what string) (string, fs.FileInfo, error) {
+	full := resolvePath(root.dir, path)
+	if err := root.check(full); err != nil {
+		return full, nil, err
+	}
 	st, err := os.Stat(full)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -167,6 +186,56 @@ func statRegular(dir, path, what string) (string, fs.FileInfo, error) {
 		return full, nil, fmt.Errorf("%s is not a regular file", full)
 	}
 	return full, st, nil
+}
+
+// check refuses a path that is, or resolves through symlinks to, a
+// special file of the system, or (unless root.outside) a file outside the
+// root.
+func (root fileRoot) check(full string) error {
+	abs, err := filepath.Abs(full)
+	if err != nil {
+		return err
+	}
+	for _, d := range specialDirs {
+		if within(d, abs) {
+			return fmt.Errorf("%s is a special file of the system (under %s); dokploy-sync never reads those", full, d)
+		}
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // os.Stat says so, with the usual message
+	} else if err != nil {
+		return unwrapPathError(err)
+	}
+	is := full + " is"
+	if real != abs {
+		is = full + " resolves to " + real + ", which is"
+	}
+	for _, d := range specialDirs {
+		if within(d, real) {
+			return fmt.Errorf("%s a special file of the system (under %s); dokploy-sync never reads those", is, d)
+		}
+	}
+	if root.outside {
+		return nil
+	}
+	base, err := filepath.Abs(root.dir)
+	if err != nil {
+		return err
+	}
+	if b, err := filepath.EvalSymlinks(base); err == nil {
+		base = b
+	}
+	if !within(base, real) {
+		return fmt.Errorf("%s outside the directory of the spec file (%s); files a spec reads must be in its directory or below it, so that a spec cannot read other files of this machine; move the file there, or pass --allow-outside-files", is, base)
+	}
+	return nil
+}
+
+// within reports whether path is dir or below it (both absolute, clean).
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }
 
 // dotenvError rewrites a godotenv error as "FILE:LINE: message". godotenv

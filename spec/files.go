@@ -95,7 +95,7 @@ func (d *decoder) loadMounts(dir, addr string, mounts []*Mount) {
 			d.errorf(pos, addr, "%s: must not be empty: give the path of a file next to the spec, or use content", field)
 			continue
 		}
-		text, err := readTextFile(dir, path, "contentFile")
+		text, err := readTextFile(d.root(dir), path, "contentFile")
 		if err != nil {
 			d.errorf(pos, addr, "%s %s: %s", field, strconv.Quote(path), err)
 			continue
@@ -118,7 +118,7 @@ func (d *decoder) loadCompose(dir, addr string, c *Compose) {
 		d.errorf(pos, addr, "composeFile: must not be empty: give the path of a compose file next to the spec, or the compose file itself as a block (composeFile: |)")
 		return
 	}
-	text, err := readTextFile(dir, v, "composeFile")
+	text, err := readTextFile(d.root(dir), v, "composeFile")
 	if err != nil {
 		if _, serr := os.Stat(resolvePath(dir, v)); serr != nil && (strings.ContainsAny(v, "{}") || strings.Contains(v, ": ")) {
 			// A compose file on one line: it was read as a path.
@@ -132,8 +132,8 @@ func (d *decoder) loadCompose(dir, addr string, c *Compose) {
 
 // readTextFile reads a file next to the spec (contentFile, composeFile),
 // which must be a regular UTF-8 text file of at most maxFileSize bytes.
-func readTextFile(dir, path, what string) (string, error) {
-	full, st, err := statRegular(dir, path, what)
+func readTextFile(root fileRoot, path, what string) (string, error) {
+	full, st, err := root.statRegular(path, what)
 	if err != nil {
 		return "", err
 	}

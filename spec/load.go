@@ -22,6 +22,10 @@ type Options struct {
 	LookupEnv func(string) (string, bool)
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
+	// AllowOutsideFiles lets envFile, contentFile and composeFile name
+	// files outside the spec's directory (--allow-outside-files). Special
+	// files of the system (/proc, /sys, /dev) are refused all the same.
+	AllowOutsideFiles bool
 }
 
 // StdinName is how the spec read from stdin ("-") is named in messages.
@@ -73,7 +77,8 @@ func LoadBytes(name string, src []byte, dir string, opts Options) (*File, Diagno
 		lookup = os.LookupEnv
 	}
 	d := &decoder{
-		file: name,
+		file:    name,
+		outside: opts.AllowOutsideFiles,
 		lookup: func(k string) (string, bool) {
 			if v, ok := opts.Vars[k]; ok {
 				return v, true
