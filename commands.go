@@ -191,7 +191,7 @@ func (g *Globals) load(path string) (*spec.File, spec.Diagnostics, error) {
 			vars[k] = v
 		}
 	}
-	f, diags := spec.Load(path, spec.Options{Vars: vars, Stdin: g.stdin, AllowOutsideFiles: g.AllowOutsideFiles})
+	f, diags := spec.Load(path, spec.Options{Vars: vars, Stdin: g.stdin, AllowOutsideFiles: g.AllowOutsideFiles, MaxSize: g.MaxSpecSize})
 	return f, diags, nil
 }
 

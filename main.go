@@ -34,6 +34,7 @@ type Globals struct {
 	NoColor     bool     `name:"no-color" help:"No colours (also when NO_COLOR is set or the output is not a terminal)."`
 
 	AllowOutsideFiles bool             `name:"allow-outside-files" help:"Let envFile, contentFile and composeFile name files outside the spec's directory (symlinks included). Never /proc, /sys or /dev."`
+	MaxSpecSize       int              `name:"max-spec-size" default:"8388608" help:"Largest spec parsed, in bytes; a larger or absurdly nested one is refused before parsing." placeholder:"BYTES"`
 	Version           kong.VersionFlag `help:"Print the version and exit."`
 
 	stdin  io.Reader

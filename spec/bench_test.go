@@ -106,3 +106,30 @@ func BenchmarkValidate1000(b *testing.B) {
 		}
 	}
 }
+
+// flatEnvSpec returns a spec with one application whose env has n keys.
+func flatEnvSpec(n int) []byte {
+	var b strings.Builder
+	b.WriteString("apiVersion: dokploy-sync/v1\nprojects:\n  shop:\n    environments:\n      production:\n        applications:\n          api:\n            source: {docker: {image: nginx:1.27}}\n            env:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "              KEY_%d: value-%d\n", i, i)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkLoadFlatEnv is the load of an env map of many keys (one
+// application): it must grow linearly.
+func BenchmarkLoadFlatEnv(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		src := flatEnvSpec(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, diags := LoadBytes("dokploy.yaml", src, b.TempDir(), Options{LookupEnv: func(string) (string, bool) { return "", false }})
+				if diags.HasErrors() {
+					b.Fatal(diags)
+				}
+			}
+		})
+	}
+}

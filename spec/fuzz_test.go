@@ -29,6 +29,10 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte(goodSpec))
 	f.Add([]byte(servicesSpec))
+	// Deep nesting (refused before parsing) and a flat env map of many keys.
+	f.Add([]byte("apiVersion: dokploy-sync/v1\nprojects: " + strings.Repeat("[", 200) + strings.Repeat("]", 200) + "\n"))
+	f.Add([]byte("apiVersion: dokploy-sync/v1\nprojects:\n" + strings.Repeat(" - [{", 40) + "\n"))
+	f.Add(flatEnvSpec(2000))
 	// Lists, items and references in odd shapes.
 	f.Add([]byte("apiVersion: dokploy-sync/v1\nprojects:\n  p:\n    environments:\n      e:\n        applications:\n          a:\n            domains: &d [{host: a.example.com}, *d, [x], ~, {<<: *d}]\n            ports: [{publishedPort: 1, targetPort: 1}, 2]\n            mounts: {type: file}\n            source: {git: {url: x, branch: y, watchPaths: [a, [b], {c: d}, ~]}}\n"))
 	f.Add([]byte("apiVersion: dokploy-sync/v1\nprojects:\n  p:\n    environments:\n      e:\n        compose:\n          c: {composeFile: \"a\\nb\", source: {docker: {image: x}, git: {url: y}}, domains: [{host: \"${ref:compose/c.appName}\"}]}\n        applications:\n          a: {command: \"${ref:compose/c.appName}${ref:p/e/compose/c.appName}${ref:a/b.c}$${ref:x}${ref:\", env: {A: \"${ref:application/a.appName}\"}}\n"))

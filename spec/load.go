@@ -26,6 +26,9 @@ type Options struct {
 	// files outside the spec's directory (--allow-outside-files). Special
 	// files of the system (/proc, /sys, /dev) are refused all the same.
 	AllowOutsideFiles bool
+	// MaxSize is the largest spec, in bytes, that is parsed
+	// (--max-spec-size); 0 means DefaultMaxSpecSize.
+	MaxSize int
 }
 
 // StdinName is how the spec read from stdin ("-") is named in messages.
@@ -46,7 +49,7 @@ func Load(path string, opts Options) (*File, Diagnostics) {
 		if r == nil {
 			r = os.Stdin
 		}
-		src, err := io.ReadAll(r)
+		src, err := io.ReadAll(io.LimitReader(r, int64(maxSize(opts))+1))
 		if err != nil {
 			return nil, Diagnostics{{Pos: Position{File: StdinName}, Message: "cannot read the spec: " + err.Error()}}
 		}
@@ -56,7 +59,7 @@ func Load(path string, opts Options) (*File, Diagnostics) {
 		}
 		return LoadBytes(StdinName, src, dir, opts)
 	}
-	src, err := os.ReadFile(path)
+	src, err := readLimited(path, maxSize(opts))
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -93,7 +96,12 @@ func LoadBytes(name string, src []byte, dir string, opts Options) (*File, Diagno
 		failed:     map[*Meta]map[string]bool{},
 		itemIdx:    map[*Meta]int{},
 	}
-	f := d.load(bytes.TrimPrefix(src, utf8BOM), dir)
+	src = bytes.TrimPrefix(src, utf8BOM)
+	if line, col, msg := checkLimits(src, maxSize(opts)); msg != "" {
+		d.errorf(Position{File: name, Line: line, Col: col}, "", "%s", msg)
+		return nil, d.ds.sortAndDedup()
+	}
+	f := d.load(src, dir)
 	return f, d.ds.sortAndDedup()
 }
 
@@ -187,4 +195,22 @@ func parseYAML(src []byte) (f *ast.File, err error) {
 // not set.
 func (f *File) UnsetVars() []string {
 	return append([]string(nil), f.unset...)
+}
+
+func maxSize(opts Options) int {
+	if opts.MaxSize > 0 {
+		return opts.MaxSize
+	}
+	return DefaultMaxSpecSize
+}
+
+// readLimited reads at most max+1 bytes of a file: enough to tell that it
+// is too large without reading all of it.
+func readLimited(path string, max int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, int64(max)+1))
 }
