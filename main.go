@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 
 	"github.com/alecthomas/kong"
 
@@ -24,7 +25,8 @@ var version = ""
 // Globals are the flags every command takes.
 type Globals struct {
 	URL         string   `name:"url" env:"DOKPLOY_URL" help:"Dokploy panel base URL, e.g. https://dokploy.example.com." placeholder:"URL"`
-	APIKey      string   `name:"api-key" env:"DOKPLOY_API_KEY,DOKPLOY_AUTH_TOKEN" help:"Dokploy API key (never printed)." placeholder:"KEY"`
+	APIKey      string   `name:"api-key" env:"DOKPLOY_API_KEY,DOKPLOY_AUTH_TOKEN" help:"Dokploy API key (never printed). On the command line it is visible to other users of this machine (ps): prefer the environment or --api-key-file." placeholder:"KEY"`
+	APIKeyFile  string   `name:"api-key-file" env:"DOKPLOY_API_KEY_FILE" help:"Read the Dokploy API key from FILE (a trailing newline is trimmed)." placeholder:"FILE"`
 	API         string   `name:"api" enum:"auto,trpc,rest" default:"auto" help:"HTTP face of the Dokploy API: auto (tRPC batches, REST when /api/trpc is refused), trpc or rest."`
 	VarFile     []string `name:"var-file" type:"path" help:"dotenv file with values for the variables the spec uses (overrides the process environment); repeatable." placeholder:"FILE"`
 	MaxRequests int      `name:"max-requests" default:"0" help:"Send at most N HTTP requests to Dokploy (0: no limit); a step that would need more is not sent at all." placeholder:"N"`
@@ -141,3 +143,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 type exitSignal struct{}
+
+// AfterApply reads the API key from --api-key-file (DOKPLOY_API_KEY_FILE)
+// once the flags are parsed. A key given both ways is refused rather than
+// one of them chosen silently.
+func (g *Globals) AfterApply() error {
+	if g.APIKeyFile == "" {
+		return nil
+	}
+	if g.APIKey != "" {
+		return &exitError{code: 1, msg: "the API key is given twice (DOKPLOY_API_KEY or --api-key, and DOKPLOY_API_KEY_FILE or --api-key-file); give it once"}
+	}
+	b, err := os.ReadFile(g.APIKeyFile)
+	if err != nil {
+		return &exitError{code: 1, msg: "reading the API key file: " + err.Error()}
+	}
+	g.APIKey = strings.TrimRight(string(b), "\r\n")
+	if strings.TrimSpace(g.APIKey) == "" {
+		return &exitError{code: 1, msg: fmt.Sprintf("the API key file %s is empty", g.APIKeyFile)}
+	}
+	return nil
+}

@@ -87,10 +87,10 @@ func New(opts Options) (*Client, error) {
 	}
 	u, err := url.Parse(strings.TrimRight(opts.BaseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("dokploy URL %q: must be an http(s) URL like https://dokploy.example.com", opts.BaseURL)
+		return nil, fmt.Errorf("dokploy URL %q: must be an http(s) URL like https://dokploy.example.com", HideURLPassword(opts.BaseURL))
 	}
 	if strings.HasSuffix(u.Path, "/api") || strings.HasSuffix(u.Path, "/api/trpc") {
-		return nil, fmt.Errorf("dokploy URL %q: give the panel's base URL, without %s (dokploy-sync adds the API paths)", opts.BaseURL, u.Path[strings.LastIndex(u.Path, "/api"):])
+		return nil, fmt.Errorf("dokploy URL %q: give the panel's base URL, without %s (dokploy-sync adds the API paths)", HideURLPassword(opts.BaseURL), u.Path[strings.LastIndex(u.Path, "/api"):])
 	}
 	if opts.APIKey == "" {
 		return nil, errors.New("no API key: set DOKPLOY_API_KEY (or DOKPLOY_AUTH_TOKEN, or --api-key); create one in Dokploy under Settings > Profile > API keys")
@@ -362,4 +362,29 @@ func (c *Client) logf(format string, args ...any) {
 	c.logMu.Lock()
 	defer c.logMu.Unlock()
 	fmt.Fprintf(c.opts.Log, "dokploy: "+format+"\n", args...)
+}
+
+// HideURLPassword replaces the password of a URL with credentials
+// (scheme://user:PASSWORD@host) by "xxxxx", also in a URL that does not
+// parse, and a bare token (scheme://TOKEN@host) likewise.
+func HideURLPassword(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndex(rest[:end], "@")
+	if at < 0 {
+		return raw
+	}
+	user, _, hasPassword := strings.Cut(rest[:at], ":")
+	if !hasPassword {
+		user = ""
+	} else {
+		user += ":"
+	}
+	return scheme + "://" + user + "xxxxx" + rest[at:]
 }

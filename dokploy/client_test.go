@@ -288,3 +288,18 @@ func TestFailedQueryIsShortAndHidesTheStatement(t *testing.T) {
 		}
 	}
 }
+
+func TestHideURLPassword(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://user:pw@panel.example.com/x":  "https://user:xxxxx@panel.example.com/x",
+		"https://TOKEN@github.com/acme/x.git":  "https://xxxxx@github.com/acme/x.git",
+		"https://panel.example.com/a@b":        "https://panel.example.com/a@b",
+		"ftp://a:b:c@h":                        "ftp://a:xxxxx@h",
+		"not a url":                            "not a url",
+		"https://u:p%zz@bad-escape.example/ok": "https://u:xxxxx@bad-escape.example/ok",
+	} {
+		if got := HideURLPassword(in); got != want {
+			t.Errorf("HideURLPassword(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
