@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/dokploy-sync/dokploy-sync/apply"
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/internal/atomicfile"
 	"github.com/dokploy-sync/dokploy-sync/planner"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
@@ -226,15 +228,16 @@ func (s *session) save(path string) error {
 		LiveFingerprint: planner.LiveFingerprint(salt, s.live),
 		Plan:            s.plan.JSON(planner.RenderOptions{}),
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
+	// Written whole or not at all, 0600 whatever was there, never through
+	// a symlink at path: the file holds hashes over secrets.
+	var b bytes.Buffer
+	if err := planner.WriteSaved(&b, saved); err != nil {
 		return &exitError{code: 1, msg: fmt.Sprintf("saving the plan: %v", err)}
 	}
-	if err := planner.WriteSaved(f, saved); err != nil {
-		f.Close()
+	if err := atomicfile.Write(path, b.Bytes(), 0o600); err != nil {
 		return &exitError{code: 1, msg: fmt.Sprintf("saving the plan: %v", err)}
 	}
-	return f.Close()
+	return nil
 }
 
 // loadSaved reads a saved plan and points the flags at what it was made

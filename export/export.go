@@ -47,6 +47,7 @@ import (
 	"strings"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/internal/atomicfile"
 	"github.com/dokploy-sync/dokploy-sync/planner"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
@@ -219,7 +220,7 @@ func Write(res *Result, specPath string, force bool, includeSecrets bool) error 
 		if err := os.MkdirAll(filepath.Dir(o.path), dmode); err != nil {
 			return err
 		}
-		if err := writeFile(o.path, o.data, o.mode); err != nil {
+		if err := atomicfile.Write(o.path, o.data, o.mode); err != nil {
 			return err
 		}
 	}
@@ -233,29 +234,6 @@ func FilePath(specPath string, f File) string {
 		return p
 	}
 	return filepath.Join(filepath.Dir(specPath), p)
-}
-
-// writeFile replaces path with data, with mode, through a temporary file.
-func writeFile(p string, data []byte, mode fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(mode)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(name, p)
-	}
-	if err != nil {
-		os.Remove(name)
-	}
-	return err
 }
 
 // Check is the outcome of Verify.
