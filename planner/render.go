@@ -75,6 +75,13 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 			pr.change(c)
 		}
 	}
+	if len(p.Deploys) > 0 {
+		fmt.Fprintf(w, "dokploy-sync owes these services a deploy, which apply makes:\n\n")
+		for _, d := range p.Deploys {
+			fmt.Fprintf(w, "  %s\n", pr.paint(ansiBold, "# "+d.Address+" will be deployed: "+d.Reason))
+		}
+		fmt.Fprintln(w)
+	}
 	if n := len(p.Unmanaged); n > 0 && p.Pruned {
 		fmt.Fprintf(w, "Protected: %d %s in the declared projects %s not in dokploy.yaml, but protect: true keeps %s:\n",
 			n, plural(n, "resource", "resources"), plural(n, "is", "are"), plural(n, "it", "them"))
@@ -111,7 +118,11 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 		return
 	}
 	add, change, destroy := p.Counts()
-	fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy.\n", pr.paint(ansiBold, "Plan:"), add, change, destroy)
+	deploys := ""
+	if n := len(p.Deploys); n > 0 {
+		deploys = fmt.Sprintf(", %d to deploy", n)
+	}
+	fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy%s.\n", pr.paint(ansiBold, "Plan:"), add, change, destroy, deploys)
 }
 
 func (pr printer) change(c *Change) {
