@@ -103,7 +103,7 @@ const levels = 5
 // the levels processed) still get their field writes, so nothing is left
 // half made that could have been finished; then it returns what was done.
 func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
-	r := &run{ctx: ctx, d: d, ids: map[string]string{}, opt: opt, result: &Result{}, res: p.Resolver()}
+	r := &run{ctx: ctx, d: d, ids: map[string]string{}, opt: opt, result: &Result{}, res: p.Resolver(), plan: p}
 	r.result.IDs = r.ids
 	for a, id := range p.IDs {
 		r.ids[a] = id
@@ -158,6 +158,10 @@ type run struct {
 	opt    Options
 	result *Result
 	res    *planner.Resolver // ${ref:...} values, with the appNames of what was created
+	plan   *planner.Plan
+	// tolerated are calls whose failure with the given message is no
+	// failure (changePassword of a database that may have no container).
+	tolerated map[*dokploy.Call]string
 }
 
 // op is the work for one change.
@@ -272,8 +276,10 @@ func (r *run) creates(ops []*op) {
 	}
 }
 
-// writes sets the fields of every change in one round trip.
+// writes sets the fields of every change in one round trip, with the idle
+// markers (markIdle).
 func (r *run) writes(ops []*op) {
+	marked := map[string]bool{}
 	var calls []*dokploy.Call
 	owner := map[*dokploy.Call]*op{}
 	for _, o := range ops {
@@ -290,6 +296,7 @@ func (r *run) writes(ops []*op) {
 			continue
 		}
 		o.written = true
+		ws = r.markIdle(o, ws, marked)
 		for _, w := range ws {
 			calls = append(calls, w)
 			owner[w] = o
@@ -335,6 +342,10 @@ func (r *run) do(calls []*dokploy.Call, owner map[*dokploy.Call]*op) {
 	}
 	r.d.Do(r.ctx, calls...)
 	for _, call := range calls {
+		var answer *dokploy.Error
+		if msg, ok := r.tolerated[call]; ok && errors.As(call.Err, &answer) && strings.Contains(answer.Message, msg) {
+			call.Err = nil
+		}
 		if call.Err != nil {
 			o := owner[call]
 			if o.failed == nil {

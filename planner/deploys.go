@@ -136,9 +136,13 @@ func OwedDatabaseReason(status string) string {
 	return ""
 }
 
-// owe records the deploy a declared, live service owes, if any. policy is
+// owe records a declared live service and the deploy it owes, if any. policy is
 // its deploy: setting (nil: onChange).
-func (p *Plan) owe(addr, kind, id string, policy *string, reason func() string) {
+func (p *Plan) owe(addr, kind, id string, live any, policy *string, reason func() string) {
+	if p.live == nil {
+		p.live = map[string]any{}
+	}
+	p.live[addr] = live
 	if policy != nil && *policy == "never" {
 		return
 	}

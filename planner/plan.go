@@ -71,7 +71,12 @@ type Plan struct {
 
 	res          *Resolver
 	fingerprints map[string]string // settings fingerprints of the live services, by address
+	live         map[string]any    // the live declared services, by address
 }
+
+// LiveService is the live declared service at addr (*dokploy.Application,
+// *dokploy.Compose or *dokploy.Database), changed or not; nil for none.
+func (p *Plan) LiveService(addr string) any { return p.live[addr] }
 
 // Resolver returns a resolver of references for apply, with the live
 // appNames of the plan.
