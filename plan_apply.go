@@ -342,7 +342,7 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 	// changes failed: the next plan would show them owed, but this apply
 	// owes them now. So are the deploys the plan owed.
 	done := *applied
-	done.Changes = res.Done
+	done.Changes = res.Written(applied)
 	targets := apply.DeployTargets(s.spec, &done, res.IDs)
 	deploy := func() error {
 		if c.NoDeploy || ctx.Err() != nil {

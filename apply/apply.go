@@ -56,6 +56,34 @@ func (r *Result) Uncertain() bool {
 	return false
 }
 
+// Written lists the changes whose settings may now be live, in plan
+// order: the done ones, and the failed ones that may have been partly
+// written (an update, or a child of a service that existed before; one
+// call of a batch can fail while the others, the idle marker among them,
+// succeed). Deploying those services is safe (a deploy deploys what is
+// live) and leaves a stamp that says so; a failed create is left out:
+// deploying a half-made service is not.
+func (r *Result) Written(p *planner.Plan) []*planner.Change {
+	failed := map[*planner.Change]bool{}
+	for _, f := range r.Failed {
+		c := f.Change
+		if c.Action == planner.Update || isChild(c.Kind) && p.IDs[c.Parent] != "" {
+			failed[c] = true
+		}
+	}
+	done := map[*planner.Change]bool{}
+	for _, c := range r.Done {
+		done[c] = true
+	}
+	var out []*planner.Change
+	for _, c := range p.Changes {
+		if done[c] || failed[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // Err is nil when every change was applied.
 func (r *Result) Err() error { return r.Redacted(func(s string) string { return s }) }
 

@@ -369,7 +369,11 @@ func checkTarget(t DeployTarget) error {
 func deployCall(t DeployTarget) *dokploy.Call {
 	in := map[string]string{t.Kind + "Id": t.ID}
 	if !isDatabaseKind(t.Kind) {
-		in["title"], in["description"] = deployTitle, planner.StampDescription(t.Address, t.Fingerprint)
+		fp := t.Fingerprint
+		if fp == "" {
+			fp = UnknownFingerprint
+		}
+		in["title"], in["description"] = deployTitle, planner.StampDescription(t.Address, fp)
 	}
 	return dokploy.NewCall(t.Kind+".deploy", in, nil)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/apply"
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
+	"github.com/dokploy-sync/dokploy-sync/planner"
 )
 
 // clock is the injected clock of a deploy: Sleep advances it instead of
@@ -171,7 +172,7 @@ func TestDeploySucceeds(t *testing.T) {
 		t.Errorf("elapsed %s, want 6s (two polls of 3s on the injected clock)", got)
 	}
 	ds := f.deployments(t, f.app.ID)
-	if len(ds) != 1 || ds[0]["title"] != "dokploy-sync" || ds[0]["description"] != f.app.Address || ds[0]["deploymentId"] != res.Done[0].DeploymentID {
+	if len(ds) != 1 || ds[0]["title"] != "dokploy-sync" || ds[0]["description"] != planner.StampDescription(f.app.Address, apply.UnknownFingerprint) || ds[0]["deploymentId"] != res.Done[0].DeploymentID {
 		t.Errorf("deployments: %v", ds)
 	}
 	out := log.String()

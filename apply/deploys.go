@@ -103,15 +103,25 @@ func needDeploy(all []service, c *planner.Change, deleted map[string]bool) []ser
 	return nil
 }
 
+// UnknownFingerprint stamps a deploy whose settings are not known.
+const UnknownFingerprint = "unknown"
+
 // Stamp sets the settings fingerprint of each application and compose
 // target from live, the state read after apply's writes and before the
 // deploys: the deployment's stamp then says which settings it deployed
-// (planner.OwedReason). A target live does not hold gets none, which a
-// later plan treats like a deployment started elsewhere.
+// (planner.OwedReason). A target live does not hold gets
+// UnknownFingerprint.
 func Stamp(targets []DeployTarget, live *dokploy.Live) {
 	fps := planner.Fingerprints(live)
 	for i := range targets {
 		targets[i].Fingerprint = fps[targets[i].Address]
+		if targets[i].Fingerprint == "" {
+			// Unknown (live holds no such service: the read failed and this
+			// is the state from before the apply). A stamp that matches no
+			// settings makes a later plan owe the deploy again rather than
+			// trust it.
+			targets[i].Fingerprint = UnknownFingerprint
+		}
 	}
 }
 
