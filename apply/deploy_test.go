@@ -578,3 +578,25 @@ func TestDeployRefusesTargetsItCannotDeploy(t *testing.T) {
 		t.Errorf("Err: %v", err)
 	}
 }
+
+// TestDeployUncertainTriggerGivesUpSoon: a deploy call answered 503 (it
+// may or may not have been queued) whose deployment never appears is
+// reported not started after UncertainWait, not followed for the whole
+// deploy timeout.
+func TestDeployUncertainTriggerGivesUpSoon(t *testing.T) {
+	f := newDeployFixture(t, dokploytest.Options{})
+	f.fake.SetFaults(dokploytest.Fault{Kind: dokploytest.FaultStatus, Status: 503, Procs: []string{"application.deploy"}, Times: 1})
+	c := newClock()
+	start := c.Now()
+	var log strings.Builder
+	res := apply.Deploy(context.Background(), f.client, []apply.DeployTarget{f.app}, f.options(c, &log))
+	if len(res.Failed) != 1 || res.Failed[0].Status != "not started" {
+		t.Fatalf("result: %+v", res)
+	}
+	if err := res.Failed[0].Err.Error(); !strings.Contains(err, "no deployment appeared within 30s; the next plan shows it owed") {
+		t.Errorf("error: %s", err)
+	}
+	if waited := c.Now().Sub(start); waited > 40*time.Second {
+		t.Errorf("followed for %s, want about 30s", waited)
+	}
+}
