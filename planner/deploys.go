@@ -286,13 +286,19 @@ func LiveServices(live *dokploy.Live) []LiveService {
 // service of the declared projects to its settings fingerprint. Two live
 // services at one address get none (the plan refuses them anyway).
 func Fingerprints(live *dokploy.Live) map[string]string {
+	return byAddress(live, func(s LiveService) string { return Fingerprint(s.Service, s.Project, s.Environment) })
+}
+
+// byAddress maps the address of every live service to value(service),
+// leaving out the addresses of two services.
+func byAddress(live *dokploy.Live, value func(LiveService) string) map[string]string {
 	out := map[string]string{}
 	dup := map[string]bool{}
 	for _, s := range LiveServices(live) {
 		if _, ok := out[s.Address]; ok {
 			dup[s.Address] = true
 		}
-		out[s.Address] = Fingerprint(s.Service, s.Project, s.Environment)
+		out[s.Address] = value(s)
 	}
 	for a := range dup {
 		delete(out, a)

@@ -34,25 +34,17 @@ func Compute(desired *spec.File, live *dokploy.Live) *Plan {
 // liveAppNames maps the address of every live service in the declared
 // projects to its appName; addresses that name two services are left out.
 func liveAppNames(live *dokploy.Live) map[string]string {
-	out := map[string]string{}
-	dup := map[string]bool{}
-	for _, s := range LiveServices(live) {
-		if _, ok := out[s.Address]; ok {
-			dup[s.Address] = true
-		}
+	return byAddress(live, func(s LiveService) string {
 		switch svc := s.Service.(type) {
 		case *dokploy.Application:
-			out[s.Address] = svc.AppName
+			return svc.AppName
 		case *dokploy.Compose:
-			out[s.Address] = svc.AppName
+			return svc.AppName
 		case *dokploy.Database:
-			out[s.Address] = svc.AppName
+			return svc.AppName
 		}
-	}
-	for a := range dup {
-		delete(out, a)
-	}
-	return out
+		return ""
+	})
 }
 
 // protect records a resource that --prune must not delete (with all that
