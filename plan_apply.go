@@ -31,7 +31,7 @@ type specFlags struct {
 
 type planCmd struct {
 	specFlags
-	DetailedExitcode bool   `name:"detailed-exitcode" help:"Exit 0 when there are no changes, 2 when there are, 1 on errors."`
+	DetailedExitcode bool   `name:"detailed-exitcode" help:"Exit 0 when there are no changes, 2 when there are (or deploys are owed), 1 on errors."`
 	RequireVars      bool   `name:"require-vars" help:"Treat unset variables as errors instead of unknown values."`
 	JSON             bool   `name:"json" help:"Print the plan as JSON (formatVersion 1) instead of text."`
 	Out              string `name:"out" help:"Also save the plan to FILE, for apply FILE." placeholder:"FILE"`
@@ -80,6 +80,7 @@ func (c *deployCmd) Run(ctx context.Context, g *Globals) error {
 			targets = append(targets, t)
 		}
 	}
+	apply.Stamp(targets, s.live) // the live state just read: what these deploys deploy
 	return s.deploy(ctx, targets, c.deployFlags, g.stdout, nil)
 }
 
@@ -346,48 +347,80 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 		ev.applied(res)
 	}
 	// The services whose changes were made are deployed even when other
-	// changes failed: the next plan no longer shows their changes, so no
-	// later apply would deploy them.
+	// changes failed: the next plan would show them owed, but this apply
+	// owes them now. So are the deploys the plan owed.
+	done := *applied
+	done.Changes = res.Written(applied)
+	targets := apply.DeployTargets(s.spec, &done, res.IDs)
 	deploy := func() error {
 		if c.NoDeploy || ctx.Err() != nil {
 			return nil
 		}
-		done := *applied
-		done.Changes = res.Done
-		return s.deploy(ctx, apply.DeployTargets(s.spec, &done, res.IDs), c.deployFlags, out, ev)
+		// The stamps come from s.live, the state read after the writes.
+		apply.Stamp(targets, s.live)
+		return s.deploy(ctx, targets, c.deployFlags, out, ev)
 	}
 	if err := res.Redacted(s.secret.redact); err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return &exitError{code: 1, msg: "interrupted: " + err.Error()}
 		}
-		if res.Uncertain() {
-			s.reread(ctx, out)
-		}
+		// Read the live state again before deploying, so that the stamps
+		// say what the deploys deploy. If that read fails, s.live is the
+		// state from before the writes: a stamp from it can only make a
+		// later plan owe a deploy again, never hide one.
+		s.reread(ctx, out, res.Uncertain())
 		deploy() // its own failures are reported as it goes; the apply error is the one to return
 		return &exitError{code: 1, msg: err.Error()}
 	}
 	add, change, destroy := applied.Counts()
-	// The second run: after a successful apply a new plan must be empty.
+	// The second run: after a successful apply a new plan must be empty,
+	// but for the deploys this apply is about to make (it makes them
+	// after this check): each must be one of its targets.
 	if err := s.observe(ctx); err != nil {
 		return err
 	}
-	if !s.plan.Empty() {
+	if extra := unexpected(s.plan, targets); len(s.plan.Changes) > 0 || len(extra) > 0 {
 		fmt.Fprintln(g.stderr, "\nA new plan after apply still shows changes:")
+		s.plan.Deploys = extra
 		s.render(g.stderr)
 		deploy()
 		return &exitError{code: 1, msg: "apply finished but Dokploy still differs from dokploy.yaml (expected 0 changes); this is a bug in dokploy-sync or a field Dokploy does not keep, please report it with the plan above"}
 	}
 	s.plan = applied // the summary counts what was applied
 	fmt.Fprintf(out, "\nApply complete! Resources: %d added, %d changed, %d destroyed.\n", add, change, destroy)
+	if c.NoDeploy && len(targets) > 0 {
+		fmt.Fprintf(out, "\n--no-deploy: %d %s not deployed; plan shows %s owed until a deploy.\n", len(targets), plural(len(targets), "service is", "services are"), plural(len(targets), "it", "them"))
+	}
 	return deploy()
 }
 
-// reread reads the live state again after a change whose outcome is
-// unknown (its answer was lost), and says what is left to do: the next
+// unexpected lists the deploys p owes that are not among targets.
+func unexpected(p *planner.Plan, targets []apply.DeployTarget) []planner.Deploy {
+	expected := map[string]bool{}
+	for _, t := range targets {
+		expected[t.Address] = true
+	}
+	var out []planner.Deploy
+	for _, d := range p.Deploys {
+		if !expected[d.Address] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// reread reads the live state again after a failed apply: for the
+// stamps of the deploys that follow, and, after a change whose outcome is
+// unknown (its answer was lost), to say what is left to do: the next
 // apply starts from there, and never resends blindly.
-func (s *session) reread(ctx context.Context, out io.Writer) {
+func (s *session) reread(ctx context.Context, out io.Writer, uncertain bool) {
 	if err := s.observe(ctx); err != nil {
-		fmt.Fprintf(out, "\nThe outcome of a change is unknown, and reading the live state again failed too: %v\n", err)
+		if uncertain {
+			fmt.Fprintf(out, "\nThe outcome of a change is unknown, and reading the live state again failed too: %v\n", err)
+		}
+		return
+	}
+	if !uncertain {
 		return
 	}
 	add, change, destroy := s.plan.Counts()

@@ -57,6 +57,34 @@ func (r *Result) Uncertain() bool {
 	return false
 }
 
+// Written lists the changes whose settings may now be live, in plan
+// order: the done ones, and the failed ones that may have been partly
+// written (an update, or a child of a service that existed before; one
+// call of a batch can fail while the others, the idle marker among them,
+// succeed). Deploying those services is safe (a deploy deploys what is
+// live) and leaves a stamp that says so; a failed create is left out:
+// deploying a half-made service is not.
+func (r *Result) Written(p *planner.Plan) []*planner.Change {
+	failed := map[*planner.Change]bool{}
+	for _, f := range r.Failed {
+		c := f.Change
+		if c.Action == planner.Update || isChild(c.Kind) && p.IDs[c.Parent] != "" {
+			failed[c] = true
+		}
+	}
+	done := map[*planner.Change]bool{}
+	for _, c := range r.Done {
+		done[c] = true
+	}
+	var out []*planner.Change
+	for _, c := range p.Changes {
+		if done[c] || failed[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // Err is nil when every change was applied.
 func (r *Result) Err() error { return r.Redacted(func(s string) string { return s }) }
 
@@ -104,7 +132,7 @@ const levels = 5
 // the levels processed) still get their field writes, so nothing is left
 // half made that could have been finished; then it returns what was done.
 func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
-	r := &run{ctx: ctx, d: d, ids: map[string]string{}, opt: opt, result: &Result{}, res: p.Resolver()}
+	r := &run{ctx: ctx, d: d, ids: map[string]string{}, opt: opt, result: &Result{}, res: p.Resolver(), plan: p}
 	r.result.IDs = r.ids
 	for a, id := range p.IDs {
 		r.ids[a] = id
@@ -159,6 +187,10 @@ type run struct {
 	opt    Options
 	result *Result
 	res    *planner.Resolver // ${ref:...} values, with the appNames of what was created
+	plan   *planner.Plan
+	// tolerated are calls whose failure with the given message is no
+	// failure (changePassword of a database that may have no container).
+	tolerated map[*dokploy.Call]string
 }
 
 // op is the work for one change.
@@ -273,8 +305,10 @@ func (r *run) creates(ops []*op) {
 	}
 }
 
-// writes sets the fields of every change in one round trip.
+// writes sets the fields of every change in one round trip, with the idle
+// markers (markIdle).
 func (r *run) writes(ops []*op) {
+	marked := map[string]bool{}
 	var calls []*dokploy.Call
 	owner := map[*dokploy.Call]*op{}
 	for _, o := range ops {
@@ -291,6 +325,7 @@ func (r *run) writes(ops []*op) {
 			continue
 		}
 		o.written = true
+		ws = r.markIdle(o, ws, marked)
 		for _, w := range ws {
 			calls = append(calls, w)
 			owner[w] = o
@@ -346,6 +381,10 @@ func (r *run) do(calls []*dokploy.Call, owner map[*dokploy.Call]*op) {
 		r.d.Do(r.ctx, send...)
 	}
 	for _, call := range calls {
+		var answer *dokploy.Error
+		if msg, ok := r.tolerated[call]; ok && errors.As(call.Err, &answer) && strings.Contains(answer.Message, msg) {
+			call.Err = nil
+		}
 		if call.Err != nil {
 			o := owner[call]
 			if o.failed == nil {

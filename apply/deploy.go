@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/planner"
 )
 
 // Deploys (API.md §7, QUIRKS §9). No deploy call returns a deployment id
@@ -31,6 +32,9 @@ type DeployTarget struct {
 	Address string // shop/production/application/api
 	Kind    string // application, compose, postgres, mysql, mariadb, mongo, redis, libsql
 	ID      string // applicationId, composeId, <kind>Id
+	// Fingerprint is the settings fingerprint of the live service being
+	// deployed (Stamp sets it); the deployment's description carries it.
+	Fingerprint string
 }
 
 // DeployOptions configure Deploy. The zero value of every field but Wait
@@ -65,6 +69,13 @@ type DeployOptions struct {
 	// LogTail is how many lines of a failed deployment's log are shown;
 	// default 30.
 	LogTail int
+	// UncertainWait bounds the wait for the deployment of a deploy call
+	// whose outcome is unknown (a 5xx or a lost answer: it may or may not
+	// have been queued); default 30s. When no new deployment appears
+	// within it, the deploy is reported not started: the stamp or the
+	// status of the service then still shows the deploy owed, and the
+	// next plan lists it.
+	UncertainWait time.Duration
 }
 
 // Defaults of DeployOptions.
@@ -72,12 +83,14 @@ const (
 	DefaultDeployTimeout = 15 * time.Minute
 	DefaultDeployPoll    = 3 * time.Second
 	DefaultDeployLogTail = 30
+	DefaultUncertainWait = 30 * time.Second
 )
 
 // deployTitle is the title of the deployments this tool starts; the
-// description is the service's address. Git deployments get both
+// description is the service's address and the fingerprint of the settings
+// deployed (planner.StampDescription). Git deployments get both
 // overwritten with the commit when they end (API.md §7.2).
-const deployTitle = "dokploy-sync"
+const deployTitle = planner.StampTitle
 
 // maxPollErrors is how many polls in a row may fail to read a service's
 // deployments before it is given up as not followable.
@@ -92,6 +105,9 @@ func (o DeployOptions) withDefaults() DeployOptions {
 	}
 	if o.LogTail <= 0 {
 		o.LogTail = DefaultDeployLogTail
+	}
+	if o.UncertainWait <= 0 {
+		o.UncertainWait = DefaultUncertainWait
 	}
 	if o.Redact == nil {
 		o.Redact = func(s string) string { return s }
@@ -347,12 +363,17 @@ func checkTarget(t DeployTarget) error {
 }
 
 // deployCall is the call that deploys t (a checked target). Applications
-// and compose get our title and their address as the description, which
-// tells their deployment apart while it runs.
+// and compose get our stamp: our title, and their address and settings
+// fingerprint as the description, which tells their deployment apart
+// while it runs and tells a later plan what it deployed.
 func deployCall(t DeployTarget) *dokploy.Call {
 	in := map[string]string{t.Kind + "Id": t.ID}
 	if !isDatabaseKind(t.Kind) {
-		in["title"], in["description"] = deployTitle, t.Address
+		fp := t.Fingerprint
+		if fp == "" {
+			fp = UnknownFingerprint
+		}
+		in["title"], in["description"] = deployTitle, planner.StampDescription(t.Address, fp)
 	}
 	return dokploy.NewCall(t.Kind+".deploy", in, nil)
 }
@@ -442,6 +463,7 @@ func (r *deployRun) poll(ts []*tracker) (failed []*tracker) {
 // observe moves tr on from one read of its deployments.
 func (r *deployRun) observe(tr *tracker, rows []deploymentRow, err error, now time.Time) {
 	tr.elapsed = now.Sub(tr.started)
+	defer r.giveUpUncertain(tr)
 	if err != nil {
 		tr.pollErrs++
 		if tr.pollErrs >= maxPollErrors {
@@ -470,6 +492,15 @@ func (r *deployRun) observe(tr *tracker, rows []deploymentRow, err error, now ti
 	}
 }
 
+// giveUpUncertain reports a deploy whose call got no answer as not
+// started once UncertainWait has passed without a new deployment.
+func (r *deployRun) giveUpUncertain(tr *tracker) {
+	if tr.phase == phaseDeploying && tr.uncertain != nil && tr.id == "" && tr.elapsed >= r.opt.UncertainWait {
+		tr.status = "not started"
+		r.fail(tr, fmt.Errorf("its deploy call got no answer and no deployment appeared within %s; the next plan shows it owed (%w)", r.opt.UncertainWait, tr.uncertain))
+	}
+}
+
 // pick returns the deployment of this deploy among rows (newest first), or
 // nil while there is none. Only a deployment not in the snapshot counts.
 // One with our title and address is certainly ours and is kept from then
@@ -486,7 +517,7 @@ func (tr *tracker) pick(rows []deploymentRow) *deploymentRow {
 			continue
 		}
 		oldest = row
-		if row.Title == deployTitle && row.Description != nil && *row.Description == tr.target.Address {
+		if addr, _, ok := planner.ParseStamp(row.Title, row.Description); ok && addr == tr.target.Address {
 			ours = row
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/apply"
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
+	"github.com/dokploy-sync/dokploy-sync/planner"
 )
 
 // clock is the injected clock of a deploy: Sleep advances it instead of
@@ -171,7 +172,7 @@ func TestDeploySucceeds(t *testing.T) {
 		t.Errorf("elapsed %s, want 6s (two polls of 3s on the injected clock)", got)
 	}
 	ds := f.deployments(t, f.app.ID)
-	if len(ds) != 1 || ds[0]["title"] != "dokploy-sync" || ds[0]["description"] != f.app.Address || ds[0]["deploymentId"] != res.Done[0].DeploymentID {
+	if len(ds) != 1 || ds[0]["title"] != "dokploy-sync" || ds[0]["description"] != planner.StampDescription(f.app.Address, apply.UnknownFingerprint) || ds[0]["deploymentId"] != res.Done[0].DeploymentID {
 		t.Errorf("deployments: %v", ds)
 	}
 	out := log.String()
@@ -575,5 +576,27 @@ func TestDeployRefusesTargetsItCannotDeploy(t *testing.T) {
 	}
 	if err := res.Err(); err == nil || !strings.Contains(err.Error(), `cannot deploy a "domain"`) || !strings.Contains(err.Error(), "no application id") {
 		t.Errorf("Err: %v", err)
+	}
+}
+
+// TestDeployUncertainTriggerGivesUpSoon: a deploy call answered 503 (it
+// may or may not have been queued) whose deployment never appears is
+// reported not started after UncertainWait, not followed for the whole
+// deploy timeout.
+func TestDeployUncertainTriggerGivesUpSoon(t *testing.T) {
+	f := newDeployFixture(t, dokploytest.Options{})
+	f.fake.SetFaults(dokploytest.Fault{Kind: dokploytest.FaultStatus, Status: 503, Procs: []string{"application.deploy"}, Times: 1})
+	c := newClock()
+	start := c.Now()
+	var log strings.Builder
+	res := apply.Deploy(context.Background(), f.client, []apply.DeployTarget{f.app}, f.options(c, &log))
+	if len(res.Failed) != 1 || res.Failed[0].Status != "not started" {
+		t.Fatalf("result: %+v", res)
+	}
+	if err := res.Failed[0].Err.Error(); !strings.Contains(err, "no deployment appeared within 30s; the next plan shows it owed") {
+		t.Errorf("error: %s", err)
+	}
+	if waited := c.Now().Sub(start); waited > 40*time.Second {
+		t.Errorf("followed for %s, want about 30s", waited)
 	}
 }

@@ -18,72 +18,111 @@ const (
 // DeployTargets decides which services an apply deploys, in plan order:
 // the ones it created or whose runtime settings it changed (policy
 // onChange, the default), every declared service with policy always, never
-// the ones with policy never. Domains, redirects and basic auth of an
-// application take effect at once and do not count; a compose service's
-// domains become Traefik labels only on a deploy, so they do, and so do
-// ports and mounts a --prune deleted. The password of a running database
-// (but libsql) was already changed by changePassword. ids holds the ids of the
-// services (live ones and those the apply created); targets, when set,
-// limits "always" to the targeted addresses.
+// the ones with policy never, and then the deploys the plan owes
+// (p.Deploys: services whose newest deployment failed or does not match
+// their settings, see planner.OwedReason). Domains, redirects and basic
+// auth of an application take effect at once and do not count; a compose
+// service's domains become Traefik labels only on a deploy, so they do, and
+// so do ports and mounts a --prune deleted. The password of a running
+// database (but libsql) was already changed by changePassword. ids holds
+// the ids of the services (live ones and those the apply created);
+// targets, when set, limits "always" to the targeted addresses.
 func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []DeployTarget {
 	var out []DeployTarget
 	seen := map[string]bool{}
-	add := func(addr, kind string) {
-		if seen[addr] || ids[addr] == "" {
+	add := func(addr, kind, id string) {
+		if seen[addr] || id == "" {
 			return
 		}
 		seen[addr] = true
-		out = append(out, DeployTarget{Address: addr, Kind: kind, ID: ids[addr]})
+		out = append(out, DeployTarget{Address: addr, Kind: kind, ID: id})
 	}
 	all := services(f)
 	policies := map[string]string{}
 	for _, s := range all {
 		policies[s.addr] = s.policy
 	}
+	deleted := deletedAddrs(p)
+	for _, c := range p.Changes {
+		for _, s := range needDeploy(all, c, deleted) {
+			if policies[s.addr] == DeployOnChange {
+				add(s.addr, s.kind, ids[s.addr])
+			}
+		}
+	}
+	for _, s := range all {
+		if s.policy == DeployAlways && targeted(p, s.addr) {
+			add(s.addr, s.kind, ids[s.addr])
+		}
+	}
+	for _, d := range p.Deploys {
+		add(d.Address, d.Kind, d.ID)
+	}
+	return out
+}
+
+func deletedAddrs(p *planner.Plan) map[string]bool {
 	deleted := map[string]bool{}
 	for _, c := range p.Changes {
 		if c.Action == planner.Delete {
 			deleted[c.Address] = true
 		}
 	}
-	for _, c := range p.Changes {
-		if c.Action == planner.Delete && (!isChild(c.Kind) || deleted[c.Parent]) {
-			continue
+	return deleted
+}
+
+// needDeploy lists the declared services (any policy) that change c needs
+// deployed for it to take effect.
+func needDeploy(all []service, c *planner.Change, deleted map[string]bool) []service {
+	if c.Action == planner.Delete && (!isChild(c.Kind) || deleted[c.Parent]) {
+		return nil
+	}
+	addr := c.Address
+	switch c.Kind {
+	case planner.KindProject, planner.KindEnvironment:
+		// Shared variables reach a service only through ${{project.K}}
+		// or ${{environment.K}}, resolved when it deploys.
+		return usesShared(all, c)
+	case planner.KindRedirect, planner.KindSecurity:
+		return nil
+	case planner.KindDomain, planner.KindMount, planner.KindPort:
+		addr = c.Parent
+		if c.Kind == planner.KindDomain && strings.Split(addr, "/")[2] != planner.KindCompose {
+			return nil
 		}
-		addr, kind := c.Address, c.Kind
-		switch kind {
-		case planner.KindProject, planner.KindEnvironment:
-			// Shared variables reach a service only through ${{project.K}}
-			// or ${{environment.K}}, resolved when it deploys.
-			for _, s := range usesShared(all, c) {
-				if policies[s.addr] == DeployOnChange {
-					add(s.addr, s.kind)
-				}
-			}
-			continue
-		case planner.KindRedirect, planner.KindSecurity:
-			continue
-		case planner.KindDomain, planner.KindMount, planner.KindPort:
-			addr = c.Parent
-			kind = strings.Split(addr, "/")[2]
-			if c.Kind == planner.KindDomain && kind != planner.KindCompose {
-				continue
-			}
-		default:
-			if c.Action == planner.Update && !runtimeChange(c) {
-				continue
-			}
-		}
-		if policies[addr] == DeployOnChange {
-			add(addr, kind)
+	default:
+		if c.Action == planner.Update && !runtimeChange(c) {
+			return nil
 		}
 	}
 	for _, s := range all {
-		if s.policy == DeployAlways && targeted(p, s.addr) {
-			add(s.addr, s.kind)
+		if s.addr == addr {
+			return []service{s}
 		}
 	}
-	return out
+	return nil
+}
+
+// UnknownFingerprint stamps a deploy whose settings are not known.
+const UnknownFingerprint = "unknown"
+
+// Stamp sets the settings fingerprint of each application and compose
+// target from live, the state read after apply's writes and before the
+// deploys: the deployment's stamp then says which settings it deployed
+// (planner.OwedReason). A target live does not hold gets
+// UnknownFingerprint.
+func Stamp(targets []DeployTarget, live *dokploy.Live) {
+	fps := planner.Fingerprints(live)
+	for i := range targets {
+		targets[i].Fingerprint = fps[targets[i].Address]
+		if targets[i].Fingerprint == "" {
+			// Unknown (live holds no such service: the read failed and this
+			// is the state from before the apply). A stamp that matches no
+			// settings makes a later plan owe the deploy again rather than
+			// trust it.
+			targets[i].Fingerprint = UnknownFingerprint
+		}
+	}
 }
 
 // usesShared lists the services of the project or environment of c that

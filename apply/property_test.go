@@ -156,15 +156,24 @@ func checkConvergence(t *testing.T, seed uint64, wrap func(apply.Doer) apply.Doe
 		if wrap != nil {
 			d = wrap(c)
 		}
-		res := applyNoPanic(t, seed, run, d, p, &log)
+		// Some faulty runs are interrupted (a Ctrl-C) at a random point:
+		// the creates, the writes, the deploy trigger, the polling or the
+		// check re-read.
+		ctx, cancel := context.WithCancel(context.Background())
+		if run < propRuns-propClean && rng.IntN(3) == 0 {
+			d = &interrupter{Doer: d, left: rng.IntN(8), cancel: cancel}
+		}
+		res := applyNoPanic(t, seed, run, ctx, d, p, &log)
 		err = res.Err()
-		lastApplyOK = err == nil
-		fmt.Fprintf(&history, "run %d: plan +%d ~%d; apply: %v\n%s", run, add, change, err, indent(log.String()))
+		derr := deployAfter(ctx, t, c, d, f, p, res, live, &log)
+		lastApplyOK = err == nil && derr == nil && ctx.Err() == nil
+		cancel()
+		fmt.Fprintf(&history, "run %d: plan +%d ~%d, %d owed deploys; apply: %v; deploy: %v\n%s", run, add, change, len(p.Deploys), err, derr, indent(log.String()))
 		if dup := repeatedMutations(fake.Requests()[from:]); len(dup) > 0 {
 			fail("run %d: one apply sent the same mutation twice (a retry after an uncertain outcome?): %s", run, strings.Join(dup, "; "))
 		}
-		if run >= propRuns-propClean && err != nil {
-			fail("run %d: apply failed without faults: %v", run, err)
+		if run >= propRuns-propClean && !lastApplyOK {
+			fail("run %d: apply or its deploys failed without faults: %v, %v", run, err, derr)
 		}
 	}
 	if !converged {
@@ -172,6 +181,30 @@ func checkConvergence(t *testing.T, seed uint64, wrap func(apply.Doer) apply.Doe
 			fail("never planned")
 		}
 		fail("no empty plan after %d runs; the last plan:\n%s", propRuns, render(last))
+	}
+
+	// Every declared application and compose service runs its final
+	// settings (the fake's record of what its newest deployment deployed,
+	// not the tool's stamp), and every declared database was deployed.
+	fake.SetFaults()
+	live, err := c.Observe(context.Background(), names)
+	if err != nil {
+		fail("observe: %v", err)
+	}
+	for _, ls := range planner.LiveServices(live) {
+		if !w.declares(ls.Address) {
+			continue
+		}
+		switch svc := ls.Service.(type) {
+		case *dokploy.Application:
+			checkDeployed(fail, fake, ls.Address, "application", svc.ApplicationID)
+		case *dokploy.Compose:
+			checkDeployed(fail, fake, ls.Address, "compose", svc.ComposeID)
+		case *dokploy.Database:
+			if svc.ApplicationStatus != "done" {
+				fail("%s: status %s after convergence, want done", ls.Address, svc.ApplicationStatus)
+			}
+		}
 	}
 
 	// Nothing outside the declared projects was touched.
@@ -204,14 +237,66 @@ func checkConvergence(t *testing.T, seed uint64, wrap func(apply.Doer) apply.Doe
 }
 
 // applyNoPanic runs Apply, turning a panic into a test failure with the seed.
-func applyNoPanic(t *testing.T, seed uint64, run int, c apply.Doer, p *planner.Plan, log *bytes.Buffer) (res *apply.Result) {
+func applyNoPanic(t *testing.T, seed uint64, run int, ctx context.Context, c apply.Doer, p *planner.Plan, log *bytes.Buffer) (res *apply.Result) {
 	t.Helper()
 	defer func() {
 		if r := recover(); r != nil {
 			t.Fatalf("seed %d, run %d: apply panicked: %v\nplan:\n%s", seed, run, r, render(p))
 		}
 	}()
-	return apply.Apply(context.Background(), c, p, apply.Options{Log: log})
+	return apply.Apply(ctx, c, p, apply.Options{Log: log})
+}
+
+// deployAfter does what the CLI does after Apply: read the live state
+// again (the check of a successful apply, the stamps of a failed one),
+// then deploy what the apply and the plan owe, stamped from that state (or
+// from the state before the apply when the read fails), on a fake clock.
+func deployAfter(ctx context.Context, t *testing.T, c *dokploy.Client, d apply.Doer, f *spec.File, p *planner.Plan, res *apply.Result, before *dokploy.Live, log *bytes.Buffer) error {
+	t.Helper()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	done := *p
+	done.Changes = res.Written(p)
+	targets := apply.DeployTargets(f, &done, res.IDs)
+	live, err := c.Observe(ctx, spec.SortedKeys(f.Projects))
+	if err != nil {
+		live = before
+	}
+	if res.Err() == nil && err == nil {
+		after := planner.Compute(f, live)
+		want := map[string]bool{}
+		for _, tg := range targets {
+			want[tg.Address] = true
+		}
+		for _, dp := range after.Deploys {
+			if !want[dp.Address] {
+				t.Errorf("after a successful apply %s is owed a deploy (%s) that is not among its targets", dp.Address, dp.Reason)
+			}
+		}
+	}
+	apply.Stamp(targets, live)
+	var now time.Time
+	r := apply.Deploy(ctx, d, targets, apply.DeployOptions{Wait: true, Log: log,
+		Now:   func() time.Time { return now },
+		Sleep: func(ctx context.Context, dt time.Duration) error { now = now.Add(dt); return ctx.Err() }})
+	return r.Err()
+}
+
+// interrupter cancels the context after left round trips, as a Ctrl-C
+// would.
+type interrupter struct {
+	apply.Doer
+	left   int
+	cancel func()
+}
+
+func (i *interrupter) Do(ctx context.Context, calls ...*dokploy.Call) error {
+	if i.left == 0 {
+		i.cancel()
+	}
+	i.left--
+	return i.Doer.Do(ctx, calls...)
 }
 
 func render(p *planner.Plan) string {
@@ -796,6 +881,25 @@ func withoutParents(t *testing.T, one string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+func checkDeployed(fail func(string, ...any), fake *dokploytest.Server, addr, kind, id string) {
+	deployed, current, ok := fake.DeployedSettings(kind, id)
+	if !ok {
+		fail("%s: its newest deployment is missing or not done after convergence", addr)
+	}
+	if deployed != current {
+		fail("%s: its newest deployment deployed other settings than it has:\ndeployed: %s\ncurrent:  %s", addr, deployed, current)
+	}
+}
+
+func (w *world) declares(addr string) bool {
+	for _, gp := range w.projects {
+		if gp.declares(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 func (gp *genProject) declares(addr string) bool {

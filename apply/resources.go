@@ -282,12 +282,25 @@ func (r *run) databaseWrites(c *planner.Change, id string, want spec.Database, l
 		if !changed(pw.field) {
 			continue
 		}
-		if running(live) && c.Kind != "libsql" {
+		idle := live != nil && live.ApplicationStatus == "idle"
+		if (running(live) || idle) && c.Kind != "libsql" {
 			in := map[string]any{idKey: id, "password": deref(pw.v)}
 			if c.Kind == "mysql" || c.Kind == "mariadb" {
 				in["type"] = pw.typ
 			}
-			calls = append(calls, dokploy.NewCall(c.Kind+".changePassword", in, nil))
+			call := dokploy.NewCall(c.Kind+".changePassword", in, nil)
+			calls = append(calls, call)
+			if idle {
+				// Idle: never deployed, stopped, or marked idle by an apply
+				// whose deploy did not happen; it may have a container with
+				// the old password. The record gets the password, and
+				// changePassword reaches the container if there is one.
+				upd[pw.field] = deref(pw.v)
+				if r.tolerated == nil {
+					r.tolerated = map[*dokploy.Call]string{}
+				}
+				r.tolerated[call] = "No running container"
+			}
 		} else {
 			upd[pw.field] = deref(pw.v)
 		}

@@ -119,6 +119,22 @@ type Application struct {
 	Mounts    []*Mount    `json:"mounts"`
 	Redirects []*Redirect `json:"redirects"`
 	Security  []*Security `json:"security"`
+
+	// Deployments are the service's newest deployments (about 10, in no
+	// particular order), as application.one embeds them.
+	Deployments []*Deployment `json:"deployments"`
+}
+
+// Deployment is one deployment row of an application or compose service.
+// Title and description are what the deploy call passed, until a git
+// deployment ends: Dokploy then overwrites them with the commit's message
+// and "Commit: <hash>" (API.md §7.2).
+type Deployment struct {
+	DeploymentID string  `json:"deploymentId"`
+	Title        string  `json:"title"`
+	Description  *string `json:"description"`
+	Status       string  `json:"status"`    // running, done, error, cancelled
+	CreatedAt    string  `json:"createdAt"` // ISO 8601 in UTC, so it sorts as text
 }
 
 // GitSource holds the custom git and common source columns, shared by
@@ -195,6 +211,9 @@ type Compose struct {
 
 	Domains []*Domain `json:"domains"`
 	Mounts  []*Mount  `json:"mounts"`
+
+	// Deployments: as Application.Deployments (compose.one embeds them).
+	Deployments []*Deployment `json:"deployments"`
 }
 
 // Domain is a live domain of an application or compose service.

@@ -20,6 +20,7 @@ func Compute(desired *spec.File, live *dokploy.Live) *Plan {
 	p := &Plan{UnsetVars: desired.UnsetVars(), IDs: map[string]string{}, AppNames: liveAppNames(live), declared: map[string]bool{},
 		protected: map[string]bool{}, deleteVolumes: map[string]bool{}}
 	p.res = NewResolver(desired, p.AppNames)
+	p.fingerprints = Fingerprints(live)
 	p.memberRole = live.Role == "member"
 	if live.Role == "member" {
 		p.Warnings = append(p.Warnings, "the API key has the member role: it sees only the projects, environments and services it was given access to, so anything it cannot see is planned as new")
@@ -33,39 +34,17 @@ func Compute(desired *spec.File, live *dokploy.Live) *Plan {
 // liveAppNames maps the address of every live service in the declared
 // projects to its appName; addresses that name two services are left out.
 func liveAppNames(live *dokploy.Live) map[string]string {
-	out := map[string]string{}
-	dup := map[string]bool{}
-	set := func(addr, appName string) {
-		if _, ok := out[addr]; ok {
-			dup[addr] = true
+	return byAddress(live, func(s LiveService) string {
+		switch svc := s.Service.(type) {
+		case *dokploy.Application:
+			return svc.AppName
+		case *dokploy.Compose:
+			return svc.AppName
+		case *dokploy.Database:
+			return svc.AppName
 		}
-		out[addr] = appName
-	}
-	for name, ps := range live.Projects {
-		if len(ps) != 1 {
-			continue
-		}
-		for _, e := range ps[0].Environments {
-			en := e.Name
-			if e.IsDefault {
-				en = spec.DefaultEnvironment
-			}
-			base := name + "/" + en + "/"
-			for _, a := range e.Applications {
-				set(base+KindApplication+"/"+a.Name, a.AppName)
-			}
-			for _, c := range e.Compose {
-				set(base+KindCompose+"/"+c.Name, c.AppName)
-			}
-			for _, d := range e.Databases {
-				set(base+d.Kind+"/"+d.Name, d.AppName)
-			}
-		}
-	}
-	for a := range dup {
-		delete(out, a)
-	}
-	return out
+		return ""
+	})
 }
 
 // protect records a resource that --prune must not delete (with all that
@@ -313,6 +292,9 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 	c := &Change{Address: addr, Kind: KindApplication, Name: name, Parent: parent, Desired: want}
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ApplicationID
+		p.owe(addr, KindApplication, live.ApplicationID, live, want.Deploy, func() string {
+			return OwedReason(addr, live.Deployments, live.ApplicationStatus, p.fingerprints[addr])
+		})
 	} else {
 		c.Action = Create
 		live = &dokploy.Application{}
@@ -370,6 +352,7 @@ func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.D
 	c := &Change{Address: addr, Kind: want.Kind, Name: want.Name, Parent: parent, Desired: want}
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ID
+		p.owe(addr, want.Kind, live.ID, live, want.Deploy, func() string { return OwedDatabaseReason(live.ApplicationStatus) })
 	} else {
 		c.Action = Create
 		live = &dokploy.Database{}

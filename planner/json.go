@@ -17,9 +17,12 @@ const FormatVersion = "1"
 type JSONPlan struct {
 	FormatVersion string `json:"formatVersion"`
 	// Complete is false when the plan has errors and cannot be applied.
-	Complete  bool           `json:"complete"`
-	Summary   JSONSummary    `json:"summary"`
-	Changes   []JSONChange   `json:"changes"`
+	Complete bool         `json:"complete"`
+	Summary  JSONSummary  `json:"summary"`
+	Changes  []JSONChange `json:"changes"`
+	// Deploys are the deploys owed to existing services (apply makes
+	// them, besides those its changes need).
+	Deploys   []JSONDeploy   `json:"deploys"`
 	Unmanaged []JSONResource `json:"unmanaged"`
 	Warnings  []string       `json:"warnings"`
 	Errors    []string       `json:"errors"`
@@ -48,6 +51,15 @@ type JSONSummary struct {
 	Add     int `json:"add"`
 	Change  int `json:"change"`
 	Destroy int `json:"destroy"`
+	Deploy  int `json:"deploy"` // owed deploys
+}
+
+// JSONDeploy is a deploy owed to an existing service, and why.
+type JSONDeploy struct {
+	Address string `json:"address"`
+	Kind    string `json:"kind"`
+	ID      string `json:"id"`
+	Reason  string `json:"reason"`
 }
 
 // JSONChange is one change.
@@ -92,8 +104,9 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 	out := JSONPlan{
 		FormatVersion: FormatVersion,
 		Complete:      len(p.Errors) == 0,
-		Summary:       JSONSummary{add, change, destroy},
+		Summary:       JSONSummary{add, change, destroy, len(p.Deploys)},
 		Changes:       []JSONChange{},
+		Deploys:       []JSONDeploy{},
 		Unmanaged:     []JSONResource{},
 		Warnings:      append([]string{}, p.Warnings...),
 		Errors:        append([]string{}, p.Errors...),
@@ -121,6 +134,9 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 			jc.Fields = append(jc.Fields, jf)
 		}
 		out.Changes = append(out.Changes, jc)
+	}
+	for _, d := range p.Deploys {
+		out.Deploys = append(out.Deploys, JSONDeploy(d))
 	}
 	for _, r := range p.Unmanaged {
 		out.Unmanaged = append(out.Unmanaged, JSONResource{r.Address, r.Kind, r.ID})

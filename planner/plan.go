@@ -4,6 +4,8 @@
 // (render.go) and the only place that knows about colour.
 package planner
 
+import "github.com/dokploy-sync/dokploy-sync/spec"
+
 // Action is what a change does; its value is the plan symbol.
 type Action string
 
@@ -53,6 +55,11 @@ type Plan struct {
 	// spec). A targeted plan is not complete: it says so.
 	Targets []string
 
+	// Deploys are the deploys owed to services that exist, whatever the
+	// changes (see OwedReason): apply makes them, with the deploys its
+	// changes need. In plan order.
+	Deploys []Deploy
+
 	// Pruned: --prune turned the unmanaged resources into deletions; the
 	// ones left in Unmanaged are protected.
 	Pruned bool
@@ -65,8 +72,14 @@ type Plan struct {
 	protected     map[string]bool // addresses marked protect: true
 	deleteVolumes map[string]bool // deleteVolumes of projects and environments
 
-	res *Resolver
+	res          *Resolver
+	fingerprints map[string]string // settings fingerprints of the live services, by address
+	live         map[string]any    // the live declared services, by address
 }
+
+// LiveService is the live declared service at addr (*dokploy.Application,
+// *dokploy.Compose or *dokploy.Database), changed or not; nil for none.
+func (p *Plan) LiveService(addr string) any { return p.live[addr] }
 
 // Resolver returns a resolver of references for apply, with the live
 // appNames of the plan.
@@ -164,5 +177,8 @@ func (p *Plan) Counts() (add, change, destroy int) {
 	return
 }
 
-// Empty reports whether the plan changes nothing.
-func (p *Plan) Empty() bool { return len(p.Changes) == 0 }
+// Empty reports whether the plan changes nothing and owes no deploy.
+func (p *Plan) Empty() bool { return len(p.Changes) == 0 && len(p.Deploys) == 0 }
+
+// Spec is the spec the plan was computed from.
+func (p *Plan) Spec() *spec.File { return p.res.spec }

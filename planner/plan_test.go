@@ -92,7 +92,8 @@ const shopLive = `{"shop": [{"projectId": "P1", "name": "shop", "description": "
        "databaseName": "shop", "databaseUser": "shop", "databasePassword": "pw-1234", "applicationStatus": "done"}],
     "applications": [{"applicationId": "A1", "name": "api", "appName": "shop-api-abc123", "sourceType": "docker",
        "dockerImage": "nginx:1.27", "replicas": 2, "memoryLimit": "536870912", "cpuLimit": "500000000",
-       "env": "B=two\nA=1", "applicationStatus": "done"}]}]}]}`
+       "env": "B=two\nA=1", "applicationStatus": "done",
+       "deployments": [{"deploymentId": "X1", "title": "Manual deployment", "description": "", "status": "done", "createdAt": "2026-01-01T00:00:00.000Z"}]}]}]}]}`
 
 func TestCompute(t *testing.T) {
 	tests := map[string]struct {

@@ -75,6 +75,13 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 			pr.change(c)
 		}
 	}
+	if len(p.Deploys) > 0 {
+		fmt.Fprintf(w, "dokploy-sync owes these services a deploy, which apply makes:\n\n")
+		for _, d := range p.Deploys {
+			fmt.Fprintf(w, "  %s\n", pr.paint(ansiBold, "# "+d.Address+" will be deployed: "+d.Reason))
+		}
+		fmt.Fprintln(w)
+	}
 	pr.dataLoss(p)
 	if n := len(p.DataKept); n > 0 {
 		fmt.Fprintf(w, "Kept: --prune would delete %d more %s, but deleting %s loses data; add --delete-data to delete %s as well:\n",
@@ -125,7 +132,11 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 		return
 	}
 	add, change, destroy := p.Counts()
-	fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy.\n", pr.paint(ansiBold, "Plan:"), add, change, destroy)
+	deploys := ""
+	if n := len(p.Deploys); n > 0 {
+		deploys = fmt.Sprintf(", %d to deploy", n)
+	}
+	fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy%s.\n", pr.paint(ansiBold, "Plan:"), add, change, destroy, deploys)
 }
 
 // DataLosses returns the deletions of the plan that lose data.

@@ -60,6 +60,13 @@ func (p *Plan) Target(targets []string) error {
 		}
 	}
 	p.Unmanaged = unmanaged
+	var deploys []Deploy
+	for _, d := range p.Deploys {
+		if under(d.Address) {
+			deploys = append(deploys, d)
+		}
+	}
+	p.Deploys = deploys
 	sorted := append([]string{}, targets...)
 	sort.Strings(sorted)
 	p.Targets = sorted

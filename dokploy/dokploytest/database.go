@@ -343,7 +343,23 @@ func (k *dbKind) deploy(s *Server, r row) error {
 		return errInternal("Error on deploy %sError: %s", k.name, msg)
 	}
 	r["applicationStatus"] = "done"
+	r[containerKey] = true
 	return nil
+}
+
+// containerKey marks (in the row, never in an answer) a database whose
+// Docker service exists: deployed and not stopped. Status updates do not
+// change it, as they do not touch Docker.
+const containerKey = "_container"
+
+// hasContainer: rows of states saved before containerKey existed count as
+// running by their status.
+func hasContainer(r row) bool {
+	if c, ok := r[containerKey].(bool); ok {
+		return c
+	}
+	st := r["applicationStatus"]
+	return st == "done" || st == "running"
 }
 
 // doDeploy answers the database as read before the deploy.
@@ -384,6 +400,7 @@ func (k *dbKind) setStatus(status string) func(*Server, map[string]any) (any, er
 		}
 		before := k.object(s, r)
 		r["applicationStatus"] = status
+		r[containerKey] = status == "done"
 		return before, nil
 	}
 }
@@ -482,7 +499,7 @@ func (k *dbKind) doChangePassword(s *Server, in map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st := r["applicationStatus"]; st != "done" && st != "running" {
+	if !hasContainer(r) {
 		return nil, errBadRequest("No running container found for %s", str(r["appName"]))
 	}
 	col := "databasePassword"

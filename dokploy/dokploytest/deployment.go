@@ -43,9 +43,14 @@ func (s *Server) startDeployment(t *tableDef, svc row, title, description string
 		for _, old := range all[keptDeployments:] {
 			s.deleteWhere(deploymentTable, "deploymentId", old["deploymentId"])
 			delete(s.st.Logs, str(old["deploymentId"]))
+			delete(s.st.Deployed, str(old["deploymentId"]))
 		}
 	}
 
+	if s.st.Deployed == nil {
+		s.st.Deployed = map[string]string{}
+	}
+	s.st.Deployed[str(d["deploymentId"])] = s.settingsSnapshot(t, svc)
 	svc[statusColumn(t)] = "running"
 	s.scheduleFinishLocked(str(d["deploymentId"]), s.opts.DeployDuration)
 	return d
@@ -88,6 +93,11 @@ func (s *Server) finishDeployment(id string) {
 	d["finishedAt"] = s.timestamp()
 	if svc != nil {
 		svc[statusColumn(t)] = status
+		// A git checkout has a commit: it replaces the title and
+		// description the deploy call gave (API.md §7.2).
+		if gitSources[str(svc["sourceType"])] {
+			d["title"], d["description"] = FakeCommitMessage, "Commit: "+FakeCommitHash
+		}
 	}
 }
 

@@ -84,6 +84,9 @@ type state struct {
 	Counters       map[string]int    `json:"counters"` // serial columns (uniqueConfigKey)
 	Files          map[string]string `json:"files"`    // composeId -> compose file a deploy wrote (loadServices reads it)
 	RNG            []byte            `json:"rng"`      // PCG state, see Server.rng
+	// Deployed maps deploymentId to the settings snapshot it deployed
+	// (settings.go).
+	Deployed map[string]string `json:"deployed,omitempty"`
 }
 
 const stateVersion = 1
