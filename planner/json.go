@@ -34,11 +34,13 @@ type JSONPlan struct {
 	Pruned bool `json:"pruned,omitempty"`
 }
 
-// JSONSummary counts the changes.
+// JSONSummary counts the changes, and the errors: a summary of 0 changes
+// means "no changes" only when errors is 0 too.
 type JSONSummary struct {
 	Add     int `json:"add"`
 	Change  int `json:"change"`
 	Destroy int `json:"destroy"`
+	Errors  int `json:"errors"`
 }
 
 // JSONChange is one change.
@@ -80,7 +82,7 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 	out := JSONPlan{
 		FormatVersion: FormatVersion,
 		Complete:      len(p.Errors) == 0,
-		Summary:       JSONSummary{add, change, destroy},
+		Summary:       JSONSummary{add, change, destroy, len(p.Errors)},
 		Changes:       []JSONChange{},
 		Unmanaged:     []JSONResource{},
 		Warnings:      append([]string{}, p.Warnings...),

@@ -106,11 +106,17 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 	for _, e := range p.Errors {
 		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiRed+ansiBold, "Error:"), e)
 	}
+	add, change, destroy := p.Counts()
+	if n := len(p.Errors); n > 0 {
+		// Never "No changes": the errors hide what the plan could not compare.
+		fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy, and %d %s (above) to fix first: nothing can be applied until then.\n",
+			pr.paint(ansiBold, "Plan:"), add, change, destroy, n, plural(n, "error", "errors"))
+		return
+	}
 	if p.Empty() {
 		fmt.Fprintln(w, "No changes. Dokploy matches dokploy.yaml.")
 		return
 	}
-	add, change, destroy := p.Counts()
 	fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy.\n", pr.paint(ansiBold, "Plan:"), add, change, destroy)
 }
 
