@@ -85,6 +85,15 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// An interrupt cancels the context: apply stops scheduling work and
+	// releases its leases.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return runContext(ctx, args, stdin, stdout, stderr)
+}
+
+// runContext runs the command line with ctx, which ends on an interrupt.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var cli CLI
 	cli.stdin, cli.stdout, cli.stderr = stdin, stdout, stderr
 	exit := -1
@@ -117,8 +126,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			parser.Exit(80) // kong's usage-error code
 			return 80
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-		defer stop()
 		kctx.BindTo(ctx, (*context.Context)(nil))
 		err = kctx.Run(&cli.Globals)
 		if err == nil {

@@ -363,6 +363,9 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 	if err := s.observe(ctx); err != nil {
 		return err
 	}
+	if len(s.plan.Errors) > 0 {
+		return duplicatesAfterApply(g.stderr, s.plan.Errors, c.NoDeploy)
+	}
 	if !s.plan.Empty() {
 		fmt.Fprintln(g.stderr, "\nA new plan after apply still shows changes:")
 		s.render(g.stderr)
@@ -372,6 +375,24 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 	s.plan = applied // the summary counts what was applied
 	fmt.Fprintf(out, "\nApply complete! Resources: %d added, %d changed, %d destroyed.\n", add, change, destroy)
 	return deploy()
+}
+
+// duplicatesAfterApply fails an apply whose check found errors in the plan
+// read again: two live resources for one address, most likely made by
+// another apply (or a UI user) at the same time as this one. Nothing is
+// deployed: which copy stays is the user's choice.
+func duplicatesAfterApply(w io.Writer, errs []string, noDeploy bool) error {
+	fmt.Fprintln(w, "\nThe live state read again after apply has errors:")
+	for _, e := range errs {
+		fmt.Fprintf(w, "  %s\n", e)
+	}
+	deployed := ""
+	if !noDeploy {
+		deployed = " Nothing was deployed: deploy the services you keep with dokploy-sync deploy ADDRESS."
+	}
+	n := len(errs)
+	return &exitError{code: 1, msg: fmt.Sprintf("apply made its changes, but Dokploy now has duplicates (%d %s above, with their ids): another apply or a Dokploy UI user probably created the same resources at the same time. "+
+		"For each, delete the extra one in the Dokploy UI, or rename it, then run dokploy-sync plan.%s", n, plural(n, "error", "errors"), deployed)}
 }
 
 // reread reads the live state again after a change whose outcome is
