@@ -38,7 +38,10 @@
 //   - mounts.create, one, update, remove, listByServiceId;
 //   - redirects.create, one, update, delete;
 //   - security.create, one, update, delete;
-//   - deployment.all, allByCompose, allByType, readLogs.
+//   - deployment.all, allByCompose, allByType, readLogs;
+//   - tag.create, all, one, update, remove (not when Options.Version is
+//     older than v0.29.0, which has no tag router: they answer 404 like
+//     any unknown procedure).
 //
 // Choices where the real server is not deterministic or not known:
 //   - only the REST face coerces inputs (Number(), Boolean(): "3" is 3, null
@@ -189,7 +192,7 @@ func New(opts Options) *Server {
 	s.faultRng = newFaultRand(opts.Seed)
 	s.latency.Store(int64(opts.Latency))
 	s.SetFaults(opts.Faults...)
-	for _, p := range allProcedures() {
+	for _, p := range allProcedures(opts.Version) {
 		s.procs[p.name] = p
 		s.routes[strings.ToLower(p.name)] = p
 	}
