@@ -48,7 +48,9 @@ type CLI struct {
 	Apply    applyCmd    `cmd:"" help:"Make Dokploy match dokploy.yaml (shows the plan and asks first)."`
 	Deploy   deployCmd   `cmd:"" help:"Deploy services of dokploy.yaml now, without changing their settings, and follow the deploys."`
 	Export   exportCmd   `cmd:"" help:"Write a dokploy.yaml (with env files and secrets.env) from what the Dokploy server has now."`
-	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of dokploy.yaml (for editors) to stdout."`
+
+	ForceUnlock forceUnlockCmd `cmd:"" name:"force-unlock" help:"Remove the lease of a project left by an apply that did not end cleanly (the Dokploy tag dokploy-sync-lock:PROJECT)."`
+	Schema      schemaCmd      `cmd:"" help:"Print the JSON Schema of dokploy.yaml (for editors) to stdout."`
 }
 
 // schemaCmd prints the JSON Schema of dokploy.yaml, for editors.

@@ -148,9 +148,10 @@ type Server struct {
 	timers   map[*time.Timer]struct{}
 	timerGen int // bumped when timers are stopped; stale callbacks check it
 
-	logMu     sync.Mutex // guards the request log and the counter
-	reqs      []Request
-	mutations int
+	logMu       sync.Mutex // guards the request log and the counters
+	reqs        []Request
+	mutations   int
+	mutationsOf map[string]int // by procedure
 
 	latency  atomic.Int64 // time.Duration
 	faultMu  sync.Mutex   // guards the faults and their generator
@@ -284,9 +285,24 @@ func (s *Server) MutationCount() int {
 	return s.mutations
 }
 
-func (s *Server) countMutation() {
+// MutationCounts is MutationCount by procedure.
+func (s *Server) MutationCounts() map[string]int {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	out := make(map[string]int, len(s.mutationsOf))
+	for k, v := range s.mutationsOf {
+		out[k] = v
+	}
+	return out
+}
+
+func (s *Server) countMutation(proc string) {
 	s.logMu.Lock()
 	s.mutations++
+	if s.mutationsOf == nil {
+		s.mutationsOf = map[string]int{}
+	}
+	s.mutationsOf[proc]++
 	s.logMu.Unlock()
 }
 
