@@ -46,7 +46,10 @@ type cliRun struct {
 
 func runCLI(t *testing.T, ctx context.Context, fake *dokploytest.Server, dir string, args ...string) cliRun {
 	t.Helper()
-	full := append(slices.Clone(args), "--url", fake.URL(), "--api-key", testAPIKey, "-f", filepath.Join(dir, "dokploy.yaml"))
+	full := append(slices.Clone(args), "--url", fake.URL(), "--api-key", testAPIKey)
+	if dir != "" {
+		full = append(full, "-f", filepath.Join(dir, "dokploy.yaml"))
+	}
 	var out, errOut bytes.Buffer
 	code := runContext(ctx, full, strings.NewReader(""), &out, &errOut)
 	return cliRun{code, out.String(), errOut.String()}
