@@ -19,6 +19,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
 	"github.com/dokploy-sync/dokploy-sync/internal/contract"
 	"github.com/dokploy-sync/dokploy-sync/schema"
@@ -86,6 +87,7 @@ func TestScript(t *testing.T) {
 			output := filepath.Join(env.WorkDir, ".output")
 			env.Setenv("DOKPLOY_SYNC_TEST_OUTPUT", output)
 			env.Defer(func() { checkSecrets(env.T(), env.WorkDir, output) })
+			env.Defer(func() { checkNoLeases(env.T(), fake) })
 			env.Defer(func() {
 				srv.Close()
 				mu.Lock()
@@ -301,6 +303,18 @@ func checkSecrets(t testscript.T, work, output string) {
 		if strings.Contains(string(out), s) {
 			t.Fatal(fmt.Sprintf("an output of the script contains the secret %q", s))
 		}
+	}
+}
+
+// checkNoLeases fails a script that ends with a lease tag in the fake:
+// every apply releases its leases, whatever its outcome.
+func checkNoLeases(t testscript.T, fake *dokploytest.Server) {
+	out, err := fake.Call("tag.all", nil)
+	if err != nil {
+		t.Fatal(err.Error())
+	}
+	if strings.Contains(string(out), `"name":"`+dokploy.LeasePrefix) {
+		t.Fatal("the script ends with a lease held: " + string(out))
 	}
 }
 
