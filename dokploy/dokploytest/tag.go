@@ -1,9 +1,9 @@
 package dokploytest
 
 import (
+	"fmt"
+	"slices"
 	"sort"
-	"strconv"
-	"strings"
 )
 
 // tag.create, all, one, update, remove (routers/tag.ts, since Dokploy
@@ -120,31 +120,10 @@ func tagRemove(s *Server, in map[string]any) (any, error) {
 // versionBefore reports whether Dokploy version v ("v0.28.4") is older than
 // min; a version it cannot read (a custom build) is not.
 func versionBefore(v, min string) bool {
-	parse := func(v string) ([3]int, bool) {
-		var out [3]int
-		v, _, _ = strings.Cut(strings.TrimPrefix(strings.TrimSpace(v), "v"), "-")
-		parts := strings.Split(v, ".")
-		if len(parts) != 3 {
-			return out, false
-		}
-		for i, p := range parts {
-			n, err := strconv.Atoi(p)
-			if err != nil {
-				return out, false
-			}
-			out[i] = n
-		}
-		return out, true
-	}
-	a, ok1 := parse(v)
-	b, ok2 := parse(min)
-	if !ok1 || !ok2 {
+	var a, b [3]int
+	if n, _ := fmt.Sscanf(v, "v%d.%d.%d", &a[0], &a[1], &a[2]); n != 3 {
 		return false
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return a[i] < b[i]
-		}
-	}
-	return false
+	fmt.Sscanf(min, "v%d.%d.%d", &b[0], &b[1], &b[2]) //nolint:errcheck // a constant
+	return slices.Compare(a[:], b[:]) < 0
 }
