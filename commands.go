@@ -199,8 +199,7 @@ func (g *Globals) load(path string) (*spec.File, spec.Diagnostics, error) {
 // refuses: closed stdin is never consent. Deletions are listed again right
 // above the question.
 func confirm(g *Globals, p *planner.Plan) error {
-	f, ok := g.stdin.(*os.File)
-	if !ok || !isatty.IsTerminal(f.Fd()) {
+	if !terminal(g) {
 		return &exitError{code: 1, msg: "refusing to apply without confirmation: there is no terminal to ask on; review the plan and run apply --auto-approve (e.g. in CI); nothing was changed"}
 	}
 	if _, _, destroy := p.Counts(); destroy > 0 {
@@ -213,10 +212,27 @@ func confirm(g *Globals, p *planner.Plan) error {
 		fmt.Fprintln(g.stdout)
 		planner.RenderDataLoss(g.stdout, p, planner.RenderOptions{Color: g.color(g.stdout)})
 	}
-	fmt.Fprint(g.stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	if err := askYes(g, "Do you want to perform these actions?"); err != nil {
+		fmt.Fprintln(g.stdout, "Apply cancelled.")
+		return err
+	}
+	return nil
+}
+
+func terminal(g *Globals) bool {
+	f, ok := g.stdin.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
+}
+
+// askYes asks question on the terminal: only "yes" proceeds, and without a
+// terminal the answer is no.
+func askYes(g *Globals, question string) error {
+	if !terminal(g) {
+		return &exitError{code: 1, msg: "there is no terminal to ask on: add --auto-approve"}
+	}
+	fmt.Fprintf(g.stdout, "\n%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
 	line, _ := bufio.NewReader(g.stdin).ReadString('\n')
 	if strings.TrimSpace(line) != "yes" {
-		fmt.Fprintln(g.stdout, "Apply cancelled.")
 		return &exitError{code: 1}
 	}
 	return nil

@@ -53,7 +53,9 @@ type CLI struct {
 	Apply    applyCmd    `cmd:"" help:"Make Dokploy match dokploy.yaml (shows the plan and asks first)."`
 	Deploy   deployCmd   `cmd:"" help:"Deploy services of dokploy.yaml now, without changing their settings, and follow the deploys."`
 	Export   exportCmd   `cmd:"" help:"Write a dokploy.yaml (with env files and secrets.env) from what the Dokploy server has now."`
-	Schema   schemaCmd   `cmd:"" help:"Print the JSON Schema of dokploy.yaml (for editors) to stdout."`
+
+	ForceUnlock forceUnlockCmd `cmd:"" name:"force-unlock" help:"Remove the lease of a project left by an apply that did not end cleanly (the Dokploy tag dokploy-sync-lock:PROJECT)."`
+	Schema      schemaCmd      `cmd:"" help:"Print the JSON Schema of dokploy.yaml (for editors) to stdout."`
 }
 
 // schemaCmd prints the JSON Schema of dokploy.yaml, for editors.
@@ -90,6 +92,15 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// An interrupt cancels the context: apply stops scheduling work and
+	// releases its leases.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return runContext(ctx, args, stdin, stdout, stderr)
+}
+
+// runContext runs the command line with ctx, which ends on an interrupt.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var cli CLI
 	cli.stdin, cli.stdout, cli.stderr = stdin, stdout, stderr
 	exit := -1
@@ -122,8 +133,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			parser.Exit(80) // kong's usage-error code
 			return 80
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-		defer stop()
 		kctx.BindTo(ctx, (*context.Context)(nil))
 		err = kctx.Run(&cli.Globals)
 		if err == nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
 	"github.com/dokploy-sync/dokploy-sync/internal/contract"
 	"github.com/dokploy-sync/dokploy-sync/schema"
@@ -86,6 +87,7 @@ func TestScript(t *testing.T) {
 			output := filepath.Join(env.WorkDir, ".output")
 			env.Setenv("DOKPLOY_SYNC_TEST_OUTPUT", output)
 			env.Defer(func() { checkSecrets(env.T(), env.WorkDir, output) })
+			env.Defer(func() { checkNoLeases(env.T(), fake) })
 			env.Defer(func() {
 				srv.Close()
 				mu.Lock()
@@ -183,12 +185,26 @@ func cmdSeed(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// mutations N asserts how many mutation calls the fake has executed.
+// resourceMutations counts the mutation calls the fake has executed,
+// except those of apply's leases (tag.*): a lease taken and released
+// leaves Dokploy as it was.
+func resourceMutations(fake *dokploytest.Server) int {
+	n := 0
+	for proc, k := range fake.MutationCounts() {
+		if !strings.HasPrefix(proc, "tag.") {
+			n += k
+		}
+	}
+	return n
+}
+
+// mutations N asserts how many mutation calls the fake has executed,
+// apart from the leases' (resourceMutations).
 func cmdMutations(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: mutations N")
 	}
-	got := fmt.Sprint(fakeOf(ts).MutationCount())
+	got := fmt.Sprint(resourceMutations(fakeOf(ts)))
 	if (got == args[0]) == neg {
 		ts.Fatalf("fake executed %s mutations, want %s%s", got, map[bool]string{true: "not ", false: ""}[neg], args[0])
 	}
@@ -256,12 +272,13 @@ func cmdDeploys(ts *testscript.TestScript, neg bool, args []string) {
 	fakeOf(ts).SetDeploys(d, failure)
 }
 
-// mutcount VAR stores how many mutations the fake has executed in VAR.
+// mutcount VAR stores how many mutations the fake has executed, apart
+// from the leases', in VAR.
 func cmdMutCount(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: mutcount VAR")
 	}
-	ts.Setenv(args[0], fmt.Sprint(fakeOf(ts).MutationCount()))
+	ts.Setenv(args[0], fmt.Sprint(resourceMutations(fakeOf(ts))))
 }
 
 // secret VALUE... declares secret values of a script: no output of any
@@ -287,6 +304,18 @@ func checkSecrets(t testscript.T, work, output string) {
 		if strings.Contains(string(out), s) {
 			t.Fatal(fmt.Sprintf("an output of the script contains the secret %q", s))
 		}
+	}
+}
+
+// checkNoLeases fails a script that ends with a lease tag in the fake:
+// every apply releases its leases, whatever its outcome.
+func checkNoLeases(t testscript.T, fake *dokploytest.Server) {
+	out, err := fake.Call("tag.all", nil)
+	if err != nil {
+		t.Fatal(err.Error())
+	}
+	if strings.Contains(string(out), `"name":"`+dokploy.LeasePrefix) {
+		t.Fatal("the script ends with a lease held: " + string(out))
 	}
 }
 

@@ -42,6 +42,7 @@ type applyCmd struct {
 	PlanFile    string `arg:"" optional:"" help:"A plan saved with plan --out: applied as it is, without asking, unless the spec or the live state changed since." placeholder:"PLANFILE"`
 	AutoApprove bool   `name:"auto-approve" help:"Apply without asking (required when there is no terminal, e.g. in CI)."`
 	JSON        bool   `name:"json" help:"Write events as JSON lines instead of text: the plan, each change, each deploy, a summary."`
+	Lock        bool   `name:"lock" negatable:"" default:"true" help:"Take a lease on each declared project (a Dokploy tag dokploy-sync-lock:PROJECT) before reading the live state, so that a second apply at the same time refuses instead of duplicating resources (--no-lock: do not)."`
 	deployFlags
 }
 
@@ -61,7 +62,7 @@ type deployCmd struct {
 
 // Run deploys the chosen services without changing anything else.
 func (c *deployCmd) Run(ctx context.Context, g *Globals) error {
-	s, err := g.prepare(ctx, specFlags{File: c.File}, false)
+	s, err := g.prepare(ctx, specFlags{File: c.File}, false, nil)
 	if err != nil {
 		return err
 	}
@@ -95,11 +96,15 @@ type session struct {
 	secret  *redactor
 	targets []string
 	opts    dokploy.Options // of client, for a deploy client with a longer timeout
+	leases  []dokploy.Lease // taken by apply, released at its end
 }
 
 // prepare loads the spec, reads the live state and computes the plan: the
-// one code path of plan and apply.
-func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool) (*session, error) {
+// one code path of plan and apply. lock, when not nil, runs before the live
+// state is read (apply takes its leases there, so that the plan it applies
+// is computed under them); when prepare fails after it, the leases are
+// released.
+func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool, lock func(context.Context, *session) error) (*session, error) {
 	if sf.DeleteData && !sf.Prune {
 		return nil, &exitError{code: 1, msg: "--delete-data only means something with --prune: it lets --prune delete databases and compose volumes"}
 	}
@@ -124,20 +129,31 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool) (
 	}
 	s := &session{g: g, flags: sf, spec: f, secret: newRedactor(g.APIKey), targets: sf.Target}
 	s.secret.addSpec(f)
-	var log io.Writer
-	if g.Verbose {
-		log = g.stderr
-	}
-	s.opts = dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, UserAgent: "dokploy-sync/" + buildVersion(),
-		MaxRequests: g.MaxRequests, URLBudget: g.URLBudget, Parallelism: g.Parallelism, Notice: g.stderr}
+	s.opts = g.clientOptions()
 	s.client, err = dokploy.New(s.opts)
 	if err != nil {
 		return nil, &exitError{code: 1, msg: err.Error()}
 	}
+	if lock != nil {
+		if err := lock(ctx, s); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.observe(ctx); err != nil {
+		s.unlock(ctx)
 		return nil, err
 	}
 	return s, nil
+}
+
+// clientOptions are the options of the Dokploy client, from the flags.
+func (g *Globals) clientOptions() dokploy.Options {
+	var log io.Writer
+	if g.Verbose {
+		log = g.stderr
+	}
+	return dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, UserAgent: "dokploy-sync/" + buildVersion(),
+		MaxRequests: g.MaxRequests, URLBudget: g.URLBudget, Parallelism: g.Parallelism, Notice: g.stderr}
 }
 
 // observe reads the live state and (re)computes the plan.
@@ -184,7 +200,7 @@ func (c *planCmd) Run(ctx context.Context, g *Globals) error {
 	if c.Out != "" && c.File == "-" {
 		return &exitError{code: 1, msg: "--out needs a spec file, not stdin: apply reads the spec again to check that it did not change"}
 	}
-	s, err := g.prepare(ctx, c.specFlags, c.RequireVars)
+	s, err := g.prepare(ctx, c.specFlags, c.RequireVars, nil)
 	if err != nil {
 		return err
 	}
@@ -294,11 +310,18 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 	if c.JSON && !c.AutoApprove && saved == nil {
 		return &exitError{code: 1, msg: "apply --json cannot ask for confirmation: add --auto-approve, or apply a saved plan"}
 	}
-	s, err := g.prepare(ctx, c.specFlags, false)
+	var lock func(context.Context, *session) error
+	if c.Lock {
+		lock = func(ctx context.Context, s *session) error { return s.lock(ctx, c.DeployTimeout+time.Hour) }
+	}
+	s, err := g.prepare(ctx, c.specFlags, false, lock)
 	if err != nil {
 		return err
 	}
 	defer s.requests()
+	// Held through the apply, its check and its deploys; released also on
+	// failure and on interrupt (with a context of its own).
+	defer s.unlock(ctx)
 	if saved != nil {
 		if len(s.spec.UnsetVars()) > 0 {
 			return &exitError{code: 1, msg: fmt.Sprintf("apply needs every variable the spec uses; not set: %s (set them in the environment or pass --var-file); nothing was changed", strings.Join(s.spec.UnsetVars(), ", "))}
@@ -379,6 +402,9 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 	if err := s.observe(ctx); err != nil {
 		return err
 	}
+	if len(s.plan.Errors) > 0 {
+		return duplicatesAfterApply(g.stderr, s.plan.Errors, c.NoDeploy)
+	}
 	if extra := unexpected(s.plan, targets); len(s.plan.Changes) > 0 || len(extra) > 0 {
 		fmt.Fprintln(g.stderr, "\nA new plan after apply still shows changes:")
 		s.plan.Deploys = extra
@@ -392,6 +418,24 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 		fmt.Fprintf(out, "\n--no-deploy: %d %s not deployed; plan shows %s owed until a deploy.\n", len(targets), plural(len(targets), "service is", "services are"), plural(len(targets), "it", "them"))
 	}
 	return deploy()
+}
+
+// duplicatesAfterApply fails an apply whose check found errors in the plan
+// read again: two live resources for one address, most likely made by
+// another apply (or a UI user) at the same time as this one. Nothing is
+// deployed: which copy stays is the user's choice.
+func duplicatesAfterApply(w io.Writer, errs []string, noDeploy bool) error {
+	fmt.Fprintln(w, "\nThe live state read again after apply has errors:")
+	for _, e := range errs {
+		fmt.Fprintf(w, "  %s\n", e)
+	}
+	deployed := ""
+	if !noDeploy {
+		deployed = " Nothing was deployed: deploy the services you keep with dokploy-sync deploy ADDRESS."
+	}
+	n := len(errs)
+	return &exitError{code: 1, msg: fmt.Sprintf("apply made its changes, but Dokploy now has duplicates (%d %s above, with their ids): another apply or a Dokploy UI user probably created the same resources at the same time. "+
+		"For each, delete the extra one in the Dokploy UI, or rename it, then run dokploy-sync plan.%s", n, plural(n, "error", "errors"), deployed)}
 }
 
 // unexpected lists the deploys p owes that are not among targets.

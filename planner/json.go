@@ -46,12 +46,14 @@ type JSONKept struct {
 	Why string `json:"why"`
 }
 
-// JSONSummary counts the changes.
+// JSONSummary counts the changes, and the errors: a summary of 0 changes
+// means "no changes" only when errors is 0 too.
 type JSONSummary struct {
 	Add     int `json:"add"`
 	Change  int `json:"change"`
 	Destroy int `json:"destroy"`
 	Deploy  int `json:"deploy"` // owed deploys
+	Errors  int `json:"errors"`
 }
 
 // JSONDeploy is a deploy owed to an existing service, and why.
@@ -104,7 +106,7 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 	out := JSONPlan{
 		FormatVersion: FormatVersion,
 		Complete:      len(p.Errors) == 0,
-		Summary:       JSONSummary{add, change, destroy, len(p.Deploys)},
+		Summary:       JSONSummary{add, change, destroy, len(p.Deploys), len(p.Errors)},
 		Changes:       []JSONChange{},
 		Deploys:       []JSONDeploy{},
 		Unmanaged:     []JSONResource{},

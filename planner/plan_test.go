@@ -204,6 +204,7 @@ func TestRenderGolden(t *testing.T) {
 	}{
 		"create":      {spec: shopSpec},
 		"nochange":    {spec: shopSpec, live: shopLive},
+		"errors":      {spec: shopSpec, live: strings.Replace(shopLive, `"postgres": [{`, `"postgres": [{"postgresId": "D2", "name": "db"}, {`, 1)},
 		"update":      {spec: strings.NewReplacer("replicas: 2", "replicas: 3", "pw-1234", "pw-5678", `B: two`, `C: "3"`, "cpuLimit: 0.5", "cpuLimit: 2").Replace(shopSpec), live: shopLive},
 		"show-values": {spec: strings.NewReplacer(`B: two`, `B: three`, "pw-1234", "pw-5678").Replace(shopSpec), live: shopLive, opt: RenderOptions{ShowValues: true}},
 		"color":       {spec: strings.Replace(shopSpec, "replicas: 2", "replicas: 3", 1), live: shopLive, opt: RenderOptions{Color: true}},
@@ -238,5 +239,26 @@ func TestResourcesNullClearsAllLimits(t *testing.T) {
 	want := []string{"~ shop/production/application/api -resources.memoryLimit -resources.cpuLimit"}
 	if d := cmp.Diff(want, summary(p)); d != "" {
 		t.Errorf("plan (-want +got):\n%s", d)
+	}
+}
+
+// A plan whose live state has duplicates has errors and maybe no changes:
+// it must never read as "No changes", in text or in JSON.
+func TestPlanWithErrorsIsNeverNoChanges(t *testing.T) {
+	live := strings.Replace(shopLive, `"postgres": [{`, `"postgres": [{"postgresId": "D2", "name": "db"}, {`, 1)
+	p := Compute(load(t, shopSpec, nil), liveJSON(t, live))
+	if len(p.Errors) == 0 || !p.Empty() {
+		t.Fatalf("want errors and no changes, got %q", summary(p))
+	}
+	var buf bytes.Buffer
+	Render(&buf, p, RenderOptions{})
+	if strings.Contains(buf.String(), "No changes") {
+		t.Errorf("a plan with errors says No changes:\n%s", buf.String())
+	}
+	if !strings.Contains(buf.String(), "1 error") {
+		t.Errorf("the last line does not count the errors:\n%s", buf.String())
+	}
+	if js := p.JSON(RenderOptions{}); js.Summary.Errors != 1 || js.Complete {
+		t.Errorf("JSON summary %+v, complete %v: want 1 error, not complete", js.Summary, js.Complete)
 	}
 }

@@ -127,14 +127,20 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 	for _, e := range p.Errors {
 		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiRed+ansiBold, "Error:"), e)
 	}
-	if p.Empty() {
-		fmt.Fprintln(w, "No changes. Dokploy matches dokploy.yaml.")
-		return
-	}
 	add, change, destroy := p.Counts()
 	deploys := ""
 	if n := len(p.Deploys); n > 0 {
 		deploys = fmt.Sprintf(", %d to deploy", n)
+	}
+	if n := len(p.Errors); n > 0 {
+		// Never "No changes": the errors hide what the plan could not compare.
+		fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy%s, and %d %s (above) to fix first: nothing can be applied until then.\n",
+			pr.paint(ansiBold, "Plan:"), add, change, destroy, deploys, n, plural(n, "error", "errors"))
+		return
+	}
+	if p.Empty() {
+		fmt.Fprintln(w, "No changes. Dokploy matches dokploy.yaml.")
+		return
 	}
 	fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy%s.\n", pr.paint(ansiBold, "Plan:"), add, change, destroy, deploys)
 }

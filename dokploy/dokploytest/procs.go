@@ -39,8 +39,9 @@ func mutation(name string, in schema, h func(*Server, map[string]any) (any, erro
 	return &procedure{name: name, mutation: true, input: in, handle: h}
 }
 
-// allProcedures lists every procedure the fake implements.
-func allProcedures() []*procedure {
+// allProcedures lists every procedure the fake implements for a server of
+// the given version: before v0.29.0 there is no tag router.
+func allProcedures(version string) []*procedure {
 	var ps []*procedure
 	ps = append(ps, settingsProcedures()...)
 	ps = append(ps, projectProcedures()...)
@@ -56,6 +57,9 @@ func allProcedures() []*procedure {
 	ps = append(ps, redirectsProcedures()...)
 	ps = append(ps, securityProcedures()...)
 	ps = append(ps, deploymentProcedures()...)
+	if !versionBefore(version, tagsSince) {
+		ps = append(ps, tagProcedures()...)
+	}
 	return ps
 }
 

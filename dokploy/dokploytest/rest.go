@@ -71,7 +71,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, body []byte, 
 			writeJSON(w, e.status(), mustMarshal(e.restBody(p.name)))
 			return
 		}
-		s.countMutation()
+		s.countMutation(p.name)
 	} else {
 		q := map[string]any{}
 		for k, vs := range r.URL.Query() {

@@ -38,7 +38,10 @@
 //   - mounts.create, one, update, remove, listByServiceId;
 //   - redirects.create, one, update, delete;
 //   - security.create, one, update, delete;
-//   - deployment.all, allByCompose, allByType, readLogs.
+//   - deployment.all, allByCompose, allByType, readLogs;
+//   - tag.create, all, one, update, remove (not when Options.Version is
+//     older than v0.29.0, which has no tag router: they answer 404 like
+//     any unknown procedure).
 //
 // Choices where the real server is not deterministic or not known:
 //   - only the REST face coerces inputs (Number(), Boolean(): "3" is 3, null
@@ -149,9 +152,10 @@ type Server struct {
 	timers   map[*time.Timer]struct{}
 	timerGen int // bumped when timers are stopped; stale callbacks check it
 
-	logMu     sync.Mutex // guards the request log and the counter
-	reqs      []Request
-	mutations int
+	logMu       sync.Mutex // guards the request log and the counters
+	reqs        []Request
+	mutations   int
+	mutationsOf map[string]int // by procedure
 
 	latency  atomic.Int64 // time.Duration
 	redact   atomic.Bool  // Options.Redact, SetRedact
@@ -195,7 +199,7 @@ func New(opts Options) *Server {
 	s.latency.Store(int64(opts.Latency))
 	s.redact.Store(opts.Redact)
 	s.SetFaults(opts.Faults...)
-	for _, p := range allProcedures() {
+	for _, p := range allProcedures(opts.Version) {
 		s.procs[p.name] = p
 		s.routes[strings.ToLower(p.name)] = p
 	}
@@ -287,9 +291,24 @@ func (s *Server) MutationCount() int {
 	return s.mutations
 }
 
-func (s *Server) countMutation() {
+// MutationCounts is MutationCount by procedure.
+func (s *Server) MutationCounts() map[string]int {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	out := make(map[string]int, len(s.mutationsOf))
+	for k, v := range s.mutationsOf {
+		out[k] = v
+	}
+	return out
+}
+
+func (s *Server) countMutation(proc string) {
 	s.logMu.Lock()
 	s.mutations++
+	if s.mutationsOf == nil {
+		s.mutationsOf = map[string]int{}
+	}
+	s.mutationsOf[proc]++
 	s.logMu.Unlock()
 }
 

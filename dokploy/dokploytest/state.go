@@ -69,7 +69,7 @@ func pick(r row, cols ...string) object {
 var tables = []*tableDef{
 	projectTable, environmentTable, applicationTable, composeTable,
 	postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable,
-	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable,
+	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable, tagTable,
 }
 
 // state is everything the fake stores. It is what SaveState writes.

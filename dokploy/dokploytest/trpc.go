@@ -144,7 +144,7 @@ func (s *Server) trpcItem(method, name string, authorized bool, in any, present 
 		return e.trpcBody(name), e.status()
 	}
 	if p.mutation {
-		s.countMutation()
+		s.countMutation(name)
 	}
 	res, aerr := s.run(p, in, present, false)
 	if aerr != nil {
