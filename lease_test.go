@@ -178,7 +178,7 @@ func TestApplyReleasesLeases(t *testing.T) {
 			}
 		}})
 		r := runCLI(t, ctx, fake, writeSpec(t, leaseSpec), "apply", "--auto-approve", "--no-deploy")
-		if r.code != 1 || !strings.Contains(r.stderr, "interrupted") {
+		if r.code != exitInterrupted || !strings.Contains(r.stderr, "interrupted") {
 			t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 		}
 		if l := leaseTags(t, fake); len(l) != 0 {

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/alecthomas/kong"
 
@@ -92,11 +93,52 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	// An interrupt cancels the context: apply stops scheduling work and
-	// releases its leases.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, cleanup := interrupts(stderr)
+	defer cleanup()
 	return runContext(ctx, args, stdin, stdout, stderr)
+}
+
+// exitInterrupted is the exit code of a run ended by Ctrl-C (128+SIGINT).
+const exitInterrupted = 130
+
+// interrupts returns the context of a run: the first Ctrl-C (or SIGTERM)
+// cancels it, so that nothing new is started while the requests in flight
+// finish (a mutation cut off halfway has an unknown outcome); the second
+// cancels the requests too (abortOf). The commands then say what exists.
+func interrupts(stderr io.Writer) (context.Context, func()) {
+	hard, abort := context.WithCancel(context.Background())
+	soft, stop := context.WithCancel(hard)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		n := 0
+		for range sigs {
+			n++
+			if n == 1 {
+				fmt.Fprintln(stderr, "\nInterrupted: starting nothing new and letting the requests under way finish; press Ctrl-C again to abort them.")
+				stop()
+				continue
+			}
+			fmt.Fprintln(stderr, "\nInterrupted again: aborting the requests under way (their outcome is unknown).")
+			abort()
+			return
+		}
+	}()
+	return withAbort(soft, hard), func() { signal.Stop(sigs); stop(); abort() }
+}
+
+type abortKey struct{}
+
+// withAbort gives ctx the context that aborts the requests under way:
+// ctx itself only stops new work.
+func withAbort(ctx, hard context.Context) context.Context {
+	return context.WithValue(ctx, abortKey{}, hard)
+}
+
+// abortOf is the context that aborts the requests of a run, or nil.
+func abortOf(ctx context.Context) context.Context {
+	hard, _ := ctx.Value(abortKey{}).(context.Context)
+	return hard
 }
 
 // runContext runs the command line with ctx, which ends on an interrupt.
@@ -138,15 +180,20 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		if err == nil {
 			return 0
 		}
+		code = 1
 		var ee *exitError
 		if errors.As(err, &ee) {
 			if ee.msg != "" {
 				fmt.Fprintf(stderr, "Error: %s\n", ee.msg)
 			}
-			return ee.code
+			code = ee.code
+		} else {
+			fmt.Fprintf(stderr, "Error: %s\n", err)
 		}
-		fmt.Fprintf(stderr, "Error: %s\n", err)
-		return 1
+		if ctx.Err() != nil && code != 0 {
+			return exitInterrupted
+		}
+		return code
 	}()
 	return code
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -384,8 +383,8 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 		return s.deploy(ctx, targets, c.deployFlags, out, ev)
 	}
 	if err := res.Redacted(s.secret.redact); err != nil {
-		if errors.Is(ctx.Err(), context.Canceled) {
-			return &exitError{code: 1, msg: "interrupted: " + err.Error()}
+		if ctx.Err() != nil {
+			return &exitError{code: exitInterrupted, msg: res.Interrupted(s.secret.redact).Error()}
 		}
 		// Read the live state again before deploying, so that the stamps
 		// say what the deploys deploy. If that read fails, s.live is the
@@ -400,6 +399,9 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 	// but for the deploys this apply is about to make (it makes them
 	// after this check): each must be one of its targets.
 	if err := s.observe(ctx); err != nil {
+		if ctx.Err() != nil {
+			return &exitError{code: exitInterrupted, msg: fmt.Sprintf("interrupted while checking the result: every change was applied (%d added, %d changed, %d destroyed), but the check that nothing is left did not finish, and nothing was deployed; run plan to see what is left, apply to deploy", add, change, destroy)}
+		}
 		return err
 	}
 	if len(s.plan.Errors) > 0 {
@@ -496,7 +498,7 @@ func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f de
 	}
 	if err := res.Err(); err != nil {
 		if ctx.Err() != nil {
-			return &exitError{code: 1, msg: "interrupted: " + err.Error()}
+			return &exitError{code: exitInterrupted, msg: err.Error() + "\nthe deploys not followed go on in Dokploy; the next plan shows any that did not end well"}
 		}
 		return &exitError{code: 1, msg: err.Error()}
 	}

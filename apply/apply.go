@@ -85,6 +85,45 @@ func (r *Result) Written(p *planner.Plan) []*planner.Change {
 	return out
 }
 
+// errInterruptedAfterCreate is the failure of a resource created by an
+// apply that was interrupted before it wrote its settings.
+var errInterruptedAfterCreate = errors.New("created, but apply was interrupted before its settings were written")
+
+// Interrupted is the report of an apply stopped by an interrupt: what was
+// done, what exists without its settings, what was not started, and that
+// a new apply continues from there. Error texts are redacted.
+func (r *Result) Interrupted(redact func(string) string) error {
+	var created, failed []Failure
+	for _, f := range r.Failed {
+		if errors.Is(f.Err, errInterruptedAfterCreate) {
+			created = append(created, f)
+		} else {
+			failed = append(failed, f)
+		}
+	}
+	var b strings.Builder
+	total := len(r.Done) + len(r.Failed) + len(r.NotStarted)
+	fmt.Fprintf(&b, "interrupted: %d of %d changes done", len(r.Done), total)
+	if len(created) > 0 {
+		fmt.Fprintf(&b, ", %d created but their settings not yet written", len(created))
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(&b, ", %d failed", len(failed))
+	}
+	fmt.Fprintf(&b, ", %d not started", len(r.NotStarted))
+	for _, f := range created {
+		fmt.Fprintf(&b, "\n  created, settings not written: %s", f.Change.Address)
+	}
+	for _, f := range failed {
+		fmt.Fprintf(&b, "\n  failed:      %s: %s", f.Change.Address, redact(f.Err.Error()))
+	}
+	for _, c := range r.NotStarted {
+		fmt.Fprintf(&b, "\n  not started: %s", c.Address)
+	}
+	b.WriteString("\nrun apply again: it continues from the live state")
+	return errors.New(b.String())
+}
+
 // Err is nil when every change was applied.
 func (r *Result) Err() error { return r.Redacted(func(s string) string { return s }) }
 
@@ -340,7 +379,7 @@ func (r *run) report(ops []*op) {
 		switch {
 		case o.failed == nil && !o.written:
 			if o.create != nil && o.create.Err == nil {
-				o.failed = errors.New("created, but apply was interrupted before its settings were written")
+				o.failed = errInterruptedAfterCreate
 			} else {
 				r.result.NotStarted = append(r.result.NotStarted, o.c)
 				continue

@@ -129,6 +129,10 @@ type DeployResult struct {
 	TimedOut []DeployOutcome // still deploying when the run stopped following (timeout or ctx cancelled)
 	// Triggered were started but not waited for (Wait false).
 	Triggered []DeployOutcome
+	// Interrupted: the following stopped because the context ended (an
+	// interrupt), not at the timeout; TimedOut then holds the deploys no
+	// longer followed.
+	Interrupted bool
 
 	redact func(string) string
 }
@@ -157,7 +161,11 @@ func (r *DeployResult) Err() error {
 		redact = func(s string) string { return s }
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "deploy failed: %d done, %d failed, %d still deploying", len(r.Done), len(r.Failed), len(r.TimedOut))
+	head, label := "deploy failed", "timed out: "
+	if r.Interrupted {
+		head, label = "deploy interrupted", "not followed: "
+	}
+	fmt.Fprintf(&b, "%s: %d done, %d failed, %d still deploying", head, len(r.Done), len(r.Failed), len(r.TimedOut))
 	if len(r.Triggered) > 0 {
 		fmt.Fprintf(&b, ", %d triggered", len(r.Triggered))
 	}
@@ -165,7 +173,7 @@ func (r *DeployResult) Err() error {
 		fmt.Fprintf(&b, "\n  failed:    %s: %s", o.Target.Address, redact(o.Err.Error()))
 	}
 	for _, o := range r.TimedOut {
-		fmt.Fprintf(&b, "\n  timed out: %s: %s", o.Target.Address, redact(o.Err.Error()))
+		fmt.Fprintf(&b, "\n  %s%s: %s", label, o.Target.Address, redact(o.Err.Error()))
 	}
 	return errors.New(b.String())
 }
@@ -261,6 +269,8 @@ type deployRun struct {
 	start    time.Time
 	all      []*tracker
 	progress *progress
+	// wasInterrupted: the following was stopped by the end of ctx.
+	wasInterrupted bool
 }
 
 func (r *deployRun) filter(keep func(*tracker) bool) []*tracker {
@@ -565,6 +575,7 @@ func (r *deployRun) timedOut(tr *tracker) error {
 // interrupted returns the error of a deploy no longer followed because
 // ctx ended.
 func (r *deployRun) interrupted(cause error) func(*tracker) error {
+	r.wasInterrupted = true
 	return func(tr *tracker) error {
 		return fmt.Errorf("no longer followed (%v); the deploy goes on in Dokploy (%s); check it in the Dokploy UI or run plan later", cause, tr.deploymentNote())
 	}
@@ -595,7 +606,7 @@ func (r *deployRun) do(calls []*dokploy.Call) {
 
 // result sorts the trackers into the result, in target order.
 func (r *deployRun) result() *DeployResult {
-	res := &DeployResult{redact: r.opt.Redact}
+	res := &DeployResult{redact: r.opt.Redact, Interrupted: r.wasInterrupted}
 	for _, tr := range r.all {
 		o := DeployOutcome{Target: tr.target, DeploymentID: tr.id, Status: tr.status, Elapsed: tr.elapsed, Err: tr.err, LogTail: tr.logTail}
 		switch tr.phase {
