@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	deployDuration := fs.Duration("deploy-duration", 0, "how long an application deployment runs")
 	deployError := fs.String("deploy-error", "", "make every deploy fail with this `message`")
 	latency := fs.Duration("latency", 0, "delay added to every request")
+	poolSize := fs.Int("pool-size", dokploytest.DefaultPoolSize, "modelled Postgres pool `size`: this many pool-holding calls (domain.create, ...) in flight wedge the server, as on Dokploy")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: fakedokploy [flags]\n       fakedokploy [flags] -- CMD ARGS...\n\nflags:\n")
 		fs.PrintDefaults()
@@ -73,7 +74,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	h := &handler{stateFile: *stateFile, verbose: *verbose, log: stderr}
 	fake := dokploytest.New(dokploytest.Options{
 		APIKey: *apiKey, Version: *version, Seed: *seed,
-		Latency: *latency, DeployDuration: *deployDuration, DeployError: *deployError,
+		Latency: *latency, PoolSize: *poolSize, DeployDuration: *deployDuration, DeployError: *deployError,
 		OnRequest: h.observe,
 	})
 	h.fake = fake
