@@ -4,7 +4,10 @@
 // which reads the live state of the declared projects.
 package dokploy
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Call is one procedure call. Several calls given to Client.Do together form
 // one round trip: on the tRPC transport they travel in as few batched HTTP
@@ -13,6 +16,10 @@ type Call struct {
 	Proc  string // "project.one", "application.saveEnvironment", ...
 	Input any    // JSON-encodable input; nil for none
 	Out   any    // pointer to decode the result into; nil to discard it
+	// Timeout, when positive, replaces Options.Timeout for the request
+	// carrying this call; a batch takes the longest timeout of its calls
+	// (a synchronous database deploy can take minutes).
+	Timeout time.Duration
 
 	// Err is set by Client.Do when this call failed (an *Error for an
 	// answer of the server, another error for a transport failure).

@@ -45,6 +45,10 @@ func (r Retry) withDefaults() Retry {
 // minutes without a word.
 func retryable(status int, err error) bool {
 	if err != nil {
+		var he *HostError
+		if errors.As(err, &he) {
+			return false
+		}
 		var ne net.Error
 		return !(errors.As(err, &ne) && ne.Timeout())
 	}
