@@ -336,3 +336,17 @@ func (r *redactor) redact(s string) string {
 	}
 	return s
 }
+
+// newClient is the Dokploy client of every command, from the global flags.
+func (g *Globals) newClient(log, notice io.Writer) (*dokploy.Client, error) {
+	if g.MaxPoolCalls >= 10 {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("--max-pool-calls=%d: at most 9; Dokploy's database pool has 10 connections, and 10 of these calls in flight (each holding one while it waits for another) deadlock it, hanging the whole panel for every user until Postgres backends are killed", g.MaxPoolCalls)}
+	}
+	c, err := dokploy.New(dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, Notice: notice,
+		UserAgent: "dokploy-sync/" + buildVersion(), MaxRequests: g.MaxRequests, URLBudget: g.URLBudget,
+		Parallelism: g.Parallelism, MaxPoolCalls: g.MaxPoolCalls, MaxMutations: g.MaxMutations})
+	if err != nil {
+		return nil, &exitError{code: 1, msg: err.Error()}
+	}
+	return c, nil
+}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/export"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
@@ -31,10 +30,9 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 	if g.Verbose {
 		log = g.stderr
 	}
-	client, err := dokploy.New(dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, UserAgent: "dokploy-sync/" + buildVersion(),
-		MaxRequests: g.MaxRequests, URLBudget: g.URLBudget, Parallelism: g.Parallelism})
+	client, err := g.newClient(log, nil)
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return err
 	}
 	if g.Verbose {
 		defer func() {

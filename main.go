@@ -23,16 +23,19 @@ var version = ""
 
 // Globals are the flags every command takes.
 type Globals struct {
-	URL         string           `name:"url" env:"DOKPLOY_URL" help:"Dokploy panel base URL, e.g. https://dokploy.example.com." placeholder:"URL"`
-	APIKey      string           `name:"api-key" env:"DOKPLOY_API_KEY,DOKPLOY_AUTH_TOKEN" help:"Dokploy API key (never printed)." placeholder:"KEY"`
-	API         string           `name:"api" enum:"auto,trpc,rest" default:"auto" help:"HTTP face of the Dokploy API: auto (tRPC batches, REST when /api/trpc is refused), trpc or rest."`
-	VarFile     []string         `name:"var-file" type:"path" help:"dotenv file with values for the variables the spec uses (overrides the process environment); repeatable." placeholder:"FILE"`
-	MaxRequests int              `name:"max-requests" default:"0" help:"Send at most N HTTP requests to Dokploy (0: no limit); a step that would need more is not sent at all." placeholder:"N"`
-	URLBudget   int              `name:"url-budget" default:"8192" help:"Longest GET request line, in bytes; batched reads are split to stay under it (proxies often refuse over 8 KB)." placeholder:"BYTES"`
-	Parallelism int              `name:"parallelism" default:"8" help:"HTTP requests in flight at once." placeholder:"N"`
-	Verbose     bool             `short:"v" help:"Log every HTTP request to stderr (never keys or bodies) and the request count."`
-	NoColor     bool             `name:"no-color" help:"No colours (also when NO_COLOR is set or the output is not a terminal)."`
-	Version     kong.VersionFlag `help:"Print the version and exit."`
+	URL         string   `name:"url" env:"DOKPLOY_URL" help:"Dokploy panel base URL, e.g. https://dokploy.example.com." placeholder:"URL"`
+	APIKey      string   `name:"api-key" env:"DOKPLOY_API_KEY,DOKPLOY_AUTH_TOKEN" help:"Dokploy API key (never printed)." placeholder:"KEY"`
+	API         string   `name:"api" enum:"auto,trpc,rest" default:"auto" help:"HTTP face of the Dokploy API: auto (tRPC batches, REST when /api/trpc is refused), trpc or rest."`
+	VarFile     []string `name:"var-file" type:"path" help:"dotenv file with values for the variables the spec uses (overrides the process environment); repeatable." placeholder:"FILE"`
+	MaxRequests int      `name:"max-requests" default:"0" help:"Send at most N HTTP requests to Dokploy (0: no limit); a step that would need more is not sent at all." placeholder:"N"`
+	URLBudget   int      `name:"url-budget" default:"8192" help:"Longest GET request line, in bytes; batched reads are split to stay under it (proxies often refuse over 8 KB)." placeholder:"BYTES"`
+	Parallelism int      `name:"parallelism" default:"8" help:"HTTP requests in flight at once." placeholder:"N"`
+	// MaxPoolCalls and MaxMutations: see dokploy.Options.
+	MaxPoolCalls int              `name:"max-pool-calls" default:"4" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10." placeholder:"N"`
+	MaxMutations int              `name:"max-mutations" default:"16" help:"Changes (mutation calls) in flight at once." placeholder:"N"`
+	Verbose      bool             `short:"v" help:"Log every HTTP request to stderr (never keys or bodies) and the request count."`
+	NoColor      bool             `name:"no-color" help:"No colours (also when NO_COLOR is set or the output is not a terminal)."`
+	Version      kong.VersionFlag `help:"Print the version and exit."`
 
 	stdin  io.Reader
 	stdout io.Writer
