@@ -244,6 +244,7 @@ type request struct {
 	body   []byte // nil for GET
 	path   string // for logs: never the query, which can be long, nor a batch's names
 	prefix string // the path before a call's procedure: /api/ or /api/trpc/
+	trpc   bool
 	calls  []*Call
 }
 
@@ -288,6 +289,23 @@ func (c *Client) exchange(ctx context.Context, rq *request, decode func(int, []b
 				err, sent = werr, false
 			}
 		}
+		if read && rq.trpc && err == nil && bad == nil && ctx.Err() == nil && attempt < c.retry.Attempts {
+			// Some items of a batch failed as a whole read would have:
+			// send those again, alone.
+			if failed := retryableItems(rq.calls); len(failed) > 0 {
+				why := fmt.Errorf("%d of %d calls answered HTTP %d", len(failed), len(rq.calls), statusOf(failed[0].Err))
+				again, werr := c.wait(ctx, rq, attempt, answer{}, why)
+				if again {
+					rq = c.trpcRequest(failed)
+					continue
+				}
+				if werr != nil {
+					for _, call := range failed {
+						call.Err = werr
+					}
+				}
+			}
+		}
 		switch {
 		case err != nil:
 			for _, call := range rq.calls {
@@ -301,6 +319,18 @@ func (c *Client) exchange(ctx context.Context, rq *request, decode func(int, []b
 		}
 		return nil
 	}
+}
+
+// retryableItems are the calls that an answer failed with a status a whole
+// read is retried for (429, 500, 502, 503, 504).
+func retryableItems(calls []*Call) []*Call {
+	var out []*Call
+	for _, call := range calls {
+		if st := statusOf(call.Err); st != 0 && retryable(st, nil) {
+			out = append(out, call)
+		}
+	}
+	return out
 }
 
 // failure is the error of a call whose request got no answer: a mutation

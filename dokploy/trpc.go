@@ -69,7 +69,7 @@ func (c *Client) trpcRequest(calls []*Call) *request {
 	if batch {
 		payload.WriteByte('}')
 	}
-	rq := &request{method: http.MethodPost, calls: calls}
+	rq := &request{method: http.MethodPost, calls: calls, trpc: true}
 	u := *c.base
 	u.Path = c.base.Path + "/api/trpc/" + strings.Join(procs, ",")
 	q := url.Values{}
