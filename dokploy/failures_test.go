@@ -125,3 +125,18 @@ func TestHostFailuresAreNotRetried(t *testing.T) {
 		t.Errorf("hostname mismatch: %v", err)
 	}
 }
+
+// Dokploy v0.30.3 and later drop a REST JSON body whose Content-Type has a
+// charset: the client sends the bare application/json.
+func TestRESTBodiesReachNewerServers(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k", Version: "v0.30.8"})
+	c, _ := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: dokploy.APIREST})
+	var out struct {
+		Project struct {
+			Name string `json:"name"`
+		} `json:"project"`
+	}
+	if err := c.Do(context.Background(), dokploy.NewCall("project.create", map[string]any{"name": "shop"}, &out)); err != nil || out.Project.Name != "shop" {
+		t.Fatalf("project.create on REST at v0.30.8: %v (%+v)", err, out)
+	}
+}

@@ -98,6 +98,8 @@ type Options struct {
 	// APIKey is the required x-api-key value; "" accepts any non-empty key.
 	APIKey string
 	// Version is what settings.getDokployVersion answers; default "v0.30.2".
+	// From "v0.30.3" the REST face drops a JSON body whose Content-Type
+	// has a parameter (application/json; charset=utf-8), like Dokploy.
 	Version string
 	// Seed seeds the random generator of ids, appName suffixes and generated
 	// passwords (0 means 1), so that a test run is deterministic.
