@@ -2,6 +2,14 @@
 // can carry many procedure calls in one round trip, two transports behind it
 // (tRPC batches by default, REST as a fallback), typed errors, and Observe,
 // which reads the live state of the declared projects.
+//
+// The client never hurts the server (DESIGN §10): at most
+// Options.MaxPoolCalls calls that hold a connection of Dokploy's
+// 10-connection database pool (PoolHolding) and Options.MaxMutations
+// mutations are in flight at once, over every request of the client; a Do
+// sends its calls as streams of waves under those bounds (schedule.go).
+// Only reads are retried (whole, or the failed items of a batch); DNS and
+// TLS verification failures are not retried.
 package dokploy
 
 import (
