@@ -153,10 +153,10 @@ func (c *Client) stream(ctx context.Context, waves []*wave, stop *atomic.Bool) i
 			}
 		})
 		c.releaseWave(w)
-		if !w.rest && c.opts.API != APITRPC && refusedAny(w) {
+		if _, refused := callErr[*errRefused](w); refused && !w.rest && c.opts.API != APITRPC {
 			stop.Store(true)
 		}
-		if e := timedOut(w); e != nil && i+1 < len(waves) {
+		if e, ok := callErr[*timeoutError](w); ok && i+1 < len(waves) {
 			// An overloaded or wedged server: do not add to its load.
 			c.logf("a request got no answer in time; not sending the %d waves after it", len(waves)-i-1)
 			c.abandon(waves[i+1:], func(call *Call) error {
@@ -211,27 +211,16 @@ func (c *Client) releaseWave(w *wave) {
 	}
 }
 
-// timedOut returns the timeout of a call of w, if one timed out.
-func timedOut(w *wave) error {
+// callErr returns the first error of a call of w that is a *T.
+func callErr[T error](w *wave) (T, bool) {
 	for _, b := range w.batches {
 		for _, call := range b {
-			var t *timeoutError
-			if errors.As(call.Err, &t) {
-				return t
+			var e T
+			if errors.As(call.Err, &e) {
+				return e, true
 			}
 		}
 	}
-	return nil
-}
-
-func refusedAny(w *wave) bool {
-	for _, b := range w.batches {
-		for _, call := range b {
-			var r *errRefused
-			if errors.As(call.Err, &r) {
-				return true
-			}
-		}
-	}
-	return false
+	var zero T
+	return zero, false
 }
