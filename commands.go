@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -353,4 +354,25 @@ func (r *redactor) redact(s string) string {
 		s = strings.ReplaceAll(s, v, "(sensitive)")
 	}
 	return s
+}
+
+// newClient is the Dokploy client of every command, from the global flags.
+// ctx is the command's: its abort context (the second Ctrl-C) cuts the
+// requests under way; the first Ctrl-C only stops new ones.
+func (g *Globals) newClient(ctx context.Context) (*dokploy.Client, error) {
+	var log io.Writer
+	if g.Verbose {
+		log = g.stderr
+	}
+	if g.MaxPoolCalls >= 10 {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("--max-pool-calls=%d: at most 9; Dokploy's database pool has 10 connections, and 10 of these calls in flight (each holding one while it waits for another) deadlock it, hanging the whole panel for every user until Postgres backends are killed", g.MaxPoolCalls)}
+	}
+	c, err := dokploy.New(dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, Notice: g.stderr,
+		UserAgent: "dokploy-sync/" + buildVersion(), MaxRequests: g.MaxRequests, URLBudget: g.URLBudget,
+		Parallelism: g.Parallelism, MaxPoolCalls: g.MaxPoolCalls, MaxMutations: g.MaxMutations,
+		Abort: abortOf(ctx), AllowHTTP: g.AllowHTTP})
+	if err != nil {
+		return nil, &exitError{code: 1, msg: err.Error()}
+	}
+	return c, nil
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 
-	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/export"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
@@ -27,14 +25,9 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 		return &exitError{code: 1, msg: "-o: give the path of the spec to write (the env files and secrets.env go next to it)"}
 	}
 	secret := newRedactor(g.APIKey)
-	var log io.Writer
-	if g.Verbose {
-		log = g.stderr
-	}
-	client, err := dokploy.New(dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, UserAgent: "dokploy-sync/" + buildVersion(),
-		MaxRequests: g.MaxRequests, URLBudget: g.URLBudget, Parallelism: g.Parallelism})
+	client, err := g.newClient(ctx)
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return err
 	}
 	if g.Verbose {
 		defer func() {

@@ -46,9 +46,9 @@ type forceUnlockCmd struct {
 }
 
 func (c *forceUnlockCmd) Run(ctx context.Context, g *Globals) error {
-	client, err := dokploy.New(g.clientOptions())
+	client, err := g.newClient(ctx)
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return err
 	}
 	tag, holder, err := client.FindLease(ctx, c.Project)
 	switch {

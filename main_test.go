@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -115,6 +116,7 @@ func TestScript(t *testing.T) {
 			"loseanswer": cmdLoseAnswer,
 			"failcalls":  cmdFailCalls,
 			"redact":     cmdRedact,
+			"requests":   cmdRequests,
 		},
 	})
 }
@@ -274,6 +276,28 @@ func cmdDeploys(ts *testscript.TestScript, neg bool, args []string) {
 
 // mutcount VAR stores how many mutations the fake has executed, apart
 // from the leases', in VAR.
+// requests reset forgets the requests the fake received; requests match
+// asserts that the count the last command printed with -v ("dokploy: N
+// HTTP requests") is the number of requests the fake received since.
+func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
+	switch {
+	case len(args) == 1 && args[0] == "reset":
+		fakeOf(ts).ResetRequests()
+	case len(args) == 1 && args[0] == "match":
+		m := regexp.MustCompile(`dokploy: (\d+) HTTP requests in`).FindStringSubmatch(ts.ReadFile("stderr"))
+		if m == nil {
+			ts.Fatalf("the last command printed no request count (run it with -v)")
+		}
+		got := fmt.Sprint(len(fakeOf(ts).Requests()))
+		if (m[1] == got) == neg {
+			ts.Fatalf("the command counted %s HTTP requests, the fake received %s", m[1], got)
+		}
+	default:
+		ts.Fatalf("usage: requests reset|match")
+	}
+}
+
+// mutcount VAR stores how many mutations the fake has executed in VAR.
 func cmdMutCount(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: mutcount VAR")

@@ -94,7 +94,6 @@ type session struct {
 	plan    *planner.Plan
 	secret  *redactor
 	targets []string
-	opts    dokploy.Options // of client, for a deploy client with a longer timeout
 	leases  []dokploy.Lease // taken by apply, released at its end
 }
 
@@ -128,10 +127,9 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool, l
 	}
 	s := &session{g: g, flags: sf, spec: f, secret: newRedactor(g.APIKey), targets: sf.Target}
 	s.secret.addSpec(f)
-	s.opts = g.clientOptions()
-	s.client, err = dokploy.New(s.opts)
+	s.client, err = g.newClient(ctx)
 	if err != nil {
-		return nil, &exitError{code: 1, msg: err.Error()}
+		return nil, err
 	}
 	if lock != nil {
 		if err := lock(ctx, s); err != nil {
@@ -143,16 +141,6 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool, l
 		return nil, err
 	}
 	return s, nil
-}
-
-// clientOptions are the options of the Dokploy client, from the flags.
-func (g *Globals) clientOptions() dokploy.Options {
-	var log io.Writer
-	if g.Verbose {
-		log = g.stderr
-	}
-	return dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, UserAgent: "dokploy-sync/" + buildVersion(),
-		MaxRequests: g.MaxRequests, URLBudget: g.URLBudget, Parallelism: g.Parallelism, Notice: g.stderr}
 }
 
 // observe reads the live state and (re)computes the plan.
@@ -473,24 +461,19 @@ func (s *session) reread(ctx context.Context, out io.Writer, uncertain bool) {
 	fmt.Fprintf(out, "\nThe outcome of a change is unknown (its answer was lost); the live state read again leaves %d to add, %d to change, %d to destroy. Run apply again to finish.\n", add, change, destroy)
 }
 
-// deploy deploys the targets and follows them (database deploys are
-// synchronous: the deploy client gets a timeout as long as the deploys).
+// deploy deploys the targets and follows them, with the session's client
+// (database deploys are synchronous: apply.Deploy gives their calls a
+// timeout as long as the deploys).
 func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f deployFlags, out io.Writer, ev *events) error {
 	if len(targets) == 0 {
 		return nil
-	}
-	opts := s.opts
-	opts.Timeout = f.DeployTimeout + time.Minute
-	client, err := dokploy.New(opts)
-	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
 	}
 	fmt.Fprintf(out, "\nDeploying %d %s:\n", len(targets), plural(len(targets), "service", "services"))
 	terminal := false
 	if f, ok := out.(*os.File); ok && !s.g.Verbose {
 		terminal = isatty.IsTerminal(f.Fd())
 	}
-	res := apply.Deploy(ctx, client, targets, apply.DeployOptions{
+	res := apply.Deploy(ctx, s.client, targets, apply.DeployOptions{
 		Wait: f.Wait, Timeout: f.DeployTimeout, Poll: f.DeployPoll, Log: out, Terminal: terminal, Redact: s.secret.redact,
 	})
 	if ev != nil {

@@ -20,18 +20,35 @@ const benchLatency = 50 * time.Millisecond
 
 // BenchmarkApply100Apps applies, to an empty server 50 ms away, a project
 // with a new environment holding 100 applications, each with an env and two
-// domains (302 resources to create). Apply creates level by level, one batched round
-// trip per level (project, environment, applications), then writes every
-// field and creates every domain in one more round trip: 4 round trips
-// whatever the number of applications (the writes' batch travels in two
-// concurrent HTTP requests to keep its request line under the URL budget).
-// Each op starts from a fresh server; only Apply is timed.
+// domains (302 resources to create). Apply creates level by level, one
+// batched step per level (project, environment, applications), then writes
+// every field and creates every domain in one more step. A step's waves
+// (dokploy/schedule.go) set the round trips: the 100 application creates go
+// in waves of 16 mutations (7), and the 200 domain creates, which hold a
+// connection of Dokploy's pool, in waves of 4 (50), the field writes beside
+// them. Each op starts from a fresh server; only Apply is timed.
 //
 //	go test -run XXX -bench Apply100Apps -benchtime 3x ./apply/
 func BenchmarkApply100Apps(b *testing.B) {
+	benchApply(b, apply100Spec(b), 1+1+100*3, 1+1+7+50)
+}
+
+// BenchmarkApplyPool100Apps applies 100 applications, each with two
+// domains, a redirect and basic auth: 400 pool-holding creates, 100 waves
+// of 4, whatever the rest.
+//
+//	go test -run XXX -bench Pool -benchtime 2x ./apply/
+func BenchmarkApplyPool100Apps(b *testing.B) {
+	benchApply(b, childrenSpec(b, 100, 2), 1+100*5, 1+7+100) // the default environment exists
+}
+
+// benchApply applies f (adding add resources) to a fresh fake 50 ms away
+// per op, on each transport, and reports requests, round trips and changes
+// per op. On tRPC the round trips must stay at most maxRoundTrips: batching
+// must not degrade to a round trip per resource.
+func benchApply(b *testing.B, f *spec.File, add int, maxRoundTrips int64) {
 	for _, api := range []string{dokploy.APITRPC, dokploy.APIREST} {
 		b.Run(api, func(b *testing.B) {
-			f := apply100Spec(b)
 			var requests, roundTrips, changes int64
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
@@ -41,8 +58,8 @@ func BenchmarkApply100Apps(b *testing.B) {
 					b.Fatal(err)
 				}
 				p := benchPlan(b, c, f)
-				if add, _, _ := p.Counts(); add != 1+1+100*3 {
-					b.Fatalf("plan adds %d resources, want 302", add)
+				if n, _, _ := p.Counts(); n != add {
+					b.Fatalf("plan adds %d resources, want %d", n, add)
 				}
 				changes += int64(len(p.Changes))
 				fake.SetLatency(benchLatency)
@@ -55,6 +72,9 @@ func BenchmarkApply100Apps(b *testing.B) {
 				if err := res.Err(); err != nil {
 					b.Fatal(err)
 				}
+				if fake.Wedged() {
+					b.Fatal("the fake's pool is wedged")
+				}
 				fake.SetLatency(0)
 				if again := benchPlan(b, c, f); !again.Empty() {
 					b.Fatalf("%d changes left after apply", len(again.Changes))
@@ -62,10 +82,8 @@ func BenchmarkApply100Apps(b *testing.B) {
 				fake.Close()
 				b.StartTimer()
 			}
-			// A count, not a time: batching must not degrade to a round trip
-			// per resource.
-			if api == dokploy.APITRPC && roundTrips > 6*int64(b.N) {
-				b.Errorf("apply took %.1f round trips per op, want at most 6 (one per dependency level and one of writes)", float64(roundTrips)/float64(b.N))
+			if api == dokploy.APITRPC && roundTrips > maxRoundTrips*int64(b.N) {
+				b.Errorf("apply took %.1f round trips per op, want at most %d", float64(roundTrips)/float64(b.N), maxRoundTrips)
 			}
 			b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
 			b.ReportMetric(float64(roundTrips)/float64(b.N), "round-trips/op")

@@ -47,9 +47,9 @@ type DeployOptions struct {
 	Wait bool
 	// Timeout bounds the following, for the whole run; default 15m. A
 	// deploy still running then is reported TimedOut; it goes on in
-	// Dokploy (DP4). It does not bound a database deploy call, which the
-	// client's own timeout does (give it a long one: a database deploy can
-	// take minutes).
+	// Dokploy (DP4). A database deploy call, synchronous (it can take
+	// minutes), gets Timeout and a minute as its own request timeout
+	// (dokploy.Call.Timeout).
 	Timeout time.Duration
 	// Poll is the wait between polls; default 3s.
 	Poll time.Duration
@@ -394,7 +394,11 @@ func (r *deployRun) deployDatabases(ts []*tracker) {
 	var calls []*dokploy.Call
 	var owners []*tracker
 	for _, tr := range ts {
-		calls = append(calls, deployCall(tr.target))
+		call := deployCall(tr.target)
+		// The call answers when the deploy is done: give it as long as
+		// the deploys, and a minute.
+		call.Timeout = r.opt.Timeout + time.Minute
+		calls = append(calls, call)
 		owners = append(owners, tr)
 	}
 	now := r.opt.Now()

@@ -89,7 +89,7 @@ func checkConvergence(t *testing.T, seed uint64, wrap func(apply.Doer) apply.Doe
 	}
 
 	c, err := dokploy.New(dokploy.Options{
-		BaseURL: fake.URL(), APIKey: "k", API: api, Timeout: 20 * time.Second,
+		BaseURL: fake.URL(), APIKey: "k", API: api, Timeout: 20 * time.Second, LostAnswerHold: 10 * time.Millisecond,
 		Parallelism: 1, // one request at a time: the fake draws faults and ids in the same order on every run
 		Sleep:       func(context.Context, time.Duration) error { return nil },
 	})

@@ -29,6 +29,24 @@ const (
 // common reverse proxies cut at 8 KB.
 const DefaultURLBudget = 8 << 10
 
+// The bounds of the calls in flight at once, over every request of a
+// client (Options.MaxPoolCalls, MaxMutations):
+//   - pool-holding calls (pool.go): 4. Dokploy's Postgres pool has 10
+//     connections, and 10 of these deadlock it; 4 leave 6 for the UI, the
+//     deploy queue and the second connection each of the 4 needs.
+//   - mutations in general: 256. Each takes a pool connection for a few
+//     milliseconds at a time and none holds one while waiting for another,
+//     so 256 in flight keep the pool busy for well under a second: UI
+//     requests and the deploy queue wait behind them that long at most.
+//     A lower bound would add a round trip per 256 creates or writes.
+//
+// Reads are bounded only by Parallelism (requests in flight) and the URL
+// budget: they hold no connection across queries.
+const (
+	DefaultMaxPoolCalls = 4
+	DefaultMaxMutations = 256
+)
+
 // Options configure a Client.
 type Options struct {
 	BaseURL string // the panel's base URL, e.g. https://dokploy.example.com
@@ -45,11 +63,31 @@ type Options struct {
 	// round trips of the client (the chunks of a tRPC round trip, REST's
 	// one request per call); default 8.
 	Parallelism int
+	// MaxPoolCalls bounds the pool-holding calls (PoolHolding) in flight
+	// at once, over every request of the client; default
+	// DefaultMaxPoolCalls. Dokploy's 10-connection pool deadlocks at 10.
+	MaxPoolCalls int
+	// MaxMutations bounds the mutation calls in flight at once, over every
+	// request of the client, pool-holding ones included; default
+	// DefaultMaxMutations. Reads are bounded only by Parallelism and the
+	// URL budget.
+	MaxMutations int
 	// MaxRequests, when positive, is the most HTTP requests the client
 	// sends (--max-requests). A round trip that would go past it is not
 	// sent at all: its calls get a *BudgetError. Retries of reads and the
 	// halves of a batch refused as too long count too.
 	MaxRequests int
+	// Abort, when set, is what cuts the requests under way: the context
+	// given to Do only stops new requests from starting (the first Ctrl-C:
+	// a mutation cut off halfway has an unknown outcome), Abort ends those
+	// in flight too (the second).
+	Abort context.Context
+	// LostAnswerHold is how long the pool slot of a pool-holding call whose
+	// answer was lost stays taken (schedule.go); default Timeout.
+	LostAnswerHold time.Duration
+	// AllowHTTP lets BaseURL be plain http to a host that is not loopback,
+	// where the API key travels in clear (--allow-http).
+	AllowHTTP bool
 	// Retry bounds the retries of reads; zero fields take the defaults.
 	Retry Retry
 	// Sleep waits d before a retry unless ctx ends first; default a timer.
@@ -73,6 +111,8 @@ type Client struct {
 	sleep      func(context.Context, time.Duration) error
 	budget     *budget
 	slots      chan struct{} // one per request in flight (Parallelism)
+	poolSem    *semaphore    // pool-holding calls in flight (MaxPoolCalls)
+	mutSem     *semaphore    // mutation calls in flight (MaxMutations)
 	urlLimit   atomic.Int64  // URLBudget, lowered after a 431
 	rest       atomic.Bool   // true once the client uses REST (chosen or fallen back to)
 	requests   atomic.Int64
@@ -92,6 +132,11 @@ func New(opts Options) (*Client, error) {
 	if strings.HasSuffix(u.Path, "/api") || strings.HasSuffix(u.Path, "/api/trpc") {
 		return nil, fmt.Errorf("dokploy URL %q: give the panel's base URL, without %s (dokploy-sync adds the API paths)", HideURLPassword(opts.BaseURL), u.Path[strings.LastIndex(u.Path, "/api"):])
 	}
+	if !opts.AllowHTTP {
+		if err := insecureURL(u); err != nil {
+			return nil, err
+		}
+	}
 	if opts.APIKey == "" {
 		return nil, errors.New("no API key: set DOKPLOY_API_KEY (or DOKPLOY_AUTH_TOKEN, or --api-key); create one in Dokploy under Settings > Profile > API keys")
 	}
@@ -105,12 +150,22 @@ func New(opts Options) (*Client, error) {
 	if opts.Timeout == 0 {
 		opts.Timeout = 60 * time.Second
 	}
+	if opts.LostAnswerHold <= 0 {
+		opts.LostAnswerHold = opts.Timeout
+	}
 	if opts.URLBudget <= 0 {
 		opts.URLBudget = DefaultURLBudget
 	}
 	if opts.Parallelism <= 0 {
 		opts.Parallelism = 8
 	}
+	if opts.MaxMutations <= 0 {
+		opts.MaxMutations = DefaultMaxMutations
+	}
+	if opts.MaxPoolCalls <= 0 {
+		opts.MaxPoolCalls = DefaultMaxPoolCalls
+	}
+	opts.MaxPoolCalls = min(opts.MaxPoolCalls, opts.MaxMutations)
 	if opts.UserAgent == "" {
 		opts.UserAgent = "dokploy-sync"
 	}
@@ -118,21 +173,27 @@ func New(opts Options) (*Client, error) {
 	if hc == nil {
 		// Keep a connection per request in flight: net/http keeps only 2
 		// idle per host and would dial (and TLS-handshake) the others again.
+		// No client-wide timeout: send gives each request its own.
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = opts.Parallelism
-		hc = &http.Client{Timeout: opts.Timeout, Transport: t}
+		hc = &http.Client{Transport: t}
 	}
 	c := &Client{
-		opts:   opts,
-		base:   u,
-		http:   hc,
-		retry:  opts.Retry.withDefaults(),
-		sleep:  opts.Sleep,
-		budget: newBudget(opts.MaxRequests),
-		slots:  make(chan struct{}, opts.Parallelism),
+		opts:    opts,
+		base:    u,
+		http:    hc,
+		retry:   opts.Retry.withDefaults(),
+		sleep:   opts.Sleep,
+		budget:  newBudget(opts.MaxRequests),
+		slots:   make(chan struct{}, opts.Parallelism),
+		poolSem: newSemaphore(opts.MaxPoolCalls),
+		mutSem:  newSemaphore(opts.MaxMutations),
 	}
 	if c.sleep == nil {
 		c.sleep = Sleep
+	}
+	if opts.HTTPClient == nil {
+		hc.CheckRedirect = c.checkRedirect
 	}
 	c.urlLimit.Store(int64(opts.URLBudget))
 	c.rest.Store(opts.API == APIREST)
@@ -142,7 +203,11 @@ func New(opts Options) (*Client, error) {
 // Requests returns how many HTTP requests the client has sent.
 func (c *Client) Requests() int64 { return c.requests.Load() }
 
-// RoundTrips returns how many calls of Do sent at least one request.
+// RoundTrips returns how many sequential waves of requests the client has
+// sent: for each Do, the waves of its longest stream that sent at least one
+// request (see schedule.go). The retries of a request, the halves of a
+// batch refused as too long and the requests of one wave sent side by side
+// belong to their wave.
 func (c *Client) RoundTrips() int64 { return c.roundTrips.Load() }
 
 // Transport returns the transport in use: "trpc" or "rest".
@@ -160,8 +225,11 @@ func (c *Client) Transport() string {
 // when every call succeeded, the error when one failed or all failed alike,
 // else an error counting the failures by procedure and wrapping the first.
 //
-// Do respects ctx: when it ends, requests in flight are abandoned and no
-// new one is sent.
+// The calls travel in waves (see schedule.go): the reads in one, the
+// pool-holding calls in waves of at most Options.MaxPoolCalls and the other
+// mutations in waves that keep the client under Options.MaxMutations, the
+// three streams side by side. Do respects ctx: when it ends, requests in
+// flight are abandoned and no new one is sent.
 func (c *Client) Do(ctx context.Context, calls ...*Call) error {
 	var todo []*Call
 	for _, call := range calls {
@@ -181,22 +249,11 @@ func (c *Client) Do(ctx context.Context, calls ...*Call) error {
 		}
 		return callsError(calls)
 	}
-	if c.rest.Load() {
-		c.doREST(ctx, todo)
-		return callsError(calls)
-	}
-	c.doTRPC(ctx, todo)
-	var refused []*Call
-	for _, call := range todo {
-		var r *errRefused
-		if errors.As(call.Err, &r) {
-			refused = append(refused, call)
-		}
-	}
+	refused := c.schedule(ctx, todo)
 	if len(refused) > 0 && c.opts.API != APITRPC {
 		c.logf("tRPC refused (%v); using REST from now on", refused[0].Err)
 		c.rest.Store(true)
-		c.doREST(ctx, refused)
+		c.schedule(ctx, refused)
 	}
 	return callsError(calls)
 }
@@ -220,9 +277,14 @@ type request struct {
 	url    string
 	line   int    // length of the request line's target (path and query)
 	body   []byte // nil for GET
-	path   string // for logs and errors: never the query, which can be long
+	path   string // for logs: never the query, which can be long, nor a batch's names
+	prefix string // the path before a call's procedure: /api/ or /api/trpc/
+	trpc   bool
 	calls  []*Call
 }
+
+// callPath is the path of one of rq's calls, for its errors.
+func (rq *request) callPath(call *Call) string { return rq.prefix + call.Proc }
 
 // answer is what send got back.
 type answer struct {
@@ -262,10 +324,27 @@ func (c *Client) exchange(ctx context.Context, rq *request, decode func(int, []b
 				err, sent = werr, false
 			}
 		}
+		if read && rq.trpc && err == nil && bad == nil && ctx.Err() == nil && attempt < c.retry.Attempts {
+			// Some items of a batch failed as a whole read would have:
+			// send those again, alone.
+			if failed := retryableItems(rq.calls); len(failed) > 0 {
+				why := fmt.Errorf("%d of %d calls answered HTTP %d", len(failed), len(rq.calls), statusOf(failed[0].Err))
+				again, werr := c.wait(ctx, rq, attempt, answer{}, why)
+				if again {
+					rq = c.trpcRequest(failed)
+					continue
+				}
+				if werr != nil {
+					for _, call := range failed {
+						call.Err = werr
+					}
+				}
+			}
+		}
 		switch {
 		case err != nil:
 			for _, call := range rq.calls {
-				call.Err = failure(call, read, sent, err)
+				call.Err = failure(rq, call, read, sent, err)
 			}
 		case bad != nil && !read && ans.status >= 500:
 			// A proxy's 5xx: the server behind it may have run the calls.
@@ -277,23 +356,62 @@ func (c *Client) exchange(ctx context.Context, rq *request, decode func(int, []b
 	}
 }
 
+// retryableItems are the calls that an answer failed with a status a whole
+// read is retried for (429, 500, 502, 503, 504).
+func retryableItems(calls []*Call) []*Call {
+	var out []*Call
+	for _, call := range calls {
+		if st := statusOf(call.Err); st != 0 && retryable(st, nil) {
+			out = append(out, call)
+		}
+	}
+	return out
+}
+
 // failure is the error of a call whose request got no answer: a mutation
 // that may have reached the server is uncertain; a call cut short by the
-// end of the caller's context gets the context's error.
-func failure(call *Call, read, sent bool, err error) error {
+// end of the caller's context gets the context's error. It names the call's
+// procedure and address once, never the other calls of its batch.
+func failure(rq *request, call *Call, read, sent bool, err error) error {
 	switch {
-	case !read && sent:
-		return &UncertainError{Proc: call.Proc, Err: err}
 	case err == context.Canceled || err == context.DeadlineExceeded:
+		if !read && sent {
+			return &UncertainError{Proc: call.Proc, Err: err}
+		}
 		return err
+	case !read && sent:
+		return &UncertainError{Proc: call.Proc, Err: fmt.Errorf("%s %s: %w", rq.method, rq.callPath(call), err)}
 	}
-	return fmt.Errorf("%s: %w", call.Proc, err)
+	return fmt.Errorf("%s: %s %s: %w", call.Proc, rq.method, rq.callPath(call), err)
+}
+
+// timeoutError is the failure of a request not answered within its timeout.
+type timeoutError struct{ after time.Duration }
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("no answer within %s (the request timeout)", e.after)
+}
+func (e *timeoutError) Timeout() bool   { return true }
+func (e *timeoutError) Temporary() bool { return true }
+
+// timeout is the timeout of a request: the longest of its calls'.
+func (c *Client) timeout(rq *request) time.Duration {
+	d := time.Duration(0)
+	for _, call := range rq.calls {
+		if call.Timeout > 0 {
+			d = max(d, call.Timeout)
+		} else {
+			d = max(d, c.opts.Timeout)
+		}
+	}
+	return d
 }
 
 // send performs one HTTP request. sent is false when nothing reached the
-// network (the context ended first, or the connection could not be made);
-// the request's budget unit is then given back unless a connection was
-// attempted.
+// server (the context ended first, the connection could not be made, the
+// name not resolved or the certificate not verified); the request's budget
+// unit is then given back unless a connection was attempted. Its errors
+// name neither the method nor the path: failure adds them per call.
 func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, err error) {
 	select {
 	case c.slots <- struct{}{}:
@@ -310,7 +428,19 @@ func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, 
 	if rq.body != nil {
 		body = bytes.NewReader(rq.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, rq.method, rq.url, body)
+	timeout := c.timeout(rq)
+	base := ctx
+	if c.opts.Abort != nil {
+		// Once sent, a request outlives ctx (it finishes after the first
+		// Ctrl-C) until Abort ends.
+		var stop context.CancelFunc
+		base, stop = context.WithCancel(context.WithoutCancel(ctx))
+		defer stop()
+		defer context.AfterFunc(c.opts.Abort, stop)()
+	}
+	rctx, cancel := context.WithTimeout(base, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(rctx, rq.method, rq.url, body)
 	if err != nil {
 		c.budget.release(1)
 		return ans, false, err
@@ -325,13 +455,13 @@ func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, 
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.logf("%s %s (%d calls): %v", rq.method, rq.path, len(rq.calls), scrubURLError(err))
 		if ctx.Err() != nil {
+			c.logf("%s %s (%d calls): %v", rq.method, rq.path, len(rq.calls), ctx.Err())
 			return ans, true, ctx.Err()
 		}
-		var op *net.OpError
-		sent := !(errors.As(err, &op) && op.Op == "dial")
-		return ans, sent, fmt.Errorf("%s %s: %w", rq.method, rq.path, scrubURLError(err))
+		err, sent = c.netError(err, rctx, timeout)
+		c.logf("%s %s (%d calls): %v", rq.method, rq.path, len(rq.calls), err)
+		return ans, sent, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
@@ -340,9 +470,28 @@ func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, 
 		if ctx.Err() != nil {
 			return ans, true, ctx.Err()
 		}
-		return ans, true, fmt.Errorf("%s %s: reading the answer: %w", rq.method, rq.path, err)
+		err, _ = c.netError(err, rctx, timeout)
+		return ans, true, fmt.Errorf("reading the answer: %w", err)
 	}
 	return answer{status: resp.StatusCode, body: data, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"))}, true, nil
+}
+
+// netError explains the failure of a request without an answer (the
+// caller's context alive) and reports whether the request may have reached
+// the server.
+func (c *Client) netError(err error, rctx context.Context, timeout time.Duration) (error, bool) {
+	if rctx.Err() != nil {
+		return &timeoutError{after: timeout}, true
+	}
+	if e := hostProblem(c.base.Hostname(), err); e != nil {
+		return e, false
+	}
+	var re *RedirectError
+	if errors.As(err, &re) {
+		return re, false // answered with a redirect: not run
+	}
+	var op *net.OpError
+	return scrubURLError(err), !(errors.As(err, &op) && op.Op == "dial")
 }
 
 // scrubURLError drops the URL (with its query, which can be long) from a

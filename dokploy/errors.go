@@ -1,8 +1,11 @@
 package dokploy
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"reflect"
 	"sort"
 	"strings"
@@ -177,4 +180,49 @@ func callsError(calls []*Call) error {
 func sameError(a, b error) bool {
 	t := reflect.TypeOf(a)
 	return t == reflect.TypeOf(b) && t.Comparable() && a == b
+}
+
+// HostError is a failure to reach the server that sending again cannot
+// mend: its name does not resolve, or its TLS certificate cannot be
+// verified. It is never retried; nothing reached the server.
+type HostError struct {
+	Host string
+	Msg  string // what happened and what to check
+	Err  error
+}
+
+func (e *HostError) Error() string { return e.Msg }
+
+func (e *HostError) Unwrap() error { return e.Err }
+
+// hostProblem returns a *HostError when err is a DNS or TLS verification
+// failure of host, else nil.
+func hostProblem(host string, err error) error {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		why := dns.Err
+		if dns.IsNotFound {
+			why = "no such host"
+		}
+		return &HostError{Host: host, Err: err, Msg: fmt.Sprintf("cannot resolve %s (%s): check DOKPLOY_URL and DNS", host, why)}
+	}
+	var reason error
+	var verify *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var name x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &verify):
+		reason = verify.Err
+	case errors.As(err, &unknown):
+		reason = unknown
+	case errors.As(err, &name):
+		reason = name
+	case errors.As(err, &invalid):
+		reason = invalid
+	default:
+		return nil
+	}
+	msg := strings.TrimPrefix(reason.Error(), "x509: ")
+	return &HostError{Host: host, Err: err, Msg: fmt.Sprintf("cannot verify the TLS certificate of %s: %s; check DOKPLOY_URL, or the server's certificate", host, msg)}
 }

@@ -144,7 +144,7 @@ func TestReadTimeoutsAreNotRetried(t *testing.T) {
 	s, c, sl := faulty(t, dokploytest.Options{Faults: []dokploytest.Fault{{Kind: dokploytest.FaultTimeout, Times: 1}}},
 		dokploy.Options{Timeout: 200 * time.Millisecond})
 	err := c.Do(context.Background(), dokploy.NewCall("project.all", nil, nil))
-	if err == nil || !strings.Contains(err.Error(), "Timeout") {
+	if err == nil || !strings.Contains(err.Error(), "no answer within 200ms") {
 		t.Fatalf("err = %v, want the timeout", err)
 	}
 	if n := sl.count(); n != 0 || c.Requests() != 1 {

@@ -156,7 +156,7 @@ func (c *Client) Acquire(ctx context.Context, projects []string, opts LeaseOptio
 	sort.Strings(sorted)
 	var taken []Lease
 	for _, p := range sorted {
-		l, err := c.acquire(ctx, p, string(color), now)
+		l, err := c.acquireLease(ctx, p, string(color), now)
 		if err != nil {
 			c.Release(ctx, taken) //nolint:errcheck // the error to report is err
 			return nil, err
@@ -167,7 +167,7 @@ func (c *Client) Acquire(ctx context.Context, projects []string, opts LeaseOptio
 }
 
 // acquire takes one lease, taking over a stale one.
-func (c *Client) acquire(ctx context.Context, project, color string, now time.Time) (Lease, error) {
+func (c *Client) acquireLease(ctx context.Context, project, color string, now time.Time) (Lease, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		var tag Tag
 		err := c.Do(ctx, NewCall("tag.create", map[string]string{"name": LeaseName(project), "color": color}, &tag))

@@ -10,30 +10,17 @@ import (
 	"strconv"
 )
 
-// doREST sends one request per call, concurrently (Options.Parallelism).
-func (c *Client) doREST(ctx context.Context, calls []*Call) {
-	var reqs []*request
-	var sent []*Call
-	for _, call := range calls {
-		call.Err = nil
-		rq, err := c.restRequest(call)
-		if err != nil {
-			call.Err = fmt.Errorf("%s: %w", call.Proc, err)
-			continue
-		}
-		reqs = append(reqs, rq)
-		sent = append(sent, call)
-	}
-	if len(reqs) == 0 || !c.reserve(len(reqs), sent) {
+// sendREST sends the one call of a REST request.
+func (c *Client) sendREST(ctx context.Context, call *Call) {
+	rq, err := c.restRequest(call)
+	if err != nil {
+		c.budget.release(1)
+		call.Err = fmt.Errorf("%s: %w", call.Proc, err)
 		return
 	}
-	c.roundTrips.Add(1)
-	parallel(len(reqs), func(i int) {
-		rq := reqs[i]
-		if errors.Is(c.exchange(ctx, rq, decodeRESTCalls), errTooLong) {
-			rq.calls[0].Err = fmt.Errorf("%s: the server refuses the request line of %d bytes that this call needs (HTTP 431); its input is too large to be read", rq.calls[0].Proc, rq.line)
-		}
-	})
+	if errors.Is(c.exchange(ctx, rq, decodeRESTCalls), errTooLong) {
+		call.Err = fmt.Errorf("%s: the server refuses the request line of %d bytes that this call needs (HTTP 431); its input is too large to be read", call.Proc, rq.line)
+	}
 }
 
 func decodeRESTCalls(status int, body []byte, calls []*Call) error {
@@ -56,7 +43,7 @@ func (c *Client) restRequest(call *Call) (*request, error) {
 	} else {
 		rq.body = call.in
 	}
-	rq.url, rq.line, rq.path = u.String(), len(u.RequestURI()), u.Path
+	rq.url, rq.line, rq.path, rq.prefix = u.String(), len(u.RequestURI()), u.Path, c.base.Path+"/api/"
 	return rq, nil
 }
 

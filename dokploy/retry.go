@@ -45,6 +45,11 @@ func (r Retry) withDefaults() Retry {
 // minutes without a word.
 func retryable(status int, err error) bool {
 	if err != nil {
+		var he *HostError
+		var re *RedirectError
+		if errors.As(err, &he) || errors.As(err, &re) {
+			return false
+		}
 		var ne net.Error
 		return !(errors.As(err, &ne) && ne.Timeout())
 	}
@@ -78,11 +83,11 @@ func (c *Client) wait(ctx context.Context, rq *request, attempt int, ans answer,
 		why = fmt.Errorf("HTTP %d", ans.status)
 	}
 	if !c.budget.reserve(1) {
-		c.logf("%s %s: %v; not retrying: the request budget of %d is reached", rq.method, rq.path, why, c.budget.max)
+		c.logf("%s %s (%d calls): %v; not retrying: the request budget of %d is reached", rq.method, rq.path, len(rq.calls), why, c.budget.max)
 		return false, nil
 	}
 	d := c.retry.backoff(attempt, ans.retryAfter)
-	c.logf("%s %s: %v; retry %d of %d in %s", rq.method, rq.path, why, attempt, c.retry.Attempts-1, d.Round(time.Millisecond))
+	c.logf("%s %s (%d calls): %v; retry %d of %d in %s", rq.method, rq.path, len(rq.calls), why, attempt, c.retry.Attempts-1, d.Round(time.Millisecond))
 	if c.opts.Log == nil && c.opts.Notice != nil {
 		c.logMu.Lock()
 		fmt.Fprintf(c.opts.Notice, "dokploy: %s %s: %v; retrying (%d of %d)\n", rq.method, rq.path, why, attempt, c.retry.Attempts-1)

@@ -11,26 +11,6 @@ import (
 	"strings"
 )
 
-// doTRPC sends the calls in as few tRPC batches as the URL budget allows,
-// concurrently: queries as GET, mutations as POST. A batch refused as a
-// whole leaves an *errRefused in its calls' Err.
-func (c *Client) doTRPC(ctx context.Context, calls []*Call) {
-	var queries, mutations []*Call
-	for _, call := range calls {
-		if IsQuery(call.Proc) {
-			queries = append(queries, call)
-		} else {
-			mutations = append(mutations, call)
-		}
-	}
-	batches := append(c.chunk(queries), c.chunk(mutations)...)
-	if !c.reserve(len(batches), calls) {
-		return
-	}
-	c.roundTrips.Add(1)
-	parallel(len(batches), func(i int) { c.sendTRPC(ctx, batches[i]) })
-}
-
 // sendTRPC sends one batch. When the server refuses its request line as too
 // long (431), it sends the two halves instead, down to single calls, and
 // later batches stay under half the refused length.
@@ -89,7 +69,7 @@ func (c *Client) trpcRequest(calls []*Call) *request {
 	if batch {
 		payload.WriteByte('}')
 	}
-	rq := &request{method: http.MethodPost, calls: calls}
+	rq := &request{method: http.MethodPost, calls: calls, trpc: true}
 	u := *c.base
 	u.Path = c.base.Path + "/api/trpc/" + strings.Join(procs, ",")
 	q := url.Values{}
@@ -105,7 +85,10 @@ func (c *Client) trpcRequest(calls []*Call) *request {
 		rq.body = payload.Bytes()
 	}
 	u.RawQuery = q.Encode()
-	rq.url, rq.line, rq.path = u.String(), len(u.RequestURI()), u.Path
+	rq.url, rq.line, rq.path, rq.prefix = u.String(), len(u.RequestURI()), u.Path, c.base.Path+"/api/trpc/"
+	if batch { // a batch's path names every call: the log gives their number
+		rq.path = c.base.Path + "/api/trpc"
+	}
 	return rq
 }
 

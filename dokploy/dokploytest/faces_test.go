@@ -363,3 +363,20 @@ func TestFacesOfChildProcedures(t *testing.T) {
 		t.Errorf("POST on a query: %d", status)
 	}
 }
+
+// From v0.30.3 the REST face drops a JSON body sent with a charset.
+func TestRESTDropsCharsetBodiesFromV0303(t *testing.T) {
+	for _, tc := range []struct {
+		version string
+		want    int
+	}{{"v0.30.2", 200}, {"v0.30.3", 400}, {"v0.30.8", 400}, {"v0.31.0", 400}} {
+		c := newClient(t, Options{Version: tc.version})
+		st, body := c.do("POST", "/api/project.create", []byte(`{"name":"x"}`), map[string]string{"Content-Type": "application/json; charset=utf-8"})
+		if st != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.version, st, body, tc.want)
+		}
+		if st, body := c.post("project.create", map[string]any{"name": "y"}); st != 200 {
+			t.Errorf("%s: bare application/json: %d %s", tc.version, st, body)
+		}
+	}
+}

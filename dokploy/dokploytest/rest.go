@@ -1,6 +1,7 @@
 package dokploytest
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -23,7 +24,10 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, body []byte, 
 		return
 	}
 	var parsed any = map[string]any{} // Next.js reads an empty JSON body as {}
-	if jsonBody && len(strings.TrimSpace(string(body))) > 0 {
+	// From v0.30.3 a JSON body sent with a charset (or any parameter) in
+	// its Content-Type is dropped: the input is {} and required keys fail.
+	dropped := strings.Contains(r.Header.Get("Content-Type"), ";") && versionAtLeast(s.opts.Version, 0, 30, 3)
+	if jsonBody && !dropped && len(strings.TrimSpace(string(body))) > 0 {
 		v, err := decodeJSON(body)
 		if err != nil {
 			writeText(w, http.StatusBadRequest, "Invalid JSON")
@@ -97,4 +101,20 @@ func writeText(w http.ResponseWriter, status int, text string) {
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(status)
 	w.Write([]byte(text)) //nolint:errcheck // the client went away
+}
+
+// versionAtLeast reports whether a version "vX.Y.Z" is at least
+// major.minor.patch; an unreadable version is the newest.
+func versionAtLeast(v string, major, minor, patch int) bool {
+	var x, y, z int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(v, "v"), "%d.%d.%d", &x, &y, &z); err != nil {
+		return true
+	}
+	if x != major {
+		return x > major
+	}
+	if y != minor {
+		return y > minor
+	}
+	return z >= patch
 }

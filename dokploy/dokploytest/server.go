@@ -48,6 +48,17 @@
 //     is 0 or false); the tRPC face takes inputs as typed (QUIRKS X7);
 //   - items of a tRPC batch run one after the other, in order (the real
 //     server runs them concurrently: captures 202/203);
+//   - the Postgres pool (pool.go, QUIRKS P1) is modelled, not timed: the
+//     pool-holding calls of a request (domain.create, redirects.create,
+//     security.create, security.update, mounts.update,
+//     <db>.changePassword) each take a connection when the request
+//     arrives, before the latency, and give it back when it is answered,
+//     as tRPC's concurrent batch items do. When Options.PoolSize (10) of
+//     them are in flight the server is wedged: from then on every request
+//     but /api/health hangs without an answer (Request.Fault "pool
+//     deadlock") until the client gives up, the server closes or Unwedge
+//     is called (the hung requests then get 500). Below the pool size the
+//     connections are assumed to suffice;
 //   - a non-null serverId is refused with 401 "You are not authorized to
 //     access this server", as for a server the key cannot access;
 //   - an update that leaves nothing to write answers 500 "No values to set";
@@ -90,6 +101,8 @@ type Options struct {
 	// APIKey is the required x-api-key value; "" accepts any non-empty key.
 	APIKey string
 	// Version is what settings.getDokployVersion answers; default "v0.30.2".
+	// From "v0.30.3" the REST face drops a JSON body whose Content-Type
+	// has a parameter (application/json; charset=utf-8), like Dokploy.
 	Version string
 	// Seed seeds the random generator of ids, appName suffixes and generated
 	// passwords (0 means 1), so that a test run is deterministic.
@@ -120,6 +133,10 @@ type Options struct {
 	// texts, build args and secrets and passwords, as Dokploy does with an
 	// open change (pull request #4581) that a later version may ship.
 	Redact bool
+	// PoolSize is the size of the modelled Postgres pool; default
+	// DefaultPoolSize (10). See pool.go: when this many pool-holding calls
+	// are in flight, the server is wedged.
+	PoolSize int
 	// OnRequest, when set, is called after each request has been answered
 	// and logged (from the request's goroutine), e.g. to print it or to
 	// save the state.
@@ -165,6 +182,12 @@ type Server struct {
 	quit     chan struct{} // closed by Close: held requests end
 	quitOnce sync.Once
 
+	poolMu   sync.Mutex // guards the pool model
+	poolBusy int        // pool-holding calls in flight
+	poolPeak int
+	wedged   bool
+	unwedge  chan struct{} // closed by Unwedge
+
 	srvMu sync.Mutex
 	url   string
 	close func()
@@ -185,14 +208,18 @@ func New(opts Options) *Server {
 	if opts.MaxURLLength <= 0 {
 		opts.MaxURLLength = 16384
 	}
+	if opts.PoolSize <= 0 {
+		opts.PoolSize = DefaultPoolSize
+	}
 	s := &Server{
-		opts:   opts,
-		procs:  map[string]*procedure{},
-		routes: map[string]*procedure{},
-		st:     newState(),
-		pcg:    rand.NewPCG(uint64(opts.Seed), 0x5eed),
-		timers: map[*time.Timer]struct{}{},
-		quit:   make(chan struct{}),
+		opts:    opts,
+		procs:   map[string]*procedure{},
+		routes:  map[string]*procedure{},
+		st:      newState(),
+		pcg:     rand.NewPCG(uint64(opts.Seed), 0x5eed),
+		timers:  map[*time.Timer]struct{}{},
+		quit:    make(chan struct{}),
+		unwedge: make(chan struct{}),
 	}
 	s.rng = rand.New(s.pcg)
 	s.faultRng = newFaultRand(opts.Seed)
@@ -371,6 +398,12 @@ const maxBody = 64 << 20
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	db := r.URL.Path != "/api/health" // every other request needs the database
+	held := 0
+	if db {
+		held = s.poolEnter(r)
+		defer s.poolLeave(held)
+	}
 	if d := time.Duration(s.latency.Load()); d > 0 {
 		t := time.NewTimer(d)
 		select {
@@ -398,6 +431,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Logged before a dropped connection is closed, so that a client that
 	// sees the error and reads the log finds the request there.
 	defer logRequest()
+
+	if db {
+		if hung, unwedged := s.poolWait(r); hung {
+			rec.Procs, rec.Fault = requestProcs(r), poolFault
+			if unwedged {
+				writeText(sw, http.StatusInternalServerError, "terminating connection due to administrator command")
+			}
+			return
+		}
+	}
 
 	inj := s.pickFault(r.Method, requestProcs(r))
 	if inj != nil {

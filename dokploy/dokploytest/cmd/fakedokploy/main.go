@@ -54,6 +54,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	deployError := fs.String("deploy-error", "", "make every deploy fail with this `message`")
 	latency := fs.Duration("latency", 0, "delay added to every request")
 	redact := fs.Bool("redact", false, "answer every .one with "+dokploytest.RedactedSecret+" in place of env and passwords, like a Dokploy with pull request #4581")
+	poolSize := fs.Int("pool-size", dokploytest.DefaultPoolSize, "modelled Postgres pool `size`: this many pool-holding calls (domain.create, ...) in flight wedge the server, as on Dokploy")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: fakedokploy [flags]\n       fakedokploy [flags] -- CMD ARGS...\n\nflags:\n")
 		fs.PrintDefaults()
@@ -74,7 +75,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	h := &handler{stateFile: *stateFile, verbose: *verbose, log: stderr}
 	fake := dokploytest.New(dokploytest.Options{
 		APIKey: *apiKey, Version: *version, Seed: *seed,
-		Latency: *latency, DeployDuration: *deployDuration, DeployError: *deployError, Redact: *redact,
+		Latency: *latency, PoolSize: *poolSize, DeployDuration: *deployDuration, DeployError: *deployError, Redact: *redact,
 		OnRequest: h.observe,
 	})
 	h.fake = fake

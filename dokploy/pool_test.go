@@ -1,0 +1,174 @@
+package dokploy_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
+)
+
+// The client's table of pool-holding procedures is the fake's (both cite
+// the Dokploy source they come from).
+func TestPoolHoldingTableMatchesTheFake(t *testing.T) {
+	s := dokploytest.New(dokploytest.Options{})
+	n := 0
+	for _, p := range s.Procedures() {
+		if dokploy.PoolHolding(p) != dokploytest.PoolHolding(p) {
+			t.Errorf("%s: client says pool-holding %v, the fake %v", p, dokploy.PoolHolding(p), dokploytest.PoolHolding(p))
+		}
+		if dokploy.PoolHolding(p) {
+			n++
+		}
+	}
+	if n != 10 {
+		t.Errorf("%d pool-holding procedures, want 10", n)
+	}
+}
+
+// inflight counts the mutation calls in flight through a transport.
+type inflight struct {
+	next      http.RoundTripper
+	cur, peak atomic.Int64
+}
+
+func (f *inflight) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method != http.MethodPost {
+		return f.next.RoundTrip(r)
+	}
+	n := int64(1)
+	if r.URL.Query().Get("batch") == "1" {
+		n = int64(strings.Count(r.URL.Path, ",") + 1)
+	}
+	cur := f.cur.Add(n)
+	for {
+		p := f.peak.Load()
+		if cur <= p || f.peak.CompareAndSwap(p, cur) {
+			break
+		}
+	}
+	defer f.cur.Add(-n)
+	return f.next.RoundTrip(r)
+}
+
+// Many Do at once, each with pool-holding calls and other mutations: the
+// fake never sees more than MaxPoolCalls pool-holding calls in flight, nor
+// the transport more than MaxMutations mutations.
+func TestPoolCallsBoundedAcrossConcurrentDo(t *testing.T) {
+	for _, api := range []string{dokploy.APITRPC, dokploy.APIREST} {
+		t.Run(api, func(t *testing.T) {
+			s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k", Latency: 20 * time.Millisecond})
+			env := seed(t, s, "shop", 0)
+			app := call(t, s, "application.create", map[string]any{"name": "a", "environmentId": env})["applicationId"]
+			tr := &inflight{next: http.DefaultTransport}
+			c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: api, Parallelism: 32,
+				HTTPClient: &http.Client{Transport: tr}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, 8)
+			for g := range 8 {
+				wg.Go(func() {
+					var calls []*dokploy.Call
+					for i := range 6 {
+						calls = append(calls, dokploy.NewCall("domain.create", map[string]any{"host": fmt.Sprintf("g%d-%d.example.com", g, i),
+							"applicationId": app, "port": 80, "https": false, "certificateType": "none", "domainType": "application"}, nil))
+					}
+					for i := range 10 {
+						calls = append(calls, dokploy.NewCall("project.create", map[string]any{"name": fmt.Sprintf("p%d-%d", g, i)}, nil))
+					}
+					calls = append(calls, dokploy.NewCall("project.all", nil, nil))
+					errs <- c.Do(context.Background(), calls...)
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if p := s.PoolPeak(); p > dokploy.DefaultMaxPoolCalls || p == 0 {
+				t.Errorf("%d pool-holding calls in flight at most, want 1..%d", p, dokploy.DefaultMaxPoolCalls)
+			}
+			if p := tr.peak.Load(); p > dokploy.DefaultMaxMutations {
+				t.Errorf("%d mutations in flight at most, want at most %d", p, dokploy.DefaultMaxMutations)
+			}
+			if s.Wedged() {
+				t.Error("the fake is wedged")
+			}
+		})
+	}
+}
+
+// One Do of 20 pool-holding calls, 30 other mutations and a read: the
+// pool stream's 5 waves of 4 set the round trips; the other mutations (2
+// waves of 12) and the read travel beside them.
+func TestPoolWavesAreTheRoundTrips(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+	env := seed(t, s, "shop", 0)
+	app := call(t, s, "application.create", map[string]any{"name": "a", "environmentId": env})["applicationId"]
+	c, _ := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", MaxMutations: 16})
+	var calls []*dokploy.Call
+	for i := range 20 {
+		calls = append(calls, dokploy.NewCall("domain.create", map[string]any{"host": fmt.Sprintf("d%d.example.com", i),
+			"applicationId": app, "port": 80, "https": false, "certificateType": "none", "domainType": "application"}, nil))
+	}
+	for i := range 30 {
+		calls = append(calls, dokploy.NewCall("project.create", map[string]any{"name": fmt.Sprint("p", i)}, nil))
+	}
+	calls = append(calls, dokploy.NewCall("project.all", nil, nil))
+	if err := c.Do(context.Background(), calls...); err != nil {
+		t.Fatal(err)
+	}
+	if c.RoundTrips() != 5 || c.Requests() != 5+3+1 {
+		t.Errorf("%d requests in %d round trips, want 9 in 5", c.Requests(), c.RoundTrips())
+	}
+	for _, r := range s.Requests() {
+		pool := 0
+		for _, p := range r.Procs {
+			if dokploy.PoolHolding(p) {
+				pool++
+			}
+		}
+		if pool > 0 && pool != len(r.Procs) || pool > 4 {
+			t.Errorf("a request carries %v", r.Procs)
+		}
+	}
+}
+
+// A pool-holding call whose answer is lost keeps its pool slot for one
+// Timeout: the server may still hold its connection.
+func TestLostPoolAnswerKeepsItsSlotForATimeout(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k",
+		Faults: []dokploytest.Fault{{Kind: dokploytest.FaultLoseAnswer, Procs: []string{"domain.create"}, Times: 1}}})
+	env := seed(t, s, "shop", 0)
+	app := call(t, s, "application.create", map[string]any{"name": "a", "environmentId": env})["applicationId"]
+	const timeout = 400 * time.Millisecond
+	c, _ := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", Timeout: timeout})
+	domains := func(n int) []*dokploy.Call {
+		var calls []*dokploy.Call
+		for i := range n {
+			calls = append(calls, dokploy.NewCall("domain.create", map[string]any{"host": fmt.Sprintf("d%d.example.com", i),
+				"applicationId": app, "port": 80, "https": false, "certificateType": "none", "domainType": "application"}, nil))
+		}
+		return calls
+	}
+	if err := c.Do(context.Background(), domains(1)...); !dokploy.IsUncertain(err) {
+		t.Fatalf("err = %v, want uncertain", err)
+	}
+	start := time.Now()
+	if err := c.Do(context.Background(), domains(4)...); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < timeout/2 {
+		t.Errorf("4 pool-holding calls sent after %s, want them to wait for the lost call's slot (%s)", d, timeout)
+	}
+}

@@ -1,0 +1,227 @@
+package dokploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+)
+
+// The calls of one Do are scheduled as three streams that run side by side:
+//
+//   - the reads: one wave, in as few tRPC batches as the URL budget allows
+//     (REST: a request each), bounded only by Parallelism;
+//   - the pool-holding mutations (PoolHolding): waves of at most
+//     MaxPoolCalls calls, one after the other;
+//   - the other mutations: waves of at most MaxMutations calls, less what
+//     the pool stream of the same Do takes, one after the other.
+//
+// A wave is a set of requests sent at once: a tRPC wave travels in one
+// batch (more when the URL budget cuts it), a REST wave in a request per
+// call. Before its requests are sent, a wave acquires its weight on the
+// client-wide semaphores (its pool-holding calls on the pool semaphore, its
+// mutations on the mutation semaphore), so that the bounds hold across
+// every Do in flight; it gives the weight back when its answers are in.
+//
+// RoundTrips counts, per Do, the waves of its longest stream that sent a
+// request: with many pool-holding calls, about their number divided by
+// MaxPoolCalls, whatever the other calls.
+//
+// A pool-holding call whose answer is lost (sent, no answer: an
+// *UncertainError) may still be holding its connection on the server, the
+// more so after a timeout. Its pool slot is therefore given back only one
+// Options.LostAnswerHold (default Options.Timeout, the time the server was
+// allowed for it) later; the other
+// slots of the wave are given back at once. The slot is not kept for good:
+// a few lost answers must not stop the client.
+
+// wave is calls sent at once.
+type wave struct {
+	rest    bool      // sent on REST: one request per call
+	batches [][]*Call // the requests (tRPC batches, or one call each)
+	pool    int       // weight on the pool semaphore
+	muts    int       // weight on the mutation semaphore
+}
+
+// waves cuts calls of one stream into waves of at most size calls (all of
+// them when size is 0).
+func (c *Client) waves(calls []*Call, size int) []*wave {
+	rest := c.rest.Load()
+	var out []*wave
+	for len(calls) > 0 {
+		n := len(calls)
+		if size > 0 {
+			n = min(n, size)
+		}
+		part := calls[:n]
+		calls = calls[n:]
+		w := &wave{rest: rest}
+		if rest {
+			for _, call := range part {
+				w.batches = append(w.batches, []*Call{call})
+			}
+		} else {
+			w.batches = c.chunk(part)
+		}
+		for _, call := range part {
+			if !IsQuery(call.Proc) {
+				w.muts++
+				if PoolHolding(call.Proc) {
+					w.pool++
+				}
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// schedule sends calls (encoded, ctx alive) in streams of waves. It returns
+// the calls that tRPC refused as a whole (*errRefused), not run: when the
+// client may fall back to REST, the first refusal stops the tRPC waves not
+// yet sent, and their calls are returned too.
+func (c *Client) schedule(ctx context.Context, calls []*Call) (refused []*Call) {
+	var reads, pool, muts []*Call
+	for _, call := range calls {
+		switch {
+		case IsQuery(call.Proc):
+			reads = append(reads, call)
+		case PoolHolding(call.Proc):
+			pool = append(pool, call)
+		default:
+			muts = append(muts, call)
+		}
+	}
+	poolWave := min(len(pool), c.opts.MaxPoolCalls)
+	streams := [][]*wave{
+		c.waves(reads, 0),
+		c.waves(pool, poolWave),
+		c.waves(muts, max(1, c.opts.MaxMutations-poolWave)),
+	}
+	n := 0
+	for _, s := range streams {
+		for _, w := range s {
+			n += len(w.batches)
+		}
+	}
+	// The whole Do is sent or none of it.
+	if !c.reserve(n, calls) {
+		return nil
+	}
+	var stop atomic.Bool // a tRPC refusal: REST takes the rest
+	var longest atomic.Int64
+	parallel(len(streams), func(i int) {
+		sent := int64(c.stream(ctx, streams[i], &stop))
+		for {
+			cur := longest.Load()
+			if sent <= cur || longest.CompareAndSwap(cur, sent) {
+				break
+			}
+		}
+	})
+	c.roundTrips.Add(longest.Load())
+	for _, call := range calls {
+		var r *errRefused
+		if errors.As(call.Err, &r) {
+			refused = append(refused, call)
+		}
+	}
+	return refused
+}
+
+// stream sends waves one after the other and returns how many it sent.
+func (c *Client) stream(ctx context.Context, waves []*wave, stop *atomic.Bool) int {
+	sent := 0
+	for i, w := range waves {
+		err := ctx.Err()
+		if err == nil && stop.Load() && !w.rest {
+			err = &errRefused{}
+		}
+		if err == nil {
+			err = c.acquire(ctx, w)
+		}
+		if err != nil {
+			c.abandon(waves[i:], func(*Call) error { return err })
+			return sent
+		}
+		sent++
+		parallel(len(w.batches), func(j int) {
+			if w.rest {
+				c.sendREST(ctx, w.batches[j][0])
+			} else {
+				c.sendTRPC(ctx, w.batches[j])
+			}
+		})
+		c.releaseWave(w)
+		if _, refused := callErr[*errRefused](w); refused && !w.rest && c.opts.API != APITRPC {
+			stop.Store(true)
+		}
+		if e, ok := callErr[*timeoutError](w); ok && i+1 < len(waves) {
+			// An overloaded or wedged server: do not add to its load.
+			c.logf("a request got no answer in time; not sending the %d waves after it", len(waves)-i-1)
+			c.abandon(waves[i+1:], func(call *Call) error {
+				return fmt.Errorf("%s: not sent: an earlier request of the same step got no answer (%v)", call.Proc, e)
+			})
+			return sent
+		}
+	}
+	return sent
+}
+
+// abandon gives back the budget of waves not sent and sets their calls' Err.
+func (c *Client) abandon(waves []*wave, why func(*Call) error) {
+	for _, w := range waves {
+		c.budget.release(len(w.batches))
+		for _, b := range w.batches {
+			for _, call := range b {
+				call.Err = why(call)
+			}
+		}
+	}
+}
+
+// acquire takes a wave's weight on the client-wide semaphores.
+func (c *Client) acquire(ctx context.Context, w *wave) error {
+	if err := c.poolSem.acquire(ctx, w.pool); err != nil {
+		return err
+	}
+	if err := c.mutSem.acquire(ctx, w.muts); err != nil {
+		c.poolSem.release(w.pool)
+		return err
+	}
+	return nil
+}
+
+// releaseWave gives a sent wave's weight back; the pool slot of a
+// pool-holding call whose answer was lost only one Timeout later.
+func (c *Client) releaseWave(w *wave) {
+	c.mutSem.release(w.muts)
+	lost := 0
+	for _, b := range w.batches {
+		for _, call := range b {
+			if PoolHolding(call.Proc) && IsUncertain(call.Err) {
+				lost++
+			}
+		}
+	}
+	c.poolSem.release(w.pool - lost)
+	if lost > 0 {
+		c.logf("%d pool-holding calls without an answer: their pool slots stay taken for %s (the server may still hold the connections)", lost, c.opts.LostAnswerHold)
+		time.AfterFunc(c.opts.LostAnswerHold, func() { c.poolSem.release(lost) })
+	}
+}
+
+// callErr returns the first error of a call of w that is a *T.
+func callErr[T error](w *wave) (T, bool) {
+	for _, b := range w.batches {
+		for _, call := range b {
+			var e T
+			if errors.As(call.Err, &e) {
+				return e, true
+			}
+		}
+	}
+	var zero T
+	return zero, false
+}
