@@ -40,3 +40,38 @@ func TestInterruptDuringTheCheck(t *testing.T) {
 		t.Errorf("plan after the interrupt:\n%s", plan.stdout)
 	}
 }
+
+// The first Ctrl-C lets the requests under way finish and starts nothing
+// new: the projects being created are created (not left with an unknown
+// outcome), the rest is reported not started, exit 130.
+func TestFirstInterruptLetsRequestsFinish(t *testing.T) {
+	soft, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ctx := withAbort(soft, context.Background()) // no second Ctrl-C
+	fake := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: testAPIKey, OnRequest: func(r dokploytest.Request) {
+		if slices.Contains(r.Procs, "project.create") {
+			cancel() // Ctrl-C while the creates are under way
+		}
+	}})
+	r := runCLI(t, ctx, fake, writeSpec(t, leaseSpec), "apply", "--auto-approve")
+	if r.code != exitInterrupted {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"interrupted: 0 of 5 changes done, 2 created but their settings not yet written, 3 not started",
+		"created, settings not written: blog", "created, settings not written: shop",
+		"not started: shop/production/application/api", "run apply again: it continues from the live state",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stdout+r.stderr, "unknown") || strings.Contains(r.stdout+r.stderr, "timed out") {
+		t.Errorf("an outcome reported unknown or timed out:\n%s\n%s", r.stdout, r.stderr)
+	}
+	// and a new apply finishes the job
+	again := runCLI(t, context.Background(), fake, writeSpec(t, leaseSpec), "apply", "--auto-approve")
+	if again.code != 0 || !strings.Contains(again.stdout, "Apply complete!") {
+		t.Errorf("apply again: exit %d\n%s\n%s", again.code, again.stdout, again.stderr)
+	}
+}
