@@ -24,13 +24,9 @@ func IsRedacted(v *string) bool {
 	return false
 }
 
-// HasRedacted reports whether s holds a placeholder anywhere (an env text
-// with one value redacted, a request input about to be sent).
+// HasRedacted reports whether s holds Dokploy's placeholder anywhere (an
+// env text with one value hidden, a request input about to be sent).
+// "[REDACTED]" is not looked for inside values: a real value may hold it.
 func HasRedacted(s string) bool {
-	for _, p := range redactionPlaceholders {
-		if strings.Contains(s, p) {
-			return true
-		}
-	}
-	return false
+	return strings.Contains(s, redactionPlaceholders[0])
 }

@@ -185,7 +185,22 @@ func Fingerprint(svc any, project *dokploy.Project, env *dokploy.Environment) st
 	default:
 		return ""
 	}
-	data, err := json.Marshal(map[string]any{"settings": canonical(reflect.ValueOf(settings)), "shared": sharedValues(texts, project, env)})
+	// Env texts as parsed maps (a UI re-save may quote or order them
+	// otherwise); webhook filters need no deploy; unset values (null, "",
+	// [] and {} alike, as Dokploy and its UI store them) are left out.
+	fields := canonical(reflect.ValueOf(settings)).(map[string]any)
+	for _, k := range []string{"Env", "BuildArgs", "BuildSecrets"} {
+		if t, ok := fields[k].(string); ok {
+			fields[k] = dokploy.ParseEnv(&t)
+		}
+	}
+	for _, group := range []string{"GitSource", "GithubColumns"} {
+		if m, ok := fields[group].(map[string]any); ok {
+			delete(m, "WatchPaths")
+			delete(m, "TriggerType")
+		}
+	}
+	data, err := json.Marshal(map[string]any{"settings": dropUnset(fields), "shared": sharedValues(texts, project, env)})
 	if err != nil {
 		panic("planner: settings fingerprint: " + err.Error()) // canonical values always encode
 	}
@@ -304,4 +319,43 @@ func byAddress(live *dokploy.Live, value func(LiveService) string) map[string]st
 		delete(out, a)
 	}
 	return out
+}
+
+// dropUnset removes the unset values of a canonical value: nil, "", and
+// empty lists and maps, recursively.
+func dropUnset(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			if e = dropUnset(e); e != nil {
+				out[k] = e
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	case map[string]string:
+		if len(x) == 0 {
+			return nil
+		}
+		return x
+	case []any:
+		var out []any
+		for _, e := range x {
+			if e = dropUnset(e); e != nil {
+				out = append(out, e)
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	case string:
+		if x == "" {
+			return nil
+		}
+	}
+	return v
 }

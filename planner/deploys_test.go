@@ -103,6 +103,14 @@ func TestFingerprint(t *testing.T) {
 		},
 		"an unused project var":    func(_ *dokploy.Application, p *dokploy.Project) { p.Env = "SHARED=one\nOTHER=y" },
 		"a mount's id (recreated)": func(a *dokploy.Application, _ *dokploy.Project) { a.Mounts[0].MountID = "m2" },
+		// the UI stores "" where the API leaves null, fresh rows read []
+		"an empty dockerfile":  func(a *dokploy.Application, _ *dokploy.Project) { a.Dockerfile = s("") },
+		"empty watchPaths":     func(a *dokploy.Application, _ *dokploy.Project) { a.WatchPaths = []string{} },
+		"an empty registryUrl": func(a *dokploy.Application, _ *dokploy.Project) { a.RegistryURL = s("") },
+		"env re-saved": func(a *dokploy.Application, _ *dokploy.Project) {
+			a.Env = s("B=2\n# comment\nA=\"${{project.SHARED}}\"\n")
+		},
+		"the webhook's filters": func(a *dokploy.Application, _ *dokploy.Project) { a.TriggerType = s("tag") },
 	}
 	changed := map[string]func(a *dokploy.Application, p *dokploy.Project){
 		"image":              func(a *dokploy.Application, _ *dokploy.Project) { a.DockerImage = s("nginx:2") },

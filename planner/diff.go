@@ -607,11 +607,11 @@ func (d *differ) envMap(field string, want map[string]string, haveText *string, 
 		h, inHave := have[k]
 		f := &FieldDiff{Name: name, Env: true, Sensitive: secret, Before: h, After: w}
 		switch {
-		case !d.create() && dokploy.IsRedacted(&h):
-			f.Action, f.Redacted, f.Before = Update, true, ""
 		case !inWant:
 			f.Action = Delete
 			dropped = append(dropped, k)
+		case !d.create() && dokploy.IsRedacted(&h):
+			f.Action, f.Redacted, f.Before = Update, true, ""
 		case d.meta.Unknown[name] != "":
 			f.Action, f.Unknown = Update, d.meta.Unknown[name]
 		case later[k]:

@@ -93,7 +93,9 @@ func (p *Plan) dataLoss(r Resource) string {
 	case slices.Contains(spec.DatabaseKinds, r.Kind):
 		return "a database (Dokploy keeps its data volume on the server, but nothing uses it any more)"
 	case r.Kind == KindCompose && p.DeleteVolumes(r.Address):
-		return "a compose service whose volumes would be deleted (deleteVolumes: true)"
+		return "a compose service whose volumes would be deleted (deleteVolumes: true), and its directory with the files its bind mounts keep"
+	case r.Kind == KindCompose:
+		return "a compose service: Dokploy removes its directory, with the files its bind mounts keep (../files); its volumes stay"
 	}
 	return ""
 }

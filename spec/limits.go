@@ -100,7 +100,7 @@ func tooDeep(src []byte, max int) (int, int) {
 			switch {
 			case ch == '#' && (prev == ' ' || prev == '\t'):
 				i = len(line)
-			case (ch == '"' || ch == '\'') && bytes.IndexByte([]byte(" \t[{,:"), prev) >= 0:
+			case (ch == '"' || ch == '\'') && bytes.IndexByte([]byte(" \t[{,"), prev) >= 0:
 				quote = ch
 			case ch == '[' || ch == '{':
 				flow++

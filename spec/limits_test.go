@@ -15,10 +15,13 @@ func TestTooDeepIsRefusedBeforeParsing(t *testing.T) {
 		block.WriteString(strings.Repeat("  ", i+1) + "k:\n")
 	}
 	seq := "apiVersion: dokploy-sync/v1\nprojects:\n  " + strings.Repeat("- ", 80) + "x\n"
+	// in flow, a:"b is a plain scalar, not the start of a quoted one
+	sneaky := "apiVersion: dokploy-sync/v1\nx: [a:\"b, " + strings.Repeat("[", 1000) + strings.Repeat("]", 1001) + "\n"
 	for name, tc := range map[string]struct{ src, pos string }{
 		"flow":     {flow, "dokploy.yaml:2:74"},
 		"block":    {block.String(), "dokploy.yaml:66:129"},
 		"sequence": {seq, "dokploy.yaml:3:3"},
+		"quote":    {sneaky, "dokploy.yaml:2:73"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, diags := LoadBytes("dokploy.yaml", []byte(tc.src), t.TempDir(), Options{})
