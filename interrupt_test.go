@@ -6,7 +6,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
 )
 
@@ -73,5 +75,33 @@ func TestFirstInterruptLetsRequestsFinish(t *testing.T) {
 	again := runCLI(t, context.Background(), fake, writeSpec(t, leaseSpec), "apply", "--auto-approve")
 	if again.code != 0 || !strings.Contains(again.stdout, "Apply complete!") {
 		t.Errorf("apply again: exit %d\n%s\n%s", again.code, again.stdout, again.stderr)
+	}
+}
+
+// A lease that expired while the confirmation waited, and was taken over,
+// stops the apply before it changes anything.
+func TestStillLockedAfterTheConfirmation(t *testing.T) {
+	fake := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: testAPIKey})
+	c, err := dokploy.New(dokploy.Options{BaseURL: fake.URL(), APIKey: testAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leases, err := c.Acquire(context.Background(), []string{"shop"}, dokploy.LeaseOptions{Host: "h", PID: 1, TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &session{g: &Globals{}, client: c, leases: leases, secret: newRedactor("")}
+	if err := s.stillLocked(context.Background()); err != nil {
+		t.Fatalf("own lease: %v", err)
+	}
+	// taken over: removed by id and made anew by another apply
+	if err := c.RemoveTag(context.Background(), leases[0].TagID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Acquire(context.Background(), []string{"shop"}, dokploy.LeaseOptions{Host: "other", PID: 2, TTL: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.stillLocked(context.Background()); err == nil || !strings.Contains(err.Error(), "the lease of shop expired while this apply waited") {
+		t.Fatalf("err = %v", err)
 	}
 }

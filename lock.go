@@ -27,6 +27,29 @@ func (s *session) lock(ctx context.Context, ttl time.Duration) error {
 	return nil
 }
 
+// stillLocked checks, after the confirmation (which a user may leave open
+// for longer than the leases last), that every lease is still this
+// apply's: an expired one may have been taken over by another apply.
+func (s *session) stillLocked(ctx context.Context) error {
+	if len(s.leases) == 0 {
+		return nil
+	}
+	tags, err := s.client.Tags(ctx)
+	if err != nil {
+		return &exitError{code: 1, msg: s.secret.redact("checking the apply's leases: " + err.Error()) + "; nothing was changed"}
+	}
+	ours := map[string]bool{}
+	for _, t := range tags {
+		ours[t.TagID] = true
+	}
+	for _, l := range s.leases {
+		if !ours[l.TagID] {
+			return &exitError{code: 1, msg: fmt.Sprintf("the lease of %s expired while this apply waited and another apply may hold it now; nothing was changed; run apply again", l.Project)}
+		}
+	}
+	return nil
+}
+
 // unlock releases the leases taken by lock, even when ctx was cancelled.
 func (s *session) unlock(ctx context.Context) {
 	if len(s.leases) == 0 {

@@ -349,6 +349,9 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 		if err := confirm(g, s.plan); err != nil {
 			return err
 		}
+		if err := s.stillLocked(ctx); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintln(out)
 	applied := s.plan
