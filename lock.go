@@ -36,7 +36,7 @@ func (s *session) stillLocked(ctx context.Context) error {
 	}
 	tags, err := s.client.Tags(ctx)
 	if err != nil {
-		return &exitError{code: 1, msg: s.secret.redact("checking the apply's leases: " + err.Error()) + "; nothing was changed"}
+		return &exitError{code: 1, msg: s.secret.redact("checking the apply's leases: "+err.Error()) + "; nothing was changed"}
 	}
 	ours := map[string]bool{}
 	for _, t := range tags {
