@@ -216,6 +216,12 @@ func (root fileRoot) check(full string) error {
 			return fmt.Errorf("%s a special file of the system (under %s); dokploy-sync never reads those", is, d)
 		}
 	}
+	for dir := filepath.Dir(real); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		if filepath.Base(dir) == ".git" {
+			// actions/checkout keeps the job's token in .git/config
+			return fmt.Errorf("%s inside a .git directory (%s), which holds the repository's credentials; dokploy-sync never reads from there", is, dir)
+		}
+	}
 	if root.outside {
 		return nil
 	}
