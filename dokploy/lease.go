@@ -168,9 +168,11 @@ func (c *Client) Acquire(ctx context.Context, projects []string, opts LeaseOptio
 
 // acquire takes one lease, taking over a stale one.
 func (c *Client) acquireLease(ctx context.Context, project, color string, now time.Time) (Lease, error) {
+	var last error // the create's own failure, when no tag explains it
 	for attempt := 0; attempt < 3; attempt++ {
 		var tag Tag
 		err := c.Do(ctx, NewCall("tag.create", map[string]string{"name": LeaseName(project), "color": color}, &tag))
+		last = err
 		if err == nil {
 			return Lease{Project: project, TagID: tag.TagID}, nil
 		}
@@ -199,6 +201,11 @@ func (c *Client) acquireLease(ctx context.Context, project, color string, now ti
 				return Lease{}, leaseError(err)
 			}
 		}
+	}
+	if last != nil && !IsUncertain(last) {
+		// Three creates failed on the INSERT, and no tag of that name
+		// exists: not a lease held, some other failure of the database.
+		return Lease{}, fmt.Errorf("taking the lease of %s: %w", project, last)
 	}
 	return Lease{}, &HeldError{Project: project}
 }
