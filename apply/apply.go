@@ -260,6 +260,7 @@ func deleteLevel(kind string) int {
 func (r *run) deletes(ops []*op, p *planner.Plan) {
 	var calls []*dokploy.Call
 	owner := map[*dokploy.Call]*op{}
+	marked := map[string]bool{}
 	for _, o := range ops {
 		c := o.c
 		var call *dokploy.Call
@@ -286,8 +287,12 @@ func (r *run) deletes(ops []*op, p *planner.Plan) {
 		default: // databases; their data volumes are kept by Dokploy
 			call = dokploy.NewCall(c.Kind+".remove", map[string]any{dokploy.IDKey(c.Kind): c.LiveID}, nil)
 		}
-		calls = append(calls, call)
-		owner[call] = o
+		// A port or mount deleted from a service that stays needs a deploy
+		// of it: the idle marker keeps it owed should that deploy be lost.
+		for _, w := range r.markIdle(o, []*dokploy.Call{call}, marked) {
+			calls = append(calls, w)
+			owner[w] = o
+		}
 	}
 	r.do(calls, owner)
 }
