@@ -34,6 +34,9 @@ type Options struct {
 type Failure struct {
 	Change *planner.Change
 	Err    error
+	// Landed: one of its calls succeeded, or may have (its answer was
+	// lost): some of its settings may be live.
+	Landed bool
 }
 
 // Result says what Apply did.
@@ -59,7 +62,8 @@ func (r *Result) Uncertain() bool {
 
 // Written lists the changes whose settings may now be live, in plan
 // order: the done ones, and the failed ones that may have been partly
-// written (an update, or a child of a service that existed before; one
+// written (an update, or a child of a service that existed before, with a
+// call that succeeded or may have; one
 // call of a batch can fail while the others, the idle marker among them,
 // succeed). Deploying those services is safe (a deploy deploys what is
 // live) and leaves a stamp that says so; a failed create is left out:
@@ -68,7 +72,7 @@ func (r *Result) Written(p *planner.Plan) []*planner.Change {
 	failed := map[*planner.Change]bool{}
 	for _, f := range r.Failed {
 		c := f.Change
-		if c.Action == planner.Update || isChild(c.Kind) && p.IDs[c.Parent] != "" {
+		if f.Landed && (c.Action == planner.Update || isChild(c.Kind) && p.IDs[c.Parent] != "") {
 			failed[c] = true
 		}
 	}
@@ -244,6 +248,7 @@ type op struct {
 	written bool
 	failed  error
 	note    string
+	landed  bool // a call succeeded or may have (Failure.Landed)
 }
 
 func deleteLevel(kind string) int {
@@ -395,7 +400,7 @@ func (r *run) report(ops []*op) {
 			o.failed = fmt.Errorf("created, but setting its fields failed: %w", o.failed)
 		}
 		if o.failed != nil {
-			r.result.Failed = append(r.result.Failed, Failure{Change: o.c, Err: o.failed})
+			r.result.Failed = append(r.result.Failed, Failure{Change: o.c, Err: o.failed, Landed: o.landed})
 			r.logf("%s %s: FAILED: %s", o.c.Action, o.c.Address, r.redact(o.failed.Error()))
 			continue
 		}
@@ -429,11 +434,12 @@ func (r *run) do(calls []*dokploy.Call, owner map[*dokploy.Call]*op) {
 		if msg, ok := r.tolerated[call]; ok && errors.As(call.Err, &answer) && strings.Contains(answer.Message, msg) {
 			call.Err = nil
 		}
-		if call.Err != nil {
-			o := owner[call]
-			if o.failed == nil {
-				o.failed = call.Err
-			}
+		o := owner[call]
+		if call.Err == nil || dokploy.IsUncertain(call.Err) {
+			o.landed = true
+		}
+		if call.Err != nil && o.failed == nil {
+			o.failed = call.Err
 		}
 	}
 }
