@@ -120,7 +120,7 @@ func flatEnvSpec(n int) []byte {
 // BenchmarkLoadFlatEnv is the load of an env map of many keys (one
 // application): it must grow linearly.
 func BenchmarkLoadFlatEnv(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
+	for _, n := range []int{1000, 10000, 100000} {
 		src := flatEnvSpec(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()

@@ -11,7 +11,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 )
 
 // Options controls where ${VAR} values and stdin come from.
@@ -188,7 +187,7 @@ func parseYAML(src []byte) (f *ast.File, err error) {
 			f, err = nil, errors.New("the YAML parser failed on this input (internal error); check the file's syntax")
 		}
 	}()
-	return parser.ParseBytes(src, 0)
+	return parseSpec(src)
 }
 
 // UnsetVars returns the sorted names of the ${VAR}s the spec uses that were
