@@ -250,9 +250,23 @@ func newRedactor(key string) *redactor {
 	return r
 }
 
+// add adds a secret in every form a server may echo it back in: as it is,
+// JSON-escaped (a multi-line value inside an error's JSON) and
+// URL-encoded (in a query or a URL).
 func (r *redactor) add(v string) {
-	if len(v) >= 4 {
-		r.values = append(r.values, v)
+	if len(v) < 4 {
+		return
+	}
+	r.values = append(r.values, v)
+	if b, err := json.Marshal(v); err == nil {
+		if esc := string(b[1 : len(b)-1]); esc != v {
+			r.values = append(r.values, esc)
+		}
+	}
+	for _, esc := range []string{url.QueryEscape(v), url.PathEscape(v)} {
+		if esc != v {
+			r.values = append(r.values, esc)
+		}
 	}
 }
 

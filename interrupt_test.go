@@ -105,3 +105,4 @@ func TestStillLockedAfterTheConfirmation(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
