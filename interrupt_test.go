@@ -105,4 +105,3 @@ func TestStillLockedAfterTheConfirmation(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
-
