@@ -456,7 +456,7 @@ func (d *differ) scalar(name, want, have string, skipOnCreate bool) {
 	}
 	if d.create() {
 		if want != "" && !skipOnCreate {
-			d.c.Fields = append(d.c.Fields, &FieldDiff{Name: name, Action: Create, After: want})
+			d.c.Fields = append(d.c.Fields, &FieldDiff{Name: name, Action: Create, After: dokploy.HideURLPassword(want)})
 		}
 		return
 	}
@@ -470,7 +470,9 @@ func (d *differ) scalar(name, want, have string, skipOnCreate bool) {
 	case want == "":
 		a = Delete
 	}
-	d.c.Fields = append(d.c.Fields, &FieldDiff{Name: name, Action: a, Before: have, After: want})
+	// Compared as they are, shown without the credentials of a URL (a git
+	// URL with a token): plans, JSON plans and saved plans hold none.
+	d.c.Fields = append(d.c.Fields, &FieldDiff{Name: name, Action: a, Before: dokploy.HideURLPassword(have), After: dokploy.HideURLPassword(want)})
 }
 
 func deref(s *string) string {

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -34,5 +35,29 @@ projects:
 	}
 	if diff := cmp.Diff([]string{"shop/production/application/api: env.TOKEN (redacted by the server)"}, p.NotCompared); diff != "" {
 		t.Errorf("not compared (-want +got):\n%s", diff)
+	}
+}
+
+// A git URL with credentials (a token as the user, or user:password) is
+// compared as it is but never shown.
+func TestURLCredentialsAreNotShown(t *testing.T) {
+	f := load(t, `
+apiVersion: dokploy-sync/v1
+projects:
+  shop:
+    environments:
+      production:
+        applications:
+          api:
+            source: {git: {url: "https://ghp_tokenvalue123@github.com/acme/api.git", branch: main}}
+`, nil)
+	p := Compute(f, liveJSON(t, ""))
+	var out strings.Builder
+	Render(&out, p, RenderOptions{})
+	js, _ := json.Marshal(p.JSON(RenderOptions{ShowValues: true}))
+	for _, text := range []string{out.String(), string(js)} {
+		if strings.Contains(text, "ghp_tokenvalue123") || !strings.Contains(text, "https://xxxxx@github.com/acme/api.git") {
+			t.Errorf("output:\n%s", text)
+		}
 	}
 }
