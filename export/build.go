@@ -399,6 +399,10 @@ func (b *builder) literal(s site, field, value string) string {
 // in a git URL with a token) becomes a ${VAR} like any secret.
 func (b *builder) url(s site, field, value string, varField string) string {
 	m := urlPassword.FindStringSubmatchIndex(value)
+	if m == nil {
+		// scheme://TOKEN@host: a token as the user is a secret too
+		m = urlToken.FindStringSubmatchIndex(value)
+	}
 	if b.opts.IncludeSecrets || m == nil || m[2] == m[3] {
 		return b.literal(s, field, value)
 	}

@@ -111,6 +111,10 @@ type span struct {
 
 var urlPassword = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s:]*:([^/?#@\s]*)@`)
 
+// urlToken finds the user of a URL with a user and no password
+// (https://TOKEN@github.com/...), which git hosts read as a token.
+var urlToken = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://([^/?#@\s:]+)@`)
+
 // rewriteEnv returns an env value of the service from with references,
 // when it holds the appName of another exported service and can move into
 // the spec without a password in clear (see above). ok is false when the

@@ -443,3 +443,16 @@ func TestURLPasswords(t *testing.T) {
 		t.Errorf("vars %v\n%s", res.Vars, y)
 	}
 }
+
+// A token as the URL's user (https://TOKEN@github.com/...) is a secret
+// too: it goes to secrets.env, never into the spec.
+func TestURLTokens(t *testing.T) {
+	a := freshApplication("api")
+	a.SourceType, a.CustomGitURL, a.CustomGitBranch = "git", ptr("https://ghp_Token123456@github.com/acme/api.git"), ptr("main")
+	res := roundTrip(t, liveOf([]*dokploy.Application{a}, nil, nil), Options{})
+	y := string(res.YAML)
+	if !strings.Contains(y, "url: https://${P_PRODUCTION_APPLICATION_API_GIT_URL_PASSWORD}@github.com/acme/api.git") ||
+		strings.Contains(y, "ghp_Token123456") || res.Vars["P_PRODUCTION_APPLICATION_API_GIT_URL_PASSWORD"] != "ghp_Token123456" {
+		t.Errorf("vars %v\n%s", res.Vars, y)
+	}
+}
