@@ -561,7 +561,7 @@ func (b *builder) addFile(p, content string, mode fs.FileMode) {
 }
 
 // inline is a value written in the spec that may hold references and
-// database passwords (command, buildArgs).
+// database passwords (command).
 func (b *builder) inline(s site, field, value string) string {
 	if out, ok := b.index.rewriteInline(s.target, value); ok {
 		return out
@@ -620,7 +620,16 @@ func (b *builder) application(s site, a *dokploy.Application) yaml.MapSlice {
 			add("build", bd)
 		}
 	}
-	if m := b.envMap(s, "buildArgs", a.BuildArgs, func(k, v string) string { return b.inline(s, "buildArgs."+k, v) }); m != nil {
+	// Build args are often tokens (NPM_TOKEN, a registry password): like
+	// build secrets, their values go to secrets.env, never into the spec,
+	// but for those that are references to other services (whose database
+	// passwords become ${VAR}s of secrets.env too).
+	if m := b.envMap(s, "buildArgs", a.BuildArgs, func(k, v string) string {
+		if out, ok := b.index.rewriteInline(s.target, v); ok {
+			return out
+		}
+		return b.secret(s, v, "BUILD_ARG", k)
+	}); m != nil {
 		add("buildArgs", m)
 	}
 	if m := b.envMap(s, "buildSecrets", a.BuildSecrets, func(k, v string) string { return b.secret(s, v, "BUILD_SECRET", k) }); m != nil {
