@@ -298,6 +298,9 @@ func (r *redactor) addPtr(ps ...*string) {
 }
 
 func (r *redactor) addSpec(f *spec.File) {
+	for _, v := range f.SecretValues() {
+		r.add(v)
+	}
 	for _, p := range f.Projects {
 		r.addEnv(p.EnvVars)
 		for _, e := range p.Environments {

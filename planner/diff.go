@@ -20,6 +20,7 @@ func Compute(desired *spec.File, live *dokploy.Live) *Plan {
 	p := &Plan{UnsetVars: desired.UnsetVars(), IDs: map[string]string{}, AppNames: liveAppNames(live), declared: map[string]bool{},
 		protected: map[string]bool{}, deleteVolumes: map[string]bool{}}
 	p.res = NewResolver(desired, p.AppNames)
+	p.secrets = desired.SecretValues()
 	p.fingerprints = Fingerprints(live)
 	p.memberRole = live.Role == "member"
 	if live.Role == "member" {
@@ -80,6 +81,20 @@ func (p *Plan) handsOff(addr string, m *spec.Meta, protect *bool, exists bool, i
 
 func (p *Plan) add(c *Change) {
 	p.declared[c.Address] = true
+	// No output holds a secret variable's value (spec.File.SecretValues):
+	// the values are shown with it masked, whatever field holds it (a
+	// command, a file's content, a compose file, an env value even with
+	// --show-values).
+	for _, f := range c.Fields {
+		after := maskSecrets(f.After, p.secrets)
+		if after != f.After && f.Before != f.After {
+			// The desired value holds a secret, so the live one may hold
+			// its old value, which the spec no longer knows: hide what
+			// differs (the lines of a text that changed).
+			f.Before = maskChanged(f.Before, f.After, f.Text)
+		}
+		f.Before, f.After = maskSecrets(f.Before, p.secrets), after
+	}
 	if c.LiveID != "" {
 		p.IDs[c.Address] = c.LiveID
 	}
@@ -641,4 +656,36 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// maskSecrets replaces every secret value in s with "(sensitive)".
+func maskSecrets(s string, secrets []string) string {
+	for _, v := range secrets {
+		if strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, "(sensitive)")
+		}
+	}
+	return s
+}
+
+// maskChanged hides before where it differs from after: a text's lines
+// that after does not have, any other value whole.
+func maskChanged(before, after string, text bool) string {
+	if before == "" {
+		return before
+	}
+	if !text {
+		return "(sensitive)"
+	}
+	keep := map[string]bool{}
+	for _, l := range strings.Split(after, "\n") {
+		keep[l] = true
+	}
+	lines := strings.Split(before, "\n")
+	for i, l := range lines {
+		if !keep[l] {
+			lines[i] = "(sensitive)"
+		}
+	}
+	return strings.Join(lines, "\n")
 }

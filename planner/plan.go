@@ -72,7 +72,10 @@ type Plan struct {
 	protected     map[string]bool // addresses marked protect: true
 	deleteVolumes map[string]bool // deleteVolumes of projects and environments
 
-	res          *Resolver
+	res *Resolver
+	// secrets are the values of the spec's secret variables, masked in
+	// every field shown.
+	secrets      []string
 	fingerprints map[string]string // settings fingerprints of the live services, by address
 	live         map[string]any    // the live declared services, by address
 }

@@ -103,7 +103,10 @@ type decoder struct {
 	exhausted bool // maxNodes was reached (reported once)
 
 	warnedVars map[string]bool // unset variables already warned about
-	unset      map[string]bool
+	// usedVars are the set variables the spec uses: true for those a
+	// secret field uses.
+	usedVars map[string]bool
+	unset    map[string]bool
 	// listItems says, for each envFile entry, where it is and whether it
 	// uses an unset variable (env.go reads the files).
 	listItems map[*StringList][]listItem
@@ -675,6 +678,12 @@ func (d *decoder) interp(raw string, pos Position, c ctx, fi fieldInfo) (s strin
 	}
 	if fi.secret && !r.vars && !hasRefs && raw != "" {
 		d.fieldWarn(pos, c, literalSecret)
+	}
+	for _, name := range r.set {
+		if d.usedVars == nil {
+			d.usedVars = map[string]bool{}
+		}
+		d.usedVars[name] = d.usedVars[name] || fi.secret
 	}
 	if len(r.unset) > 0 && c.meta != nil {
 		if c.meta.Unknown == nil {

@@ -36,6 +36,7 @@ type interpolation struct {
 	value string   // the result; the raw input when unset is not empty
 	vars  bool     // the input used ${VAR} (set or not)
 	unset []string // variables used but not set, in order of appearance
+	set   []string // variables used and set
 	errs  []string // malformed ${...}, as messages
 }
 
@@ -93,6 +94,7 @@ func interpolate(s string, lookup func(string) (string, bool)) interpolation {
 				res.vars = true
 				if v, ok := lookup(name); ok {
 					b.WriteString(v)
+					res.set = append(res.set, name)
 				} else {
 					res.unset = append(res.unset, name)
 					b.WriteString(whole)

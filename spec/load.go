@@ -160,6 +160,7 @@ func (d *decoder) load(src []byte, dir string) *File {
 	d.resolveEnv(f)
 	d.loadFiles(f)
 	f.unset = sortedSet(d.unset)
+	f.secretVars = d.secretVars(f.Secrets)
 	f.refPos, f.failed, f.itemIdx = d.refPos, d.failed, d.itemIdx
 	d.ds = append(d.ds, Validate(f)...)
 	return f

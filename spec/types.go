@@ -58,6 +58,9 @@ var DeployPolicies = []string{"onChange", "always", "never"}
 type File struct {
 	APIVersion string              `yaml:"apiVersion" spec:"required"`
 	Projects   map[string]*Project `yaml:"projects" spec:"required"`
+	// Secrets names variables whose values are secret although their
+	// names do not say so and no secret field uses them (see SecretValues).
+	Secrets []string `yaml:"secrets"`
 
 	Path string `yaml:"-"` // as given by the user (for messages); "<stdin>" for "-"
 	Dir  string `yaml:"-"` // directory relative paths (envFile) are resolved against
@@ -65,6 +68,8 @@ type File struct {
 	keys  map[string]Position // top-level keys present, with their value positions
 	start Position            // position of the first top-level key
 	unset []string            // sorted names of ${VAR}s that were not set
+	// secretVars are the values of the secret variables the spec uses.
+	secretVars map[string]string
 	// refPos is where each value that holds a ${ref:...} is, keyed by
 	// refKey(address, field): for Validate's messages.
 	refPos map[string]Position

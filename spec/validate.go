@@ -81,6 +81,11 @@ func (v *validator) file(f *File) {
 	if f.Projects != nil && len(f.Projects) == 0 {
 		v.warnf(f.keys["projects"], "", "projects: no projects are declared, so there is nothing to manage")
 	}
+	for i, name := range f.Secrets {
+		if !varNameRE.MatchString(name) {
+			v.errorf(f.keys["secrets"], "", "secrets[%d]: not a variable name (letters, digits and _, not starting with a digit); list the names of the variables, without ${}", i)
+		}
+	}
 	for _, pn := range sortedKeys(f.Projects) {
 		p := f.Projects[pn]
 		if p == nil {
