@@ -105,3 +105,24 @@ func TestStillLockedAfterTheConfirmation(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// The second Ctrl-C aborts the requests under way, but the leases are
+// still released.
+func TestSecondInterruptStillReleasesTheLeases(t *testing.T) {
+	hard, abort := context.WithCancel(context.Background())
+	soft, stop := context.WithCancel(hard)
+	defer abort()
+	fake := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: testAPIKey, OnRequest: func(r dokploytest.Request) {
+		if slices.Contains(r.Procs, "project.create") {
+			stop()
+			abort()
+		}
+	}})
+	r := runCLI(t, withAbort(soft, hard), fake, writeSpec(t, leaseSpec), "apply", "--auto-approve")
+	if r.code != exitInterrupted {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if l := leaseTags(t, fake); len(l) != 0 || strings.Contains(r.stderr, "could not be released") {
+		t.Errorf("leases left: %v\n%s", l, r.stderr)
+	}
+}

@@ -430,7 +430,7 @@ func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, 
 	}
 	timeout := c.timeout(rq)
 	base := ctx
-	if c.opts.Abort != nil {
+	if c.opts.Abort != nil && ctx.Value(noAbortKey{}) == nil {
 		// Once sent, a request outlives ctx (it finishes after the first
 		// Ctrl-C) until Abort ends.
 		var stop context.CancelFunc
@@ -480,8 +480,11 @@ func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, 
 // caller's context alive) and reports whether the request may have reached
 // the server.
 func (c *Client) netError(err error, rctx context.Context, timeout time.Duration) (error, bool) {
-	if rctx.Err() != nil {
+	if errors.Is(rctx.Err(), context.DeadlineExceeded) {
 		return &timeoutError{after: timeout}, true
+	}
+	if rctx.Err() != nil {
+		return errAborted, true
 	}
 	if e := hostProblem(c.base.Hostname(), err); e != nil {
 		return e, false
@@ -537,3 +540,16 @@ func HideURLPassword(raw string) string {
 	}
 	return scheme + "://" + user + "xxxxx" + rest[at:]
 }
+
+type noAbortKey struct{}
+
+// withoutAbort marks ctx's requests as not cut by Options.Abort: the
+// release of the apply's leases, which must happen even after a second
+// Ctrl-C (it is bounded by its own timeout).
+func withoutAbort(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noAbortKey{}, true)
+}
+
+// errAborted is the error of a request cut off by Options.Abort (the
+// second Ctrl-C).
+var errAborted = errors.New("aborted by the second interrupt")

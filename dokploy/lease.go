@@ -243,12 +243,17 @@ func leaseError(err error) error {
 // the caller's cancellation does not end, bounded to a short timeout. It
 // returns the leases it could not release with the errors.
 func (c *Client) Release(ctx context.Context, leases []Lease) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	// Neither an interrupt nor the second one (Options.Abort) stops it.
+	ctx, cancel := context.WithTimeout(withoutAbort(context.WithoutCancel(ctx)), 15*time.Second)
 	defer cancel()
 	var errs []error
 	for i := len(leases) - 1; i >= 0; i-- {
 		l := leases[i]
 		if err := c.RemoveTag(ctx, l.TagID); err != nil && !IsNotFound(err) {
+			var u *UncertainError
+			if errors.As(err, &u) {
+				err = u.Err // the lease is read again by the next apply anyway
+			}
 			errs = append(errs, fmt.Errorf("the lease of %s (tag %q, id %s) could not be released: %w; remove it with dokploy-sync force-unlock %s", l.Project, LeaseName(l.Project), l.TagID, err, l.Project))
 		}
 	}
