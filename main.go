@@ -30,18 +30,18 @@ type Globals struct {
 	APIKeyFile  string   `name:"api-key-file" env:"DOKPLOY_API_KEY_FILE" help:"Read the Dokploy API key from FILE (a trailing newline is trimmed)." placeholder:"FILE"`
 	API         string   `name:"api" enum:"auto,trpc,rest" default:"auto" help:"HTTP face of the Dokploy API: auto (tRPC batches, REST when /api/trpc is refused), trpc or rest."`
 	VarFile     []string `name:"var-file" type:"path" help:"dotenv file with values for the variables the spec uses (overrides the process environment); repeatable." placeholder:"FILE"`
-	MaxRequests int      `name:"max-requests" default:"0" help:"Send at most N HTTP requests to Dokploy (0: no limit); a step that would need more is not sent at all." placeholder:"N"`
-	URLBudget   int      `name:"url-budget" default:"8192" help:"Longest GET request line, in bytes; batched reads are split to stay under it (proxies often refuse over 8 KB)." placeholder:"BYTES"`
-	Parallelism int      `name:"parallelism" default:"8" help:"HTTP requests in flight at once." placeholder:"N"`
+	MaxRequests int      `name:"max-requests" default:"0" help:"Send at most N HTTP requests to Dokploy (0: no limit); a step that would need more is not sent at all (default ${default})." placeholder:"N"`
+	URLBudget   int      `name:"url-budget" default:"8192" help:"Longest GET request line, in bytes; batched reads are split to stay under it (proxies often refuse over 8 KB) (default ${default})." placeholder:"BYTES"`
+	Parallelism int      `name:"parallelism" default:"8" help:"HTTP requests in flight at once (default ${default})." placeholder:"N"`
 	// MaxPoolCalls and MaxMutations: see dokploy.Options.
-	MaxPoolCalls int  `name:"max-pool-calls" default:"4" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10." placeholder:"N"`
-	MaxMutations int  `name:"max-mutations" default:"256" help:"Changes (mutation calls) in flight at once." placeholder:"N"`
+	MaxPoolCalls int  `name:"max-pool-calls" default:"4" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10 (default ${default})." placeholder:"N"`
+	MaxMutations int  `name:"max-mutations" default:"256" help:"Changes (mutation calls) in flight at once (default ${default})." placeholder:"N"`
 	Verbose      bool `short:"v" help:"Log every HTTP request to stderr (never keys or bodies) and the request count."`
 	NoColor      bool `name:"no-color" help:"No colours (also when NO_COLOR is set or the output is not a terminal)."`
 
 	AllowHTTP         bool             `name:"allow-http" help:"Allow a plain http:// DOKPLOY_URL to a machine other than this one (the API key then travels in clear)."`
 	AllowOutsideFiles bool             `name:"allow-outside-files" help:"Let envFile, contentFile and composeFile name files outside the spec's directory (symlinks included). Never /proc, /sys or /dev."`
-	MaxSpecSize       int              `name:"max-spec-size" default:"8388608" help:"Largest spec parsed, in bytes; a larger or absurdly nested one is refused before parsing." placeholder:"BYTES"`
+	MaxSpecSize       int              `name:"max-spec-size" default:"8388608" help:"Largest spec parsed, in bytes; a larger or absurdly nested one is refused before parsing (default ${default})." placeholder:"BYTES"`
 	Version           kong.VersionFlag `help:"Print the version and exit."`
 
 	stdin  io.Reader
@@ -174,6 +174,11 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			}
 		}()
 		kctx, err := parser.Parse(args)
+		var hookErr *exitError
+		if errors.As(err, &hookErr) { // from a hook (AfterApply), not a usage error
+			fmt.Fprintf(stderr, "Error: %s\n", hookErr.msg)
+			return hookErr.code
+		}
 		if err != nil {
 			parser.Errorf("%s", err)
 			parser.Exit(80) // kong's usage-error code

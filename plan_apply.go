@@ -25,7 +25,7 @@ type specFlags struct {
 	ShowValues bool     `name:"show-values" help:"Show env values in the plan (never passwords). For debugging: the output is no longer safe to share."`
 	Target     []string `name:"target" sep:"none" help:"Limit the plan to this address (a project, an environment or a resource, with what is under it and the parents it needs); repeatable." placeholder:"ADDRESS"`
 	Prune      bool     `name:"prune" help:"Delete the resources inside the declared projects that dokploy.yaml does not list (never protect: true ones, never the default environment, never other projects)."`
-	DeleteData bool     `name:"delete-data" help:"With --prune: also delete the databases and the compose services whose volumes go with them (deleteVolumes). Their data is lost."`
+	DeleteData bool     `name:"delete-data" help:"With --prune: also delete databases and compose services (Dokploy removes a compose service's directory, with its bind-mounted files, and with deleteVolumes its volumes). Their data is lost."`
 }
 
 type planCmd struct {

@@ -138,7 +138,7 @@ func New(opts Options) (*Client, error) {
 		}
 	}
 	if opts.APIKey == "" {
-		return nil, errors.New("no API key: set DOKPLOY_API_KEY (or DOKPLOY_AUTH_TOKEN, or --api-key); create one in Dokploy under Settings > Profile > API keys")
+		return nil, errors.New("no API key: set DOKPLOY_API_KEY (or DOKPLOY_AUTH_TOKEN), or give a file with --api-key-file (DOKPLOY_API_KEY_FILE); create one in Dokploy under Settings > Profile > API keys")
 	}
 	switch opts.API {
 	case "":

@@ -25,7 +25,7 @@ type Error struct {
 
 // UnauthorizedHint is added to every 401: Dokploy answers a bad, expired,
 // disabled and rate-limited key alike.
-const UnauthorizedHint = "the API key is invalid, expired, disabled or rate-limited; check the key (DOKPLOY_API_KEY or --api-key) and that it was created with rate limiting off"
+const UnauthorizedHint = "the API key is invalid, expired, disabled or rate-limited; check the key (DOKPLOY_API_KEY, --api-key-file or --api-key) and that it was created with rate limiting off"
 
 func (e *Error) Error() string {
 	var b strings.Builder

@@ -31,10 +31,13 @@ func checkLimits(src []byte, maxSize int) (line, col int, msg string) {
 }
 
 func size(n int) string {
-	if n >= 1<<20 {
+	switch {
+	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
 	}
-	return fmt.Sprintf("%d KiB", (n+1023)>>10)
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // tooDeep returns the position (1-based) where the nesting of src passes
