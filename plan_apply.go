@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -147,6 +148,9 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool, l
 func (s *session) observe(ctx context.Context) error {
 	live, err := s.client.Observe(ctx, spec.SortedKeys(s.spec.Projects))
 	if err != nil {
+		if ctx.Err() != nil {
+			return &exitError{code: exitInterrupted, msg: "interrupted while reading the live state"}
+		}
 		return &exitError{code: 1, msg: s.secret.redact("reading the live state: " + err.Error())}
 	}
 	s.live = live
@@ -302,6 +306,10 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 		lock = func(ctx context.Context, s *session) error { return s.lock(ctx, c.DeployTimeout+time.Hour) }
 	}
 	s, err := g.prepare(ctx, c.specFlags, false, lock)
+	var ee *exitError
+	if saved != nil && errors.As(err, &ee) && strings.HasPrefix(ee.msg, "no spec at ") {
+		return &exitError{code: 1, msg: fmt.Sprintf("no spec at %s, the spec %s was made from: run apply %s from the directory plan ran in", c.File, c.PlanFile, c.PlanFile)}
+	}
 	if err != nil {
 		return err
 	}
