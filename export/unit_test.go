@@ -456,3 +456,29 @@ func TestURLTokens(t *testing.T) {
 		t.Errorf("vars %v\n%s", res.Vars, y)
 	}
 }
+
+// Secrets a server hides behind its placeholder are never exported: an env
+// is left unmanaged, a password becomes a ${VAR} to fill in by hand.
+func TestRedactedSecretsAreNotExported(t *testing.T) {
+	a := freshApplication("api")
+	a.SourceType, a.DockerImage, a.Password, a.Username = "docker", ptr("ghcr.io/acme/api:1"), ptr("__DOKPLOY_REDACTED_SECRET__"), ptr("robot")
+	a.Env = ptr("__DOKPLOY_REDACTED_SECRET__")
+	res, err := Build(liveOf([]*dokploy.Application{a}, nil, nil), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := string(res.YAML)
+	if strings.Contains(y, "REDACTED") || !strings.Contains(y, "password: ${P_PRODUCTION_APPLICATION_API_REGISTRY_PASSWORD}") {
+		t.Errorf("spec:\n%s", y)
+	}
+	for _, f := range res.Files {
+		if strings.Contains(string(f.Data), "REDACTED") {
+			t.Errorf("%s holds the placeholder:\n%s", f.Path, f.Data)
+		}
+	}
+	for _, w := range []string{"the server hides env", "set P_PRODUCTION_APPLICATION_API_REGISTRY_PASSWORD in secrets.env by hand"} {
+		if !strings.Contains(strings.Join(res.Warnings, "\n"), w) {
+			t.Errorf("no warning %q in %q", w, res.Warnings)
+		}
+	}
+}
