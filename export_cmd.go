@@ -63,7 +63,10 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 				envDir = abs
 			}
 		}
-		if (filepath.IsAbs(envDir) || envDir == ".." || strings.HasPrefix(envDir, "../")) && !g.AllowOutsideFiles {
+		specDir, err1 := filepath.Abs(filepath.Dir(c.Output))
+		abs, err2 := filepath.Abs(c.EnvDir)
+		rel, err3 := filepath.Rel(specDir, abs)
+		if (errors.Join(err1, err2, err3) != nil || !filepath.IsLocal(rel)) && !g.AllowOutsideFiles {
 			return &exitError{code: 1, msg: fmt.Sprintf("--env-dir %s is outside the directory of %s, and a spec reads only files in its directory or below it; choose a directory there, or pass --allow-outside-files (to every plan and apply of that spec too)", c.EnvDir, c.Output)}
 		}
 	}

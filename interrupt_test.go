@@ -126,3 +126,15 @@ func TestSecondInterruptStillReleasesTheLeases(t *testing.T) {
 		t.Errorf("leases left: %v\n%s", l, r.stderr)
 	}
 }
+
+// An apply that ran out of --max-requests still releases its leases.
+func TestLeasesReleasedPastTheRequestBudget(t *testing.T) {
+	fake := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: testAPIKey})
+	r := runCLI(t, context.Background(), fake, writeSpec(t, leaseSpec), "apply", "--auto-approve", "--max-requests", "5")
+	if r.code == 0 || !strings.Contains(r.stdout+r.stderr, "request budget of 5") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if l := leaseTags(t, fake); len(l) != 0 {
+		t.Errorf("leases left: %v\n%s", l, r.stderr)
+	}
+}

@@ -490,6 +490,7 @@ func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f de
 	if ev != nil {
 		ev.deployed(res)
 	}
+	s.clearMarkers(ctx, res)
 	if err := res.Err(); err != nil {
 		if ctx.Err() != nil {
 			return &exitError{code: exitInterrupted, msg: err.Error() + "\nthe deploys not followed go on in Dokploy; the next plan shows any that did not end well"}
@@ -497,4 +498,29 @@ func (s *session) deploy(ctx context.Context, targets []apply.DeployTarget, f de
 		return &exitError{code: 1, msg: err.Error()}
 	}
 	return nil
+}
+
+// clearMarkers removes the deploy markers (dokploy.DeployMarker) of the
+// services whose deploy succeeded; s.live, read after the writes, holds
+// the markers apply left. A marker left by accident only costs one more
+// deploy of its service.
+func (s *session) clearMarkers(ctx context.Context, res *apply.DeployResult) {
+	ids := map[string]string{}
+	for _, t := range s.live.Tags {
+		if addr, ok := strings.CutPrefix(t.Name, dokploy.DeployMarkerPrefix); ok {
+			ids[addr] = t.TagID
+		}
+	}
+	var calls []*dokploy.Call
+	for _, o := range res.Done {
+		if id := ids[o.Target.Address]; id != "" {
+			calls = append(calls, dokploy.NewCall("tag.remove", map[string]string{"tagId": id}, nil))
+		}
+	}
+	if len(calls) == 0 || ctx.Err() != nil {
+		return
+	}
+	if err := s.client.Do(ctx, calls...); err != nil {
+		fmt.Fprintf(s.g.stderr, "Warning: a deploy marker could not be removed (%s); the next apply deploys its service once more\n", s.secret.redact(err.Error()))
+	}
 }

@@ -48,7 +48,7 @@ func (r *run) application(o *op) error {
 // placeholder for a secret it hid (dokploy.IsRedacted).
 func liveRedacted(vs ...*string) bool {
 	for _, v := range vs {
-		if dokploy.IsRedacted(v) {
+		if dokploy.IsRedacted(v) || v != nil && dokploy.HasRedacted(*v) {
 			return true
 		}
 	}

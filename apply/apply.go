@@ -435,7 +435,7 @@ func (r *run) do(calls []*dokploy.Call, owner map[*dokploy.Call]*op) {
 			call.Err = nil
 		}
 		o := owner[call]
-		if call.Err == nil || dokploy.IsUncertain(call.Err) {
+		if (call.Err == nil || dokploy.IsUncertain(call.Err)) && call.Proc != "tag.create" { // a deploy marker is no setting
 			o.landed = true
 		}
 		if call.Err != nil && o.failed == nil {

@@ -39,12 +39,28 @@ func (r *run) markIdle(o *op, ws []*dokploy.Call, marked map[string]bool) []*dok
 			continue // created services are deployed (or owed: never deployed) anyway
 		}
 		marked[s.addr] = true
+		if r.plan.MarkersUsable() && (s.kind == planner.KindApplication || s.kind == planner.KindCompose) {
+			ws = append(ws, r.deployMarker(s.addr))
+		}
 		if s.addr == o.c.Address && markInPlace(s.kind, ws) {
 			continue
 		}
 		ws = append(ws, r.markerCall(s, id, live))
 	}
 	return ws
+}
+
+// deployMarker is the call that leaves the deploy marker of the service
+// at addr (dokploy.DeployMarker): a tag, which the plan reads where a
+// status cannot tell (idle is also what a stop sets). One left by an
+// earlier apply is fine.
+func (r *run) deployMarker(addr string) *dokploy.Call {
+	call := dokploy.NewCall("tag.create", map[string]string{"name": dokploy.DeployMarker(addr)}, nil)
+	if r.tolerated == nil {
+		r.tolerated = map[*dokploy.Call]string{}
+	}
+	r.tolerated[call] = `insert into "tag"` // the unique name: already marked
+	return call
 }
 
 // markInPlace folds the marker into the service's own update call, if ws

@@ -543,9 +543,10 @@ func HideURLPassword(raw string) string {
 
 type noAbortKey struct{}
 
-// withoutAbort marks ctx's requests as not cut by Options.Abort: the
-// release of the apply's leases, which must happen even after a second
-// Ctrl-C (it is bounded by its own timeout).
+// withoutAbort marks ctx's requests as not cut by Options.Abort, and not
+// counted against MaxRequests: the release of the apply's leases, which
+// must happen even after a second Ctrl-C or with the budget spent (it is
+// bounded by its own timeout).
 func withoutAbort(ctx context.Context) context.Context {
 	return context.WithValue(ctx, noAbortKey{}, true)
 }

@@ -11,7 +11,21 @@ type Live struct {
 	// Projects maps each declared project name to the live projects of that
 	// name (none, one, or several when the name is ambiguous).
 	Projects map[string][]*Project
+	// Tags are the organization's tags (tag.all), where dokploy-sync keeps
+	// its leases and its deploy markers; nil when they could not be read
+	// (Dokploy before v0.29.0).
+	Tags []Tag
 }
+
+// DeployMarkerPrefix begins the name of a deploy marker: a tag
+// "dokploy-sync-deploy:ADDRESS" that apply creates when it writes settings
+// of an existing service that need a deploy, and removes once a deploy of
+// the service succeeded. A later plan owes a deploy to a service that has
+// one (planner), whatever its deployments can tell.
+const DeployMarkerPrefix = "dokploy-sync-deploy:"
+
+// DeployMarker is the name of the deploy marker of the service at addr.
+func DeployMarker(addr string) string { return DeployMarkerPrefix + addr }
 
 // Project is a live project as project.one answers it.
 type Project struct {

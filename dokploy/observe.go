@@ -25,7 +25,13 @@ func (c *Client) Observe(ctx context.Context, names []string) (*Live, error) {
 	version := NewCall("settings.getDokployVersion", nil, &live.Version)
 	user := NewCall("user.get", nil, &member)
 	projects := NewCall("project.all", nil, &all)
-	c.Do(ctx, version, user, projects)
+	tags := NewCall("tag.all", nil, &live.Tags)
+	c.Do(ctx, version, user, projects, tags)
+	if tags.Err != nil {
+		live.Tags = nil // no tags on this server (before v0.29.0), or not readable
+	} else if live.Tags == nil {
+		live.Tags = []Tag{}
+	}
 	for _, call := range []*Call{version, projects} {
 		if call.Err != nil {
 			return nil, call.Err

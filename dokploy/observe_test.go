@@ -52,7 +52,7 @@ func TestObserveReadsDeclaredProjectsInTwoRoundTrips(t *testing.T) {
 	if len(reqs) != 2 {
 		t.Fatalf("%d HTTP requests, want 2 (project.all, then one batch)", len(reqs))
 	}
-	if got := reqs[0].Procs; strings.Join(got, ",") != "settings.getDokployVersion,user.get,project.all" {
+	if got := reqs[0].Procs; strings.Join(got, ",") != "settings.getDokployVersion,user.get,project.all,tag.all" {
 		t.Errorf("first request carries %q", got)
 	}
 	// Nothing of the undeclared project is read: neither its id nor the
@@ -121,8 +121,8 @@ func TestObserveSameOverREST(t *testing.T) {
 	if len(ea.Applications) != len(eb.Applications) || len(ea.Databases) != len(eb.Databases) || *ea.Databases[0].DatabasePassword != *eb.Databases[0].DatabasePassword {
 		t.Errorf("tRPC and REST read different states")
 	}
-	if rest.Requests() != 3+1+4 {
-		t.Errorf("REST made %d requests, want one per call (8)", rest.Requests())
+	if rest.Requests() != 4+1+4 { // version, user, projects, tags; project.one; 4 services
+		t.Errorf("REST made %d requests, want one per call (9)", rest.Requests())
 	}
 }
 

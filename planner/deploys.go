@@ -45,6 +45,7 @@ const (
 	ReasonCancelled       = "its newest deployment was cancelled"
 	ReasonSettingsChanged = "its settings changed since its newest deployment"
 	ReasonIdle            = "Dokploy shows it idle since its newest deployment (its settings changed, or it was stopped)"
+	ReasonMarked          = "dokploy-sync changed its settings and has not deployed them yet"
 	ReasonDatabaseIdle    = "never deployed, stopped, or changed without a deploy"
 	ReasonDatabaseFailed  = "its last deploy failed"
 )
@@ -101,7 +102,11 @@ func newestDeployment(ds []*dokploy.Deployment) *dokploy.Deployment {
 // every later run redeploy, unless the service is idle: Dokploy's own
 // source saves and dokploy-sync's writes set it idle until the next
 // deploy.
-func OwedReason(addr string, deployments []*dokploy.Deployment, status, fp string) string {
+//
+// Where Dokploy keeps tags and the key may write them (markers), the
+// deploy marker apply leaves (dokploy.DeployMarker) says it instead of the
+// status: a service stopped on purpose (idle too) is then left alone.
+func OwedReason(addr string, deployments []*dokploy.Deployment, status, fp string, m markers) string {
 	d := newestDeployment(deployments)
 	if d == nil {
 		return ReasonNeverDeployed
@@ -118,11 +123,37 @@ func OwedReason(addr string, deployments []*dokploy.Deployment, status, fp strin
 		}
 		return ""
 	}
+	if m.usable {
+		if m.set[addr] {
+			return ReasonMarked
+		}
+		return ""
+	}
 	if status == "idle" {
 		return ReasonIdle
 	}
 	return ""
 }
+
+// markers are the deploy markers of a live state.
+type markers struct {
+	usable bool            // the server has tags and the key may create them
+	set    map[string]bool // addresses with a marker
+}
+
+func liveMarkers(live *dokploy.Live) markers {
+	m := markers{usable: live.Tags != nil && live.Role != "member", set: map[string]bool{}}
+	for _, t := range live.Tags {
+		if a, ok := strings.CutPrefix(t.Name, dokploy.DeployMarkerPrefix); ok {
+			m.set[a] = true
+		}
+	}
+	return m
+}
+
+// MarkersUsable reports whether apply leaves deploy markers (the server
+// has tags and the key may create them).
+func (p *Plan) MarkersUsable() bool { return p.markers.usable }
 
 // OwedDatabaseReason is the rule for a database, which has no deployment
 // rows: only its status tells.

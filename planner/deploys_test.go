@@ -47,10 +47,34 @@ func TestOwedReason(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := OwedReason(addr, tt.deployments, tt.status, "fp"); got != tt.want {
+			// without deploy markers (no tags on the server, or a member's key)
+			if got := OwedReason(addr, tt.deployments, tt.status, "fp", markers{}); got != tt.want {
 				t.Errorf("OwedReason = %q, want %q", got, tt.want)
 			}
 		})
+	}
+	// With deploy markers, idle alone (a service stopped on purpose) owes
+	// nothing; a marker owes the deploy whatever the status.
+	git := []*dokploy.Deployment{deployment("G", "Fix the login", "Commit: 0123abc", "done", "2026-01-02T00:00:00.000Z")}
+	usable := markers{usable: true, set: map[string]bool{}}
+	marked := markers{usable: true, set: map[string]bool{addr: true}}
+	for _, tc := range []struct {
+		name        string
+		deployments []*dokploy.Deployment
+		status      string
+		m           markers
+		want        string
+	}{
+		{"stopped", git, "idle", usable, ""},
+		{"marked, then deploy lost", git, "done", marked, ReasonMarked},
+		{"marked and idle", git, "idle", marked, ReasonMarked},
+		{"never deployed, no marker", nil, "idle", usable, ReasonNeverDeployed},
+		{"failed, no marker", []*dokploy.Deployment{ours("fp", "error", "2026-01-02T00:00:00.000Z")}, "error", usable, ReasonFailed},
+		{"ours, same settings, stale marker", []*dokploy.Deployment{ours("fp", "done", "2026-01-02T00:00:00.000Z")}, "done", marked, ""},
+	} {
+		if got := OwedReason(addr, tc.deployments, tc.status, "fp", tc.m); got != tc.want {
+			t.Errorf("%s: OwedReason = %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }
 

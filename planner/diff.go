@@ -22,6 +22,7 @@ func Compute(desired *spec.File, live *dokploy.Live) *Plan {
 	p.res = NewResolver(desired, p.AppNames)
 	p.secrets = desired.SecretValues()
 	p.fingerprints = Fingerprints(live)
+	p.markers = liveMarkers(live)
 	p.memberRole = live.Role == "member"
 	if live.Role == "member" {
 		p.Warnings = append(p.Warnings, "the API key has the member role: it sees only the projects, environments and services it was given access to, so anything it cannot see is planned as new")
@@ -308,7 +309,7 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ApplicationID
 		p.owe(addr, KindApplication, live.ApplicationID, live, want.Deploy, func() string {
-			return OwedReason(addr, live.Deployments, live.ApplicationStatus, p.fingerprints[addr])
+			return OwedReason(addr, live.Deployments, live.ApplicationStatus, p.fingerprints[addr], p.markers)
 		})
 	} else {
 		c.Action = Create

@@ -77,6 +77,7 @@ type Plan struct {
 	// every field shown.
 	secrets      []string
 	fingerprints map[string]string // settings fingerprints of the live services, by address
+	markers      markers           // the deploy markers of the live state
 	live         map[string]any    // the live declared services, by address
 }
 

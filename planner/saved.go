@@ -67,7 +67,14 @@ func SpecFingerprint(salt string, f *spec.File) string { return fingerprint(salt
 
 // LiveFingerprint hashes the live state a plan was computed from, in an
 // order that does not depend on how the server listed it.
-func LiveFingerprint(salt string, l *dokploy.Live) string { return fingerprint(salt, l) }
+//
+// The tags are left out: the apply's own lease is one; the deploy markers
+// among them change the plan, which the saved plan is compared with too.
+func LiveFingerprint(salt string, l *dokploy.Live) string {
+	c := *l
+	c.Tags = nil
+	return fingerprint(salt, &c)
+}
 
 // NewSalt returns a random salt for a saved plan.
 func NewSalt() string {

@@ -196,7 +196,7 @@ func (p *Plan) compose(addr, parent, name string, want *spec.Compose, live *dokp
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ComposeID
 		p.owe(addr, KindCompose, live.ComposeID, live, want.Deploy, func() string {
-			return OwedReason(addr, live.Deployments, live.ComposeStatus, p.fingerprints[addr])
+			return OwedReason(addr, live.Deployments, live.ComposeStatus, p.fingerprints[addr], p.markers)
 		})
 	} else {
 		c.Action = Create

@@ -241,7 +241,7 @@ func (root fileRoot) check(full string) error {
 // within reports whether path is dir or below it (both absolute, clean).
 func within(dir, path string) bool {
 	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+	return err == nil && filepath.IsLocal(rel)
 }
 
 // dotenvError rewrites a godotenv error as "FILE:LINE: message". godotenv
