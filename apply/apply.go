@@ -234,6 +234,10 @@ type run struct {
 	// tolerated are calls whose failure with the given message is no
 	// failure (changePassword of a database that may have no container).
 	tolerated map[*dokploy.Call]string
+	// declared and deleted, computed once for markIdle: the declared
+	// services and the addresses the plan deletes.
+	declared []service
+	deleted  map[string]bool
 }
 
 // op is the work for one change.

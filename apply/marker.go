@@ -31,8 +31,10 @@ func statusKey(kind string) string {
 // to its write calls ws; marked holds the services already marked in this
 // apply.
 func (r *run) markIdle(o *op, ws []*dokploy.Call, marked map[string]bool) []*dokploy.Call {
-	all := services(r.plan.Spec())
-	for _, s := range needDeploy(all, o.c, deletedAddrs(r.plan)) {
+	if r.declared == nil {
+		r.declared, r.deleted = services(r.plan.Spec()), deletedAddrs(r.plan)
+	}
+	for _, s := range needDeploy(r.declared, o.c, r.deleted) {
 		live := r.plan.LiveService(s.addr)
 		id := r.plan.IDs[s.addr]
 		if s.policy == DeployNever || marked[s.addr] || live == nil || id == "" {
