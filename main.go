@@ -11,12 +11,15 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
 
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/schema"
+	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
 // version is set with -ldflags "-X main.version=..."; otherwise the module
@@ -34,14 +37,14 @@ type Globals struct {
 	URLBudget   int      `name:"url-budget" default:"8192" help:"Longest GET request line, in bytes; batched reads are split to stay under it (proxies often refuse over 8 KB) (default ${default})." placeholder:"BYTES"`
 	Parallelism int      `name:"parallelism" default:"8" help:"HTTP requests in flight at once (default ${default})." placeholder:"N"`
 	// MaxPoolCalls and MaxMutations: see dokploy.Options.
-	MaxPoolCalls int  `name:"max-pool-calls" default:"4" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10 (default ${default})." placeholder:"N"`
-	MaxMutations int  `name:"max-mutations" default:"256" help:"Changes (mutation calls) in flight at once (default ${default})." placeholder:"N"`
+	MaxPoolCalls int  `name:"max-pool-calls" default:"${maxPoolCalls}" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10 (default ${default})." placeholder:"N"`
+	MaxMutations int  `name:"max-mutations" default:"${maxMutations}" help:"Changes (mutation calls) in flight at once (default ${default})." placeholder:"N"`
 	Verbose      bool `short:"v" help:"Log every HTTP request to stderr (never keys or bodies) and the request count."`
 	NoColor      bool `name:"no-color" help:"No colours (also when NO_COLOR is set or the output is not a terminal)."`
 
 	AllowHTTP         bool             `name:"allow-http" help:"Allow a plain http:// DOKPLOY_URL to a machine other than this one (the API key then travels in clear)."`
 	AllowOutsideFiles bool             `name:"allow-outside-files" help:"Let envFile, contentFile and composeFile name files outside the spec's directory (symlinks included). Never /proc, /sys or /dev."`
-	MaxSpecSize       int              `name:"max-spec-size" default:"8388608" help:"Largest spec parsed, in bytes; a larger or absurdly nested one is refused before parsing (default ${default})." placeholder:"BYTES"`
+	MaxSpecSize       int              `name:"max-spec-size" default:"${maxSpecSize}" help:"Largest spec parsed, in bytes; a larger or absurdly nested one is refused before parsing (default ${default})." placeholder:"BYTES"`
 	Version           kong.VersionFlag `help:"Print the version and exit."`
 
 	stdin  io.Reader
@@ -153,7 +156,9 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	parser, err := kong.New(&cli,
 		kong.Name("dokploy-sync"),
 		kong.Description("Make a Dokploy server match a dokploy.yaml kept in git."),
-		kong.Vars{"version": buildVersion()},
+		kong.Vars{"version": buildVersion(), // the defaults where they are defined
+			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations),
+			"maxSpecSize": strconv.Itoa(spec.DefaultMaxSpecSize)},
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exit = code; panic(exitSignal{}) }),
 		kong.ShortUsageOnError(),

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,6 +26,8 @@ type specFlags struct {
 	Target     []string `name:"target" sep:"none" help:"Limit the plan to this address (a project, an environment or a resource, with what is under it and the parents it needs); repeatable." placeholder:"ADDRESS"`
 	Prune      bool     `name:"prune" help:"Delete the resources inside the declared projects that dokploy.yaml does not list (never protect: true ones, never the default environment, never other projects)."`
 	DeleteData bool     `name:"delete-data" help:"With --prune: also delete databases and compose services (Dokploy removes a compose service's directory, with its bind-mounted files, and with deleteVolumes its volumes). Their data is lost."`
+
+	planFile string // the saved plan being applied, if any: named when its spec is missing
 }
 
 type planCmd struct {
@@ -114,6 +115,9 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool, l
 	writeText(g.stderr, diags)
 	if diags.HasErrors() {
 		if f == nil && len(diags.Errors()) == 1 && strings.Contains(diags.Errors()[0].Message, "cannot read") {
+			if sf.planFile != "" {
+				return nil, &exitError{code: 1, msg: fmt.Sprintf("no spec at %s, the spec %s was made from: run apply %s from the directory plan ran in", sf.File, sf.planFile, sf.planFile)}
+			}
 			return nil, &exitError{code: 1, msg: fmt.Sprintf("no spec at %s: pass -f FILE, or write one from a server with dokploy-sync export", sf.File)}
 		}
 		n := len(diags.Errors())
@@ -267,6 +271,7 @@ func (c *applyCmd) loadSaved(g *Globals) (*planner.SavedPlan, error) {
 		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s applies the spec, targets and prune settings it was made with (%s); do not pass -f, --target, --prune or --delete-data with a saved plan", c.PlanFile, saved.SpecFile)}
 	}
 	c.File, c.Target, c.Prune, c.DeleteData, g.VarFile = saved.SpecFile, saved.Targets, saved.Prune, saved.DeleteData, saved.VarFiles
+	c.planFile = c.PlanFile
 	return saved, nil
 }
 
@@ -306,10 +311,6 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 		lock = func(ctx context.Context, s *session) error { return s.lock(ctx, c.DeployTimeout+time.Hour) }
 	}
 	s, err := g.prepare(ctx, c.specFlags, false, lock)
-	var ee *exitError
-	if saved != nil && errors.As(err, &ee) && strings.HasPrefix(ee.msg, "no spec at ") {
-		return &exitError{code: 1, msg: fmt.Sprintf("no spec at %s, the spec %s was made from: run apply %s from the directory plan ran in", c.File, c.PlanFile, c.PlanFile)}
-	}
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ package apply
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -96,37 +95,7 @@ var errInterruptedAfterCreate = errors.New("created, but apply was interrupted b
 // Interrupted is the report of an apply stopped by an interrupt: what was
 // done, what exists without its settings, what was not started, and that
 // a new apply continues from there. Error texts are redacted.
-func (r *Result) Interrupted(redact func(string) string) error {
-	var created, failed []Failure
-	for _, f := range r.Failed {
-		if errors.Is(f.Err, errInterruptedAfterCreate) {
-			created = append(created, f)
-		} else {
-			failed = append(failed, f)
-		}
-	}
-	var b strings.Builder
-	total := len(r.Done) + len(r.Failed) + len(r.NotStarted)
-	fmt.Fprintf(&b, "interrupted: %d of %d changes done", len(r.Done), total)
-	if len(created) > 0 {
-		fmt.Fprintf(&b, ", %d created but their settings not yet written", len(created))
-	}
-	if len(failed) > 0 {
-		fmt.Fprintf(&b, ", %d failed", len(failed))
-	}
-	fmt.Fprintf(&b, ", %d not started", len(r.NotStarted))
-	for _, f := range created {
-		fmt.Fprintf(&b, "\n  created, settings not written: %s", f.Change.Address)
-	}
-	for _, f := range failed {
-		fmt.Fprintf(&b, "\n  failed:      %s: %s", f.Change.Address, redact(f.Err.Error()))
-	}
-	for _, c := range r.NotStarted {
-		fmt.Fprintf(&b, "\n  not started: %s", c.Address)
-	}
-	b.WriteString("\nrun apply again: it continues from the live state")
-	return errors.New(b.String())
-}
+func (r *Result) Interrupted(redact func(string) string) error { return r.report(true, redact) }
 
 // Err is nil when every change was applied.
 func (r *Result) Err() error { return r.Redacted(func(s string) string { return s }) }
@@ -137,15 +106,46 @@ func (r *Result) Redacted(redact func(string) string) error {
 	if len(r.Failed) == 0 && len(r.NotStarted) == 0 {
 		return nil
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "apply failed: %d of %d changes done", len(r.Done), len(r.Done)+len(r.Failed)+len(r.NotStarted))
+	return r.report(false, redact)
+}
+
+// report lists what was done, what failed and what was not started. An
+// interrupted apply also tells apart the resources it created but could
+// not write the settings of.
+func (r *Result) report(interrupted bool, redact func(string) string) error {
+	var created, failed []Failure
 	for _, f := range r.Failed {
+		if interrupted && errors.Is(f.Err, errInterruptedAfterCreate) {
+			created = append(created, f)
+		} else {
+			failed = append(failed, f)
+		}
+	}
+	var b strings.Builder
+	head, foot := "apply failed", "fix the cause and run apply again: it continues from the live state"
+	if interrupted {
+		head, foot = "interrupted", "run apply again: it continues from the live state"
+	}
+	fmt.Fprintf(&b, "%s: %d of %d changes done", head, len(r.Done), len(r.Done)+len(r.Failed)+len(r.NotStarted))
+	if interrupted {
+		if len(created) > 0 {
+			fmt.Fprintf(&b, ", %d created but their settings not yet written", len(created))
+		}
+		if len(failed) > 0 {
+			fmt.Fprintf(&b, ", %d failed", len(failed))
+		}
+		fmt.Fprintf(&b, ", %d not started", len(r.NotStarted))
+	}
+	for _, f := range created {
+		fmt.Fprintf(&b, "\n  created, settings not written: %s", f.Change.Address)
+	}
+	for _, f := range failed {
 		fmt.Fprintf(&b, "\n  failed:      %s: %s", f.Change.Address, redact(f.Err.Error()))
 	}
 	for _, c := range r.NotStarted {
 		fmt.Fprintf(&b, "\n  not started: %s", c.Address)
 	}
-	b.WriteString("\nfix the cause and run apply again: it continues from the live state")
+	b.WriteString("\n" + foot)
 	return errors.New(b.String())
 }
 
@@ -418,20 +418,11 @@ func (r *run) report(ops []*op) {
 }
 
 // do runs calls as one round trip and marks the ops whose calls failed.
-// A call whose input holds the server's placeholder for a hidden secret is
-// never sent: writing it back would replace the secret with the
-// placeholder.
+// (The client refuses a call whose input holds the server's placeholder
+// for a hidden secret.)
 func (r *run) do(calls []*dokploy.Call, owner map[*dokploy.Call]*op) {
-	send := calls[:0:0]
-	for _, call := range calls {
-		if in, _ := json.Marshal(call.Input); dokploy.HasRedacted(string(in)) {
-			call.Err = fmt.Errorf("%s: not sent: its input holds the placeholder the server answers in place of a secret it hides, and writing it back would replace the secret", call.Proc)
-			continue
-		}
-		send = append(send, call)
-	}
-	if len(send) > 0 {
-		r.d.Do(r.ctx, send...)
+	if len(calls) > 0 {
+		r.d.Do(r.ctx, calls...)
 	}
 	for _, call := range calls {
 		var answer *dokploy.Error

@@ -109,19 +109,14 @@ const UnknownFingerprint = "unknown"
 // Stamp sets the settings fingerprint of each application and compose
 // target from live, the state read after apply's writes and before the
 // deploys: the deployment's stamp then says which settings it deployed
-// (planner.OwedReason). A target live does not hold gets
-// UnknownFingerprint.
+// (planner.OwedReason). A target live does not hold (the read after the
+// writes failed, and this is the state from before them) gets none, and
+// deployCall stamps it UnknownFingerprint: a stamp that matches no
+// settings makes a later plan owe the deploy again rather than trust it.
 func Stamp(targets []DeployTarget, live *dokploy.Live) {
 	fps := planner.Fingerprints(live)
 	for i := range targets {
 		targets[i].Fingerprint = fps[targets[i].Address]
-		if targets[i].Fingerprint == "" {
-			// Unknown (live holds no such service: the read failed and this
-			// is the state from before the apply). A stamp that matches no
-			// settings makes a later plan owe the deploy again rather than
-			// trust it.
-			targets[i].Fingerprint = UnknownFingerprint
-		}
 	}
 }
 

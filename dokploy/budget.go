@@ -44,6 +44,14 @@ func (b *budget) reserve(n int) bool {
 	}
 }
 
+// force takes n units even past the limit (the release of the leases,
+// which must never be refused), so that releasing them later balances.
+func (b *budget) force(n int) {
+	if b.max > 0 {
+		b.used.Add(int64(n))
+	}
+}
+
 // release gives back n units reserved but not used.
 func (b *budget) release(n int) {
 	if b.max > 0 {

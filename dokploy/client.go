@@ -238,6 +238,12 @@ func (c *Client) Do(ctx context.Context, calls ...*Call) error {
 			call.Err = fmt.Errorf("%s: encoding input: %w", call.Proc, call.Err)
 			continue
 		}
+		if HasRedacted(string(call.in)) {
+			// Writing the server's placeholder back would replace the
+			// secret it stands for.
+			call.Err = fmt.Errorf("%s: not sent: its input holds the placeholder the server answers in place of a secret it hides, and writing it back would replace the secret", call.Proc)
+			continue
+		}
 		todo = append(todo, call)
 	}
 	if len(todo) == 0 {

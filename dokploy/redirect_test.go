@@ -87,3 +87,16 @@ func TestPlainHTTPToAnotherMachineIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A call whose input holds the server's placeholder for a hidden secret is
+// never sent: it would replace the secret.
+func TestPlaceholdersAreNeverSent(t *testing.T) {
+	var got atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got.Add(1) }))
+	defer srv.Close()
+	c, _ := dokploy.New(dokploy.Options{BaseURL: srv.URL, APIKey: "k"})
+	call := dokploy.NewCall("application.update", map[string]any{"applicationId": "a", "env": "A=1\nB=__DOKPLOY_REDACTED_SECRET__"}, nil)
+	if err := c.Do(context.Background(), call); err == nil || !strings.Contains(err.Error(), "not sent: its input holds the placeholder") || got.Load() != 0 {
+		t.Fatalf("err = %v, %d requests", err, got.Load())
+	}
+}

@@ -107,7 +107,9 @@ func (c *Client) schedule(ctx context.Context, calls []*Call) (refused []*Call) 
 	}
 	// The whole Do is sent or none of it. The release of the leases is
 	// never refused: a lease left behind would block the next apply.
-	if ctx.Value(noAbortKey{}) == nil && !c.reserve(n, calls) {
+	if ctx.Value(noAbortKey{}) != nil {
+		c.budget.force(n)
+	} else if !c.reserve(n, calls) {
 		return nil
 	}
 	var stop atomic.Bool // a tRPC refusal: REST takes the rest
