@@ -301,6 +301,11 @@ func (r *redactor) addSpec(f *spec.File) {
 	for _, v := range f.SecretValues() {
 		r.add(v)
 	}
+	f.WalkObjects(func(_ string, o *spec.Object) {
+		for _, v := range o.SecretValues() {
+			r.add(v)
+		}
+	})
 	for _, p := range f.Projects {
 		r.addEnv(p.EnvVars)
 		for _, e := range p.Environments {
@@ -314,9 +319,6 @@ func (r *redactor) addSpec(f *spec.File) {
 				}
 				if a.Source != nil && a.Source.Git != nil {
 					r.addURL(&a.Source.Git.URL)
-				}
-				for _, u := range a.Security {
-					r.add(u.Password)
 				}
 			}
 			for _, c := range e.Compose {
@@ -335,6 +337,9 @@ func (r *redactor) addSpec(f *spec.File) {
 }
 
 func (r *redactor) addLive(l *dokploy.Live) {
+	for _, v := range l.ItemSecrets() {
+		r.add(v)
+	}
 	for _, ps := range l.Projects {
 		for _, p := range ps {
 			r.addEnv(dokploy.ParseEnv(&p.Env))
@@ -346,9 +351,6 @@ func (r *redactor) addLive(l *dokploy.Live) {
 					r.addEnv(dokploy.ParseEnv(a.BuildSecrets))
 					r.addPtr(a.Password)
 					r.addURL(a.CustomGitURL)
-					for _, u := range a.Security {
-						r.add(u.Password)
-					}
 				}
 				for _, c := range e.Compose {
 					r.addEnv(dokploy.ParseEnv(c.Env))

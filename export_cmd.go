@@ -40,7 +40,7 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 			return &exitError{code: 1, msg: secret.redact("reading the projects: " + err.Error())}
 		}
 	}
-	live, err := client.Observe(ctx, names)
+	live, err := client.Observe(ctx, names, export.InstanceKinds()...)
 	if err != nil {
 		return &exitError{code: 1, msg: secret.redact("reading the live state: " + err.Error())}
 	}

@@ -150,7 +150,7 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool, l
 
 // observe reads the live state and (re)computes the plan.
 func (s *session) observe(ctx context.Context) error {
-	live, err := s.client.Observe(ctx, spec.SortedKeys(s.spec.Projects))
+	live, err := s.client.Observe(ctx, spec.SortedKeys(s.spec.Projects), planner.ReadKinds(s.spec)...)
 	if err != nil {
 		if ctx.Err() != nil {
 			return &exitError{code: exitInterrupted, msg: "interrupted while reading the live state"}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/planner"
 )
 
@@ -149,23 +150,40 @@ func (r *Result) report(interrupted bool, redact func(string) string) error {
 	return errors.New(b.String())
 }
 
-// level orders kinds for creation: parents first.
+// level orders kinds for creation: parents first. Instance resources
+// come before the projects, the ones another references first.
 func level(kind string) int {
+	if k := kinds.ByName(kind); k != nil && k.Instance() {
+		return k.Depth()
+	}
 	switch kind {
 	case planner.KindProject:
-		return 0
+		return instanceLevels
 	case planner.KindEnvironment:
-		return 1
+		return instanceLevels + 1
 	case planner.KindApplication:
-		return 3
-	case planner.KindDomain, planner.KindPort, planner.KindMount, planner.KindRedirect, planner.KindSecurity:
-		return 4 // children: created in the writes round trip
-	default: // databases and compose
-		return 2
+		return instanceLevels + 3
+	case planner.KindDomain, planner.KindPort, planner.KindMount:
+		return instanceLevels + 4 // children: created in the writes round trip
+	default:
+		if kinds.IsChild(kind) {
+			return instanceLevels + 4
+		}
+		return instanceLevels + 2 // databases and compose
 	}
 }
 
-const levels = 5
+// instanceLevels are the levels of instance resources: one per depth of
+// references between them (kinds.Kind.Depth).
+var instanceLevels = func() int {
+	n := 1
+	for _, k := range kinds.Instance() {
+		n = max(n, k.Depth()+1)
+	}
+	return n
+}()
+
+var levels = instanceLevels + 5
 
 // Apply executes the plan: the creates level by level (each level one
 // batched round trip, since a create needs its parent's id), then every
@@ -180,8 +198,8 @@ func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
 	for a, id := range p.IDs {
 		r.ids[a] = id
 	}
-	var byLevel [levels][]*planner.Change
-	var deletes [3][]*planner.Change // children, services, environments
+	byLevel := make([][]*planner.Change, levels)
+	var deletes [4][]*planner.Change // children, services, environments, instance resources
 	for _, c := range p.Changes {
 		if c.Action == planner.Delete {
 			deletes[deleteLevel(c.Kind)] = append(deletes[deleteLevel(c.Kind)], c)
@@ -257,10 +275,16 @@ type op struct {
 
 func deleteLevel(kind string) int {
 	switch kind {
-	case planner.KindDomain, planner.KindPort, planner.KindMount, planner.KindRedirect, planner.KindSecurity:
+	case planner.KindDomain, planner.KindPort, planner.KindMount:
 		return 0
 	case planner.KindEnvironment:
 		return 2
+	}
+	if k := kinds.ByName(kind); k != nil {
+		if k.Instance() {
+			return 3 // once nothing the deletions remove uses them
+		}
+		return 0
 	}
 	return 1
 }
@@ -273,6 +297,9 @@ func (r *run) deletes(ops []*op, p *planner.Plan) {
 	for _, o := range ops {
 		c := o.c
 		var call *dokploy.Call
+		if k := kinds.ByName(c.Kind); k != nil {
+			call = dokploy.NewCall(k.ProcDelete(), map[string]any{k.IDKey: c.LiveID}, nil)
+		}
 		switch c.Kind {
 		case planner.KindDomain:
 			call = dokploy.NewCall("domain.delete", map[string]any{"domainId": c.LiveID}, nil)
@@ -280,10 +307,6 @@ func (r *run) deletes(ops []*op, p *planner.Plan) {
 			call = dokploy.NewCall("port.delete", map[string]any{"portId": c.LiveID}, nil)
 		case planner.KindMount:
 			call = dokploy.NewCall("mounts.remove", map[string]any{"mountId": c.LiveID}, nil)
-		case planner.KindRedirect:
-			call = dokploy.NewCall("redirects.delete", map[string]any{"redirectId": c.LiveID}, nil)
-		case planner.KindSecurity:
-			call = dokploy.NewCall("security.delete", map[string]any{"securityId": c.LiveID}, nil)
 		case planner.KindApplication:
 			call = dokploy.NewCall("application.delete", map[string]any{"applicationId": c.LiveID}, nil)
 		case planner.KindCompose:
@@ -294,7 +317,9 @@ func (r *run) deletes(ops []*op, p *planner.Plan) {
 			o.failed = fmt.Errorf("dokploy-sync never deletes a project")
 			continue
 		default: // databases; their data volumes are kept by Dokploy
-			call = dokploy.NewCall(c.Kind+".remove", map[string]any{dokploy.IDKey(c.Kind): c.LiveID}, nil)
+			if call == nil {
+				call = dokploy.NewCall(c.Kind+".remove", map[string]any{dokploy.IDKey(c.Kind): c.LiveID}, nil)
+			}
 		}
 		// A port or mount deleted from a service that stays needs a deploy
 		// of it: the idle marker keeps it owed should that deploy be lost.
@@ -321,10 +346,14 @@ func (r *run) prepare(changes []*planner.Change) []*op {
 			err = r.application(o)
 		case planner.KindCompose:
 			err = r.compose(o)
-		case planner.KindDomain, planner.KindPort, planner.KindMount, planner.KindRedirect, planner.KindSecurity:
+		case planner.KindDomain, planner.KindPort, planner.KindMount:
 			err = r.child(o)
 		default:
-			err = r.database(o)
+			if kinds.ByName(c.Kind) != nil {
+				err = r.item(o)
+			} else {
+				err = r.database(o)
+			}
 		}
 		o.failed = err
 		ops = append(ops, o)
@@ -349,6 +378,7 @@ func (r *run) creates(ops []*op) {
 			o.note = o.created()
 		}
 	}
+	r.findCreated(ops)
 	if err := r.findCreatedLibSQL(ops); err != nil {
 		for _, o := range ops {
 			if o.failed == nil && o.create != nil && o.c.Kind == "libsql" && r.ids[o.c.Address] == "" {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/planner"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
@@ -83,15 +84,18 @@ func needDeploy(all []service, c *planner.Change, deleted map[string]bool) []ser
 		// Shared variables reach a service only through ${{project.K}}
 		// or ${{environment.K}}, resolved when it deploys.
 		return usesShared(all, c)
-	case planner.KindRedirect, planner.KindSecurity:
-		return nil
 	case planner.KindDomain, planner.KindMount, planner.KindPort:
 		addr = c.Parent
 		if c.Kind == planner.KindDomain && strings.Split(addr, "/")[2] != planner.KindCompose {
 			return nil
 		}
 	default:
-		if c.Action == planner.Update && !runtimeChange(c) {
+		if k := kinds.ByName(c.Kind); k != nil {
+			if k.Instance() || !k.Deploy {
+				return nil // an instance resource, or a child that acts at once
+			}
+			addr = c.Parent
+		} else if c.Action == planner.Update && !runtimeChange(c) {
 			return nil
 		}
 	}
@@ -162,10 +166,10 @@ func containsAny(s string, subs []string) bool {
 
 func isChild(kind string) bool {
 	switch kind {
-	case planner.KindDomain, planner.KindPort, planner.KindMount, planner.KindRedirect, planner.KindSecurity:
+	case planner.KindDomain, planner.KindPort, planner.KindMount:
 		return true
 	}
-	return false
+	return kinds.IsChild(kind)
 }
 
 // runtimeChange: a service change that needs a deploy to take effect.
@@ -174,6 +178,7 @@ func runtimeChange(c *planner.Change) bool {
 	for _, f := range c.Fields {
 		switch {
 		case f.Name == "description":
+		case isSetting(c.Kind, f.Name):
 		// changePassword changes a running database's password at once
 		// (libsql has no changePassword: its record changes, and a deploy
 		// applies it).
@@ -183,6 +188,13 @@ func runtimeChange(c *planner.Change) bool {
 		}
 	}
 	return false
+}
+
+// isSetting reports whether a service's field is a described setting
+// that takes effect without a deploy.
+func isSetting(kind, field string) bool {
+	deploy, ok := kinds.SettingNeedsDeploy(kind, field)
+	return ok && !deploy
 }
 
 func targeted(p *planner.Plan, addr string) bool {

@@ -146,8 +146,7 @@ func parentKind(c *planner.Change) string {
 	return parts[2]
 }
 
-// child builds the op of a child resource (domain, port, mount, redirect,
-// security). Children are written in the writes round trip, when every
+// child builds the op of a child resource (domain, port, mount). Children are written in the writes round trip, when every
 // parent exists: a create is a write too.
 func (r *run) child(o *op) error {
 	c := o.c
@@ -169,17 +168,6 @@ func (r *run) child(o *op) error {
 			return []*dokploy.Call{createOrUpdate(c, "port", "applicationId", pid, "portId", in)}, nil
 		case *spec.Mount:
 			return []*dokploy.Call{mountCall(c, kind, pid, want)}, nil
-		case *spec.Redirect:
-			live, _ := c.Live.(*dokploy.Redirect)
-			perm := live != nil && live.Permanent
-			if want.Meta.Has("permanent") {
-				perm = want.Permanent != nil && *want.Permanent
-			}
-			in["regex"], in["replacement"], in["permanent"] = want.Regex, want.Replacement, perm
-			return []*dokploy.Call{createOrUpdate(c, "redirects", "applicationId", pid, "redirectId", in)}, nil
-		case *spec.Security:
-			in["username"], in["password"] = want.Username, want.Password
-			return []*dokploy.Call{createOrUpdate(c, "security", "applicationId", pid, "securityId", in)}, nil
 		}
 		return nil, fmt.Errorf("%s: unknown kind %s", c.Address, c.Kind)
 	}

@@ -15,6 +15,11 @@ type Live struct {
 	// its leases and its deploy markers; nil when they could not be read
 	// (Dokploy before v0.29.0).
 	Tags []Tag
+	// Items are the instance resources of the kinds Observe was asked to
+	// read (destinations, ...), by kind name.
+	Items Items
+	// ItemErrors are the instance kinds that could not be read, with why.
+	ItemErrors map[string]error
 }
 
 // DeployMarkerPrefix begins the name of a deploy marker: a tag
@@ -128,15 +133,27 @@ type Application struct {
 	PublishDirectory  *string `json:"publishDirectory"`
 	IsStaticSpa       *bool   `json:"isStaticSpa"`
 
-	Domains   []*Domain   `json:"domains"`
-	Ports     []*Port     `json:"ports"`
-	Mounts    []*Mount    `json:"mounts"`
-	Redirects []*Redirect `json:"redirects"`
-	Security  []*Security `json:"security"`
+	Domains []*Domain `json:"domains"`
+	Ports   []*Port   `json:"ports"`
+	Mounts  []*Mount  `json:"mounts"`
 
 	// Deployments are the service's newest deployments (about 10, in no
 	// particular order), as application.one embeds them.
 	Deployments []*Deployment `json:"deployments"`
+
+	// Items are the described kinds' items: redirects, security, ...
+	Items Items `json:"-"`
+}
+
+// UnmarshalJSON also reads the items of the described kinds.
+func (a *Application) UnmarshalJSON(data []byte) error {
+	type plain Application
+	if err := json.Unmarshal(data, (*plain)(a)); err != nil {
+		return err
+	}
+	items, err := readItems(data, "application")
+	a.Items = items
+	return err
 }
 
 // Deployment is one deployment row of an application or compose service.
@@ -228,6 +245,19 @@ type Compose struct {
 
 	// Deployments: as Application.Deployments (compose.one embeds them).
 	Deployments []*Deployment `json:"deployments"`
+
+	Items Items `json:"-"` // the described kinds' items
+}
+
+// UnmarshalJSON also reads the items of the described kinds.
+func (c *Compose) UnmarshalJSON(data []byte) error {
+	type plain Compose
+	if err := json.Unmarshal(data, (*plain)(c)); err != nil {
+		return err
+	}
+	items, err := readItems(data, "compose")
+	c.Items = items
+	return err
 }
 
 // Domain is a live domain of an application or compose service.
@@ -266,21 +296,6 @@ type Mount struct {
 	ServiceType *string `json:"serviceType"`
 }
 
-// Redirect is a live redirect of an application.
-type Redirect struct {
-	RedirectID  string `json:"redirectId"`
-	Regex       string `json:"regex"`
-	Replacement string `json:"replacement"`
-	Permanent   bool   `json:"permanent"`
-}
-
-// Security is a live basic-auth user of an application.
-type Security struct {
-	SecurityID string `json:"securityId"`
-	Username   string `json:"username"`
-	Password   string `json:"password"`
-}
-
 // Database is a live database of any kind: the columns dokploy-sync manages.
 type Database struct {
 	Kind string `json:"-"` // postgres, mysql, mariadb, mongo, redis, libsql
@@ -306,6 +321,7 @@ type Database struct {
 	ExternalAdminPort    *int    `json:"externalAdminPort"`
 
 	Mounts []*Mount `json:"mounts"`
+	Items  Items    `json:"-"` // the described kinds' items (<kind>.one only): backups, ...
 
 	ids map[string]string
 }
@@ -331,6 +347,12 @@ func (d *Database) UnmarshalJSON(data []byte) error {
 				}
 			}
 		}
+	}
+	if d.Kind != "" {
+		// A <kind>.one answer (the environments' lists have no items).
+		items, err := readItems(data, d.Kind)
+		d.Items = items
+		return err
 	}
 	return nil
 }

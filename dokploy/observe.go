@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
 
 // MinVersion is the oldest Dokploy server dokploy-sync supports: environments
@@ -16,8 +18,13 @@ const MinVersion = "v0.26.1"
 // key's role and project.all; then, in one batched round trip, project.one of
 // every project with a declared name and the .one of each of their services.
 // Projects with other names are never read beyond project.all.
-func (c *Client) Observe(ctx context.Context, names []string) (*Live, error) {
-	live := &Live{Projects: map[string][]*Project{}}
+//
+// The first round trip also reads the instance resources of the kinds
+// named in instance (kinds.Kind.Read.Proc: destination.all, ...): the
+// ones the spec declares or references. A kind that cannot be read is in
+// Live.ItemErrors (the caller decides: plan fails, export warns).
+func (c *Client) Observe(ctx context.Context, names []string, instance ...string) (*Live, error) {
+	live := &Live{Projects: map[string][]*Project{}, Items: Items{}}
 	var member struct {
 		Role string `json:"role"`
 	}
@@ -26,7 +33,38 @@ func (c *Client) Observe(ctx context.Context, names []string) (*Live, error) {
 	user := NewCall("user.get", nil, &member)
 	projects := NewCall("project.all", nil, &all)
 	tags := NewCall("tag.all", nil, &live.Tags)
-	c.Do(ctx, version, user, projects, tags)
+	first := []*Call{version, user, projects, tags}
+	lists := map[string]*[]Row{}
+	for _, name := range instance {
+		k := kinds.ByName(name)
+		if k == nil || k.Read.Proc == "" || lists[name] != nil {
+			continue
+		}
+		rows := &[]Row{}
+		lists[name] = rows
+		first = append(first, NewCall(k.Read.Proc, k.Read.Input, rows))
+	}
+	c.Do(ctx, first...)
+	for _, name := range instance {
+		k := kinds.ByName(name)
+		for _, call := range first[4:] {
+			if k == nil || call.Proc != k.Read.Proc {
+				continue
+			}
+			if call.Err != nil {
+				if live.ItemErrors == nil {
+					live.ItemErrors = map[string]error{}
+				}
+				live.ItemErrors[name] = fmt.Errorf("reading the %ss (%s): %w", name, call.Proc, call.Err)
+				continue
+			}
+			rows := lists[name]
+			if *rows == nil {
+				*rows = []Row{}
+			}
+			live.Items[name] = *rows
+		}
+	}
 	if tags.Err != nil {
 		live.Tags = nil // no tags on this server (before v0.29.0), or not readable
 	} else if live.Tags == nil {
@@ -61,6 +99,7 @@ func (c *Client) Observe(ctx context.Context, names []string) (*Live, error) {
 	if err := c.Do(ctx, f.calls...); err != nil {
 		return nil, err
 	}
+	f.merge()
 	// A service created between the two reads is in project.one but was not
 	// fetched: read those in one more round trip.
 	f.calls = nil
@@ -70,6 +109,7 @@ func (c *Client) Observe(ctx context.Context, names []string) (*Live, error) {
 	if err := c.Do(ctx, f.calls...); err != nil {
 		return nil, err
 	}
+	f.merge()
 	for _, p := range ones {
 		for _, e := range p.Environments {
 			for i, a := range e.Applications {
@@ -89,12 +129,56 @@ func (c *Client) Observe(ctx context.Context, names []string) (*Live, error) {
 	return live, nil
 }
 
-// fetcher collects the .one calls of services not fetched yet.
+// fetcher collects the .one calls of services not fetched yet, and the
+// list calls of the described kinds that services do not embed.
 type fetcher struct {
 	calls    []*Call
 	apps     map[string]*Application
 	composes map[string]*Compose
 	dbs      map[string]*Database
+	lists    []list
+}
+
+// list is the answer of a kind's list procedure for one service, merged
+// into its Items once the round trip is done (the .one answer sets them).
+type list struct {
+	kind  string
+	rows  *[]Row
+	items *Items
+}
+
+// listCalls adds the list calls of the kinds of a service that its .one
+// does not embed (kinds.Read.Proc).
+func (f *fetcher) listCalls(parent, id string, items *Items) {
+	for _, k := range kinds.Of(parent) {
+		if k.Singleton || k.Read.Proc == "" {
+			continue
+		}
+		in := map[string]any{}
+		for key, v := range k.Read.Input {
+			in[key] = v
+		}
+		in[k.Read.ParentKey] = id
+		if k.Read.ParentType != "" {
+			in[k.Read.ParentType] = parent
+		}
+		rows := &[]Row{}
+		f.lists = append(f.lists, list{kind: k.Name, rows: rows, items: items})
+		f.calls = append(f.calls, NewCall(k.Read.Proc, in, rows))
+	}
+}
+
+func (f *fetcher) merge() {
+	for _, l := range f.lists {
+		if *l.items == nil {
+			*l.items = Items{}
+		}
+		if *l.rows == nil {
+			*l.rows = []Row{}
+		}
+		(*l.items)[l.kind] = *l.rows
+	}
+	f.lists = nil
 }
 
 func (f *fetcher) services(envs []*Environment) {
@@ -104,6 +188,7 @@ func (f *fetcher) services(envs []*Environment) {
 				full := &Application{}
 				f.apps[a.ApplicationID] = full
 				f.calls = append(f.calls, NewCall("application.one", map[string]string{"applicationId": a.ApplicationID}, full))
+				f.listCalls("application", a.ApplicationID, &full.Items)
 			}
 		}
 		for _, cm := range e.Compose {
@@ -111,6 +196,7 @@ func (f *fetcher) services(envs []*Environment) {
 				full := &Compose{}
 				f.composes[cm.ComposeID] = full
 				f.calls = append(f.calls, NewCall("compose.one", map[string]string{"composeId": cm.ComposeID}, full))
+				f.listCalls("compose", cm.ComposeID, &full.Items)
 			}
 		}
 		for _, d := range e.Databases {
@@ -118,6 +204,7 @@ func (f *fetcher) services(envs []*Environment) {
 				full := &Database{Kind: d.Kind}
 				f.dbs[d.Kind+"/"+d.ID] = full
 				f.calls = append(f.calls, NewCall(d.Kind+".one", map[string]string{IDKey(d.Kind): d.ID}, full))
+				f.listCalls(d.Kind, d.ID, &full.Items)
 			}
 		}
 	}

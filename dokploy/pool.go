@@ -3,6 +3,8 @@ package dokploy
 import (
 	"context"
 	"sync"
+
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
 
 // poolHolding are the procedures that hold one of Dokploy's Postgres pool
@@ -15,11 +17,14 @@ import (
 //     inside it, reads findApplicationById (domain.ts:36) through the global
 //     db (application.ts:95), not through tx: a second connection;
 //   - redirects.create: createRedirect, db.transaction at redirect.ts:31,
-//     then findApplicationById at :47;
+//     then findApplicationById at :47 (listed by kinds.Redirect);
 //   - security.create: createSecurity, db.transaction at security.ts:30,
-//     then findApplicationById at :31;
+//     then findApplicationById at :31 (kinds.Security);
 //   - security.update: updateSecurityById, db.transaction at security.ts:94,
-//     then findSecurityById at :95 and findApplicationById at :97;
+//     then findSecurityById at :95 and findApplicationById at :97
+//     (kinds.Security);
+//   - the procedures the other kinds' descriptions list
+//     (kinds.Kind.PoolHolding), with their evidence there;
 //   - mounts.update: updateMount, db.transaction at mount.ts:179, then
 //     findMountById at :196 (db.query at :122);
 //   - postgres, mysql, mariadb, mongo and redis.changePassword: the router
@@ -33,9 +38,6 @@ import (
 // client keeps at most Options.MaxPoolCalls of these in flight.
 var poolHolding = map[string]bool{
 	"domain.create":           true,
-	"redirects.create":        true,
-	"security.create":         true,
-	"security.update":         true,
 	"mounts.update":           true,
 	"postgres.changePassword": true,
 	"mysql.changePassword":    true,
@@ -46,7 +48,18 @@ var poolHolding = map[string]bool{
 
 // PoolHolding reports whether proc holds a Dokploy pool connection while it
 // needs another, or for seconds (see poolHolding).
-func PoolHolding(proc string) bool { return poolHolding[proc] }
+func PoolHolding(proc string) bool { return poolHolding[proc] || kindsPool()[proc] }
+
+// kindsPool are the pool-holding procedures of the described kinds.
+var kindsPool = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range kinds.All() {
+		for _, p := range k.PoolHolding {
+			m[p] = true
+		}
+	}
+	return m
+})
 
 // semaphore is a weighted semaphore, first come first served: a large
 // acquire waiting at the head is not overtaken by smaller ones.

@@ -76,6 +76,8 @@ type builder struct {
 	dbVars   map[*dokploy.Database][2]string
 	envDir   string // slash path of the env file directory, relative to the spec's
 	filesDir string // for compose files and file contents that cannot be inline
+	live     *dokploy.Live
+	refNames map[string]map[string]string // kind -> id -> name, for Ref fields
 }
 
 func (b *builder) warnf(addr, format string, args ...any) {
@@ -307,7 +309,9 @@ func (b *builder) build(projects []*expProject) yaml.MapSlice {
 	for _, p := range projects {
 		all = append(all, yaml.MapItem{Key: p.name, Value: b.project(p)})
 	}
-	return yaml.MapSlice{{Key: "apiVersion", Value: spec.APIVersion}, {Key: "projects", Value: all}}
+	out := yaml.MapSlice{{Key: "apiVersion", Value: spec.APIVersion}}
+	out = append(out, b.instances(b.live)...)
+	return append(out, yaml.MapItem{Key: "projects", Value: all})
 }
 
 func (b *builder) project(p *expProject) yaml.MapSlice {
@@ -644,13 +648,7 @@ func (b *builder) application(s site, a *dokploy.Application) yaml.MapSlice {
 	if l := b.mounts(s, a.Mounts, ""); l != nil {
 		add("mounts", l)
 	}
-	if l := b.redirects(s, a.Redirects); l != nil {
-		add("redirects", l)
-	}
-	if l := b.security(s, a.Security); l != nil {
-		add("security", l)
-	}
-	return out
+	return append(out, b.items(s, "application", a.Items)...)
 }
 
 // resources converts Dokploy's bytes and nano-CPUs to 512Mi and 0.5. A
@@ -1051,36 +1049,6 @@ func (b *builder) serviceFilesDir(s site) string {
 	return d
 }
 
-func (b *builder) redirects(s site, list []*dokploy.Redirect) []any {
-	var out []any
-	for _, r := range unique(b, s, "redirect", list,
-		func(r *dokploy.Redirect) string { return r.Regex },
-		func(r *dokploy.Redirect) string { return r.RedirectID }) {
-		m := yaml.MapSlice{
-			{Key: "regex", Value: b.literal(s, "redirects.regex", r.Regex)},
-			{Key: "replacement", Value: b.literal(s, "redirects.replacement", r.Replacement)},
-		}
-		if !r.Permanent {
-			m = append(m, yaml.MapItem{Key: "permanent", Value: false})
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func (b *builder) security(s site, list []*dokploy.Security) []any {
-	var out []any
-	for _, u := range unique(b, s, "basic-auth user", list,
-		func(u *dokploy.Security) string { return u.Username },
-		func(u *dokploy.Security) string { return u.SecurityID }) {
-		out = append(out, yaml.MapSlice{
-			{Key: "username", Value: b.literal(s, "security.username", u.Username)},
-			{Key: "password", Value: b.secret(s, u.Password, "BASIC_AUTH", u.Username, "PASSWORD")},
-		})
-	}
-	return out
-}
-
 // ---- databases ----
 
 func (b *builder) database(s site, d *dokploy.Database) yaml.MapSlice {
@@ -1145,7 +1113,7 @@ func (b *builder) database(s site, d *dokploy.Database) yaml.MapSlice {
 		port("externalGRPCPort", d.ExternalGRPCPort)
 		port("externalAdminPort", d.ExternalAdminPort)
 	}
-	return out
+	return append(out, b.items(s, d.Kind, d.Items)...)
 }
 
 // ---- compose ----
@@ -1186,7 +1154,7 @@ func (b *builder) compose(s site, c *dokploy.Compose) yaml.MapSlice {
 	if c.IsolatedDeployment != nil && *c.IsolatedDeployment {
 		add("isolatedDeployment", true)
 	}
-	return out
+	return append(out, b.items(s, "compose", c.Items)...)
 }
 
 // composeFile is the compose file inline, as a block; or, when the spec

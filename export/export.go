@@ -48,6 +48,7 @@ import (
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/internal/atomicfile"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/planner"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
@@ -136,6 +137,21 @@ func Build(live *dokploy.Live, opts Options) (*Result, error) {
 		dbVars:   map[*dokploy.Database][2]string{},
 		envDir:   envDir,
 		filesDir: "files",
+		live:     live,
+		refNames: map[string]map[string]string{},
+	}
+	for _, kind := range InstanceKinds() {
+		if err := live.ItemErrors[kind]; err != nil {
+			b.warnf(kind, "%v; none exported", err)
+		}
+	}
+	for kind, rows := range live.Items {
+		if k := kinds.ByName(kind); k != nil {
+			b.refNames[kind] = map[string]string{}
+			for _, r := range rows {
+				b.refNames[kind][r.ID(k.IDKey)], _ = r[k.NameField].(string)
+			}
+		}
 	}
 	projects := b.choose(live)
 	if len(projects) == 0 {

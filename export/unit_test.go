@@ -62,7 +62,7 @@ func TestDefaultsAreLeftOut(t *testing.T) {
 	a.Domains = []*dokploy.Domain{{DomainID: "d1", Host: "api.example.com", Path: ptr("/"), Port: ptr(3000), HTTPS: ptr(false),
 		CertificateType: ptr("none"), StripPath: ptr(false), InternalPath: ptr("/")}}
 	a.Ports = []*dokploy.Port{{PortID: "o1", PublishedPort: 8080, TargetPort: 80, Protocol: ptr("tcp"), PublishMode: ptr("ingress")}}
-	a.Redirects = []*dokploy.Redirect{{RedirectID: "r1", Regex: "^/a$", Replacement: "/b", Permanent: true}}
+	a.Items = dokploy.Items{"redirect": {{"redirectId": "r1", "regex": "^/a$", "replacement": "/b", "permanent": true}}}
 	c := &dokploy.Compose{ComposeID: "c1", Name: "stack", AppName: "stack-abc123", SourceType: "raw", ComposeType: "docker-compose",
 		ComposeFile: ptr("services:\n  web:\n    image: nginx\n"), ComposePath: ptr("./docker-compose.yml"), Command: ptr(""),
 		Randomize: ptr(false), IsolatedDeployment: ptr(false), GithubColumns: dokploy.GithubColumns{TriggerType: ptr("push")}}
@@ -84,6 +84,7 @@ func TestDefaultsAreLeftOut(t *testing.T) {
             redirects:
               - regex: ^/a$
                 replacement: /b
+                permanent: true
         libsql:
           edge:
             dockerImage: libsql:1

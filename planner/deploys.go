@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
@@ -203,7 +204,8 @@ func Fingerprint(svc any, project *dokploy.Project, env *dokploy.Environment) st
 	case *dokploy.Application:
 		c := *s
 		c.ApplicationID, c.Name, c.Description, c.ApplicationStatus = "", "", nil, ""
-		c.Domains, c.Redirects, c.Security, c.Deployments = nil, nil, nil, nil
+		c.Domains, c.Deployments = nil, nil
+		c.Items = deployItems(s.Items)
 		c.Ports = clearIDs(s.Ports, func(p *dokploy.Port) { p.PortID = "" })
 		c.Mounts = clearIDs(s.Mounts, func(m *dokploy.Mount) { m.MountID = "" })
 		settings, texts = c, []*string{s.Env, s.BuildArgs, s.BuildSecrets, s.Command}
@@ -212,6 +214,7 @@ func Fingerprint(svc any, project *dokploy.Project, env *dokploy.Environment) st
 		c.ComposeID, c.Name, c.Description, c.ComposeStatus, c.Deployments = "", "", nil, "", nil
 		c.Domains = clearIDs(s.Domains, func(d *dokploy.Domain) { d.DomainID = "" })
 		c.Mounts = clearIDs(s.Mounts, func(m *dokploy.Mount) { m.MountID = "" })
+		c.Items = deployItems(s.Items)
 		settings, texts = c, []*string{s.Env, s.Command}
 	default:
 		return ""
@@ -237,6 +240,45 @@ func Fingerprint(svc any, project *dokploy.Project, env *dokploy.Environment) st
 	}
 	h := sha256.Sum256(append([]byte(fingerprintPrefix), data...))
 	return hex.EncodeToString(h[:])[:12]
+}
+
+// deployItems keeps, of a service's described items, the fields that need
+// a deploy to take effect (kinds.Kind.Deploy, kinds.Field.Deploy), without
+// ids; nil when none does, so that a fingerprint does not change with the
+// kinds described.
+func deployItems(items dokploy.Items) dokploy.Items {
+	var out dokploy.Items
+	for name, rows := range items {
+		k := kinds.ByName(name)
+		if k == nil {
+			continue
+		}
+		var kept []dokploy.Row
+		for _, r := range rows {
+			row := dokploy.Row{}
+			for _, f := range k.Fields {
+				if v, ok := r[f.APIName()]; ok && (k.Deploy || f.Deploy) {
+					row[f.APIName()] = v
+				}
+			}
+			if len(row) > 0 {
+				kept = append(kept, row)
+			}
+		}
+		if len(kept) > 0 {
+			// The order of a list from the server means nothing.
+			sort.Slice(kept, func(i, j int) bool {
+				a, _ := json.Marshal(kept[i])
+				b, _ := json.Marshal(kept[j])
+				return string(a) < string(b)
+			})
+			if out == nil {
+				out = dokploy.Items{}
+			}
+			out[name] = kept
+		}
+	}
+	return out
 }
 
 func clearIDs[T any](list []*T, clear func(*T)) []*T {

@@ -27,6 +27,14 @@ func Compute(desired *spec.File, live *dokploy.Live) *Plan {
 	if live.Role == "member" {
 		p.Warnings = append(p.Warnings, "the API key has the member role: it sees only the projects, environments and services it was given access to, so anything it cannot see is planned as new")
 	}
+	for _, k := range ReadKinds(desired) {
+		if live.ItemErrors[k] == nil {
+			continue
+		}
+		p.Errors = append(p.Errors, fmt.Sprintf("%s; the spec declares or references %ss, so the plan cannot be made without them (Dokploy before v0.30 may not have them)", live.ItemErrors[k], k))
+	}
+	p.refs = newRefs(live)
+	p.instances(desired, live)
 	for _, name := range spec.SortedKeys(desired.Projects) {
 		p.project(name, desired.Projects[name], live.Projects[name])
 	}
@@ -348,6 +356,7 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 	d.env(want.EnvVars, live.Env)
 	d.envMap("buildArgs", want.BuildArgs, live.BuildArgs, false)
 	d.envMap("buildSecrets", want.BuildSecrets, live.BuildSecrets, true)
+	p.settings(&d, KindApplication, want.Objects, live.Items)
 	if c.Action == Update {
 		appNameWarning(c, want.AppName, live.AppName)
 	}
@@ -356,8 +365,7 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 	p.domains(addr, want.Domains, live.Domains, false)
 	p.ports(addr, want.Ports, live.Ports)
 	p.mounts(addr, want.Mounts, live.Mounts, "")
-	p.redirects(addr, want.Redirects, live.Redirects)
-	p.security(addr, want.Security, live.Security)
+	p.items(addr, KindApplication, want.Objects, live.Items)
 }
 
 func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.Database) {
@@ -395,6 +403,7 @@ func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.D
 	d.port("externalGRPCPort", m.Has("externalGRPCPort"), want.ExternalGRPCPort, live.ExternalGRPCPort)
 	d.port("externalAdminPort", m.Has("externalAdminPort"), want.ExternalAdminPort, live.ExternalAdminPort)
 	d.env(want.EnvVars, live.Env)
+	p.settings(&d, want.Kind, want.Objects, live.Items)
 	if c.Action == Update {
 		appNameWarning(c, want.AppName, live.AppName)
 		if live.ApplicationStatus != "idle" && live.ApplicationStatus != "" {
@@ -408,6 +417,7 @@ func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.D
 	p.add(c)
 	p.orphanWarnings(c)
 	p.mounts(addr, want.Mounts, live.Mounts, live.AppName)
+	p.items(addr, want.Kind, want.Objects, live.Items)
 }
 
 // orphanWarnings moves the warnings of a change without field diffs (which

@@ -72,7 +72,8 @@ type Plan struct {
 	protected     map[string]bool // addresses marked protect: true
 	deleteVolumes map[string]bool // deleteVolumes of projects and environments
 
-	res *Resolver
+	res  *Resolver
+	refs *refs // the names Ref fields may hold
 	// secrets are the values of the spec's secret variables, masked in
 	// every field shown.
 	secrets      []string

@@ -11,6 +11,7 @@ import (
 	"sort"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
@@ -110,6 +111,9 @@ func canonical(v reflect.Value) any {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return nil
+		}
+		if k, ok := v.Interface().(*kinds.Kind); ok {
+			return k.Name // a description is code, not what the spec says
 		}
 		return canonical(v.Elem())
 	case reflect.Struct:

@@ -228,6 +228,7 @@ func (p *Plan) compose(addr, parent, name string, want *spec.Compose, live *dokp
 	d.boolean("randomize", m.Has("randomize"), want.Randomize, l.Randomize)
 	d.boolean("isolatedDeployment", m.Has("isolatedDeployment"), want.IsolatedDeployment, l.IsolatedDeployment)
 	d.env(want.EnvVars, l.Env)
+	p.settings(&d, KindCompose, want.Objects, l.Items)
 	if c.Action == Update {
 		appNameWarning(c, want.AppName, l.AppName)
 	}
@@ -235,6 +236,7 @@ func (p *Plan) compose(addr, parent, name string, want *spec.Compose, live *dokp
 	p.orphanWarnings(c)
 	p.domains(addr, want.Domains, l.Domains, true)
 	p.mounts(addr, want.Mounts, l.Mounts, "")
+	p.items(addr, KindCompose, want.Objects, l.Items)
 }
 
 func ptrIf(s string) *string {
@@ -405,50 +407,6 @@ func (p *Plan) mounts(parent string, want []*spec.Mount, live []*dokploy.Mount, 
 			d.str("hostPath", m.Has("hostPath"), w.HostPath, l.HostPath, false)
 			d.str("filePath", m.Has("filePath"), w.FilePath, l.FilePath, false)
 			d.text("content", m.Has("content") || m.Has("contentFile"), w.FileContent, l.Content)
-			p.add(c)
-		})
-}
-
-func (p *Plan) redirects(parent string, want []*spec.Redirect, live []*dokploy.Redirect) {
-	matchChildren(p, parent, KindRedirect, want, live,
-		func(w *spec.Redirect) string { return w.Regex },
-		func(l *dokploy.Redirect) string { return l.Regex },
-		func(l *dokploy.Redirect) string { return l.RedirectID },
-		func(addr string, w *spec.Redirect, l *dokploy.Redirect, found bool) {
-			var id string
-			var perm *bool
-			if found {
-				id, perm = l.RedirectID, &l.Permanent
-			} else {
-				l = &dokploy.Redirect{}
-			}
-			c, d := p.child(addr, parent, KindRedirect, w.Regex, w, &w.Meta, l, id)
-			if c.Action == Create {
-				d.scalar("regex", w.Regex, "", false)
-			}
-			d.str("replacement", true, &w.Replacement, &l.Replacement, false)
-			d.boolean("permanent", w.Meta.Has("permanent"), w.Permanent, perm)
-			p.add(c)
-		})
-}
-
-func (p *Plan) security(parent string, want []*spec.Security, live []*dokploy.Security) {
-	matchChildren(p, parent, KindSecurity, want, live,
-		func(w *spec.Security) string { return w.Username },
-		func(l *dokploy.Security) string { return l.Username },
-		func(l *dokploy.Security) string { return l.SecurityID },
-		func(addr string, w *spec.Security, l *dokploy.Security, found bool) {
-			var id string
-			if found {
-				id = l.SecurityID
-			} else {
-				l = &dokploy.Security{}
-			}
-			c, d := p.child(addr, parent, KindSecurity, w.Username, w, &w.Meta, l, id)
-			if c.Action == Create {
-				d.scalar("username", w.Username, "", false)
-			}
-			d.str("password", true, &w.Password, &l.Password, true)
 			p.add(c)
 		})
 }

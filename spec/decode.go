@@ -544,6 +544,14 @@ func (d *decoder) resolved(n ast.Node, tag string, pos Position, v reflect.Value
 		}
 		v.SetInt(int64(m))
 		return true
+	case durationType:
+		dur, err := durationFromNode(n)
+		if err != nil {
+			d.fieldErr(pos, c, err.Error()+varHint(n))
+			return false
+		}
+		v.SetInt(int64(dur))
+		return true
 	case cpuType:
 		cpu, err := cpuFromNode(n)
 		if err != nil {
@@ -619,6 +627,8 @@ func expected(t reflect.Type) string {
 		return "a size like 512Mi or 1Gi"
 	case cpuType:
 		return "a number of CPUs like 0.5"
+	case durationType:
+		return "a duration like 30s"
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -759,6 +769,10 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 			continue // extension keys, a place for YAML anchors
 		}
 		if !found {
+			if objs := objectsOf(v); objs != nil && d.described(e, parentOf(t), objs, c) {
+				keys[e.key] = e.valPos
+				continue
+			}
 			suggested[d.unknownField(e, fields, t, c)] = true
 			continue
 		}
@@ -849,6 +863,7 @@ func (d *decoder) unknownField(e entry, fields []fieldInfo, t reflect.Type, c ct
 	for i, f := range fields {
 		names[i] = f.name
 	}
+	names = withDescribed(names, parentOf(t))
 	if s := Suggest(e.key, names); s != "" {
 		d.fieldErr(e.keyPos, c, msg+" (did you mean "+strconv.Quote(s)+"?)")
 		return s

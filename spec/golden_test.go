@@ -109,6 +109,11 @@ func passwordsIn(t *testing.T, path string, f *File) []string {
 	if f == nil {
 		return out
 	}
+	f.WalkObjects(func(_ string, o *Object) {
+		for _, s := range o.SecretValues() {
+			add(s)
+		}
+	})
 	for _, p := range f.Projects {
 		if p == nil {
 			continue
@@ -123,9 +128,6 @@ func passwordsIn(t *testing.T, path string, f *File) []string {
 				}
 				if a.Source != nil && a.Source.Docker != nil && a.Source.Docker.Password != nil {
 					add(*a.Source.Docker.Password)
-				}
-				for _, s := range a.Security {
-					add(s.Password)
 				}
 				for _, v := range a.BuildSecrets {
 					add(v)

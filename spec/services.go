@@ -123,24 +123,6 @@ type Mount struct {
 	FileContent *string `yaml:"-"`
 }
 
-// Redirect is a Traefik redirect of an application, matched by regex.
-type Redirect struct {
-	Regex       string `yaml:"regex" spec:"required"`
-	Replacement string `yaml:"replacement" spec:"required"`
-	Permanent   *bool  `yaml:"permanent"`
-
-	Meta `yaml:"-"`
-}
-
-// Security is an HTTP basic-auth user of an application, matched by
-// username.
-type Security struct {
-	Username string `yaml:"username" spec:"required"`
-	Password string `yaml:"password" spec:"required,secret"`
-
-	Meta `yaml:"-"`
-}
-
 // Compose is a Docker Compose (or swarm stack) service.
 type Compose struct {
 	AppName     *string `yaml:"appName"`
@@ -165,6 +147,7 @@ type Compose struct {
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`
+	Objects Objects           `yaml:"-"` // items of described kinds
 	// ComposeContent is the compose file's text when ComposeFile is set.
 	// Filled by Load.
 	ComposeContent *string `yaml:"-"`

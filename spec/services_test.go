@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -217,10 +218,10 @@ func TestLoadServices(t *testing.T) {
 	if *m[3].FileContent != "level = debug\n" || m[3].FileContent != m[3].Content {
 		t.Errorf("file mount with content = %q", deref(m[3].FileContent))
 	}
-	if r := api.Redirects[0]; r.Regex != `^https://www\.shop\.example\.com/(.*)` || r.Replacement != "https://shop.example.com/${1}" || !*r.Permanent {
+	if r := api.Objects["redirect"][0]; r.Str("regex") != `^https://www\.shop\.example\.com/(.*)` || r.Str("replacement") != "https://shop.example.com/${1}" || r.Values["permanent"] != true {
 		t.Errorf("redirect = %+v", r)
 	}
-	if s := api.Security; len(s) != 2 || s[0].Username != "admin" || s[0].Password != "adm1n" || s[1].Pos.Line != 78 {
+	if s := api.Objects["security"]; len(s) != 2 || s[0].Str("username") != "admin" || s[0].Str("password") != "adm1n" || s[1].Pos.Line != 78 || s[0].Name != "admin" {
 		t.Errorf("security = %+v", s)
 	}
 
@@ -303,7 +304,7 @@ func TestServicesUnsetVariables(t *testing.T) {
 	if got := api.Mounts[3].Unknown; !reflect.DeepEqual(got, map[string]string{"content": "LEVEL"}) {
 		t.Errorf("mount Unknown = %v", got)
 	}
-	if got := api.Security[1].Unknown; !reflect.DeepEqual(got, map[string]string{"password": "OPS_PASSWORD"}) {
+	if got := api.Objects["security"][1].Unknown; !reflect.DeepEqual(got, map[string]string{"password": "OPS_PASSWORD"}) {
 		t.Errorf("security Unknown = %v", got)
 	}
 	if in := prod.Compose["inline"]; !strings.Contains(*in.ComposeContent, "nginx:${NGINX_TAG}") || in.Unknown["composeFile"] != "NGINX_TAG" {
@@ -333,13 +334,15 @@ func TestValidateHandBuiltServices(t *testing.T) {
 		APIVersion: APIVersion,
 		Projects: map[string]*Project{"shop": {Environments: map[string]*Environment{"production": {
 			Applications: map[string]*Application{"api": {
-				Source:    &Source{Git: &GitSource{URL: "example.com/x", Branch: "main"}},
-				Domains:   []*Domain{{Host: "api.example.com", CertificateType: &custom}, {Host: "api.example.com"}},
-				Ports:     []*Port{{PublishedPort: 80, TargetPort: 80}},
-				Mounts:    []*Mount{{Type: "volume", MountPath: "/data"}},
-				Redirects: []*Redirect{{Regex: "(", Replacement: "/"}},
-				Security:  []*Security{{Username: user, Password: "x"}},
-				Env:       map[string]string{"DB": "${ref:postgres/db.appName}", "BAD": "${ref:db.appName}"},
+				Source:  &Source{Git: &GitSource{URL: "example.com/x", Branch: "main"}},
+				Domains: []*Domain{{Host: "api.example.com", CertificateType: &custom}, {Host: "api.example.com"}},
+				Ports:   []*Port{{PublishedPort: 80, TargetPort: 80}},
+				Mounts:  []*Mount{{Type: "volume", MountPath: "/data"}},
+				Objects: Objects{
+					"redirect": {{Kind: kinds.Redirect, Values: map[string]any{"regex": "(", "replacement": "/"}}},
+					"security": {{Kind: kinds.Security, Values: map[string]any{"username": user, "password": "x"}}},
+				},
+				Env: map[string]string{"DB": "${ref:postgres/db.appName}", "BAD": "${ref:db.appName}"},
 			}},
 			Compose: map[string]*Compose{"c": {Domains: []*Domain{{Host: "c.example.com", Port: &zero}}}},
 		}}}},

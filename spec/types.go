@@ -61,6 +61,9 @@ type File struct {
 	// Secrets names variables whose values are secret although their
 	// names do not say so and no secret field uses them (see SecretValues).
 	Secrets []string `yaml:"secrets"`
+	// Objects are the instance resources (package kinds): destinations,
+	// registries, ..., by kind.
+	Objects Objects `yaml:"-"`
 
 	Path string `yaml:"-"` // as given by the user (for messages); "<stdin>" for "-"
 	Dir  string `yaml:"-"` // directory relative paths (envFile) are resolved against
@@ -140,13 +143,14 @@ type Application struct {
 	Domains      []*Domain         `yaml:"domains"`
 	Ports        []*Port           `yaml:"ports"`
 	Mounts       []*Mount          `yaml:"mounts"`
-	Redirects    []*Redirect       `yaml:"redirects"`
-	Security     []*Security       `yaml:"security"`
 	Deploy       *string           `yaml:"deploy"`  // onChange (default) | always | never
 	Protect      *bool             `yaml:"protect"` // never deleted by --prune; alone, a hands-off entry
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`
+	// Objects are the items of described kinds (package kinds): redirects,
+	// security, ...
+	Objects Objects `yaml:"-"`
 }
 
 // Source says where an application's code or image comes from. Exactly one
@@ -205,6 +209,7 @@ type DatabaseCommon struct {
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`
+	Objects Objects           `yaml:"-"` // items of described kinds: backups, ...
 }
 
 // Postgres is a postgres database.

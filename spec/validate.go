@@ -115,6 +115,7 @@ func (v *validator) file(f *File) {
 			}
 		}
 	}
+	v.objects("", f.Objects, "")
 	v.refs(f)
 }
 
@@ -178,8 +179,7 @@ func (v *validator) application(addr, name string, a *Application) {
 	v.domains(addr, a.Domains, false)
 	v.ports(addr, a.Ports)
 	v.mounts(addr, a.Mounts)
-	v.redirects(addr, a.Redirects)
-	v.security(addr, a.Security)
+	v.objects(addr, a.Objects, "application")
 }
 
 func (v *validator) resources(addr string, r *Resources) {
@@ -227,6 +227,7 @@ func (v *validator) database(addr string, db Database) {
 	v.appName(addr, m, db.AppName)
 	v.port(addr, m, "externalPort", db.ExternalPort)
 	v.mounts(addr, db.Mounts)
+	v.objects(addr, db.Objects, db.Kind)
 	switch db.Kind {
 	case "postgres", "mysql", "mariadb", "mongo":
 		v.password(addr, m, "databasePassword", db.DatabasePassword)

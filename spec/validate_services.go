@@ -429,57 +429,6 @@ func (v *validator) mounts(addr string, mounts []*Mount) {
 	}
 }
 
-// ---- redirects and security ----
-
-func (v *validator) redirects(addr string, redirects []*Redirect) {
-	first := map[string]int{}
-	firstPos := map[string]Position{}
-	for i, r := range redirects {
-		if r == nil {
-			continue
-		}
-		m := &r.Meta
-		i := v.index(m, i)
-		if r.Regex == "" || v.skip(m, "regex") {
-			continue
-		}
-		if _, err := regexp.Compile(r.Regex); err != nil {
-			v.errorf(at(m, "regex"), addr, "%s: does not compile: %s (Traefik, which runs the redirect, uses Go's regular expression syntax)",
-				itemField("redirects", i, "regex"), strings.TrimPrefix(err.Error(), "error parsing regexp: "))
-		}
-		if j, dup := first[r.Regex]; dup {
-			v.errorf(m.Pos, addr, "%s: duplicate redirect: regex %s is already used by %s%s",
-				itemField("redirects", i, ""), quoteShort(r.Regex), itemField("redirects", j, ""), posText(firstPos[r.Regex]))
-			continue
-		}
-		first[r.Regex], firstPos[r.Regex] = i, m.Pos
-	}
-}
-
-func (v *validator) security(addr string, users []*Security) {
-	first := map[string]int{}
-	firstPos := map[string]Position{}
-	for i, s := range users {
-		if s == nil {
-			continue
-		}
-		m := &s.Meta
-		i := v.index(m, i)
-		if s.Username == "" || v.skip(m, "username") {
-			continue
-		}
-		if strings.Contains(s.Username, ":") {
-			v.errorf(at(m, "username"), addr, "%s: must not contain \":\", which separates the user from the password in basic auth", itemField("security", i, "username"))
-		}
-		if j, dup := first[s.Username]; dup {
-			v.errorf(m.Pos, addr, "%s: duplicate user: username %s is already declared by %s%s; Dokploy keeps usernames unique per application",
-				itemField("security", i, ""), quoteShort(s.Username), itemField("security", j, ""), posText(firstPos[s.Username]))
-			continue
-		}
-		first[s.Username], firstPos[s.Username] = i, m.Pos
-	}
-}
-
 // ---- compose ----
 
 func (v *validator) compose(addr, name string, c *Compose) {
@@ -507,4 +456,5 @@ func (v *validator) compose(addr, name string, c *Compose) {
 	v.source(addr, m, c.Source, true)
 	v.domains(addr, c.Domains, true)
 	v.mounts(addr, c.Mounts)
+	v.objects(addr, c.Objects, "compose")
 }

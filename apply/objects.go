@@ -1,0 +1,203 @@
+package apply
+
+import (
+	"fmt"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
+	"github.com/dokploy-sync/dokploy-sync/planner"
+	"github.com/dokploy-sync/dokploy-sync/spec"
+)
+
+// The generic apply of described kinds (package kinds). An instance
+// resource is created in its own level, before the projects (services
+// name it); a child of a service is created or updated in the writes
+// round trip, when its parent exists; settings go into the service's own
+// update (settingsInput).
+
+// item builds the op of an instance resource or a child.
+func (r *run) item(o *op) error {
+	c := o.c
+	k := kinds.ByName(c.Kind)
+	want := c.Desired.(*spec.Object)
+	live, _ := c.Live.(dokploy.Row)
+	if k.Instance() && c.Action == planner.Create {
+		in, err := r.input(k, c, want, live)
+		if err != nil {
+			return err
+		}
+		var answer any
+		o.create = dokploy.NewCall(k.ProcCreate(), in, &answer)
+		o.created = func() string {
+			if row, ok := answer.(map[string]any); ok {
+				if id, ok := row[k.IDKey].(string); ok {
+					r.ids[c.Address] = id
+				}
+			}
+			return ""
+		}
+		o.writes = func(string) ([]*dokploy.Call, error) { return nil, nil }
+		return nil
+	}
+	o.writes = func(id string) ([]*dokploy.Call, error) {
+		in, err := r.input(k, c, want, live)
+		if err != nil {
+			return nil, err
+		}
+		if c.Action == planner.Create {
+			return []*dokploy.Call{dokploy.NewCall(k.ProcCreate(), in, nil)}, nil
+		}
+		in[k.IDKey] = id
+		return []*dokploy.Call{dokploy.NewCall(k.ProcUpdate(), in, nil)}, nil
+	}
+	return nil
+}
+
+// input is the input of the create or update of an item: on create the
+// fields the file sets, with the parent's id; on a partial update the
+// changed fields; on a full update (kinds.Update.Full) every field, the
+// desired value, else the live one, else the default, and the live keys
+// the update needs (kinds.Update.Keep).
+func (r *run) input(k *kinds.Kind, c *planner.Change, want *spec.Object, live dokploy.Row) (map[string]any, error) {
+	in := map[string]any{}
+	create := c.Action == planner.Create
+	for _, f := range k.Fields {
+		v, set := want.Values[f.Name]
+		switch {
+		case set && (create || k.Update.Full || c.HasField(f.Name)):
+			x, err := r.apiValue(c, f, v)
+			if err != nil {
+				return nil, err
+			}
+			in[f.APIName()] = x
+		case create && f.Default != nil:
+			in[f.APIName()] = f.Default // some creates need every key
+		case !create && k.Update.Full:
+			if lv, ok := live[f.APIName()]; ok {
+				in[f.APIName()] = lv
+			} else if f.Default != nil || f.Nullable {
+				in[f.APIName()] = f.Default
+			}
+		}
+	}
+	if create {
+		for key, v := range k.Create.Fixed {
+			in[key] = v
+		}
+		if !k.Instance() {
+			pid, err := r.parentID(c)
+			if err != nil {
+				return nil, err
+			}
+			parent := parentKind(c)
+			in[k.Create.ParentKey(parent)] = pid
+			if k.Hooks.CreateInput != nil {
+				k.Hooks.CreateInput(in, parent)
+			}
+		}
+	} else {
+		for _, key := range k.Update.Keep {
+			in[key] = live[key]
+		}
+	}
+	return in, nil
+}
+
+// apiValue is a file value in the API's form, the names of Ref fields
+// resolved to ids (of live resources, or of ones this apply created).
+func (r *run) apiValue(c *planner.Change, f *kinds.Field, v any) (any, error) {
+	var missing error
+	ref := func(kind, name string) string {
+		id := r.ids[planner.InstanceAddr(kind, name)]
+		if id == "" && missing == nil {
+			missing = fmt.Errorf("%s: %s %q has no id (it was not created)", c.Address, kind, name)
+		}
+		return id
+	}
+	if s, ok := v.(string); ok && f.Ref != "" {
+		return ref(f.Ref, s), missing
+	}
+	if o, ok := v.(*spec.Object); ok {
+		return planner.APIObject(f.Fields, o, ref), missing
+	}
+	return planner.SpecAPI(f, v), nil
+}
+
+// settingsInput adds to a service's update input the settings (singleton
+// kinds) the change sets; it reports whether it added any.
+func (r *run) settingsInput(c *planner.Change, objs spec.Objects, parent string, in map[string]any) (bool, error) {
+	added := false
+	for _, k := range kinds.Of(parent) {
+		if !k.Singleton {
+			continue
+		}
+		prefix := ""
+		if !k.Inline {
+			prefix = k.Key + "."
+		}
+		for _, o := range objs[k.Name] {
+			for _, f := range k.Fields {
+				v, set := o.Values[f.Name]
+				if !set || !c.HasField(prefix+f.Name) {
+					continue
+				}
+				x, err := r.apiValue(c, f, v)
+				if err != nil {
+					return false, err
+				}
+				in[f.APIName()] = x
+				added = true
+			}
+		}
+	}
+	return added, nil
+}
+
+// findCreated finds the ids of instance resources whose create answers
+// nothing (kinds.Nothing): by name, among the items of their list that
+// were not there before.
+func (r *run) findCreated(ops []*op) {
+	lists := map[string]*dokploy.Call{}
+	var calls []*dokploy.Call
+	var pending []*op
+	for _, o := range ops {
+		k := kinds.ByName(o.c.Kind)
+		if o.failed != nil || o.create == nil || k == nil || k.Create.Answer != kinds.Nothing || r.ids[o.c.Address] != "" {
+			continue
+		}
+		pending = append(pending, o)
+		if lists[k.Name] == nil {
+			call := dokploy.NewCall(k.Read.Proc, k.Read.Input, &[]dokploy.Row{})
+			lists[k.Name] = call
+			calls = append(calls, call)
+		}
+	}
+	if len(calls) == 0 {
+		return
+	}
+	r.d.Do(r.ctx, calls...)
+	known := map[string]bool{}
+	for _, id := range r.ids {
+		known[id] = true
+	}
+	for _, o := range pending {
+		k := kinds.ByName(o.c.Kind)
+		call := lists[k.Name]
+		if call.Err != nil {
+			o.failed = fmt.Errorf("created, but reading %s to find its id failed: %w", call.Proc, call.Err)
+			continue
+		}
+		var found []string
+		for _, row := range *call.Out.(*[]dokploy.Row) {
+			if n, _ := row[k.NameField].(string); n == o.c.Name && !known[row.ID(k.IDKey)] {
+				found = append(found, row.ID(k.IDKey))
+			}
+		}
+		if len(found) != 1 {
+			o.failed = fmt.Errorf("created, but found %d new %ss named %q, so its id is unknown; run plan to see the state", len(found), k.Name, o.c.Name)
+			continue
+		}
+		r.ids[o.c.Address] = found[0]
+		known[found[0]] = true
+	}
+}

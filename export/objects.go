@@ -1,0 +1,223 @@
+package export
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
+	"github.com/dokploy-sync/dokploy-sync/planner"
+	"github.com/dokploy-sync/dokploy-sync/spec"
+)
+
+// The generic export of described kinds (package kinds): every field
+// whose live value differs from what the server stores when it is left
+// out (kinds.Field.Default), so that applying the export creates the same
+// item; secrets as ${VAR}s in secrets.env; the ids of Ref fields as names.
+
+// InstanceKinds are the kinds export reads: every instance kind.
+func InstanceKinds() []string {
+	var out []string
+	for _, k := range kinds.Instance() {
+		out = append(out, k.Name)
+	}
+	return out
+}
+
+// instances writes the instance resources of live, each kind as a map by
+// name.
+func (b *builder) instances(live *dokploy.Live) yaml.MapSlice {
+	var out yaml.MapSlice
+	for _, k := range kinds.Instance() {
+		rows := live.Items[k.Name]
+		if len(rows) == 0 {
+			continue
+		}
+		s := site{target: target{project: k.Name}, addr: k.Name}
+		items := yaml.MapSlice{}
+		for _, row := range unique(b, s, k.Name, rows,
+			func(r dokploy.Row) string { n, _ := r[k.NameField].(string); return n },
+			func(r dokploy.Row) string { return r.ID(k.IDKey) }) {
+			name, _ := row[k.NameField].(string)
+			is := site{target: target{project: k.Name}, addr: planner.InstanceAddr(k.Name, name)}
+			items = append(items, yaml.MapItem{Key: name, Value: b.fields(is, k.Fields, row, []string{name})})
+		}
+		out = append(out, yaml.MapItem{Key: k.Key, Value: items})
+	}
+	return out
+}
+
+// items writes the children of the described kinds of a service, and its
+// settings (singleton kinds), as the service's keys.
+func (b *builder) items(s site, parent string, items dokploy.Items) yaml.MapSlice {
+	var out yaml.MapSlice
+	for _, k := range kinds.Of(parent) {
+		rows := items[k.Name]
+		switch {
+		case k.Singleton && len(rows) > 0:
+			m := b.fields(s, k.Fields, rows[0], nil)
+			if k.Inline {
+				out = append(out, m...)
+			} else if len(m) > 0 {
+				out = append(out, yaml.MapItem{Key: k.Key, Value: m})
+			}
+		case !k.Singleton && len(rows) > 0:
+			var list []any
+			for _, row := range unique(b, s, k.Name, rows,
+				func(r dokploy.Row) string { return identity(k, r) },
+				func(r dokploy.Row) string { return r.ID(k.IDKey) }) {
+				list = append(list, b.fields(s, k.Fields, row, []string{k.VarWord(), identity(k, row)}))
+			}
+			out = append(out, yaml.MapItem{Key: k.Key, Value: list})
+		}
+	}
+	return out
+}
+
+func identity(k *kinds.Kind, r dokploy.Row) string {
+	var parts []string
+	for _, name := range k.Identity {
+		v, _ := r[k.Field(name).APIName()].(string)
+		parts = append(parts, v)
+	}
+	return strings.Join(parts, "|")
+}
+
+// fields writes a row's fields: those that differ from their default,
+// and the required ones. vars starts the names of the secrets' ${VAR}s.
+func (b *builder) fields(s site, fields []*kinds.Field, row map[string]any, vars []string) yaml.MapSlice {
+	out := yaml.MapSlice{}
+	for _, f := range fields {
+		v, ok := row[f.APIName()]
+		if !ok || !f.Required && sameValue(f, v, f.Default) {
+			continue
+		}
+		if v == nil {
+			if f.Nullable {
+				out = append(out, yaml.MapItem{Key: f.Name, Value: nil})
+			}
+			continue
+		}
+		if x, ok := b.value(s, f, v, vars); ok {
+			out = append(out, yaml.MapItem{Key: f.Name, Value: x})
+		}
+	}
+	return out
+}
+
+// value is a live value in the file's form.
+func (b *builder) value(s site, f *kinds.Field, v any, vars []string) (any, bool) {
+	switch f.Type {
+	case kinds.Int:
+		n, ok := v.(float64)
+		return int(n), ok
+	case kinds.Bool:
+		x, ok := v.(bool)
+		return x, ok
+	case kinds.Duration:
+		n, ok := v.(float64)
+		return spec.Duration(int64(n)).String(), ok
+	case kinds.Memory, kinds.CPU:
+		return v, true // the byte or nano-CPU count: a plain number the file accepts
+	case kinds.Strings:
+		list, ok := v.([]any)
+		out := []string{}
+		for _, x := range list {
+			if s, ok := x.(string); ok {
+				out = append(out, escape(s))
+			}
+		}
+		return out, ok
+	case kinds.Map:
+		m, ok := v.(map[string]any)
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out := yaml.MapSlice{}
+		for _, k := range keys {
+			if x, ok := m[k].(string); ok {
+				out = append(out, yaml.MapItem{Key: k, Value: escape(x)})
+			}
+		}
+		return out, ok
+	case kinds.Object:
+		m, ok := v.(map[string]any)
+		return b.fields(s, f.Fields, m, append(vars, f.Name)), ok
+	case kinds.Objects:
+		list, ok := v.([]any)
+		var out []any
+		for _, x := range list {
+			if m, ok := x.(map[string]any); ok {
+				out = append(out, b.fields(s, f.Fields, m, append(vars, f.Name)))
+			}
+		}
+		return out, ok
+	}
+	str, ok := v.(string)
+	if !ok {
+		return nil, false
+	}
+	if f.Ref != "" {
+		name, known := b.refNames[f.Ref][str]
+		if !known {
+			b.warnf(s.addr, "%s: no %s has the id %s: left out", f.Name, f.Ref, str)
+			return nil, false
+		}
+		return escape(name), true
+	}
+	if f.Secret {
+		return b.secret(s, str, append(append([]string(nil), vars...), snake(f.Name))...), true
+	}
+	return b.literal(s, f.Name, str), true
+}
+
+// sameValue reports whether a live value is the default (null, "", [] and
+// {} alike).
+func sameValue(f *kinds.Field, v, def any) bool {
+	empty := func(x any) bool {
+		switch y := x.(type) {
+		case nil:
+			return true
+		case string:
+			return y == ""
+		case []any:
+			return len(y) == 0
+		case map[string]any:
+			return len(y) == 0
+		}
+		return false
+	}
+	if empty(v) && empty(def) {
+		return f.Type != kinds.Bool || v == def
+	}
+	switch x := v.(type) {
+	case bool:
+		y, ok := def.(bool)
+		return ok && x == y
+	case float64:
+		y, ok := def.(float64)
+		return ok && x == y
+	case string:
+		y, ok := def.(string)
+		return ok && x == y
+	}
+	return false
+}
+
+// snake turns a camelCase field name into snake case for variable names:
+// secretAccessKey is SECRET_ACCESS_KEY.
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if unicode.IsUpper(r) && i > 0 {
+			b.WriteByte('_')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

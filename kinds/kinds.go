@@ -1,0 +1,274 @@
+// Package kinds describes Dokploy's resource kinds once, for the generic
+// code of every other package (DESIGN.md section 9): a Kind says where it
+// lives in dokploy.yaml, how an item is identified, each field's spec name,
+// API name, type and rules, and the procedures that read and write it with
+// their quirks. spec decodes, validates and documents (the JSON Schema) a
+// kind from its description; dokploy reads it; planner diffs it; apply
+// creates, updates and deletes it in batched round trips; export writes it
+// back. Kind-specific code remains only where Dokploy is irregular, as the
+// hooks of the description (Hooks), next to it.
+//
+// The package imports nothing of dokploy-sync: a description is data.
+//
+// Adding a kind: write its description in a file of this package (see
+// destination.go or backup.go), add it to All in registry.go, give the fake
+// Dokploy its router (dokploy/dokploytest), and add a testscript that
+// applies it, re-plans to no changes, changes a field and prunes.
+package kinds
+
+// Type is the type of a field's value.
+type Type int
+
+const (
+	String   Type = iota // a string
+	Text                 // a multi-line string, diffed line by line
+	Int                  // an integer
+	Bool                 // true or false
+	Strings              // a list of strings
+	Map                  // a map of strings to strings
+	Memory               // bytes: 512Mi, 1Gi in the file; a decimal string in the API
+	CPU                  // nano-CPUs: 0.5, 500m in the file; a decimal string in the API
+	Duration             // nanoseconds: 30s, 1m30s in the file; a number in the API
+	Object               // a nested object of Fields (a JSON object in the API)
+	Objects              // a list of nested objects of Fields
+)
+
+var typeNames = [...]string{"string", "text", "integer", "boolean", "list of strings", "map", "memory size", "CPU count", "duration", "object", "list of objects"}
+
+func (t Type) String() string { return typeNames[t] }
+
+// Field is one field of a kind (or of a nested object).
+type Field struct {
+	Name string // the key in dokploy.yaml
+	API  string // the key in the API; "" means the same as Name
+	Type Type
+	Doc  string // one sentence, for the schema and the docs
+	// Fields are the members of an Object or Objects.
+	Fields []*Field
+
+	Required bool // the file must set it (a string must not be empty)
+	Nullable bool // an explicit null is accepted: it clears the live value
+	Secret   bool // never shown; a literal in the file draws a warning
+	// Enum lists the accepted values of a string.
+	Enum []string
+	// Min and Max bound an integer (when Max > Min).
+	Min, Max int
+	// Pattern is a regular expression a string must match (a ${VAR} is not
+	// checked against it), with PatternDoc saying it in words.
+	Pattern, PatternDoc string
+
+	// Default is what the server stores when the field is not sent (the
+	// API form: a string, float64, bool, []any or nil). A field the file
+	// does not set is not managed, so Default matters only where the
+	// planner needs a value for an unset field: an update that needs every
+	// key, and export, which leaves out what equals the default.
+	Default any
+	// Ref names the kind whose item the field names (destination: s3-main):
+	// the file holds the name, the API the id of that item.
+	Ref string
+	// CreateOnly fields are sent on create and cannot change afterwards:
+	// a change is a plan error (Dokploy has no way to change it in place).
+	CreateOnly bool
+	// Identity fields are the item's identity among its siblings (a
+	// backup's prefix): they are not updatable either, a different value is
+	// a different item.
+	Identity bool
+	// Deploy fields need a deploy of their service to take effect.
+	Deploy bool
+}
+
+// APIName is the field's key in the API.
+func (f *Field) APIName() string {
+	if f.API != "" {
+		return f.API
+	}
+	return f.Name
+}
+
+// Answer is what a create procedure answers.
+type Answer int
+
+const (
+	Row     Answer = iota // the new row, with its id
+	Nothing               // "" or true: the id is found by Find after the round trip
+)
+
+// Kind describes one resource kind.
+type Kind struct {
+	// Name is the kind's word in addresses and messages: destination,
+	// backup, redirect. An item's address is parent/Name[identity], or
+	// Name[name] at the top level.
+	Name string
+	// Key is the key that holds the kind's items in dokploy.yaml: at the top
+	// level (Parents empty) a map from name to item, inside a service a
+	// list (Identity says what identifies an item), for a singleton an
+	// object (or, Inline, the service's own keys).
+	Key string
+	Doc string
+	// After is the key of the parent after which Key is listed in messages
+	// and the schema ("" for last).
+	After string
+	// Parents are the service kinds (application, compose, postgres, ...)
+	// that hold the kind's items; none: an instance resource, at the top
+	// level of the spec, matched by name.
+	Parents []string
+	// Singleton kinds are settings of their parent, not resources: one
+	// object, no identity, written by the parent's update procedure
+	// (Update.Proc "" means <parent>.update with the parent's id).
+	Singleton bool
+	// Inline singletons have their fields directly among the parent's keys.
+	Inline bool
+	// Name field: the API field holding an instance resource's name (its
+	// map key in the file). Identity: the spec fields that identify an item
+	// in a list, joined by Identify.
+	NameField string
+	Identity  []string
+	Fields    []*Field
+
+	// Read says where the live items are.
+	Read Read
+	// Procedures. Router is the tRPC router; IDKey the row's id field.
+	Router string
+	IDKey  string
+	Create Create
+	Update Update
+	Delete Delete
+	// PoolHolding lists the kind's procedures that hold a pool connection
+	// while they need a second one (DESIGN.md section 10; their calls are
+	// bounded by the client, whatever their kind).
+	PoolHolding []string
+	// Deploy says the kind's items need a deploy of their service to take
+	// effect (ports, mounts, swarm settings); otherwise they act at once.
+	Deploy bool
+	// DataLoss says what deleting an item loses, "" for nothing.
+	DataLoss string
+
+	// Var is the word that begins the names of the variables export gives
+	// the kind's secrets (BASIC_AUTH); default the kind's name.
+	Var string
+
+	// Duplicate words the error for two items with one identity:
+	// "duplicate <Noun>: <identity> is already <Verb> by ...<Hint>".
+	Duplicate Duplicate
+
+	Hooks Hooks
+}
+
+// Duplicate words the error for two items of a list with one identity.
+type Duplicate struct {
+	Noun string // default: the kind's name
+	Verb string // default: "used"
+	Hint string // added at the end: "; Dokploy keeps ... unique"
+}
+
+// Read says where the live items of a kind are.
+type Read struct {
+	// In is the key of the parent's .one answer that lists the items
+	// (application.one has "redirects", postgres.one "backups"); for an
+	// instance kind, empty.
+	In string
+	// Proc lists the items on its own: <router>.all for an instance kind,
+	// or a procedure called once per parent with Input (the parent's id
+	// under ParentKey).
+	Proc string
+	// Input is the fixed input of Proc; ParentKey, the key that gets the
+	// parent's id (Proc per parent); ParentType, the key that gets the
+	// parent's kind ("application", "compose").
+	Input      map[string]any
+	ParentKey  string
+	ParentType string
+	// Since is the first Dokploy version with the procedure ("" for all).
+	Since string
+}
+
+// Create describes the create procedure.
+type Create struct {
+	Proc string // "" means <Router>.create
+	// ParentKey is the input key of the parent's id ("" for instance
+	// kinds); a func of the parent's kind when it depends on it.
+	ParentKey func(parentKind string) string
+	// Fixed are keys sent with every create (registryType: cloud).
+	Fixed  map[string]any
+	Answer Answer
+}
+
+// Update describes the update procedure.
+type Update struct {
+	Proc string // "" means <Router>.update
+	// Full updates need every key (the server rejects a partial one, or
+	// resets what is left out): apply sends each field, the desired value
+	// if the file sets it, else the live one, else the default; and Keep,
+	// live keys the kind does not manage but the update needs.
+	Full bool
+	Keep []string
+	// None: the kind cannot be updated; a changed field replaces the item
+	// (delete, then create) only if Replace, else it is a plan error.
+	None    bool
+	Replace bool
+}
+
+// Delete describes the delete procedure.
+type Delete struct {
+	Proc string // "" means <Router>.remove
+}
+
+// Hooks are the kind-specific parts, for where Dokploy is irregular.
+type Hooks struct {
+	// CreateInput adds to a create's input what depends on the parent
+	// (backup's databaseType).
+	CreateInput func(in map[string]any, parentKind string)
+	// Validate checks an item beyond what the fields say; it returns
+	// problems as (spec field, message).
+	Validate func(item Values) []Problem
+}
+
+// Problem is a validation problem in one field of an item.
+type Problem struct {
+	Field, Message string
+	Warning        bool
+}
+
+// Values are an item's values as Hooks see them: by spec name, as the
+// file sets them (string, int, bool, []string, map[string]string, an
+// int64-based unit, nested items); a key the file does not set is absent,
+// and fields whose value is unknown (an unset ${VAR}) are left out.
+type Values map[string]any
+
+// ProcCreate, ProcUpdate, ProcDelete and IDOf give the kind's procedures.
+func (k *Kind) ProcCreate() string { return or(k.Create.Proc, k.Router+".create") }
+func (k *Kind) ProcUpdate() string { return or(k.Update.Proc, k.Router+".update") }
+func (k *Kind) ProcDelete() string { return or(k.Delete.Proc, k.Router+".remove") }
+
+func or(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
+
+// Instance reports whether the kind is an instance resource (top level).
+func (k *Kind) Instance() bool { return len(k.Parents) == 0 }
+
+// Field finds a field by spec name.
+func (k *Kind) Field(name string) *Field {
+	for _, f := range k.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// HasParent reports whether the kind's items live in services of kind p.
+func (k *Kind) HasParent(p string) bool {
+	for _, x := range k.Parents {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// VarWord is the word that begins the names of the variables export gives
+// the kind's secrets.
+func (k *Kind) VarWord() string { return or(k.Var, k.Name) }
