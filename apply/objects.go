@@ -64,6 +64,7 @@ func (r *run) input(k *kinds.Kind, c *planner.Change, want *spec.Object, live do
 	for _, f := range k.Fields {
 		v, set := want.Values[f.Name]
 		switch {
+		case f.Local:
 		case set && (create || k.Update.Full || c.HasField(f.Name)):
 			x, err := r.apiValue(c, f, v)
 			if err != nil {

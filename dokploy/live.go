@@ -20,6 +20,9 @@ type Live struct {
 	Items Items
 	// ItemErrors are the instance kinds that could not be read, with why.
 	ItemErrors map[string]error
+	// Undeclared are the names of the other live projects, sorted: the
+	// ones Observe was not asked for, never read beyond project.all.
+	Undeclared []string
 }
 
 // DeployMarkerPrefix begins the name of a deploy marker: a tag

@@ -3,6 +3,7 @@ package dokploy
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -87,8 +88,13 @@ func (c *Client) Observe(ctx context.Context, names []string, instance ...string
 	}
 	f := fetcher{apps: map[string]*Application{}, composes: map[string]*Compose{}, dbs: map[string]*Database{}}
 	var ones []*Project
+	others := map[string]bool{}
 	for _, p := range all {
 		if !want[p.Name] {
+			if !others[p.Name] {
+				others[p.Name] = true
+				live.Undeclared = append(live.Undeclared, p.Name)
+			}
 			continue
 		}
 		one := &Project{}
@@ -96,6 +102,7 @@ func (c *Client) Observe(ctx context.Context, names []string, instance ...string
 		f.calls = append(f.calls, NewCall("project.one", map[string]string{"projectId": p.ProjectID}, one))
 		f.services(p.Environments)
 	}
+	sort.Strings(live.Undeclared)
 	if err := c.Do(ctx, f.calls...); err != nil {
 		return nil, err
 	}

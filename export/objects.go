@@ -92,7 +92,7 @@ func (b *builder) fields(s site, fields []*kinds.Field, row map[string]any, vars
 	out := yaml.MapSlice{}
 	for _, f := range fields {
 		v, ok := row[f.APIName()]
-		if !ok || !f.Required && sameValue(f, v, f.Default) {
+		if f.Local || !ok || !f.Required && sameValue(f, v, f.Default) {
 			continue
 		}
 		if v == nil {

@@ -75,7 +75,13 @@ type Field struct {
 	Identity bool
 	// Deploy fields need a deploy of their service to take effect.
 	Deploy bool
+	// Local fields are dokploy-sync's own (protect): never sent, never read.
+	Local bool
 }
+
+// Protect is the protect field of every instance kind: --prune never
+// deletes the resource.
+var Protect = &Field{Name: "protect", Type: Bool, Local: true, Doc: "Never deleted by --prune."}
 
 // APIName is the field's key in the API.
 func (f *Field) APIName() string {
@@ -142,6 +148,10 @@ type Kind struct {
 	Deploy bool
 	// DataLoss says what deleting an item loses, "" for nothing.
 	DataLoss string
+	// Used says that services can use the kind's items (a backup's
+	// destination, a source's registry): --prune keeps an item while the
+	// server has projects the spec does not declare, which may use it.
+	Used bool
 
 	// Var is the word that begins the names of the variables export gives
 	// the kind's secrets (BASIC_AUTH); default the kind's name.

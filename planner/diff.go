@@ -34,6 +34,14 @@ func Compute(desired *spec.File, live *dokploy.Live) *Plan {
 		p.Errors = append(p.Errors, fmt.Sprintf("%s; the spec declares or references %ss, so the plan cannot be made without them (Dokploy before v0.30 may not have them)", live.ItemErrors[k], k))
 	}
 	p.refs = newRefs(live)
+	p.undeclared = live.Undeclared
+	for kind, byName := range p.refs.ids {
+		for name, ids := range byName {
+			if len(ids) == 1 {
+				p.IDs[InstanceAddr(kind, name)] = ids[0] // for the references apply resolves
+			}
+		}
+	}
 	p.instances(desired, live)
 	for _, name := range spec.SortedKeys(desired.Projects) {
 		p.project(name, desired.Projects[name], live.Projects[name])

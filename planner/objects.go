@@ -230,6 +230,9 @@ func rowIdentity(k *kinds.Kind, r dokploy.Row) string {
 
 // item plans one instance resource or child: create or update.
 func (p *Plan) item(addr, parent string, k *kinds.Kind, o *spec.Object, row dokploy.Row) {
+	if b, _ := o.Values[kinds.Protect.Name].(bool); b {
+		p.protected[addr] = true
+	}
 	c := &Change{Address: addr, Kind: k.Name, Name: o.Name, Parent: parent, Desired: o}
 	if row != nil {
 		c.Action, c.Live, c.LiveID = Update, row, row.ID(k.IDKey)
@@ -260,7 +263,7 @@ func (p *Plan) fields(d *differ, prefix string, fields []*kinds.Field, o *spec.O
 	for _, f := range fields {
 		name := prefix + f.Name
 		v, set := o.Values[f.Name]
-		if !set && !whole {
+		if f.Local || !set && !whole {
 			continue
 		}
 		var have any

@@ -74,6 +74,9 @@ type Plan struct {
 
 	res  *Resolver
 	refs *refs // the names Ref fields may hold
+	// undeclared are the names of the live projects the spec does not
+	// declare (Live.Undeclared).
+	undeclared []string
 	// secrets are the values of the spec's secret variables, masked in
 	// every field shown.
 	secrets      []string

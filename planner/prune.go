@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
@@ -34,6 +35,10 @@ func (p *Plan) Prune(opt PruneOptions) {
 	for _, r := range p.Unmanaged {
 		if p.isProtected(r.Address) {
 			kept = append(kept, r)
+			continue
+		}
+		if why := p.mayBeUsed(r); why != "" {
+			p.DataKept = append(p.DataKept, KeptResource{Resource: r, Why: why})
 			continue
 		}
 		doomed = append(doomed, r)
@@ -79,6 +84,17 @@ func (p *Plan) Prune(opt PruneOptions) {
 	if len(deletes) > 0 && p.memberRole {
 		p.Warnings = append(p.Warnings, "--prune with a key of the member role: resources this key cannot see are neither listed nor deleted")
 	}
+}
+
+// mayBeUsed says why --prune keeps an instance resource that services can
+// use (kinds.Kind.Used): the server has projects the spec does not
+// declare, which dokploy-sync never reads, so one of them may use it.
+func (p *Plan) mayBeUsed(r Resource) string {
+	k := kinds.ByName(r.Kind)
+	if k == nil || !k.Instance() || !k.Used || len(p.undeclared) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("a %s the projects the spec does not declare may use (%s); declare them, or delete it in Dokploy", k.Name, strings.Join(p.undeclared, ", "))
 }
 
 // KeptResource is a resource --prune would delete but keeps, and why.
@@ -164,10 +180,10 @@ func (p *Plan) checkTypos(doomed []Resource) {
 
 func isChildKind(kind string) bool {
 	switch kind {
-	case KindDomain, KindPort, KindMount, KindRedirect, KindSecurity:
+	case KindDomain, KindPort, KindMount:
 		return true
 	}
-	return false
+	return kinds.ByName(kind) != nil // described kinds: children and instance resources
 }
 
 // DeleteVolumes says whether deleting the compose service at addr deletes
@@ -198,6 +214,9 @@ func (p *Plan) isProtected(addr string) bool {
 func splitLast(addr string) (parent, name string) {
 	if j := strings.Index(addr, "["); j >= 0 {
 		k := strings.LastIndex(addr[:j], "/")
+		if k < 0 {
+			return "", strings.TrimSuffix(addr[j+1:], "]") // an instance resource: destination[s3]
+		}
 		return addr[:k], strings.TrimSuffix(addr[j+1:], "]")
 	}
 	parts := strings.Split(addr, "/")
@@ -212,10 +231,16 @@ func splitLast(addr string) (parent, name string) {
 
 func deleteOrder(kind string) int {
 	switch kind {
-	case KindDomain, KindPort, KindMount, KindRedirect, KindSecurity:
+	case KindDomain, KindPort, KindMount:
 		return 0
 	case KindEnvironment:
 		return 2
+	}
+	if k := kinds.ByName(kind); k != nil {
+		if k.Instance() {
+			return 3
+		}
+		return 0
 	}
 	return 1
 }
