@@ -57,6 +57,7 @@ func allProcedures(version string) []*procedure {
 	ps = append(ps, redirectsProcedures()...)
 	ps = append(ps, securityProcedures()...)
 	ps = append(ps, deploymentProcedures()...)
+	ps = append(ps, destinationProcedures()...)
 	if !versionBefore(version, tagsSince) {
 		ps = append(ps, tagProcedures()...)
 	}

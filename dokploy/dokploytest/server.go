@@ -39,6 +39,7 @@
 //   - redirects.create, one, update, delete;
 //   - security.create, one, update, delete;
 //   - deployment.all, allByCompose, allByType, readLogs;
+//   - destination.create, one, all, update, remove, testConnection;
 //   - tag.create, all, one, update, remove (not when Options.Version is
 //     older than v0.29.0, which has no tag router: they answer 404 like
 //     any unknown procedure).
@@ -129,6 +130,12 @@ type Options struct {
 	// <kind>Error: <message>", and start, stop and reload answer 500 with
 	// the message.
 	DeployError string
+	// RcloneError, when not empty, makes destination.testConnection fail
+	// with this as rclone's output: 400 "Command execution failed:
+	// Command failed: rclone ls ...\n<output>" (capture 411, a server
+	// without rclone: "/bin/sh: 1: rclone: not found\n"). Empty, the
+	// connection test succeeds.
+	RcloneError string
 	// Redact makes every .one answer carry RedactedSecret in place of env
 	// texts, build args and secrets and passwords, as Dokploy does with an
 	// open change (pull request #4581) that a later version may ship.
