@@ -58,6 +58,7 @@ func allProcedures(version string) []*procedure {
 	ps = append(ps, securityProcedures()...)
 	ps = append(ps, deploymentProcedures()...)
 	ps = append(ps, destinationProcedures()...)
+	ps = append(ps, backupProcedures()...)
 	if !versionBefore(version, tagsSince) {
 		ps = append(ps, tagProcedures()...)
 	}
