@@ -59,6 +59,7 @@ func allProcedures(version string) []*procedure {
 	ps = append(ps, deploymentProcedures()...)
 	ps = append(ps, destinationProcedures()...)
 	ps = append(ps, backupProcedures()...)
+	ps = append(ps, volumeBackupsProcedures()...)
 	if !versionBefore(version, tagsSince) {
 		ps = append(ps, tagProcedures()...)
 	}

@@ -169,7 +169,7 @@ func (s *Server) appNameTaken(appName string) bool {
 // of a service, and the deployments.
 var dependents = []*tableDef{
 	mountTable, domainTable, portTable, redirectTable, securityTable,
-	backupTable,
+	backupTable, volumeBackupTable,
 	deploymentTable,
 }
 
