@@ -60,6 +60,7 @@ func allProcedures(version string) []*procedure {
 	ps = append(ps, destinationProcedures()...)
 	ps = append(ps, backupProcedures()...)
 	ps = append(ps, volumeBackupsProcedures()...)
+	ps = append(ps, scheduleProcedures()...)
 	if !versionBefore(version, tagsSince) {
 		ps = append(ps, tagProcedures()...)
 	}

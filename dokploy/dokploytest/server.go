@@ -42,6 +42,7 @@
 //   - destination.create, one, all, update, remove, testConnection;
 //   - backup.create, one, update, remove (database and compose backups);
 //   - volumeBackups.create, one, list, update, delete;
+//   - schedule.create, one, list, update, delete;
 //   - tag.create, all, one, update, remove (not when Options.Version is
 //     older than v0.29.0, which has no tag router: they answer 404 like
 //     any unknown procedure).

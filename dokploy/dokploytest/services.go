@@ -166,11 +166,11 @@ func (s *Server) appNameTaken(appName string) bool {
 
 // dependents are the tables whose rows go with the row they name in a
 // column called like its id (ON DELETE CASCADE, db/schema): the children
-// of a service, and the deployments.
+// of a service, its backups, volume backups and schedules, and the
+// deployments of all of them.
 var dependents = []*tableDef{
 	mountTable, domainTable, portTable, redirectTable, securityTable,
-	backupTable, volumeBackupTable,
-	deploymentTable,
+	backupTable, volumeBackupTable, scheduleTable, deploymentTable,
 }
 
 // cascade deletes the rows that depend on row id of t, and theirs.
