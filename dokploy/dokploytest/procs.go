@@ -61,6 +61,7 @@ func allProcedures(version string) []*procedure {
 	ps = append(ps, backupProcedures()...)
 	ps = append(ps, volumeBackupsProcedures()...)
 	ps = append(ps, scheduleProcedures()...)
+	ps = append(ps, registryProcedures()...)
 	if !versionBefore(version, tagsSince) {
 		ps = append(ps, tagProcedures()...)
 	}

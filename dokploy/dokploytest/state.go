@@ -70,7 +70,7 @@ var tables = []*tableDef{
 	projectTable, environmentTable, applicationTable, composeTable,
 	postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable,
 	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable, tagTable,
-	destinationTable, backupTable, volumeBackupTable, scheduleTable,
+	destinationTable, backupTable, volumeBackupTable, scheduleTable, registryTable,
 }
 
 // state is everything the fake stores. It is what SaveState writes.
