@@ -58,14 +58,14 @@
 //   - the Postgres pool (pool.go, QUIRKS P1) is modelled, not timed: the
 //     pool-holding calls of a request (domain.create, redirects.create,
 //     security.create, security.update, mounts.update,
-//     <db>.changePassword) each take a connection when the request
-//     arrives, before the latency, and give it back when it is answered,
-//     as tRPC's concurrent batch items do. When Options.PoolSize (10) of
-//     them are in flight the server is wedged: from then on every request
-//     but /api/health hangs without an answer (Request.Fault "pool
-//     deadlock") until the client gives up, the server closes or Unwedge
-//     is called (the hung requests then get 500). Below the pool size the
-//     connections are assumed to suffice;
+//     <db>.changePassword, registry.create) each take a connection when
+//     the request arrives, before the latency, and give it back when it
+//     is answered, as tRPC's concurrent batch items do. When
+//     Options.PoolSize (10) of them are in flight the server is wedged:
+//     from then on every request but /api/health hangs without an answer
+//     (Request.Fault "pool deadlock") until the client gives up, the
+//     server closes or Unwedge is called (the hung requests then get
+//     500). Below the pool size the connections are assumed to suffice;
 //   - a non-null serverId is refused with 401 "You are not authorized to
 //     access this server", as for a server the key cannot access (a
 //     schedule's or a registry login's serverId names no server: 404 or
