@@ -59,11 +59,17 @@ func TestJobsCaptures(t *testing.T) {
 		case 467:
 			r.seedRegistry(c)
 		}
-		s.mu.Lock()
-		s.opts.RcloneError, s.opts.DockerLoginError = rclone, docker
-		s.mu.Unlock()
+		s.setCommandErrors(rclone, docker)
 	}
 	r.replay(caps)
+}
+
+// setCommandErrors changes Options.RcloneError and DockerLoginError
+// between two requests.
+func (s *Server) setCommandErrors(rclone, docker string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.RcloneError, s.opts.DockerLoginError = rclone, docker
 }
 
 // answerOf decodes a capture's answer as an object (the first item of an
