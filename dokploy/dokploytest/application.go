@@ -221,7 +221,8 @@ func (s *Server) applicationObject(a row, withAccess bool) object {
 		kv{"gitlab", nil}, kv{"github", nil}, kv{"bitbucket", nil}, kv{"gitea", nil},
 		kv{"server", nil},
 		kv{"previewDeployments", []any{}},
-		kv{"registry", nil}, kv{"buildRegistry", nil}, kv{"rollbackRegistry", nil},
+		kv{"registry", s.registryOf(a, "registryId")}, kv{"buildRegistry", s.registryOf(a, "buildRegistryId")},
+		kv{"rollbackRegistry", s.registryOf(a, "rollbackRegistryId")},
 	)
 	if withAccess {
 		o = append(o, kv{"hasGitProviderAccess", true}, kv{"unauthorizedProvider", nil})

@@ -197,6 +197,9 @@ func (r *replayer) replay(caps []*capture) {
 			apiKey = "wrong-key"
 		}
 		req.Header.Set("x-api-key", apiKey)
+		if r.before != nil {
+			r.before(c)
+		}
 		if msg, ok := deployErrors[c.file]; ok {
 			s.setDeployError(msg)
 		}
@@ -247,6 +250,9 @@ type replayer struct {
 	s     *Server
 	ids   map[string]string // real id -> fake id
 	names map[string]string // real appName -> fake appName
+	// before, when set, runs before each capture's request is sent: the
+	// state or options the real run changed without a recorded call.
+	before func(c *capture)
 }
 
 // rewrite replaces, inside the strings of a captured answer, the real ids

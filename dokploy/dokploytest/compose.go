@@ -100,7 +100,7 @@ func (s *Server) compose(in map[string]any) (row, error) {
 
 // composeObject is the compose with its relations, as compose.one answers
 // it (withAccess) or compose.delete returns it (findComposeById). The
-// fake has no git providers, servers or backups.
+// fake has no git providers or servers.
 func (s *Server) composeObject(c row, withAccess bool) object {
 	id := c["composeId"]
 	children := func(t *tableDef) []any { return objects(t, s.where(t, "composeId", id)) }
@@ -112,7 +112,7 @@ func (s *Server) composeObject(c row, withAccess bool) object {
 		kv{"domains", children(domainTable)},
 		kv{"github", nil}, kv{"gitlab", nil}, kv{"bitbucket", nil}, kv{"gitea", nil},
 		kv{"server", nil},
-		kv{"backups", []any{}},
+		kv{"backups", s.backupsOf(composeTable, id)},
 	)
 	if withAccess {
 		o = append(o, kv{"hasGitProviderAccess", true}, kv{"unauthorizedProvider", nil})

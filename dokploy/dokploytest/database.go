@@ -235,7 +235,7 @@ func (k *dbKind) object(s *Server, r row) object {
 		kv{"server", nil},
 	)
 	if k.backups {
-		o = append(o, kv{"backups", []any{}})
+		o = append(o, kv{"backups", s.backupsOf(k.table, r[k.id()])})
 	}
 	return o
 }

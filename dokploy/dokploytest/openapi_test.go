@@ -143,6 +143,7 @@ func flattenProp(name string, required bool, sc map[string]any) apiProp {
 		case "array":
 			items, _ := m["items"].(map[string]any)
 			typ = fmt.Sprintf("array<%v>", items["type"])
+			p.Pattern, _ = items["pattern"].(string) // the fake checks it on each item
 		}
 		p.Type = typ
 		if e, ok := m["enum"]; ok {
@@ -150,7 +151,9 @@ func flattenProp(name string, required bool, sc map[string]any) apiProp {
 		}
 		p.MinLength, _ = m["minLength"].(float64)
 		p.MaxLength, _ = m["maxLength"].(float64)
-		p.Pattern, _ = m["pattern"].(string)
+		if pat, ok := m["pattern"].(string); ok {
+			p.Pattern = pat
+		}
 		p.Min, _ = m["minimum"].(float64)
 		p.Max, _ = m["maximum"].(float64)
 		if d, ok := m["default"]; ok {
@@ -183,6 +186,7 @@ func fieldProp(f field) apiProp {
 		p.Type = "object"
 	case kObjectArray:
 		p.Type = "array<object>"
+	case kAny: // z.any(): a schema without a type
 	}
 	if f.values != nil {
 		vals := make([]any, len(f.values))

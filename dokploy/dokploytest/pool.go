@@ -24,7 +24,13 @@ const DefaultPoolSize = 10
 //   - <db>.changePassword: routers/postgres.ts:450 (mysql.ts:443,
 //     mariadb.ts:425, mongo.ts:444, redis.ts:431) hold a transaction open
 //     across a `docker exec` in the database's container: not a deadlock
-//     by itself, but a connection held for seconds, so it counts.
+//     by itself, but a connection held for seconds, so it counts;
+//   - registry.create: createRegistry opens db.transaction
+//     (services/registry.ts:44), inserts through tx (:45) and runs
+//     `docker login` inside it (:76): a connection held for the login;
+//     with a serverId the login goes through execAsyncRemote (:74), which
+//     reads findServerById (utils/process/execAsync.ts:148,
+//     services/server.ts:40) through the global db: a second one.
 //
 // The client keeps its own table (dokploy.PoolHolding); a test checks that
 // they agree.
@@ -39,6 +45,7 @@ var poolHolding = map[string]bool{
 	"mariadb.changePassword":  true,
 	"mongo.changePassword":    true,
 	"redis.changePassword":    true,
+	"registry.create":         true,
 }
 
 // PoolHolding reports whether the fake models proc as holding a pool

@@ -57,6 +57,11 @@ func allProcedures(version string) []*procedure {
 	ps = append(ps, redirectsProcedures()...)
 	ps = append(ps, securityProcedures()...)
 	ps = append(ps, deploymentProcedures()...)
+	ps = append(ps, destinationProcedures()...)
+	ps = append(ps, backupProcedures()...)
+	ps = append(ps, volumeBackupsProcedures()...)
+	ps = append(ps, scheduleProcedures()...)
+	ps = append(ps, registryProcedures()...)
 	if !versionBefore(version, tagsSince) {
 		ps = append(ps, tagProcedures()...)
 	}

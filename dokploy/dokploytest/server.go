@@ -12,11 +12,13 @@
 // database password pattern, unknown keys stripped), the same answers (key
 // order included) and the same error bodies. Differences from the real
 // server are deliberate and documented: deploys are simulated (Options
-// DeployDuration and DeployError), there are no Docker services, no servers,
-// registries, SSH keys or git providers (the application save*Provider
-// procedures and compose.update fail on an id naming one like on a dangling
-// foreign key; a git-sourced compose deploys its stored composeFile), and
-// every key acts as an owner's key.
+// DeployDuration and DeployError), backups, volume backups and schedules
+// are stored but never run, the registry login and the destination test
+// succeed (Options DockerLoginError and RcloneError make them fail), there
+// are no Docker services, no servers, SSH keys or git providers (the
+// application save*Provider procedures and compose.update fail on an id
+// naming one like on a dangling foreign key; a git-sourced compose deploys
+// its stored composeFile), and every key acts as an owner's key.
 //
 // The procedures (Server.Procedures lists them):
 //   - settings.getDokployVersion, user.get;
@@ -39,6 +41,11 @@
 //   - redirects.create, one, update, delete;
 //   - security.create, one, update, delete;
 //   - deployment.all, allByCompose, allByType, readLogs;
+//   - destination.create, one, all, update, remove, testConnection;
+//   - backup.create, one, update, remove (database and compose backups);
+//   - volumeBackups.create, one, list, update, delete;
+//   - schedule.create, one, list, update, delete;
+//   - registry.create, one, all, update, remove;
 //   - tag.create, all, one, update, remove (not when Options.Version is
 //     older than v0.29.0, which has no tag router: they answer 404 like
 //     any unknown procedure).
@@ -51,16 +58,18 @@
 //   - the Postgres pool (pool.go, QUIRKS P1) is modelled, not timed: the
 //     pool-holding calls of a request (domain.create, redirects.create,
 //     security.create, security.update, mounts.update,
-//     <db>.changePassword) each take a connection when the request
-//     arrives, before the latency, and give it back when it is answered,
-//     as tRPC's concurrent batch items do. When Options.PoolSize (10) of
-//     them are in flight the server is wedged: from then on every request
-//     but /api/health hangs without an answer (Request.Fault "pool
-//     deadlock") until the client gives up, the server closes or Unwedge
-//     is called (the hung requests then get 500). Below the pool size the
-//     connections are assumed to suffice;
+//     <db>.changePassword, registry.create) each take a connection when
+//     the request arrives, before the latency, and give it back when it
+//     is answered, as tRPC's concurrent batch items do. When
+//     Options.PoolSize (10) of them are in flight the server is wedged:
+//     from then on every request but /api/health hangs without an answer
+//     (Request.Fault "pool deadlock") until the client gives up, the
+//     server closes or Unwedge is called (the hung requests then get
+//     500). Below the pool size the connections are assumed to suffice;
 //   - a non-null serverId is refused with 401 "You are not authorized to
-//     access this server", as for a server the key cannot access;
+//     access this server", as for a server the key cannot access (a
+//     schedule's or a registry login's serverId names no server: 404 or
+//     400 "Server not found", or the failed insert of a dangling id);
 //   - an update that leaves nothing to write answers 500 "No values to set";
 //   - swarm settings (healthCheckSwarm, ...) and compose serviceNetworks
 //     are checked to be objects or arrays, not key by key;
@@ -129,6 +138,19 @@ type Options struct {
 	// <kind>Error: <message>", and start, stop and reload answer 500 with
 	// the message.
 	DeployError string
+	// RcloneError, when not empty, makes destination.testConnection fail
+	// with this as rclone's output: 400 "Command execution failed:
+	// Command failed: rclone ls ...\n<output>" (capture 411, a server
+	// without rclone: "/bin/sh: 1: rclone: not found\n"). Empty, the
+	// connection test succeeds.
+	RcloneError string
+	// DockerLoginError, when not empty, makes the docker login of
+	// registry.create and registry.update fail with this as docker's
+	// output: 400 "Command execution failed: Command failed: printf %s
+	// '***' | docker login ...\n<output>", the password masked (capture
+	// 464). create then stores nothing, update keeps its change. Empty,
+	// the login succeeds.
+	DockerLoginError string
 	// Redact makes every .one answer carry RedactedSecret in place of env
 	// texts, build args and secrets and passwords, as Dokploy does with an
 	// open change (pull request #4581) that a later version may ship.

@@ -164,17 +164,34 @@ func (s *Server) appNameTaken(appName string) bool {
 
 // --- cascading deletes (the database's ON DELETE CASCADE) ---
 
+// dependents are the tables whose rows go with the row they name in a
+// column called like its id (ON DELETE CASCADE, db/schema): the children
+// of a service, its backups, volume backups and schedules, and the
+// deployments of all of them.
+var dependents = []*tableDef{
+	mountTable, domainTable, portTable, redirectTable, securityTable,
+	backupTable, volumeBackupTable, scheduleTable, deploymentTable,
+}
+
+// cascade deletes the rows that depend on row id of t, and theirs.
+func (s *Server) cascade(t *tableDef, id string) {
+	for _, c := range dependents {
+		if c == t || !c.has(t.id) {
+			continue
+		}
+		for _, r := range s.deleteWhere(c, t.id, id) {
+			if c == deploymentTable {
+				delete(s.st.Logs, str(r["deploymentId"]))
+			}
+			s.cascade(c, str(r[c.id]))
+		}
+	}
+}
+
 // deleteService removes a service row and everything that hangs off it.
 func (s *Server) deleteService(t *tableDef, id string) {
 	s.deleteWhere(t, t.id, id)
-	for _, child := range []*tableDef{mountTable, domainTable, portTable, redirectTable, securityTable} {
-		if child.has(t.id) {
-			s.deleteWhere(child, t.id, id)
-		}
-	}
-	for _, d := range s.deleteWhere(deploymentTable, t.id, id) {
-		delete(s.st.Logs, str(d["deploymentId"]))
-	}
+	s.cascade(t, id)
 	delete(s.st.Files, id)
 }
 

@@ -70,6 +70,7 @@ var tables = []*tableDef{
 	projectTable, environmentTable, applicationTable, composeTable,
 	postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable,
 	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable, tagTable,
+	destinationTable, backupTable, volumeBackupTable, scheduleTable, registryTable,
 }
 
 // state is everything the fake stores. It is what SaveState writes.
@@ -143,6 +144,7 @@ var references = []struct {
 	{"environmentId", environmentTable}, {"applicationId", applicationTable}, {"composeId", composeTable},
 	{"postgresId", postgresTable}, {"mysqlId", mysqlTable}, {"mariadbId", mariadbTable},
 	{"mongoId", mongoTable}, {"redisId", redisTable}, {"libsqlId", libsqlTable},
+	{"destinationId", destinationTable},
 	{"githubId", nil}, {"gitlabId", nil}, {"bitbucketId", nil}, {"giteaId", nil},
 	{"customGitSSHKeyId", nil}, {"previewDeploymentId", nil},
 }

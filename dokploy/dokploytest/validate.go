@@ -36,11 +36,12 @@ const (
 	kStringArray
 	kObject      // a JSON object (swarm settings)
 	kObjectArray // an array of JSON objects (swarm settings)
+	kAny         // any JSON value (z.any(): backup metadata)
 )
 
 var kindNames = map[kind]string{
 	kString: "string", kNumber: "number", kBool: "boolean", kEnum: "string",
-	kStringArray: "array", kObject: "object", kObjectArray: "array",
+	kStringArray: "array", kObject: "object", kObjectArray: "array", kAny: "any",
 }
 
 type presence int
@@ -59,11 +60,12 @@ type field struct {
 	nullable bool
 	integer  bool
 	min, max *float64 // number bounds
-	minLen   int      // string length bounds; 0: none
+	minLen   int      // string length bounds; 0: none (of each item for a string array)
 	maxLen   int
-	pattern  *regexp.Regexp
-	patSrc   string // the JavaScript regex source, for the issue
-	patMsg   string // custom message; "" gives zod's default
+	trim     bool           // zod .trim(): the string is trimmed before its checks
+	pattern  *regexp.Regexp // of each item for a string array
+	patSrc   string         // the JavaScript regex source, for the issue
+	patMsg   string         // custom message; "" gives zod's default
 	values   []string
 	def      any
 	hasDef   bool
@@ -91,15 +93,17 @@ func boolean(name string) field { return field{name: name, kind: kBool} }
 func enum(name string, values ...string) field {
 	return field{name: name, kind: kEnum, values: values}
 }
-func strArr(name string) field { return field{name: name, kind: kStringArray} }
-func obj(name string) field    { return field{name: name, kind: kObject} }
-func objArr(name string) field { return field{name: name, kind: kObjectArray} }
+func strArr(name string) field   { return field{name: name, kind: kStringArray} }
+func obj(name string) field      { return field{name: name, kind: kObject} }
+func objArr(name string) field   { return field{name: name, kind: kObjectArray} }
+func anyValue(name string) field { return field{name: name, kind: kAny} }
 
-func (f field) req() field    { f.presence = required; return f }
-func (f field) nonopt() field { f.presence = nonoptional; return f }
-func (f field) null() field   { f.nullable = true; return f }
-func (f field) int() field    { f.integer = true; return f }
-func (f field) min1() field   { f.minLen = 1; return f }
+func (f field) req() field     { f.presence = required; return f }
+func (f field) nonopt() field  { f.presence = nonoptional; return f }
+func (f field) null() field    { f.nullable = true; return f }
+func (f field) int() field     { f.integer = true; return f }
+func (f field) min1() field    { f.minLen = 1; return f }
+func (f field) trimmed() field { f.trim = true; return f }
 func (f field) lenRange(min, max int) field {
 	f.minLen, f.maxLen = min, max
 	return f
@@ -252,10 +256,14 @@ func enumIssue(path []any, values []string) issue {
 		quoted[i] = strconv.Quote(v)
 		vals[i] = v
 	}
+	msg := "Invalid option: expected one of " + strings.Join(quoted, "|")
+	if len(values) == 1 { // zod's message for a single value
+		msg = "Invalid input: expected " + quoted[0]
+	}
 	return issue{
 		head:    object{{"code", "invalid_value"}, {"values", vals}},
 		path:    path,
-		message: "Invalid option: expected one of " + strings.Join(quoted, "|"),
+		message: msg,
 	}
 }
 
@@ -307,6 +315,9 @@ func (f field) checkType(v any, path []any, coerce bool) (any, []issue) {
 		if !ok {
 			return nil, []issue{typeIssue(path, "string", jsType(v))}
 		}
+		if f.trim {
+			s = jsTrim(s)
+		}
 		return s, f.checkString(s, path)
 	case kNumber:
 		n, ok := v.(float64)
@@ -332,11 +343,17 @@ func (f field) checkType(v any, path []any, coerce bool) (any, []issue) {
 		}
 		var issues []issue
 		for i, e := range a {
-			if _, ok := e.(string); !ok {
-				issues = append(issues, typeIssue(append(append([]any{}, path...), float64(i)), "string", jsType(e)))
+			ipath := append(append([]any{}, path...), float64(i))
+			s, ok := e.(string)
+			if !ok {
+				issues = append(issues, typeIssue(ipath, "string", jsType(e)))
+				continue
 			}
+			issues = append(issues, f.checkString(s, ipath)...)
 		}
 		return cloneJSON(a), issues
+	case kAny:
+		return cloneJSON(v), nil
 	case kObject:
 		if _, ok := v.(map[string]any); !ok {
 			return nil, []issue{typeIssue(path, "object", jsType(v))}
