@@ -81,6 +81,9 @@ func (r *run) input(k *kinds.Kind, c *planner.Change, want *spec.Object, live do
 			}
 		}
 	}
+	if k.Instance() && (create || k.Update.Full) {
+		in[k.NameField] = c.Name
+	}
 	if create {
 		for key, v := range k.Create.Fixed {
 			in[key] = v
