@@ -74,7 +74,7 @@ func TestExamplesConvergeOnARealServer(t *testing.T) {
 
 func observePlan(ctx context.Context, t *testing.T, c *dokploy.Client, f *spec.File) *planner.Plan {
 	t.Helper()
-	live, err := c.Observe(ctx, spec.SortedKeys(f.Projects))
+	live, err := c.Observe(ctx, spec.SortedKeys(f.Projects), planner.ReadKinds(f)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,13 +214,13 @@ func runExport(t *testing.T, s *dokploytest.Server, opts Options) *exported {
 			t.Fatal(err)
 		}
 	}
-	live, err := c.Observe(ctx, names)
+	live, err := c.Observe(ctx, names, InstanceKinds()...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res, err := Build(live, opts)
 	if err != nil {
-		t.Fatalf("Build: %v (warnings %q)", err, res.Warnings)
+		t.Fatalf("Build: %v", err)
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "dokploy.yaml")

@@ -121,10 +121,11 @@ func (b *builder) value(s site, f *kinds.Field, v any, vars []string) (any, bool
 		n, ok := v.(float64)
 		return spec.Duration(int64(n)).String(), ok
 	case kinds.Memory, kinds.CPU:
-		return v, true // the byte or nano-CPU count: a plain number the file accepts
+		n, ok := v.(string) // the byte or nano-CPU count: a plain number the file accepts
+		return number(n), ok && n != ""
 	case kinds.Strings:
 		list, ok := v.([]any)
-		out := []string{}
+		out := []any{}
 		for _, x := range list {
 			if s, ok := x.(string); ok {
 				out = append(out, escape(s))
