@@ -82,3 +82,94 @@ func jsonUnmarshalTB(tb testing.TB, raw []byte, v any) {
 		tb.Fatal(err)
 	}
 }
+
+// seedItems gives every service of seedServices two items of a described
+// kind: a postgres two backups to one destination.
+func seedItems(tb testing.TB, s *dokploytest.Server, project string) {
+	tb.Helper()
+	raw, err := s.Call("destination.create", map[string]any{"name": "s3", "provider": "AWS", "accessKey": "a", "secretAccessKey": "b",
+		"bucket": "b", "region": "r", "endpoint": "https://s3.example.com"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var dest map[string]any
+	jsonUnmarshalTB(tb, raw, &dest)
+	raw, err = s.Call("project.all", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var all []struct {
+		Name         string
+		Environments []struct {
+			Postgres []struct{ PostgresID string }
+		}
+	}
+	jsonUnmarshalTB(tb, raw, &all)
+	for _, p := range all {
+		if p.Name != project {
+			continue
+		}
+		for _, db := range p.Environments[0].Postgres {
+			for _, prefix := range []string{"daily", "weekly"} {
+				if _, err := s.Call("backup.create", map[string]any{"schedule": "0 3 * * *", "prefix": prefix, "destinationId": dest["destinationId"],
+					"database": "d", "databaseType": "postgres", "postgresId": db.PostgresID}); err != nil {
+					tb.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+// TestObserveItemsInTwoRoundTrips: the items of described kinds come with
+// the services' .one answers (backups) and the instance resources with the
+// first round trip, so a plan of 500 services with two backups each still
+// takes two dependent round trips.
+func TestObserveItemsInTwoRoundTrips(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+	seedServices(t, s, "shop", 500)
+	seedItems(t, s, "shop")
+	c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := c.Observe(context.Background(), []string{"shop"}, "destination")
+	if err != nil {
+		t.Fatal(err)
+	}
+	backups := 0
+	for _, d := range live.Projects["shop"][0].Environments[0].Databases {
+		backups += len(d.Items["backup"])
+	}
+	if backups != 500 || len(live.Items["destination"]) != 1 {
+		t.Errorf("read %d backups and %d destinations, want 500 and 1", backups, len(live.Items["destination"]))
+	}
+	if n := c.RoundTrips(); n != 2 {
+		t.Errorf("%d round trips, want 2", n)
+	}
+}
+
+// BenchmarkObserveItems is BenchmarkObserve's tRPC read of n services with
+// two backups per database (one destination).
+//
+//	go test -run XXX -bench ObserveItems -benchtime 3x ./dokploy/
+func BenchmarkObserveItems(b *testing.B) {
+	for _, n := range []int{20, 500} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			s := dokploytest.NewTestServer(b, dokploytest.Options{APIKey: "k"})
+			seedServices(b, s, "shop", n)
+			seedItems(b, s, "shop")
+			s.SetLatency(benchLatency)
+			c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := c.Observe(context.Background(), []string{"shop"}, "destination"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(c.Requests())/float64(b.N), "requests/op")
+			b.ReportMetric(float64(c.RoundTrips())/float64(b.N), "round-trips/op")
+		})
+	}
+}
