@@ -195,6 +195,9 @@ func (r *run) applicationWrites(c *planner.Change, id string, want *spec.Applica
 			}
 		}
 	}
+	if err := r.settingsInput(c, want.Objects, planner.KindApplication, in); err != nil {
+		return nil, err
+	}
 	if len(in) > 1 {
 		calls = append(calls, dokploy.NewCall("application.update", in, nil))
 	}

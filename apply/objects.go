@@ -121,6 +121,9 @@ func (r *run) apiValue(c *planner.Change, f *kinds.Field, v any) (any, error) {
 	if s, ok := v.(string); ok && f.Ref != "" {
 		return ref(f.Ref, s), missing
 	}
+	if m, ok := v.(map[string]string); ok && f.Type == kinds.Env {
+		return dokploy.FormatEnv(m)
+	}
 	if o, ok := v.(*spec.Object); ok {
 		return planner.APIObject(f.Fields, o, ref), missing
 	}
@@ -128,9 +131,34 @@ func (r *run) apiValue(c *planner.Change, f *kinds.Field, v any) (any, error) {
 }
 
 // settingsInput adds to a service's update input the settings (singleton
-// kinds) the change sets; it reports whether it added any.
-func (r *run) settingsInput(c *planner.Change, objs spec.Objects, parent string, in map[string]any) (bool, error) {
-	added := false
+// kinds) the change sets, but those sent with the create (CreateOnly).
+func (r *run) settingsInput(c *planner.Change, objs spec.Objects, parent string, in map[string]any) error {
+	return r.settings(c, objs, parent, in, false)
+}
+
+// createSettings adds to a service's create input its CreateOnly settings
+// (server).
+func (r *run) createSettings(c *planner.Change, in map[string]any) error {
+	return r.settings(c, objectsOf(c.Desired), parentKindOf(c), in, true)
+}
+
+// objectsOf are the described items of a service's spec.
+func objectsOf(desired any) spec.Objects {
+	switch w := desired.(type) {
+	case *spec.Application:
+		return w.Objects
+	case *spec.Compose:
+		return w.Objects
+	case spec.Database:
+		return w.Objects
+	}
+	return nil
+}
+
+// parentKindOf is the kind of the service a change is about.
+func parentKindOf(c *planner.Change) string { return c.Kind }
+
+func (r *run) settings(c *planner.Change, objs spec.Objects, parent string, in map[string]any, create bool) error {
 	for _, k := range kinds.Of(parent) {
 		if !k.Singleton {
 			continue
@@ -142,19 +170,44 @@ func (r *run) settingsInput(c *planner.Change, objs spec.Objects, parent string,
 		for _, o := range objs[k.Name] {
 			for _, f := range k.Fields {
 				v, set := o.Values[f.Name]
-				if !set || !c.HasField(prefix+f.Name) {
+				if !set || f.Local || f.CreateOnly != create || !create && !c.HasField(prefix+f.Name) {
+					continue
+				}
+				if f.Flat {
+					sub, _ := v.(*spec.Object)
+					if sub == nil {
+						sub = &spec.Object{Values: nullAll(f.Fields)}
+					}
+					for _, sf := range f.Fields {
+						if sv, set := sub.Values[sf.Name]; set && (create || c.HasField(prefix+f.Name+"."+sf.Name)) {
+							x, err := r.apiValue(c, sf, sv)
+							if err != nil {
+								return err
+							}
+							in[sf.APIName()] = x
+						}
+					}
 					continue
 				}
 				x, err := r.apiValue(c, f, v)
 				if err != nil {
-					return false, err
+					return err
 				}
 				in[f.APIName()] = x
-				added = true
 			}
 		}
 	}
-	return added, nil
+	return nil
+}
+
+// nullAll sets every field to null: a flat object set to null clears its
+// fields.
+func nullAll(fields []*kinds.Field) map[string]any {
+	m := map[string]any{}
+	for _, f := range fields {
+		m[f.Name] = nil
+	}
+	return m
 }
 
 // findCreated finds the ids of instance resources whose create answers

@@ -159,7 +159,7 @@ func (r *run) serviceInput(c *planner.Change, prefix, description *string) (map[
 	if description != nil {
 		in["description"] = *description
 	}
-	return in, nil
+	return in, r.createSettings(c, in)
 }
 
 // serviceCreate sets the op's create call of a service and what to record
@@ -328,6 +328,9 @@ func (r *run) databaseWrites(c *planner.Change, id string, want spec.Database, l
 			return nil, err
 		}
 		calls = append(calls, dokploy.NewCall(c.Kind+".saveEnvironment", map[string]any{idKey: id, "env": text}, nil))
+	}
+	if err := r.settingsInput(c, want.Objects, c.Kind, upd); err != nil {
+		return nil, err
 	}
 	if len(upd) > 0 {
 		upd[idKey] = id

@@ -67,6 +67,9 @@ func (r *run) composeWrites(c *planner.Change, id string, want *spec.Compose, li
 	}
 	set("randomize", "randomize", want.Randomize != nil && *want.Randomize)
 	set("isolatedDeployment", "isolatedDeployment", want.IsolatedDeployment != nil && *want.IsolatedDeployment)
+	if err := r.settingsInput(c, want.Objects, planner.KindCompose, in); err != nil {
+		return nil, err
+	}
 	if len(in) > 1 {
 		calls = append(calls, dokploy.NewCall("compose.update", in, nil))
 	}

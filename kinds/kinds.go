@@ -26,6 +26,7 @@ const (
 	Bool                 // true or false
 	Strings              // a list of strings
 	Map                  // a map of strings to strings
+	Env                  // a map of variables in the file; dotenv text in the API, compared key by key
 	Memory               // bytes: 512Mi, 1Gi in the file; a decimal string in the API
 	CPU                  // nano-CPUs: 0.5, 500m in the file; a decimal string in the API
 	Duration             // nanoseconds: 30s, 1m30s in the file; a number in the API
@@ -33,7 +34,7 @@ const (
 	Objects              // a list of nested objects of Fields
 )
 
-var typeNames = [...]string{"string", "text", "integer", "boolean", "list of strings", "map", "memory size", "CPU count", "duration", "object", "list of objects"}
+var typeNames = [...]string{"string", "text", "integer", "boolean", "list of strings", "map", "env map", "memory size", "CPU count", "duration", "object", "list of objects"}
 
 func (t Type) String() string { return typeNames[t] }
 
@@ -77,6 +78,9 @@ type Field struct {
 	Deploy bool
 	// Local fields are dokploy-sync's own (protect): never sent, never read.
 	Local bool
+	// Flat objects group fields in the file that are the parent's own keys
+	// in the API (resources: memoryLimit, ... of the service).
+	Flat bool
 }
 
 // Protect is the protect field of every instance kind: --prune never
@@ -124,6 +128,9 @@ type Kind struct {
 	Singleton bool
 	// Inline singletons have their fields directly among the parent's keys.
 	Inline bool
+	// ReadOnly kinds are made elsewhere (remote servers, git providers):
+	// the spec names their items (Field.Ref) but never declares them.
+	ReadOnly bool
 	// Name field: the API field holding an instance resource's name (its
 	// map key in the file). Identity: the spec fields that identify an item
 	// in a list, joined by Identify.

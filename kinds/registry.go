@@ -35,11 +35,11 @@ func ByName(name string) *Kind {
 	return byName[name]
 }
 
-// Instance lists the instance kinds (top level of the spec).
+// Instance lists the instance kinds the spec declares (top level).
 func Instance() []*Kind {
 	var out []*Kind
 	for _, k := range all {
-		if k.Instance() {
+		if k.Instance() && !k.ReadOnly {
 			out = append(out, k)
 		}
 	}
@@ -61,7 +61,7 @@ func Of(parent string) []*Kind {
 // level) holds, and for an inline singleton the field the key is.
 func Key(parent, key string) (*Kind, *Field) {
 	for _, k := range all {
-		if parent == "" && !k.Instance() || parent != "" && !k.HasParent(parent) {
+		if parent == "" && (!k.Instance() || k.ReadOnly) || parent != "" && !k.HasParent(parent) {
 			continue
 		}
 		if k.Inline {
@@ -82,7 +82,7 @@ func Key(parent, key string) (*Kind, *Field) {
 func Keys(parent string) []string {
 	var out []string
 	for _, k := range all {
-		if parent == "" && !k.Instance() || parent != "" && !k.HasParent(parent) {
+		if parent == "" && (!k.Instance() || k.ReadOnly) || parent != "" && !k.HasParent(parent) {
 			continue
 		}
 		if k.Inline {
