@@ -20,16 +20,43 @@ func nullTexts(names ...string) []field {
 }
 
 // swarmFields are the Docker swarm settings of applications and databases
-// (libsql has no ulimitsSwarm).
+// (libsql has no ulimitsSwarm): the strict objects of Dokploy's
+// schema/shared.ts, so that an unknown key is refused (capture 537).
 func swarmFields(ulimits bool) []field {
+	update := schema{
+		num("Parallelism").req(), num("Delay"), text("FailureAction"), num("Monitor"), num("MaxFailureRatio"), text("Order").req(),
+	}
 	fs := []field{
-		obj("healthCheckSwarm").null(), obj("restartPolicySwarm").null(), obj("placementSwarm").null(),
-		obj("updateConfigSwarm").null(), obj("rollbackConfigSwarm").null(), obj("modeSwarm").null(),
-		obj("labelsSwarm").null(), objArr("networkSwarm").null(), num("stopGracePeriodSwarm").null(),
-		obj("endpointSpecSwarm").null(),
+		obj("healthCheckSwarm").of(schema{
+			strArr("Test"), num("Interval"), num("Timeout"), num("StartPeriod"), num("Retries"),
+		}, true).null(),
+		obj("restartPolicySwarm").of(schema{text("Condition"), num("Delay"), num("MaxAttempts"), num("Window")}, true).null(),
+		obj("placementSwarm").of(schema{
+			strArr("Constraints"),
+			objArr("Preferences").of(schema{obj("Spread").of(schema{text("SpreadDescriptor").req()}, false).req()}, true),
+			num("MaxReplicas"),
+			objArr("Platforms").of(schema{text("Architecture").req(), text("OS").req()}, true),
+		}, true).null(),
+		obj("updateConfigSwarm").of(update, true).null(),
+		obj("rollbackConfigSwarm").of(update, true).null(),
+		obj("modeSwarm").of(schema{
+			obj("Replicated").of(schema{num("Replicas")}, true),
+			obj("Global").of(schema{}, false),
+			obj("ReplicatedJob").of(schema{num("MaxConcurrent"), num("TotalCompletions")}, true),
+			obj("GlobalJob").of(schema{}, false),
+		}, true).null(),
+		strMap("labelsSwarm").null(),
+		objArr("networkSwarm").of(schema{text("Target"), strArr("Aliases"), strMap("DriverOpts")}, true).null(),
+		num("stopGracePeriodSwarm").null(),
+		obj("endpointSpecSwarm").of(schema{
+			text("Mode"),
+			objArr("Ports").of(schema{text("Protocol"), num("TargetPort"), num("PublishedPort"), text("PublishMode")}, true),
+		}, true).null(),
 	}
 	if ulimits {
-		fs = append(fs, objArr("ulimitsSwarm").null())
+		fs = append(fs, objArr("ulimitsSwarm").of(schema{
+			text("Name").min1().req(), num("Soft").int().atLeast(-1).req(), num("Hard").int().atLeast(-1).req(),
+		}, true).null())
 	}
 	return fs
 }

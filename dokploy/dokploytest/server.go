@@ -62,8 +62,10 @@
 //   - a non-null serverId is refused with 401 "You are not authorized to
 //     access this server", as for a server the key cannot access;
 //   - an update that leaves nothing to write answers 500 "No values to set";
-//   - swarm settings (healthCheckSwarm, ...) and compose serviceNetworks
-//     are checked to be objects or arrays, not key by key;
+//   - swarm settings (healthCheckSwarm, ...) are checked key by key like
+//     Dokploy's strict zod objects (several unknown keys are listed sorted,
+//     and stored objects come back with their keys sorted); compose
+//     serviceNetworks are checked to be an array of objects only;
 //   - rows read without ORDER BY come in table order, an updated child row
 //     (domain, port, mount, redirect, security) moving to the end, as in
 //     PostgreSQL's heap (capture 057);
