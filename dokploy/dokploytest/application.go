@@ -216,8 +216,8 @@ func applicationProcedures() []*procedure {
 			appNameField().req(),
 			text("applicationId").req(),
 		}, applicationReload),
-		mutation("application.start", applicationIDOnly, applicationSetStatus("done")),
-		mutation("application.stop", applicationIDOnly, applicationSetStatus("idle")),
+		mutation("application.start", applicationIDOnly, applicationScale(true)),
+		mutation("application.stop", applicationIDOnly, applicationScale(false)),
 	}
 }
 
@@ -413,21 +413,33 @@ func applicationReload(s *Server, in map[string]any) (any, error) {
 	return true, nil
 }
 
-// applicationSetStatus is start (done) and stop (idle): they answer the
-// application as read before the change.
-func applicationSetStatus(status string) func(*Server, map[string]any) (any, error) {
+// applicationScale is start and stop: `docker service scale <appName>=1`
+// (or =0), then the status done (or idle). Both answer the application as
+// read before the status write. stopService swallows a failed scale, so
+// stop always succeeds (captures 546, 547); a failed start is a 500 and
+// leaves the status (548, 549).
+func applicationScale(start bool) func(*Server, map[string]any) (any, error) {
 	return func(s *Server, in map[string]any) (any, error) {
 		a, err := s.application(in)
 		if err != nil {
 			return nil, err
 		}
-		if msg := s.opts.DeployError; msg != "" {
-			return nil, errInternal("%s", msg)
-		}
-		before := s.applicationObject(a, false)
-		a["applicationStatus"] = status
-		return before, nil
+		return s.scale(a, s.applicationObject(a, false), start)
 	}
+}
+
+// scale runs start or stop on service r and answers before.
+func (s *Server) scale(r row, before object, start bool) (any, error) {
+	status := "idle"
+	if start {
+		if msg := s.opts.DeployError; msg != "" {
+			app := str(r["appName"])
+			return nil, errInternal("Command execution failed: Command failed: docker service scale %s=1 \n%s: %s", app, app, msg)
+		}
+		status = "done"
+	}
+	r["applicationStatus"] = status
+	return before, nil
 }
 
 // applicationDeploy queues a deployment; the procedure answers undefined.

@@ -192,8 +192,8 @@ func databaseProcedures(k *dbKind) []*procedure {
 		mutation(k.name+".saveEnvironment", schema{text(k.id()).nonopt(), text("env").null().nonopt()}, k.doSaveEnvironment),
 		mutation(k.name+".deploy", schema{text(k.id()).nonopt()}, k.doDeploy),
 		mutation(k.name+".reload", schema{text(k.id()).nonopt(), k.reloadAppName().req()}, k.doReload),
-		mutation(k.name+".start", idOnly, k.setStatus("done")),
-		mutation(k.name+".stop", idOnly, k.setStatus("idle")),
+		mutation(k.name+".start", idOnly, k.scale(true)),
+		mutation(k.name+".stop", idOnly, k.scale(false)),
 	}
 	if k == libsqlKind {
 		ps = append(ps, mutation("libsql.saveExternalPorts", schema{
@@ -387,21 +387,19 @@ func (k *dbKind) doReload(s *Server, in map[string]any) (any, error) {
 	return true, nil
 }
 
-// setStatus is start (done) and stop (idle); they answer the database as
-// read before.
-func (k *dbKind) setStatus(status string) func(*Server, map[string]any) (any, error) {
+// scale is start and stop, like application's (Server.scale); they
+// answer the database as read before.
+func (k *dbKind) scale(start bool) func(*Server, map[string]any) (any, error) {
 	return func(s *Server, in map[string]any) (any, error) {
 		r, err := k.find(s, in)
 		if err != nil {
 			return nil, err
 		}
-		if msg := s.opts.DeployError; msg != "" {
-			return nil, errInternal("%s", msg)
+		v, err := s.scale(r, k.object(s, r), start)
+		if err == nil && s.opts.DeployError == "" {
+			r[containerKey] = start
 		}
-		before := k.object(s, r)
-		r["applicationStatus"] = status
-		r[containerKey] = status == "done"
-		return before, nil
+		return v, err
 	}
 }
 

@@ -128,8 +128,11 @@ type Options struct {
 	// captures were recorded on such a server): application and compose
 	// deployments end in "error" with the message in their log, database
 	// deploy and saveExternalPort answer 500 "Error on deploy
-	// <kind>Error: <message>", and start, stop and reload answer 500 with
-	// the message.
+	// <kind>Error: <message>", reload answers 500 with the message, and
+	// start (and compose stop) 500 with the failed docker command, as
+	// execAsync reports it ("Command execution failed: Command failed:
+	// docker service scale <appName>=1 ..."). Application and database
+	// stop still succeed: Dokploy ignores a failed scale to zero.
 	DeployError string
 	// Redact makes every .one answer carry RedactedSecret in place of env
 	// texts, build args and secrets and passwords, as Dokploy does with an
