@@ -246,7 +246,7 @@ func (s *Server) applicationObject(a row, withAccess bool) object {
 		kv{"security", children(securityTable)},
 		kv{"ports", children(portTable)},
 		kv{"gitlab", nil}, kv{"github", nil}, kv{"bitbucket", nil}, kv{"gitea", nil},
-		kv{"server", nil},
+		kv{"server", s.serverRow(a["serverId"])},
 		kv{"previewDeployments", []any{}},
 		kv{"registry", nil}, kv{"buildRegistry", nil}, kv{"rollbackRegistry", nil},
 	)
@@ -256,20 +256,11 @@ func (s *Server) applicationObject(a row, withAccess bool) object {
 	return o
 }
 
-// checkServer refuses a serverId: the fake has no remote servers, so none
-// is accessible to the key.
-func checkServer(in map[string]any) error {
-	if id, ok := in["serverId"].(string); ok && id != "" {
-		return &apiError{code: "UNAUTHORIZED", message: "You are not authorized to access this server"}
-	}
-	return nil
-}
-
 func applicationCreate(s *Server, in map[string]any) (any, error) {
 	if s.find(environmentTable, str(in["environmentId"])) == nil {
 		return nil, errNotFound("Environment not found")
 	}
-	if err := checkServer(in); err != nil {
+	if err := s.checkServer(in); err != nil {
 		return nil, err
 	}
 	appName := s.buildAppName("app", in["appName"])
@@ -287,6 +278,7 @@ func applicationCreate(s *Server, in map[string]any) (any, error) {
 	}
 	a["createdAt"] = s.timestamp()
 	a["environmentId"] = in["environmentId"]
+	a["serverId"] = serverID(in)
 	s.insert(applicationTable, a)
 	s.grantAccess("accessedServices", str(a["applicationId"]))
 	return applicationTable.object(a), nil

@@ -100,7 +100,7 @@ func (s *Server) compose(in map[string]any) (row, error) {
 
 // composeObject is the compose with its relations, as compose.one answers
 // it (withAccess) or compose.delete returns it (findComposeById). The
-// fake has no git providers, servers or backups.
+// fake has no git providers or backups.
 func (s *Server) composeObject(c row, withAccess bool) object {
 	id := c["composeId"]
 	children := func(t *tableDef) []any { return objects(t, s.where(t, "composeId", id)) }
@@ -111,7 +111,7 @@ func (s *Server) composeObject(c row, withAccess bool) object {
 		kv{"mounts", children(mountTable)},
 		kv{"domains", children(domainTable)},
 		kv{"github", nil}, kv{"gitlab", nil}, kv{"bitbucket", nil}, kv{"gitea", nil},
-		kv{"server", nil},
+		kv{"server", s.serverRow(c["serverId"])},
 		kv{"backups", []any{}},
 	)
 	if withAccess {
@@ -127,7 +127,7 @@ func composeCreate(s *Server, in map[string]any) (any, error) {
 	if s.find(environmentTable, str(in["environmentId"])) == nil {
 		return nil, errNotFound("Environment not found")
 	}
-	if err := checkServer(in); err != nil {
+	if err := s.checkServer(in); err != nil {
 		return nil, err
 	}
 	c := composeTable.newRow()
@@ -136,6 +136,7 @@ func composeCreate(s *Server, in map[string]any) (any, error) {
 	c["appName"] = s.buildAppName("compose", in["appName"])
 	c["refreshToken"] = s.newID()
 	c["createdAt"] = s.timestamp()
+	c["serverId"] = serverID(in)
 	s.insert(composeTable, c)
 	s.grantAccess("accessedServices", str(c["composeId"]))
 	return composeTable.object(c), nil

@@ -232,7 +232,7 @@ func (k *dbKind) object(s *Server, r row) object {
 	o = append(o,
 		kv{"environment", s.environmentWithProject(str(r["environmentId"]))},
 		kv{"mounts", objects(mountTable, s.where(mountTable, k.id(), r[k.id()]))},
-		kv{"server", nil},
+		kv{"server", s.serverRow(r["serverId"])},
 	)
 	if k.backups {
 		o = append(o, kv{"backups", []any{}})
@@ -246,7 +246,7 @@ func (k *dbKind) doCreate(s *Server, in map[string]any) (any, error) {
 	if s.find(environmentTable, str(in["environmentId"])) == nil {
 		return nil, errNotFound("Environment not found")
 	}
-	if err := checkServer(in); err != nil {
+	if err := s.checkServer(in); err != nil {
 		return nil, err
 	}
 	if k == libsqlKind {
@@ -270,6 +270,7 @@ func (k *dbKind) doCreate(s *Server, in map[string]any) (any, error) {
 	r[k.id()] = s.newID()
 	r["appName"] = appName
 	r["createdAt"] = s.timestamp()
+	r["serverId"] = serverID(in)
 	if str(r["databasePassword"]) == "" {
 		r["databasePassword"] = s.generatePassword(16)
 	}

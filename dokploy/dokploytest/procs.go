@@ -57,6 +57,9 @@ func allProcedures(version string) []*procedure {
 	ps = append(ps, redirectsProcedures()...)
 	ps = append(ps, securityProcedures()...)
 	ps = append(ps, deploymentProcedures()...)
+	ps = append(ps, sshKeyProcedures()...)
+	ps = append(ps, serverProcedures()...)
+	ps = append(ps, certificateProcedures()...)
 	if !versionBefore(version, tagsSince) {
 		ps = append(ps, tagProcedures()...)
 	}

@@ -12,11 +12,12 @@
 // database password pattern, unknown keys stripped), the same answers (key
 // order included) and the same error bodies. Differences from the real
 // server are deliberate and documented: deploys are simulated (Options
-// DeployDuration and DeployError), there are no Docker services, no servers,
-// registries, SSH keys or git providers (the application save*Provider
-// procedures and compose.update fail on an id naming one like on a dangling
-// foreign key; a git-sourced compose deploys its stored composeFile), and
-// every key acts as an owner's key.
+// DeployDuration and DeployError), there are no Docker services, remote
+// servers are rows the fake never connects to (their services behave like
+// local ones), there are no registries or git providers (the application
+// save*Provider procedures and compose.update fail on an id naming one
+// like on a dangling foreign key; a git-sourced compose deploys its stored
+// composeFile), and every key acts as an owner's key.
 //
 // The procedures (Server.Procedures lists them):
 //   - settings.getDokployVersion, user.get;
@@ -39,6 +40,10 @@
 //   - redirects.create, one, update, delete;
 //   - security.create, one, update, delete;
 //   - deployment.all, allByCompose, allByType, readLogs;
+//   - sshKey.create, all, allForApps, one, update, remove;
+//   - server.create, all, one, update, remove, count, withSSHKey,
+//     buildServers;
+//   - certificates.create, one, all, update, remove;
 //   - tag.create, all, one, update, remove (not when Options.Version is
 //     older than v0.29.0, which has no tag router: they answer 404 like
 //     any unknown procedure).
@@ -59,8 +64,9 @@
 //     deadlock") until the client gives up, the server closes or Unwedge
 //     is called (the hung requests then get 500). Below the pool size the
 //     connections are assumed to suffice;
-//   - a non-null serverId is refused with 401 "You are not authorized to
-//     access this server", as for a server the key cannot access;
+//   - a serverId that names no server is refused with 401 "You are not
+//     authorized to access this server", as for a server the key cannot
+//     access; an empty one is no server;
 //   - an update that leaves nothing to write answers 500 "No values to set";
 //   - swarm settings (healthCheckSwarm, ...) are checked key by key like
 //     Dokploy's strict zod objects (several unknown keys are listed sorted,

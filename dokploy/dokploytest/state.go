@@ -70,6 +70,7 @@ var tables = []*tableDef{
 	projectTable, environmentTable, applicationTable, composeTable,
 	postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable,
 	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable, tagTable,
+	sshKeyTable, serverTable, certificateTable,
 }
 
 // state is everything the fake stores. It is what SaveState writes.
@@ -135,7 +136,7 @@ func (s *Server) insert(t *tableDef, r row) {
 
 // references are the foreign keys the fake checks: a column and the table
 // whose id it holds. A nil table is one the fake does not have (git
-// providers, SSH keys, preview deployments): any value there dangles.
+// providers, preview deployments): any value there dangles.
 var references = []struct {
 	col   string
 	table *tableDef
@@ -144,7 +145,7 @@ var references = []struct {
 	{"postgresId", postgresTable}, {"mysqlId", mysqlTable}, {"mariadbId", mariadbTable},
 	{"mongoId", mongoTable}, {"redisId", redisTable}, {"libsqlId", libsqlTable},
 	{"githubId", nil}, {"gitlabId", nil}, {"bitbucketId", nil}, {"giteaId", nil},
-	{"customGitSSHKeyId", nil}, {"previewDeploymentId", nil},
+	{"customGitSSHKeyId", sshKeyTable}, {"previewDeploymentId", nil},
 }
 
 // danglingRef returns the first foreign key column of values whose
