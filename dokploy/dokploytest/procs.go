@@ -60,6 +60,7 @@ func allProcedures(version string) []*procedure {
 	ps = append(ps, sshKeyProcedures()...)
 	ps = append(ps, serverProcedures()...)
 	ps = append(ps, certificateProcedures()...)
+	ps = append(ps, notificationProcedures()...)
 	if !versionBefore(version, tagsSince) {
 		ps = append(ps, tagProcedures()...)
 	}

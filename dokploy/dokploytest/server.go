@@ -44,6 +44,9 @@
 //   - server.create, all, one, update, remove, count, withSSHKey,
 //     buildServers;
 //   - certificates.create, one, all, update, remove;
+//   - notification.create<Type> and update<Type> for the twelve types
+//     (Slack, Telegram, Discord, Email, Resend, Gotify, Ntfy, Mattermost,
+//     Custom, Lark, Pushover, Teams), all, one, remove;
 //   - tag.create, all, one, update, remove (not when Options.Version is
 //     older than v0.29.0, which has no tag router: they answer 404 like
 //     any unknown procedure).

@@ -70,7 +70,13 @@ var tables = []*tableDef{
 	projectTable, environmentTable, applicationTable, composeTable,
 	postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable,
 	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable, tagTable,
-	sshKeyTable, serverTable, certificateTable,
+	sshKeyTable, serverTable, certificateTable, notificationTable,
+}
+
+func init() {
+	for _, k := range notificationKinds {
+		tables = append(tables, k.table)
+	}
 }
 
 // state is everything the fake stores. It is what SaveState writes.

@@ -3,6 +3,7 @@ package dokploytest
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -61,6 +62,8 @@ type field struct {
 	integer  bool
 	min, max *float64 // number bounds
 	minLen   int      // string length bounds; 0: none
+	minItems int      // array length lower bound; 0: none
+	url      bool     // z.string().url()
 	maxLen   int
 	pattern  *regexp.Regexp
 	patSrc   string // the JavaScript regex source, for the issue
@@ -118,6 +121,12 @@ func (f field) nonopt() field { f.presence = nonoptional; return f }
 func (f field) null() field   { f.nullable = true; return f }
 func (f field) int() field    { f.integer = true; return f }
 func (f field) min1() field   { f.minLen = 1; return f }
+
+// isURL marks a string that must parse as a URL (z.string().url()).
+func (f field) isURL() field { f.url = true; return f }
+
+// nonEmpty is zod's .min(1) on an array.
+func (f field) nonEmpty() field { f.minItems = 1; return f }
 func (f field) lenRange(min, max int) field {
 	f.minLen, f.maxLen = min, max
 	return f
@@ -379,6 +388,13 @@ func (f field) checkType(v any, path []any, coerce bool) (any, []issue) {
 				issues = append(issues, typeIssue(append(append([]any{}, path...), float64(i)), "string", jsType(e)))
 			}
 		}
+		if len(a) < f.minItems {
+			issues = append(issues, issue{
+				head:    object{{"origin", "array"}, {"code", "too_small"}, {"minimum", f.minItems}, {"inclusive", true}},
+				path:    path,
+				message: fmt.Sprintf("Too small: expected array to have >=%d items", f.minItems),
+			})
+		}
 		return cloneJSON(a), issues
 	case kObject:
 		return f.checkObject(v, path, coerce)
@@ -489,6 +505,13 @@ func (f field) checkString(s string, path []any) []issue {
 			message: orDefault(f.maxMsg, fmt.Sprintf("Too big: expected string to have <=%d characters", f.maxLen)),
 		})
 	}
+	if f.url && !parsesAsURL(s) {
+		issues = append(issues, issue{
+			head:    object{{"code", "invalid_format"}, {"format", "url"}},
+			path:    path,
+			message: "Invalid URL",
+		})
+	}
 	if f.pattern != nil && !f.pattern.MatchString(s) {
 		msg := f.patMsg
 		if msg == "" {
@@ -524,6 +547,22 @@ func (f field) checkNumber(n float64, path []any) []issue {
 	}
 	return issues
 }
+
+// parsesAsURL approximates JavaScript's new URL(s): a scheme, and a host
+// for the schemes that need one.
+func parsesAsURL(s string) bool {
+	u, err := url.Parse(jsTrim(s))
+	if err != nil || !urlScheme.MatchString(u.Scheme) {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https", "ws", "wss", "ftp":
+		return u.Host != ""
+	}
+	return true
+}
+
+var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
 // orDefault returns msg, or def when msg is "".
 func orDefault(msg, def string) string {
