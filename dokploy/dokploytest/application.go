@@ -236,6 +236,7 @@ func (s *Server) application(in map[string]any) (row, error) {
 func (s *Server) applicationObject(a row, withAccess bool) object {
 	id := a["applicationId"]
 	children := func(t *tableDef) []any { return objects(t, s.where(t, "applicationId", id)) }
+	git := s.gitRelations(a, false)
 	o := applicationTable.object(a)
 	o = append(o,
 		kv{"environment", s.environmentWithProject(str(a["environmentId"]))},
@@ -245,7 +246,7 @@ func (s *Server) applicationObject(a row, withAccess bool) object {
 		kv{"redirects", children(redirectTable)},
 		kv{"security", children(securityTable)},
 		kv{"ports", children(portTable)},
-		kv{"gitlab", nil}, kv{"github", nil}, kv{"bitbucket", nil}, kv{"gitea", nil},
+		kv{"gitlab", git["gitlab"]}, kv{"github", git["github"]}, kv{"bitbucket", git["bitbucket"]}, kv{"gitea", git["gitea"]},
 		kv{"server", s.serverRow(a["serverId"])},
 		kv{"previewDeployments", []any{}},
 		kv{"registry", nil}, kv{"buildRegistry", nil}, kv{"rollbackRegistry", nil},

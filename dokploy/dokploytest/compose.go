@@ -99,18 +99,19 @@ func (s *Server) compose(in map[string]any) (row, error) {
 }
 
 // composeObject is the compose with its relations, as compose.one answers
-// it (withAccess) or compose.delete returns it (findComposeById). The
-// fake has no git providers or backups.
+// it (withAccess) or compose.delete returns it (findComposeById), the git
+// provider relations with their secrets. The fake has no backups.
 func (s *Server) composeObject(c row, withAccess bool) object {
 	id := c["composeId"]
 	children := func(t *tableDef) []any { return objects(t, s.where(t, "composeId", id)) }
+	git := s.gitRelations(c, true)
 	o := composeTable.object(c)
 	o = append(o,
 		kv{"environment", s.environmentWithProject(str(c["environmentId"]))},
 		kv{"deployments", children(deploymentTable)},
 		kv{"mounts", children(mountTable)},
 		kv{"domains", children(domainTable)},
-		kv{"github", nil}, kv{"gitlab", nil}, kv{"bitbucket", nil}, kv{"gitea", nil},
+		kv{"github", git["github"]}, kv{"gitlab", git["gitlab"]}, kv{"bitbucket", git["bitbucket"]}, kv{"gitea", git["gitea"]},
 		kv{"server", s.serverRow(c["serverId"])},
 		kv{"backups", []any{}},
 	)

@@ -61,6 +61,7 @@ func allProcedures(version string) []*procedure {
 	ps = append(ps, serverProcedures()...)
 	ps = append(ps, certificateProcedures()...)
 	ps = append(ps, notificationProcedures()...)
+	ps = append(ps, gitProviderProcedures()...)
 	if !versionBefore(version, tagsSince) {
 		ps = append(ps, tagProcedures()...)
 	}

@@ -14,10 +14,11 @@
 // server are deliberate and documented: deploys are simulated (Options
 // DeployDuration and DeployError), there are no Docker services, remote
 // servers are rows the fake never connects to (their services behave like
-// local ones), there are no registries or git providers (the application
-// save*Provider procedures and compose.update fail on an id naming one
-// like on a dangling foreign key; a git-sourced compose deploys its stored
-// composeFile), and every key acts as an owner's key.
+// local ones), git providers are seeded by tests (Server.AddGitProvider),
+// there are no registries (the application save*Provider procedures and
+// compose.update fail on an id naming none, like on a dangling foreign
+// key), a git-sourced compose deploys its stored composeFile, and every
+// key acts as an owner's key.
 //
 // The procedures (Server.Procedures lists them):
 //   - settings.getDokployVersion, user.get;
@@ -47,6 +48,8 @@
 //   - notification.create<Type> and update<Type> for the twelve types
 //     (Slack, Telegram, Discord, Email, Resend, Gotify, Ntfy, Mattermost,
 //     Custom, Lark, Pushover, Teams), all, one, remove;
+//   - gitProvider.getAll, github.githubProviders, gitlab.gitlabProviders,
+//     bitbucket.bitbucketProviders, gitea.giteaProviders;
 //   - tag.create, all, one, update, remove (not when Options.Version is
 //     older than v0.29.0, which has no tag router: they answer 404 like
 //     any unknown procedure).

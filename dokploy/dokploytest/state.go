@@ -71,6 +71,7 @@ var tables = []*tableDef{
 	postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable,
 	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable, tagTable,
 	sshKeyTable, serverTable, certificateTable, notificationTable,
+	gitProviderTable, githubTable, gitlabTable, bitbucketTable, giteaTable,
 }
 
 func init() {
@@ -141,8 +142,8 @@ func (s *Server) insert(t *tableDef, r row) {
 }
 
 // references are the foreign keys the fake checks: a column and the table
-// whose id it holds. A nil table is one the fake does not have (git
-// providers, preview deployments): any value there dangles.
+// whose id it holds. A nil table is one the fake does not have (preview
+// deployments): any value there dangles.
 var references = []struct {
 	col   string
 	table *tableDef
@@ -150,7 +151,7 @@ var references = []struct {
 	{"environmentId", environmentTable}, {"applicationId", applicationTable}, {"composeId", composeTable},
 	{"postgresId", postgresTable}, {"mysqlId", mysqlTable}, {"mariadbId", mariadbTable},
 	{"mongoId", mongoTable}, {"redisId", redisTable}, {"libsqlId", libsqlTable},
-	{"githubId", nil}, {"gitlabId", nil}, {"bitbucketId", nil}, {"giteaId", nil},
+	{"githubId", githubTable}, {"gitlabId", gitlabTable}, {"bitbucketId", bitbucketTable}, {"giteaId", giteaTable},
 	{"customGitSSHKeyId", sshKeyTable}, {"previewDeploymentId", nil},
 }
 
