@@ -50,7 +50,8 @@
 //     Custom, Lark, Pushover, Teams), all, one, remove;
 //   - gitProvider.getAll, github.githubProviders, gitlab.gitlabProviders,
 //     bitbucket.bitbucketProviders, gitea.giteaProviders;
-//   - tag.create, all, one, update, remove (not when Options.Version is
+//   - tag.create, all, one, update, remove, assignToProject,
+//     removeFromProject (not when Options.Version is
 //     older than v0.29.0, which has no tag router: they answer 404 like
 //     any unknown procedure).
 //

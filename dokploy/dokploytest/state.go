@@ -69,7 +69,7 @@ func pick(r row, cols ...string) object {
 var tables = []*tableDef{
 	projectTable, environmentTable, applicationTable, composeTable,
 	postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable,
-	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable, tagTable,
+	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable, tagTable, projectTagTable,
 	sshKeyTable, serverTable, certificateTable, notificationTable,
 	gitProviderTable, githubTable, gitlabTable, bitbucketTable, giteaTable,
 }
