@@ -62,38 +62,38 @@ type notificationKind struct {
 	check func(in map[string]any) []issue
 }
 
-func child(name string, cols ...column) *tableDef {
+func childTable(name string, cols ...column) *tableDef {
 	return &tableDef{name: name, id: name + "Id", cols: append([]column{{name + "Id", nil}}, cols...)}
 }
 
 var notificationKinds = []*notificationKind{
-	{name: "slack", table: child("slack", column{"webhookUrl", nil}, column{"channel", nil}),
+	{name: "slack", table: childTable("slack", column{"webhookUrl", nil}, column{"channel", nil}),
 		fields: []field{text("webhookUrl").min1().req(), text("channel").req()}},
-	{name: "telegram", table: child("telegram", column{"botToken", nil}, column{"chatId", nil}, column{"messageThreadId", nil}),
+	{name: "telegram", table: childTable("telegram", column{"botToken", nil}, column{"chatId", nil}, column{"messageThreadId", nil}),
 		fields: []field{text("botToken").min1().req(), text("chatId").min1().req(), text("messageThreadId").req()}},
-	{name: "discord", table: child("discord", column{"webhookUrl", nil}, column{"decoration", nil}),
+	{name: "discord", table: childTable("discord", column{"webhookUrl", nil}, column{"decoration", nil}),
 		fields: []field{text("webhookUrl").min1().req(), boolean("decoration").req().noCoerce()}},
-	{name: "email", table: child("email", column{"smtpServer", nil}, column{"smtpPort", nil}, column{"username", nil},
+	{name: "email", table: childTable("email", column{"smtpServer", nil}, column{"smtpPort", nil}, column{"username", nil},
 		column{"password", nil}, column{"fromAddress", nil}, column{"toAddresses", nil}),
 		fields: []field{text("smtpServer").min1().req(), num("smtpPort").atLeast(1).req().noCoerce(), text("username").min1().req(),
 			text("password").min1().req(), text("fromAddress").min1().req(), strArr("toAddresses").nonEmpty().req()}},
-	{name: "resend", table: child("resend", column{"apiKey", nil}, column{"fromAddress", nil}, column{"toAddresses", nil}),
+	{name: "resend", table: childTable("resend", column{"apiKey", nil}, column{"fromAddress", nil}, column{"toAddresses", nil}),
 		fields: []field{text("apiKey").min1().req(), text("fromAddress").min1().req(), strArr("toAddresses").nonEmpty().req()}},
-	{name: "gotify", table: child("gotify", column{"serverUrl", nil}, column{"appToken", nil}, column{"priority", float64(5)}, column{"decoration", nil}),
+	{name: "gotify", table: childTable("gotify", column{"serverUrl", nil}, column{"appToken", nil}, column{"priority", float64(5)}, column{"decoration", nil}),
 		fields: []field{text("serverUrl").min1().req(), text("appToken").min1().req(), num("priority").atLeast(1).req().noCoerce(),
 			boolean("decoration").req().noCoerce()},
 		noThreshold: true},
-	{name: "ntfy", table: child("ntfy", column{"serverUrl", nil}, column{"topic", nil}, column{"accessToken", nil}, column{"priority", float64(3)}),
+	{name: "ntfy", table: childTable("ntfy", column{"serverUrl", nil}, column{"topic", nil}, column{"accessToken", nil}, column{"priority", float64(3)}),
 		fields: []field{text("serverUrl").min1().req(), text("topic").min1().req(), text("accessToken").nonopt(),
 			num("priority").atLeast(1).req().noCoerce()},
 		noThreshold: true},
-	{name: "mattermost", table: child("mattermost", column{"webhookUrl", nil}, column{"channel", nil}, column{"username", nil}),
+	{name: "mattermost", table: childTable("mattermost", column{"webhookUrl", nil}, column{"channel", nil}, column{"username", nil}),
 		fields: []field{text("webhookUrl").isURL().req(), text("channel"), text("username")}},
-	{name: "custom", table: child("custom", column{"endpoint", nil}, column{"headers", nil}),
+	{name: "custom", table: childTable("custom", column{"endpoint", nil}, column{"headers", nil}),
 		fields: []field{text("endpoint").min1().req(), strMap("headers")}, loose: true},
-	{name: "lark", table: child("lark", column{"webhookUrl", nil}),
+	{name: "lark", table: childTable("lark", column{"webhookUrl", nil}),
 		fields: []field{text("webhookUrl").min1().req()}},
-	{name: "pushover", table: child("pushover", column{"userKey", nil}, column{"apiToken", nil}, column{"priority", float64(0)},
+	{name: "pushover", table: childTable("pushover", column{"userKey", nil}, column{"apiToken", nil}, column{"priority", float64(0)},
 		column{"retry", nil}, column{"expire", nil}),
 		fields: []field{text("userKey").min1().req(), text("apiToken").min1().req(), num("priority").between(-2, 2).dflt(0.0),
 			num("retry").atLeast(30).null(), num("expire").between(1, 10800).null()},
@@ -108,7 +108,7 @@ var notificationKinds = []*notificationKind{
 			}
 			return nil
 		}},
-	{name: "teams", table: child("teams", column{"webhookUrl", nil}),
+	{name: "teams", table: childTable("teams", column{"webhookUrl", nil}),
 		fields: []field{text("webhookUrl").min1().req()}},
 }
 
