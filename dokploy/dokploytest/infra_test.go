@@ -194,6 +194,12 @@ func TestServerUpdate(t *testing.T) {
 	if srv["enableDockerCleanup"] != false || srv["serverType"] != "build" || srv["command"] != "" {
 		t.Errorf("create answered %v", srv)
 	}
+	// metricsConfig is jsonb: PostgreSQL orders its keys by length, then
+	// bytes (capture 489).
+	_, raw := c.get("server.one", map[string]string{"serverId": srv["serverId"].(string)})
+	if !bytes.Contains(raw, []byte(`"metricsConfig":{"server":{"port":4500,"type":"Remote","token":"","cronJob":"","thresholds":{"cpu":0,"memory":0},"refreshRate":60,"urlCallback":"","retentionDays":2},"containers":{"services":{"exclude":[],"include":[]},"refreshRate":60}}`)) {
+		t.Errorf("metricsConfig order: %s", raw)
+	}
 	full := map[string]any{"serverId": srv["serverId"], "name": "s2", "description": nil, "ipAddress": "10.0.0.2",
 		"port": 2222, "username": "deploy", "sshKeyId": nil, "serverType": "deploy"}
 	got := c.callMap("server.update", full)

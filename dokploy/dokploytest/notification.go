@@ -62,6 +62,8 @@ type notificationKind struct {
 	check func(in map[string]any) []issue
 }
 
+func jsonbColumns(t *tableDef, cols ...string) *tableDef { t.jsonb = cols; return t }
+
 func childTable(name string, cols ...column) *tableDef {
 	return &tableDef{name: name, id: name + "Id", cols: append([]column{{name + "Id", nil}}, cols...)}
 }
@@ -89,7 +91,7 @@ var notificationKinds = []*notificationKind{
 		noThreshold: true},
 	{name: "mattermost", table: childTable("mattermost", column{"webhookUrl", nil}, column{"channel", nil}, column{"username", nil}),
 		fields: []field{text("webhookUrl").isURL().req(), text("channel"), text("username")}},
-	{name: "custom", table: childTable("custom", column{"endpoint", nil}, column{"headers", nil}),
+	{name: "custom", table: jsonbColumns(childTable("custom", column{"endpoint", nil}, column{"headers", nil}), "headers"),
 		fields: []field{text("endpoint").min1().req(), strMap("headers")}, loose: true},
 	{name: "lark", table: childTable("lark", column{"webhookUrl", nil}),
 		fields: []field{text("webhookUrl").min1().req()}},

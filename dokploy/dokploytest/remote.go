@@ -33,7 +33,7 @@ var serverTable = &tableDef{name: "server", id: "serverId", cols: []column{
 			"services":    map[string]any{"include": []any{}, "exclude": []any{}},
 		},
 	}},
-}}
+}, jsonb: []string{"metricsConfig"}}
 
 // serverServices are the tables whose rows run on a server; server.all
 // counts all but libsql in totalSum, server.remove refuses while any has
