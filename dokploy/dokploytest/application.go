@@ -20,16 +20,43 @@ func nullTexts(names ...string) []field {
 }
 
 // swarmFields are the Docker swarm settings of applications and databases
-// (libsql has no ulimitsSwarm).
+// (libsql has no ulimitsSwarm): the strict objects of Dokploy's
+// schema/shared.ts, so that an unknown key is refused (capture 537).
 func swarmFields(ulimits bool) []field {
+	update := schema{
+		num("Parallelism").req(), num("Delay"), text("FailureAction"), num("Monitor"), num("MaxFailureRatio"), text("Order").req(),
+	}
 	fs := []field{
-		obj("healthCheckSwarm").null(), obj("restartPolicySwarm").null(), obj("placementSwarm").null(),
-		obj("updateConfigSwarm").null(), obj("rollbackConfigSwarm").null(), obj("modeSwarm").null(),
-		obj("labelsSwarm").null(), objArr("networkSwarm").null(), num("stopGracePeriodSwarm").null(),
-		obj("endpointSpecSwarm").null(),
+		obj("healthCheckSwarm").of(schema{
+			strArr("Test"), num("Interval"), num("Timeout"), num("StartPeriod"), num("Retries"),
+		}, true).null(),
+		obj("restartPolicySwarm").of(schema{text("Condition"), num("Delay"), num("MaxAttempts"), num("Window")}, true).null(),
+		obj("placementSwarm").of(schema{
+			strArr("Constraints"),
+			objArr("Preferences").of(schema{obj("Spread").of(schema{text("SpreadDescriptor").req()}, false).req()}, true),
+			num("MaxReplicas"),
+			objArr("Platforms").of(schema{text("Architecture").req(), text("OS").req()}, true),
+		}, true).null(),
+		obj("updateConfigSwarm").of(update, true).null(),
+		obj("rollbackConfigSwarm").of(update, true).null(),
+		obj("modeSwarm").of(schema{
+			obj("Replicated").of(schema{num("Replicas")}, true),
+			obj("Global").of(schema{}, false),
+			obj("ReplicatedJob").of(schema{num("MaxConcurrent"), num("TotalCompletions")}, true),
+			obj("GlobalJob").of(schema{}, false),
+		}, true).null(),
+		strMap("labelsSwarm").null(),
+		objArr("networkSwarm").of(schema{text("Target"), strArr("Aliases"), strMap("DriverOpts")}, true).null(),
+		num("stopGracePeriodSwarm").null(),
+		obj("endpointSpecSwarm").of(schema{
+			text("Mode"),
+			objArr("Ports").of(schema{text("Protocol"), num("TargetPort"), num("PublishedPort"), text("PublishMode")}, true),
+		}, true).null(),
 	}
 	if ulimits {
-		fs = append(fs, objArr("ulimitsSwarm").null())
+		fs = append(fs, objArr("ulimitsSwarm").of(schema{
+			text("Name").min1().req(), num("Soft").int().atLeast(-1).req(), num("Hard").int().atLeast(-1).req(),
+		}, true).null())
 	}
 	return fs
 }
@@ -189,8 +216,8 @@ func applicationProcedures() []*procedure {
 			appNameField().req(),
 			text("applicationId").req(),
 		}, applicationReload),
-		mutation("application.start", applicationIDOnly, applicationSetStatus("done")),
-		mutation("application.stop", applicationIDOnly, applicationSetStatus("idle")),
+		mutation("application.start", applicationIDOnly, applicationScale(true)),
+		mutation("application.stop", applicationIDOnly, applicationScale(false)),
 	}
 }
 
@@ -209,6 +236,7 @@ func (s *Server) application(in map[string]any) (row, error) {
 func (s *Server) applicationObject(a row, withAccess bool) object {
 	id := a["applicationId"]
 	children := func(t *tableDef) []any { return objects(t, s.where(t, "applicationId", id)) }
+	git := s.gitRelations(a, false)
 	o := applicationTable.object(a)
 	o = append(o,
 		kv{"environment", s.environmentWithProject(str(a["environmentId"]))},
@@ -218,8 +246,8 @@ func (s *Server) applicationObject(a row, withAccess bool) object {
 		kv{"redirects", children(redirectTable)},
 		kv{"security", children(securityTable)},
 		kv{"ports", children(portTable)},
-		kv{"gitlab", nil}, kv{"github", nil}, kv{"bitbucket", nil}, kv{"gitea", nil},
-		kv{"server", nil},
+		kv{"gitlab", git["gitlab"]}, kv{"github", git["github"]}, kv{"bitbucket", git["bitbucket"]}, kv{"gitea", git["gitea"]},
+		kv{"server", s.serverRow(a["serverId"])},
 		kv{"previewDeployments", []any{}},
 		kv{"registry", s.registryOf(a, "registryId")}, kv{"buildRegistry", s.registryOf(a, "buildRegistryId")},
 		kv{"rollbackRegistry", s.registryOf(a, "rollbackRegistryId")},
@@ -230,20 +258,11 @@ func (s *Server) applicationObject(a row, withAccess bool) object {
 	return o
 }
 
-// checkServer refuses a serverId: the fake has no remote servers, so none
-// is accessible to the key.
-func checkServer(in map[string]any) error {
-	if id, ok := in["serverId"].(string); ok && id != "" {
-		return &apiError{code: "UNAUTHORIZED", message: "You are not authorized to access this server"}
-	}
-	return nil
-}
-
 func applicationCreate(s *Server, in map[string]any) (any, error) {
 	if s.find(environmentTable, str(in["environmentId"])) == nil {
 		return nil, errNotFound("Environment not found")
 	}
-	if err := checkServer(in); err != nil {
+	if err := s.checkServer(in); err != nil {
 		return nil, err
 	}
 	appName := s.buildAppName("app", in["appName"])
@@ -261,6 +280,7 @@ func applicationCreate(s *Server, in map[string]any) (any, error) {
 	}
 	a["createdAt"] = s.timestamp()
 	a["environmentId"] = in["environmentId"]
+	a["serverId"] = serverID(in)
 	s.insert(applicationTable, a)
 	s.grantAccess("accessedServices", str(a["applicationId"]))
 	return applicationTable.object(a), nil
@@ -387,21 +407,33 @@ func applicationReload(s *Server, in map[string]any) (any, error) {
 	return true, nil
 }
 
-// applicationSetStatus is start (done) and stop (idle): they answer the
-// application as read before the change.
-func applicationSetStatus(status string) func(*Server, map[string]any) (any, error) {
+// applicationScale is start and stop: `docker service scale <appName>=1`
+// (or =0), then the status done (or idle). Both answer the application as
+// read before the status write. stopService swallows a failed scale, so
+// stop always succeeds (captures 546, 547); a failed start is a 500 and
+// leaves the status (548, 549).
+func applicationScale(start bool) func(*Server, map[string]any) (any, error) {
 	return func(s *Server, in map[string]any) (any, error) {
 		a, err := s.application(in)
 		if err != nil {
 			return nil, err
 		}
-		if msg := s.opts.DeployError; msg != "" {
-			return nil, errInternal("%s", msg)
-		}
-		before := s.applicationObject(a, false)
-		a["applicationStatus"] = status
-		return before, nil
+		return s.scale(a, s.applicationObject(a, false), start)
 	}
+}
+
+// scale runs start or stop on service r and answers before.
+func (s *Server) scale(r row, before object, start bool) (any, error) {
+	status := "idle"
+	if start {
+		if msg := s.opts.DeployError; msg != "" {
+			app := str(r["appName"])
+			return nil, errInternal("Command execution failed: Command failed: docker service scale %s=1 \n%s: %s", app, app, msg)
+		}
+		status = "done"
+	}
+	r["applicationStatus"] = status
+	return before, nil
 }
 
 // applicationDeploy queues a deployment; the procedure answers undefined.

@@ -80,8 +80,8 @@ func composeProcedures() []*procedure {
 		}, composeDelete),
 		mutation("compose.deploy", deployInput, composeDeploy("Manual deployment", "Deployment queued")),
 		mutation("compose.redeploy", deployInput, composeDeploy("Rebuild deployment", "Redeployment queued")),
-		mutation("compose.start", composeIDOnly, composeSetStatus("done")),
-		mutation("compose.stop", composeIDOnly, composeSetStatus("idle")),
+		mutation("compose.start", composeIDOnly, composeStart),
+		mutation("compose.stop", composeIDOnly, composeStop),
 		query("compose.loadServices", schema{
 			text("composeId").min1().req(),
 			enum("type", "fetch", "cache").dflt("cache"),
@@ -99,19 +99,20 @@ func (s *Server) compose(in map[string]any) (row, error) {
 }
 
 // composeObject is the compose with its relations, as compose.one answers
-// it (withAccess) or compose.delete returns it (findComposeById). The
-// fake has no git providers or servers.
+// it (withAccess) or compose.delete returns it (findComposeById), the git
+// provider relations with their secrets.
 func (s *Server) composeObject(c row, withAccess bool) object {
 	id := c["composeId"]
 	children := func(t *tableDef) []any { return objects(t, s.where(t, "composeId", id)) }
+	git := s.gitRelations(c, true)
 	o := composeTable.object(c)
 	o = append(o,
 		kv{"environment", s.environmentWithProject(str(c["environmentId"]))},
 		kv{"deployments", children(deploymentTable)},
 		kv{"mounts", children(mountTable)},
 		kv{"domains", children(domainTable)},
-		kv{"github", nil}, kv{"gitlab", nil}, kv{"bitbucket", nil}, kv{"gitea", nil},
-		kv{"server", nil},
+		kv{"github", git["github"]}, kv{"gitlab", git["gitlab"]}, kv{"bitbucket", git["bitbucket"]}, kv{"gitea", git["gitea"]},
+		kv{"server", s.serverRow(c["serverId"])},
 		kv{"backups", s.backupsOf(composeTable, id)},
 	)
 	if withAccess {
@@ -127,7 +128,7 @@ func composeCreate(s *Server, in map[string]any) (any, error) {
 	if s.find(environmentTable, str(in["environmentId"])) == nil {
 		return nil, errNotFound("Environment not found")
 	}
-	if err := checkServer(in); err != nil {
+	if err := s.checkServer(in); err != nil {
 		return nil, err
 	}
 	c := composeTable.newRow()
@@ -136,6 +137,7 @@ func composeCreate(s *Server, in map[string]any) (any, error) {
 	c["appName"] = s.buildAppName("compose", in["appName"])
 	c["refreshToken"] = s.newID()
 	c["createdAt"] = s.timestamp()
+	c["serverId"] = serverID(in)
 	s.insert(composeTable, c)
 	s.grantAccess("accessedServices", str(c["composeId"]))
 	return composeTable.object(c), nil
@@ -205,24 +207,43 @@ func composeDeploy(defaultTitle, message string) func(*Server, map[string]any) (
 	}
 }
 
-// composeSetStatus is start (done) and stop (idle); both answer true. With
-// Options.DeployError they fail, and a failed start leaves the compose
-// idle.
-func composeSetStatus(status string) func(*Server, map[string]any) (any, error) {
-	return func(s *Server, in map[string]any) (any, error) {
-		c, err := s.compose(in)
-		if err != nil {
-			return nil, err
-		}
-		if msg := s.opts.DeployError; msg != "" {
-			if status == "done" {
-				c["composeStatus"] = "idle"
-			}
-			return nil, errInternal("%s", msg)
-		}
-		c["composeStatus"] = status
-		return true, nil
+// composeStart and composeStop (services/compose.ts startCompose,
+// stopCompose) run docker compose up -d (a stack: nothing) or docker
+// compose stop (a stack: docker stack rm) and answer true. With
+// Options.DeployError the command fails with execAsync's message: a failed
+// start leaves the compose idle, a failed stop sets it to error.
+func composeStart(s *Server, in map[string]any) (any, error) {
+	c, err := s.compose(in)
+	if err != nil {
+		return nil, err
 	}
+	if msg := s.opts.DeployError; msg != "" && c["composeType"] == "docker-compose" {
+		path := str(c["composePath"])
+		if c["sourceType"] == "raw" {
+			path = "docker-compose.yml"
+		}
+		c["composeStatus"] = "idle"
+		return nil, errInternal("Command execution failed: Command failed: env -i PATH=\"$PATH\" docker compose -p %s -f %s up -d\n%s", c["appName"], path, msg)
+	}
+	c["composeStatus"] = "done"
+	return true, nil
+}
+
+func composeStop(s *Server, in map[string]any) (any, error) {
+	c, err := s.compose(in)
+	if err != nil {
+		return nil, err
+	}
+	if msg := s.opts.DeployError; msg != "" {
+		cmd := fmt.Sprintf(`env -i PATH="$PATH" docker compose -p %s stop`, c["appName"])
+		if c["composeType"] == "stack" {
+			cmd = fmt.Sprintf("docker stack rm %s", c["appName"])
+		}
+		c["composeStatus"] = "error"
+		return nil, errInternal("Command execution failed: Command failed: %s\n%s", cmd, msg)
+	}
+	c["composeStatus"] = "idle"
+	return true, nil
 }
 
 // composeLoadServices lists the service names of the compose file on disk:

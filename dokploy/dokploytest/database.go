@@ -192,8 +192,8 @@ func databaseProcedures(k *dbKind) []*procedure {
 		mutation(k.name+".saveEnvironment", schema{text(k.id()).nonopt(), text("env").null().nonopt()}, k.doSaveEnvironment),
 		mutation(k.name+".deploy", schema{text(k.id()).nonopt()}, k.doDeploy),
 		mutation(k.name+".reload", schema{text(k.id()).nonopt(), k.reloadAppName().req()}, k.doReload),
-		mutation(k.name+".start", idOnly, k.setStatus("done")),
-		mutation(k.name+".stop", idOnly, k.setStatus("idle")),
+		mutation(k.name+".start", idOnly, k.scale(true)),
+		mutation(k.name+".stop", idOnly, k.scale(false)),
 	}
 	if k == libsqlKind {
 		ps = append(ps, mutation("libsql.saveExternalPorts", schema{
@@ -232,7 +232,7 @@ func (k *dbKind) object(s *Server, r row) object {
 	o = append(o,
 		kv{"environment", s.environmentWithProject(str(r["environmentId"]))},
 		kv{"mounts", objects(mountTable, s.where(mountTable, k.id(), r[k.id()]))},
-		kv{"server", nil},
+		kv{"server", s.serverRow(r["serverId"])},
 	)
 	if k.backups {
 		o = append(o, kv{"backups", s.backupsOf(k.table, r[k.id()])})
@@ -246,7 +246,7 @@ func (k *dbKind) doCreate(s *Server, in map[string]any) (any, error) {
 	if s.find(environmentTable, str(in["environmentId"])) == nil {
 		return nil, errNotFound("Environment not found")
 	}
-	if err := checkServer(in); err != nil {
+	if err := s.checkServer(in); err != nil {
 		return nil, err
 	}
 	if k == libsqlKind {
@@ -270,6 +270,7 @@ func (k *dbKind) doCreate(s *Server, in map[string]any) (any, error) {
 	r[k.id()] = s.newID()
 	r["appName"] = appName
 	r["createdAt"] = s.timestamp()
+	r["serverId"] = serverID(in)
 	if str(r["databasePassword"]) == "" {
 		r["databasePassword"] = s.generatePassword(16)
 	}
@@ -387,21 +388,19 @@ func (k *dbKind) doReload(s *Server, in map[string]any) (any, error) {
 	return true, nil
 }
 
-// setStatus is start (done) and stop (idle); they answer the database as
-// read before.
-func (k *dbKind) setStatus(status string) func(*Server, map[string]any) (any, error) {
+// scale is start and stop, like application's (Server.scale); they
+// answer the database as read before.
+func (k *dbKind) scale(start bool) func(*Server, map[string]any) (any, error) {
 	return func(s *Server, in map[string]any) (any, error) {
 		r, err := k.find(s, in)
 		if err != nil {
 			return nil, err
 		}
-		if msg := s.opts.DeployError; msg != "" {
-			return nil, errInternal("%s", msg)
+		v, err := s.scale(r, k.object(s, r), start)
+		if err == nil && s.opts.DeployError == "" {
+			r[containerKey] = start
 		}
-		before := k.object(s, r)
-		r["applicationStatus"] = status
-		r[containerKey] = status == "done"
-		return before, nil
+		return v, err
 	}
 }
 

@@ -199,7 +199,10 @@ func fieldProp(f field) apiProp {
 		p.Pattern = f.patSrc[1 : len(f.patSrc)-1]
 	}
 	if f.min != nil {
-		p.Min, p.Max = *f.min, *f.max
+		p.Min = *f.min
+	}
+	if f.max != nil {
+		p.Max = *f.max
 	}
 	return p
 }

@@ -32,6 +32,13 @@ const DefaultPoolSize = 10
 //     reads findServerById (utils/process/execAsync.ts:148,
 //     services/server.ts:40) through the global db: a second one.
 //
+// Checked and not pool-holding: sshKey.create (its transaction,
+// services/ssh-key.ts:14, uses only tx), every notification.create* and
+// update* (services/notification.ts:51 to :1197, tx only),
+// application.create with a serverId (application.ts:69, tx only), and
+// the server, certificates, git provider, start, stop and update
+// procedures, which open no transaction.
+//
 // The client keeps its own table (dokploy.PoolHolding); a test checks that
 // they agree.
 var poolHolding = map[string]bool{

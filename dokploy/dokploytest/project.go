@@ -35,7 +35,7 @@ func projectAll(s *Server, _ map[string]any) (any, error) {
 			envs = append(envs, append(o, s.serviceLists(str(e["environmentId"]), servicesDBOrder, viewAll)...))
 		}
 		o := projectTable.object(p)
-		out = append(out, append(o, kv{"environments", envs}, kv{"projectTags", []any{}}))
+		out = append(out, append(o, kv{"environments", envs}, kv{"projectTags", s.projectTags(p["projectId"])}))
 	}
 	return out, nil
 }
@@ -51,7 +51,7 @@ func projectOne(s *Server, in map[string]any) (any, error) {
 		envs = append(envs, append(o, s.serviceLists(str(e["environmentId"]), servicesAlphaOrder, viewProject)...))
 	}
 	o := projectTable.object(p)
-	return append(o, kv{"environments", envs}, kv{"projectTags", []any{}}), nil
+	return append(o, kv{"environments", envs}, kv{"projectTags", s.projectTags(p["projectId"])}), nil
 }
 
 // projectCreate creates the project and its default environment
@@ -103,5 +103,6 @@ func projectRemove(s *Server, in map[string]any) (any, error) {
 		s.deleteEnvironment(str(e["environmentId"]))
 	}
 	s.deleteWhere(projectTable, "projectId", p["projectId"])
+	s.deleteWhere(projectTagTable, "projectId", p["projectId"])
 	return projectTable.object(p), nil
 }

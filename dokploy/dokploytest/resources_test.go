@@ -1109,8 +1109,13 @@ func TestComposeDeployFailures(t *testing.T) {
 	if names := c.call("compose.loadServices", map[string]any{"composeId": id}); fmt.Sprint(names) != "[web]" {
 		t.Errorf("loadServices after a failed deploy: %v", names)
 	}
-	if status, body := c.post("compose.start", map[string]any{"composeId": id}); status != 500 || restMessage(t, body) != "Cannot connect to the Docker daemon" {
+	appName := c.callMap("compose.one", map[string]any{"composeId": id})["appName"]
+	want := fmt.Sprintf(`Command execution failed: Command failed: env -i PATH="$PATH" docker compose -p %s -f docker-compose.yml up -d`+"\nCannot connect to the Docker daemon", appName)
+	if status, body := c.post("compose.start", map[string]any{"composeId": id}); status != 500 || restMessage(t, body) != want {
 		t.Errorf("compose.start: %d %s", status, body)
+	}
+	if st := c.callMap("compose.one", map[string]any{"composeId": id})["composeStatus"]; st != "idle" {
+		t.Errorf("composeStatus after a failed start: %v", st)
 	}
 
 	// A command override replaces `docker compose up` (QUIRKS CO10).

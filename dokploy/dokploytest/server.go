@@ -15,10 +15,10 @@
 // DeployDuration and DeployError), backups, volume backups and schedules
 // are stored but never run, the registry login and the destination test
 // succeed (Options DockerLoginError and RcloneError make them fail), there
-// are no Docker services, no servers, SSH keys or git providers (the
-// application save*Provider procedures and compose.update fail on an id
-// naming one like on a dangling foreign key; a git-sourced compose deploys
-// its stored composeFile), and every key acts as an owner's key.
+// are no Docker services, remote servers are rows the fake never connects
+// to (their services behave like local ones), git providers are seeded by
+// tests (Server.AddGitProvider), a git-sourced compose deploys its stored
+// composeFile, and every key acts as an owner's key.
 //
 // The procedures (Server.Procedures lists them):
 //   - settings.getDokployVersion, user.get;
@@ -46,7 +46,17 @@
 //   - volumeBackups.create, one, list, update, delete;
 //   - schedule.create, one, list, update, delete;
 //   - registry.create, one, all, update, remove;
-//   - tag.create, all, one, update, remove (not when Options.Version is
+//   - sshKey.create, all, allForApps, one, update, remove;
+//   - server.create, all, one, update, remove, count, withSSHKey,
+//     buildServers;
+//   - certificates.create, one, all, update, remove;
+//   - notification.create<Type> and update<Type> for the twelve types
+//     (Slack, Telegram, Discord, Email, Resend, Gotify, Ntfy, Mattermost,
+//     Custom, Lark, Pushover, Teams), all, one, remove;
+//   - gitProvider.getAll, github.githubProviders, gitlab.gitlabProviders,
+//     bitbucket.bitbucketProviders, gitea.giteaProviders;
+//   - tag.create, all, one, update, remove, assignToProject,
+//     removeFromProject (not when Options.Version is
 //     older than v0.29.0, which has no tag router: they answer 404 like
 //     any unknown procedure).
 //
@@ -66,13 +76,16 @@
 //     (Request.Fault "pool deadlock") until the client gives up, the
 //     server closes or Unwedge is called (the hung requests then get
 //     500). Below the pool size the connections are assumed to suffice;
-//   - a non-null serverId is refused with 401 "You are not authorized to
-//     access this server", as for a server the key cannot access (a
-//     schedule's or a registry login's serverId names no server: 404 or
-//     400 "Server not found", or the failed insert of a dangling id);
+//   - a serverId that names no server is refused with 401 "You are not
+//     authorized to access this server", as for a server the key cannot
+//     access; an empty one is no server (a schedule's or a registry
+//     login's serverId that names no server: 404 or 400 "Server not
+//     found", or the failed insert of a dangling id);
 //   - an update that leaves nothing to write answers 500 "No values to set";
-//   - swarm settings (healthCheckSwarm, ...) and compose serviceNetworks
-//     are checked to be objects or arrays, not key by key;
+//   - swarm settings (healthCheckSwarm, ...) are checked key by key like
+//     Dokploy's strict zod objects (several unknown keys are listed sorted,
+//     and stored objects come back with their keys sorted); compose
+//     serviceNetworks are checked to be an array of objects only;
 //   - rows read without ORDER BY come in table order, an updated child row
 //     (domain, port, mount, redirect, security) moving to the end, as in
 //     PostgreSQL's heap (capture 057);
@@ -135,8 +148,11 @@ type Options struct {
 	// captures were recorded on such a server): application and compose
 	// deployments end in "error" with the message in their log, database
 	// deploy and saveExternalPort answer 500 "Error on deploy
-	// <kind>Error: <message>", and start, stop and reload answer 500 with
-	// the message.
+	// <kind>Error: <message>", reload answers 500 with the message, and
+	// start (and compose stop) 500 with the failed docker command, as
+	// execAsync reports it ("Command execution failed: Command failed:
+	// docker service scale <appName>=1 ..."). Application and database
+	// stop still succeed: Dokploy ignores a failed scale to zero.
 	DeployError string
 	// RcloneError, when not empty, makes destination.testConnection fail
 	// with this as rclone's output: 400 "Command execution failed:

@@ -45,7 +45,7 @@ const (
 	viewEnvironment                    // environment.one: no appName
 )
 
-func (st serviceTable) item(r row, view serviceView) object {
+func (st serviceTable) item(r row, view serviceView, server row) object {
 	id := st.table.id
 	isApp := st.table == applicationTable
 	isCompose := st.table == composeTable
@@ -68,7 +68,11 @@ func (st serviceTable) item(r row, view serviceView) object {
 		default:
 			o = append(o, pick(r, "applicationStatus", id)...)
 		}
-		return append(o, kv{"server", nil})
+		var srv any
+		if server != nil {
+			srv = pick(server, "name")
+		}
+		return append(o, kv{"server", srv})
 	default: // viewEnvironment
 		var o object
 		switch {
@@ -81,7 +85,11 @@ func (st serviceTable) item(r row, view serviceView) object {
 		default:
 			o = pick(r, id, "name", "createdAt", "applicationStatus", "description", "serverId")
 		}
-		return append(o, kv{"server", nil})
+		var srv any
+		if server != nil {
+			srv = pick(server, "name", "serverId")
+		}
+		return append(o, kv{"server", srv})
 	}
 }
 
@@ -91,7 +99,7 @@ func (s *Server) serviceLists(envID string, order []serviceTable, view serviceVi
 	for _, st := range order {
 		items := []any{}
 		for _, r := range s.where(st.table, "environmentId", envID) {
-			items = append(items, st.item(r, view))
+			items = append(items, st.item(r, view, s.find(serverTable, str(r["serverId"]))))
 		}
 		o = append(o, kv{st.key, items})
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -26,6 +27,9 @@ type tableDef struct {
 	name string
 	id   string
 	cols []column
+	// jsonb are the columns of type jsonb, whose objects PostgreSQL
+	// returns with their keys ordered (see jsonbOrder).
+	jsonb []string
 }
 
 // newRow returns a row holding every column at its default.
@@ -51,9 +55,43 @@ func (t *tableDef) has(col string) bool {
 func (t *tableDef) object(r row) object {
 	o := make(object, 0, len(t.cols)+8)
 	for _, c := range t.cols {
-		o = append(o, kv{c.name, r[c.name]})
+		v := r[c.name]
+		if contains(t.jsonb, c.name) {
+			v = jsonbOrder(v)
+		}
+		o = append(o, kv{c.name, v})
 	}
 	return o
+}
+
+// jsonbOrder orders the keys of v's objects like PostgreSQL's jsonb: shorter
+// keys first, then byte order (capture 489's metricsConfig).
+func jsonbOrder(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b string) int {
+			if len(a) != len(b) {
+				return len(a) - len(b)
+			}
+			return strings.Compare(a, b)
+		})
+		o := make(object, len(keys))
+		for i, k := range keys {
+			o[i] = kv{k, jsonbOrder(v[k])}
+		}
+		return o
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = jsonbOrder(e)
+		}
+		return out
+	}
+	return v
 }
 
 // pick returns the given columns of r, in the given order.
@@ -69,8 +107,16 @@ func pick(r row, cols ...string) object {
 var tables = []*tableDef{
 	projectTable, environmentTable, applicationTable, composeTable,
 	postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable,
-	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable, tagTable,
+	mountTable, deploymentTable, domainTable, portTable, redirectTable, securityTable, tagTable, projectTagTable,
 	destinationTable, backupTable, volumeBackupTable, scheduleTable, registryTable,
+	sshKeyTable, serverTable, certificateTable, notificationTable,
+	gitProviderTable, githubTable, gitlabTable, bitbucketTable, giteaTable,
+}
+
+func init() {
+	for _, k := range notificationKinds {
+		tables = append(tables, k.table)
+	}
 }
 
 // state is everything the fake stores. It is what SaveState writes.
@@ -135,8 +181,8 @@ func (s *Server) insert(t *tableDef, r row) {
 }
 
 // references are the foreign keys the fake checks: a column and the table
-// whose id it holds. A nil table is one the fake does not have (git
-// providers, SSH keys, preview deployments): any value there dangles.
+// whose id it holds. A nil table is one the fake does not have (preview
+// deployments): any value there dangles.
 var references = []struct {
 	col   string
 	table *tableDef
@@ -145,8 +191,8 @@ var references = []struct {
 	{"postgresId", postgresTable}, {"mysqlId", mysqlTable}, {"mariadbId", mariadbTable},
 	{"mongoId", mongoTable}, {"redisId", redisTable}, {"libsqlId", libsqlTable},
 	{"destinationId", destinationTable},
-	{"githubId", nil}, {"gitlabId", nil}, {"bitbucketId", nil}, {"giteaId", nil},
-	{"customGitSSHKeyId", nil}, {"previewDeploymentId", nil},
+	{"githubId", githubTable}, {"gitlabId", gitlabTable}, {"bitbucketId", bitbucketTable}, {"giteaId", giteaTable},
+	{"customGitSSHKeyId", sshKeyTable}, {"previewDeploymentId", nil},
 }
 
 // danglingRef returns the first foreign key column of values whose

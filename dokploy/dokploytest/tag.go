@@ -6,8 +6,12 @@ import (
 	"sort"
 )
 
-// tag.create, all, one, update, remove (routers/tag.ts, since Dokploy
-// v0.29.0; captures 557-562, 568, 569). Tag names are unique per
+// tag.create, all, one, update, remove, assignToProject,
+// removeFromProject (routers/tag.ts, since Dokploy v0.29.0; captures
+// 557-569). A project's tags are rows of project_tag, UNIQUE(projectId,
+// tagId): assigning a tag twice fails in the INSERT and the router answers
+// 400 with the raw SQL error (capture 564). project.all and project.one
+// list them as projectTags, each with its tag. Tag names are unique per
 // organization (UNIQUE(organizationId, name), "unique_org_tag_name"); a
 // duplicate's INSERT fails and the router answers 400 with the raw SQL
 // error, its CONFLICT branch never matching (capture 558). color is free
@@ -25,8 +29,15 @@ var tagTable = &tableDef{name: "tag", id: "tagId", cols: []column{
 	{"organizationId", nil},
 }}
 
+var projectTagTable = &tableDef{name: "project_tag", id: "id", cols: []column{
+	{"id", nil},
+	{"projectId", nil},
+	{"tagId", nil},
+}}
+
 func tagProcedures() []*procedure {
 	tagID := schema{text("tagId").min1().req()}
+	projectTag := schema{text("projectId").min1().req(), text("tagId").min1().req()}
 	return []*procedure{
 		mutation("tag.create", schema{
 			text("name").min1().req(),
@@ -42,6 +53,8 @@ func tagProcedures() []*procedure {
 			text("organizationId"),
 		}, tagUpdate),
 		mutation("tag.remove", tagID, tagRemove),
+		mutation("tag.assignToProject", projectTag, tagAssign),
+		mutation("tag.removeFromProject", projectTag, tagUnassign),
 	}
 }
 
@@ -114,7 +127,55 @@ func tagRemove(s *Server, in map[string]any) (any, error) {
 		return nil, errNotFound("Tag not found or you don't have permission to delete it")
 	}
 	s.deleteWhere(tagTable, "tagId", t["tagId"])
+	s.deleteWhere(projectTagTable, "tagId", t["tagId"])
 	return object{{"success", true}}, nil
+}
+
+// projectAndTag checks the project and the tag of an assignment.
+func (s *Server) projectAndTag(in map[string]any) error {
+	if s.find(projectTable, str(in["projectId"])) == nil {
+		return errNotFound("Project not found or you don't have permission to modify it")
+	}
+	if s.find(tagTable, str(in["tagId"])) == nil {
+		return errNotFound("Tag not found or you don't have permission to use it")
+	}
+	return nil
+}
+
+// tagAssign answers the new project_tag row.
+func tagAssign(s *Server, in map[string]any) (any, error) {
+	if err := s.projectAndTag(in); err != nil {
+		return nil, err
+	}
+	pt := row{"id": s.newID(), "projectId": in["projectId"], "tagId": in["tagId"]}
+	for _, o := range s.where(projectTagTable, "projectId", in["projectId"]) {
+		if o["tagId"] == in["tagId"] {
+			return nil, errBadRequest("Error assigning tag to project: %s", failedInsert(projectTagTable, pt, func(string) bool { return true }))
+		}
+	}
+	s.insert(projectTagTable, pt)
+	return projectTagTable.object(pt), nil
+}
+
+func tagUnassign(s *Server, in map[string]any) (any, error) {
+	if err := s.projectAndTag(in); err != nil {
+		return nil, err
+	}
+	for _, o := range s.where(projectTagTable, "projectId", in["projectId"]) {
+		if o["tagId"] == in["tagId"] {
+			s.deleteWhere(projectTagTable, "id", o["id"])
+		}
+	}
+	return object{{"success", true}}, nil
+}
+
+// projectTags are a project's tag assignments with their tags.
+func (s *Server) projectTags(projectID any) []any {
+	out := []any{}
+	for _, pt := range s.where(projectTagTable, "projectId", projectID) {
+		out = append(out, append(projectTagTable.object(pt), kv{"tag", tagTable.object(s.find(tagTable, str(pt["tagId"])))}))
+	}
+	return out
 }
 
 // versionBefore reports whether Dokploy version v ("v0.28.4") is older than

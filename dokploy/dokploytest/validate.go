@@ -3,7 +3,9 @@ package dokploytest
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -34,8 +36,8 @@ const (
 	kBool
 	kEnum
 	kStringArray
-	kObject      // a JSON object (swarm settings)
-	kObjectArray // an array of JSON objects (swarm settings)
+	kObject      // a JSON object (swarm settings); see field.shape and field.record
+	kObjectArray // an array of JSON objects (swarm settings); see field.shape
 	kAny         // any JSON value (z.any(): backup metadata)
 )
 
@@ -61,6 +63,8 @@ type field struct {
 	integer  bool
 	min, max *float64 // number bounds
 	minLen   int      // string length bounds; 0: none (of each item for a string array)
+	minItems int      // array length lower bound; 0: none
+	url      bool     // z.string().url()
 	maxLen   int
 	trim     bool           // zod .trim(): the string is trimmed before its checks
 	pattern  *regexp.Regexp // of each item for a string array
@@ -76,6 +80,23 @@ type field struct {
 	// pipe is a zod .transform() and whatever follows it: it runs only when
 	// every check before it passed, and returns the output value.
 	pipe func(v any, path []any) (any, []issue)
+	// shape is the z.object of a kObject value or of each item of a
+	// kObjectArray; nil accepts any object.
+	shape *shape
+	// record makes a kObject a z.record(z.string(), z.string()).
+	record bool
+	// exact turns off the REST face's coercion of a number or boolean:
+	// trpc-openapi's coerceSchema does not reach inside the ZodNonOptional
+	// that .required() wraps around a key (capture 498: server.create's
+	// port "22" is "expected number, received string").
+	exact bool
+}
+
+// shape is a nested z.object: its fields, and whether it is .strict() (an
+// unknown key is an "unrecognized_keys" issue) or strips unknown keys.
+type shape struct {
+	fields schema
+	strict bool
 }
 
 // refinement is one zod .refine(ok, message) check.
@@ -104,6 +125,13 @@ func (f field) null() field    { f.nullable = true; return f }
 func (f field) int() field     { f.integer = true; return f }
 func (f field) min1() field    { f.minLen = 1; return f }
 func (f field) trimmed() field { f.trim = true; return f }
+
+// isURL marks a string that must parse as a URL (z.string().url()).
+func (f field) isURL() field { f.url = true; return f }
+
+// nonEmpty is zod's .min(1) on an array.
+func (f field) nonEmpty() field { f.minItems = 1; return f }
+
 func (f field) lenRange(min, max int) field {
 	f.minLen, f.maxLen = min, max
 	return f
@@ -113,6 +141,21 @@ func (f field) between(min, max float64) field {
 	return f
 }
 func (f field) dflt(v any) field { f.def, f.hasDef = v, true; return f }
+
+// atLeast sets a lower bound only (zod's .min(n) on a number).
+func (f field) atLeast(min float64) field { f.min = &min; return f }
+
+// noCoerce marks a key wrapped by .required() (see field.exact).
+func (f field) noCoerce() field { f.exact = true; return f }
+
+// of gives a kObject or kObjectArray field the z.object of its values.
+func (f field) of(fields schema, strict bool) field {
+	f.shape = &shape{fields: fields, strict: strict}
+	return f
+}
+
+// strMap makes a kObject field a record of strings.
+func strMap(name string) field { return field{name: name, kind: kObject, record: true} }
 
 // messages sets custom messages for the lower and upper bounds.
 func (f field) messages(minMsg, maxMsg string) field {
@@ -185,8 +228,12 @@ func jsType(v any) string {
 }
 
 func typeIssue(path []any, expected, received string) issue {
+	head := object{{"expected", expected}, {"code", "invalid_type"}}
+	if received == "NaN" { // zod 4 names a NaN number (capture 542)
+		head = append(head, kv{"received", "NaN"})
+	}
 	return issue{
-		head:    object{{"expected", expected}, {"code", "invalid_type"}},
+		head:    head,
 		path:    path,
 		message: fmt.Sprintf("Invalid input: expected %s, received %s", expected, received),
 	}
@@ -208,11 +255,17 @@ func (sc schema) parse(input any, present, coerce bool) (map[string]any, []issue
 		}
 		return nil, []issue{typeIssue([]any{}, "object", received)}
 	}
+	return sc.parseAt(in, []any{}, coerce)
+}
+
+// parseAt parses the object in found at path (the issues' path prefix).
+func (sc schema) parseAt(in map[string]any, at []any, coerce bool) (map[string]any, []issue) {
 	out := map[string]any{}
 	var issues []issue
 	for _, f := range sc {
 		v, ok := in[f.name]
-		path := []any{f.name}
+		path := append(append([]any{}, at...), f.name)
+		coerce := coerce && !f.exact
 		if !ok && coerce && f.presence == required && (f.kind == kNumber || f.kind == kBool) {
 			// z.coerce.number()/boolean() see undefined too: Number(undefined)
 			// is NaN (an error), Boolean(undefined) is false (no error: an
@@ -351,28 +404,106 @@ func (f field) checkType(v any, path []any, coerce bool) (any, []issue) {
 			}
 			issues = append(issues, f.checkString(s, ipath)...)
 		}
+		if len(a) < f.minItems {
+			issues = append(issues, issue{
+				head:    object{{"origin", "array"}, {"code", "too_small"}, {"minimum", f.minItems}, {"inclusive", true}},
+				path:    path,
+				message: fmt.Sprintf("Too small: expected array to have >=%d items", f.minItems),
+			})
+		}
 		return cloneJSON(a), issues
 	case kAny:
 		return cloneJSON(v), nil
 	case kObject:
-		if _, ok := v.(map[string]any); !ok {
-			return nil, []issue{typeIssue(path, "object", jsType(v))}
-		}
-		return cloneJSON(v), nil
+		return f.checkObject(v, path, coerce)
 	case kObjectArray:
 		a, ok := v.([]any)
 		if !ok {
 			return nil, []issue{typeIssue(path, "array", jsType(v))}
 		}
 		var issues []issue
+		out := make([]any, len(a))
 		for i, e := range a {
-			if _, ok := e.(map[string]any); !ok {
-				issues = append(issues, typeIssue(append(append([]any{}, path...), float64(i)), "object", jsType(e)))
-			}
+			var is []issue
+			out[i], is = f.checkObject(e, append(append([]any{}, path...), float64(i)), coerce)
+			issues = append(issues, is...)
 		}
-		return cloneJSON(a), issues
+		return out, issues
 	}
 	return cloneJSON(v), nil
+}
+
+// checkObject validates one object: a record of strings, the field's
+// shape, or any object.
+func (f field) checkObject(v any, path []any, coerce bool) (any, []issue) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, []issue{typeIssue(path, "object", jsType(v))}
+	}
+	switch {
+	case f.record:
+		var issues []issue
+		for _, k := range sortedMapKeys(m) {
+			if _, ok := m[k].(string); !ok {
+				issues = append(issues, typeIssue(append(append([]any{}, path...), k), "string", jsType(m[k])))
+			}
+		}
+		return cloneJSON(m), issues
+	case f.shape == nil:
+		return cloneJSON(m), nil
+	}
+	out, issues := f.shape.fields.parseAt(m, path, coerce)
+	if f.shape.strict {
+		var unknown []string
+		for _, k := range sortedMapKeys(m) {
+			if !f.shape.fields.has(k) {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			issues = append(issues, unrecognizedKeys(path, unknown))
+		}
+	}
+	return out, issues
+}
+
+// unrecognizedKeys is the issue of a strict object's unknown keys. The
+// fake lists them sorted: a Go map does not keep the input's order.
+func unrecognizedKeys(path []any, keys []string) issue {
+	quoted := make([]string, len(keys))
+	list := make([]any, len(keys))
+	for i, k := range keys {
+		quoted[i] = strconv.Quote(k)
+		list[i] = k
+	}
+	msg := "Unrecognized key: "
+	if len(keys) > 1 {
+		msg = "Unrecognized keys: "
+	}
+	return issue{
+		head:    object{{"code", "unrecognized_keys"}, {"keys", list}},
+		path:    path,
+		message: msg + strings.Join(quoted, ", "),
+	}
+}
+
+// has reports whether sc has a key named name.
+func (sc schema) has(name string) bool {
+	for _, f := range sc {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedMapKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func (f field) checkString(s string, path []any) []issue {
@@ -390,6 +521,13 @@ func (f field) checkString(s string, path []any) []issue {
 			head:    object{{"origin", "string"}, {"code", "too_big"}, {"maximum", f.maxLen}, {"inclusive", true}},
 			path:    path,
 			message: orDefault(f.maxMsg, fmt.Sprintf("Too big: expected string to have <=%d characters", f.maxLen)),
+		})
+	}
+	if f.url && !parsesAsURL(s) {
+		issues = append(issues, issue{
+			head:    object{{"code", "invalid_format"}, {"format", "url"}},
+			path:    path,
+			message: "Invalid URL",
 		})
 	}
 	if f.pattern != nil && !f.pattern.MatchString(s) {
@@ -427,6 +565,22 @@ func (f field) checkNumber(n float64, path []any) []issue {
 	}
 	return issues
 }
+
+// parsesAsURL approximates JavaScript's new URL(s): a scheme, and a host
+// for the schemes that need one.
+func parsesAsURL(s string) bool {
+	u, err := url.Parse(jsTrim(s))
+	if err != nil || !urlScheme.MatchString(u.Scheme) {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https", "ws", "wss", "ftp":
+		return u.Host != ""
+	}
+	return true
+}
+
+var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
 // orDefault returns msg, or def when msg is "".
 func orDefault(msg, def string) string {
