@@ -68,6 +68,52 @@ func refsSet(fields []*kinds.Field, o *spec.Object) []string {
 	return out
 }
 
+// refAddrs are the addresses of the instance resources that the Ref
+// fields set in o name.
+func refAddrs(fields []*kinds.Field, o *spec.Object) []string {
+	var out []string
+	for _, f := range fields {
+		switch x := o.Values[f.Name].(type) {
+		case string:
+			if f.Ref != "" {
+				out = append(out, InstanceAddr(f.Ref, x))
+			}
+		case *spec.Object:
+			out = append(out, refAddrs(f.Fields, x)...)
+		case []*spec.Object:
+			for _, sub := range x {
+				out = append(out, refAddrs(f.Fields, sub)...)
+			}
+		}
+	}
+	return out
+}
+
+// changeRefs are the instance resources a change's desired state names:
+// an item's Ref fields, or a service's settings.
+func changeRefs(c *Change) []string {
+	var objs spec.Objects
+	switch w := c.Desired.(type) {
+	case *spec.Object:
+		return refAddrs(w.Kind.Fields, w)
+	case *spec.Application:
+		objs = w.Objects
+	case *spec.Compose:
+		objs = w.Objects
+	case spec.Database:
+		objs = w.Objects
+	}
+	var out []string
+	for _, list := range objs {
+		for _, o := range list {
+			if o.Kind.Singleton {
+				out = append(out, refAddrs(o.Kind.Fields, o)...)
+			}
+		}
+	}
+	return out
+}
+
 // refs resolves the names that fields with Ref hold: from the live
 // instance resources and the ones the plan creates.
 type refs struct {
@@ -232,6 +278,16 @@ func rowIdentity(k *kinds.Kind, r dokploy.Row) string {
 func (p *Plan) item(addr, parent string, k *kinds.Kind, o *spec.Object, row dokploy.Row) {
 	if b, _ := o.Values[kinds.Protect.Name].(bool); b {
 		p.protected[addr] = true
+		if len(o.Values) == 1 {
+			// protect: true alone: a hands-off entry, as for services.
+			p.declared[addr] = true
+			if row == nil {
+				p.Errors = append(p.Errors, fmt.Sprintf("%s: protect: true alone keeps a live %s as it is, but Dokploy has none of this name; give its settings to create it, or remove the entry", addr, k.Name))
+			} else {
+				p.IDs[addr] = row.ID(k.IDKey)
+			}
+			return
+		}
 	}
 	c := &Change{Address: addr, Kind: k.Name, Name: o.Name, Parent: parent, Desired: o}
 	if row != nil {

@@ -17,7 +17,7 @@ func (p *Plan) Target(targets []string) error {
 	}
 	for _, t := range targets {
 		if !p.declared[t] && !p.liveAddress(t) {
-			return fmt.Errorf("--target %s: no such resource in dokploy.yaml or in the declared projects; addresses look like shop, shop/staging, shop/production/application/api or shop/production/application/api/domain[api.example.com]", t)
+			return fmt.Errorf("--target %s: no such resource in dokploy.yaml or in the declared projects; addresses look like shop, shop/staging, shop/production/application/api, shop/production/application/api/domain[api.example.com] or destination[s3-main]", t)
 		}
 	}
 	under := func(addr string) bool {
@@ -38,6 +38,12 @@ func (p *Plan) Target(targets []string) error {
 			continue
 		}
 		keep[c] = true
+		// The instance resources it names, when the plan creates them.
+		for _, a := range changeRefs(c) {
+			if ref := byAddr[a]; ref != nil && ref.Action == Create {
+				keep[ref] = true
+			}
+		}
 		// Walk up by address: a parent without a change of its own (the
 		// default environment of a new project) has a created parent too.
 		for a, _ := splitLast(c.Address); a != ""; a, _ = splitLast(a) {

@@ -264,8 +264,10 @@ func (d *decoder) objectFields(n ast.Node, pos Position, fields []*kinds.Field, 
 		}
 		d.field(e, f, o, c.child(e.key, e.keyPos), &o.Meta)
 	}
+	_, protect := o.Meta.Keys[kinds.Protect.Name]
+	handsOff := protect && len(o.Meta.Keys) == 1 // protect: true alone needs nothing else
 	for _, f := range fields {
-		if _, ok := o.Meta.Keys[f.Name]; f.Required && !ok && !suggested[f.Name] {
+		if _, ok := o.Meta.Keys[f.Name]; f.Required && !ok && !suggested[f.Name] && !handsOff {
 			d.errorf(c.pos, c.addr, "%s", fieldMsg(joinField(c.field, f.Name), "required field is missing"))
 		}
 	}
