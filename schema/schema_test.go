@@ -1127,6 +1127,16 @@ func goLoad(t *testing.T, src string, vars map[string]string) spec.Diagnostics {
 	return diags.Errors()
 }
 
+// withDestinations adds top-level destinations to a spec built by
+// inProduction: s3-main, and more from body (indented as their entries).
+func withDestinations(src, body string) string {
+	const s3 = "  s3-main: {provider: AWS, accessKey: \"${USER}\", secretAccessKey: \"${PW}\", bucket: b, region: us-east-1, endpoint: https://s3.amazonaws.com}\n"
+	return strings.Replace(src, "projects:\n", "destinations:\n"+s3+body+"projects:\n", 1)
+}
+
+// db is a postgres database for backups to go into.
+const db = "postgres:\n  db:\n    dockerImage: postgres:16\n    databaseName: d\n    databaseUser: u\n    databasePassword: p\n"
+
 const app = `applications:
   api:
     source: {docker: {image: nginx:1.27}}
@@ -1222,6 +1232,17 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 		{"composePath without source", inProduction("compose:\n  mon: {composeFile: a.env, composePath: ./docker-compose.yml}\n"), dbPath + "/compose/mon"},
 		{"bad composeType", inProduction("compose:\n  mon: {composeFile: a.env, composeType: swarm}\n"), dbPath + "/compose/mon/composeType"},
 		{"compose has no replicas", inProduction("compose:\n  mon: {composeFile: a.env, replicas: 2}\n"), dbPath + "/compose/mon"},
+		// Destinations and backups.
+		{"unknown key in a backup", withDestinations(inProduction(db+"    backups: [{prefix: daily, schedule: 0 3 * * *, destination: s3-main, database: d, retention: 7}]\n"), ""), dbPath + "/postgres/db/backups/0"},
+		{"backup without destination", withDestinations(inProduction(db+"    backups: [{prefix: daily, schedule: 0 3 * * *, database: d}]\n"), ""), dbPath + "/postgres/db/backups/0"},
+		{"backup keeps none", withDestinations(inProduction(db+"    backups: [{prefix: daily, schedule: 0 3 * * *, destination: s3-main, database: d, keepLatestCount: 0}]\n"), ""), dbPath + "/postgres/db/backups/0/keepLatestCount"},
+		{"null backup item", withDestinations(inProduction(db+"    backups: [~]\n"), ""), dbPath + "/postgres/db/backups/0"},
+		{"backups of a redis", withDestinations(inProduction("redis:\n  cache: {dockerImage: redis:7, databasePassword: p, backups: []}\n"), ""), dbPath + "/redis/cache"},
+		{"destination without bucket", withDestinations(inProduction(db), "  r2: {provider: Cloudflare, accessKey: \"${USER}\", secretAccessKey: \"${PW}\", region: auto, endpoint: https://r2.example.com}\n"), "/destinations/r2"},
+		{"empty destination endpoint", withDestinations(inProduction(db), "  r2: {provider: Cloudflare, accessKey: \"${USER}\", secretAccessKey: \"${PW}\", bucket: b, region: auto, endpoint: \"\"}\n"), "/destinations/r2/endpoint"},
+		{"rclone flag without --", withDestinations(inProduction(db), "  r2: {provider: Cloudflare, accessKey: \"${USER}\", secretAccessKey: \"${PW}\", bucket: b, region: auto, endpoint: https://r2.example.com, additionalFlags: [fast-list]}\n"), "/destinations/r2/additionalFlags/0"},
+		{"null destination", withDestinations(inProduction(db), "  r2:\n"), "/destinations/r2"},
+		{"destinations is a list", strings.Replace(inProduction(db), "projects:\n", "destinations: [s3-main]\nprojects:\n", 1), "/destinations"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vars := map[string]string{"N": "2", "MEM": "512Mi"}
@@ -1250,7 +1271,7 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 func TestValidSpecsAreAccepted(t *testing.T) {
 	sch := compile(t, document(t))
 	vars := map[string]string{"PREFIX": "shop", "NODE": "primary", "IMAGE": "nginx:1.27", "PW": "s3cret", "USER": "me", "URL": "http://edge-primary:5001",
-		"BUILD": "nixpacks", "BRANCH": "main", "HOST": "c.example.com"}
+		"BUILD": "nixpacks", "BRANCH": "main", "HOST": "c.example.com", "FLAG": "--fast-list"}
 	for _, tc := range []struct{ name, src string }{
 		{"variables in strings", inProduction(`
 applications:
@@ -1386,6 +1407,27 @@ applications:
 postgres:
   db: {dockerImage: postgres:16, databaseName: d, databaseUser: u, databasePassword: p, mounts: [{type: bind, mountPath: /backups, hostPath: /srv/b}]}
 `)},
+		{"destinations and backups", withDestinations(inProduction(db+`    backups:
+      - {prefix: daily, schedule: 0 3 * * *, destination: s3-main, database: d, keepLatestCount: 7, enabled: true}
+      - {prefix: "${PREFIX}/weekly", schedule: 0 4 * * 0, destination: r2, database: "${PREFIX}", keepLatestCount: null, enabled: null}
+mysql:
+  my: {dockerImage: mysql:8, databaseName: d, databaseUser: u, databasePassword: p, backups: null}
+mariadb:
+  ma: {dockerImage: mariadb:11, databaseName: d, databaseUser: u, databasePassword: p, backups: []}
+mongo:
+  mo: {dockerImage: mongo:7, databaseUser: u, databasePassword: p, backups: [{prefix: m, schedule: 0 5 * * *, destination: s3-main, database: admin}]}
+`), `  r2:
+    provider: Cloudflare
+    accessKey: "${USER}"
+    secretAccessKey: "${PW}"
+    bucket: "${PREFIX}-backups"
+    region: auto
+    endpoint: https://r2.example.com
+    additionalFlags: [--s3-no-check-bucket, "${FLAG}"]
+    protect: true
+  minio: {provider: Minio, accessKey: "${USER}", secretAccessKey: "${PW}", bucket: b, region: r, endpoint: http://minio:9000, additionalFlags: null, protect: false}
+`)},
+		{"no destinations", strings.Replace(inProduction(db), "projects:\n", "destinations: null\nprojects:\n", 1)},
 		{"compose services", inProduction(`
 compose:
   file:
