@@ -17,7 +17,9 @@ import (
 // of items, or a singleton's object, or an inline singleton's fields. The
 // generated parts doc already has are replaced; new definitions go at the
 // end of $defs, in the order of kinds.All.
-func Generate(doc []byte) ([]byte, error) {
+func Generate(doc []byte) ([]byte, error) { return generate(doc, kinds.All()) }
+
+func generate(doc []byte, all []*kinds.Kind) ([]byte, error) {
 	v, err := decode(doc)
 	if err != nil {
 		return nil, err
@@ -34,7 +36,7 @@ func Generate(doc []byte) ([]byte, error) {
 	// The properties each kind is added to: the top level's for an
 	// instance kind, its parents' definitions' for the others.
 	places := map[*kinds.Kind][]*object{}
-	for _, k := range kinds.All() {
+	for _, k := range all {
 		parents := []*object{root}
 		if !k.Instance() {
 			parents = nil
@@ -58,7 +60,7 @@ func Generate(doc []byte) ([]byte, error) {
 		}
 		defs.del(k.Name)
 	}
-	for _, k := range kinds.All() {
+	for _, k := range all {
 		if !k.Inline {
 			defs.set(k.Name, kindDef(k))
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
 
@@ -156,4 +158,110 @@ func firstDiff(a, b []byte) string {
 		}
 	}
 	return "(none)"
+}
+
+// Kinds of every shape and field type, beyond those package kinds has.
+var (
+	testSettings = &kinds.Kind{
+		Name: "settings", Key: "settings", Parents: []string{"application"}, Singleton: true, After: "replicas",
+		Doc: "Settings of the application.",
+		Fields: []*kinds.Field{
+			{Name: "note", Type: kinds.Text, Doc: "A note."},
+			{Name: "mode", Type: kinds.String, Enum: []string{"a", "b"}, Nullable: true, Doc: "The mode."},
+			{Name: "memory", Type: kinds.Memory, Doc: "Memory."},
+			{Name: "cpu", Type: kinds.CPU, Nullable: true, Doc: "CPUs."},
+			{Name: "interval", Type: kinds.Duration, Doc: "How often."},
+			{Name: "labels", Type: kinds.Map, Doc: "Labels."},
+			{Name: "check", Type: kinds.Object, Doc: "A check.", Fields: []*kinds.Field{
+				{Name: "test", Type: kinds.Strings, Required: true, Doc: "The command."},
+			}},
+			{Name: "steps", Type: kinds.Objects, Doc: "Steps.", Fields: []*kinds.Field{
+				{Name: "name", Type: kinds.String, Required: true, Doc: "The step's name."},
+			}},
+		},
+	}
+	testSwarm = &kinds.Kind{
+		Name: "swarm", Parents: []string{"application"}, Singleton: true, Inline: true, After: "command",
+		Fields: []*kinds.Field{
+			{Name: "stopGracePeriod", Type: kinds.Duration, Nullable: true, Doc: "How long a container may take to stop."},
+			{Name: "placement", Type: kinds.Strings, Doc: "Placement constraints."},
+		},
+	}
+	testRegistry = &kinds.Kind{
+		Name: "registry", Key: "registries", Doc: "Docker registries.",
+		Fields: []*kinds.Field{
+			{Name: "url", Type: kinds.String, Pattern: "^https://", PatternDoc: "an https URL", Doc: "The registry's URL."},
+			kinds.Protect,
+		},
+	}
+)
+
+// TestGenerateEveryType generates the schema of kinds of every shape and
+// field type and validates documents against it: what spec's decoder
+// accepts for such a field (package spec, objects.go and units.go) is
+// valid, what it rejects is not.
+func TestGenerateEveryType(t *testing.T) {
+	out, err := generate(JSON(), []*kinds.Kind{testRegistry, testSettings, testSwarm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := decode(out)
+	app := v.(*object).get("$defs").(*object).get("application").(*object).get("properties").(*object)
+	if i, j := app.index("replicas"), app.index("settings"); j != i+1 {
+		t.Errorf("settings is key %d of the application, want %d (after replicas)", j, i+1)
+	}
+	if i, j, k := app.index("command"), app.index("stopGracePeriod"), app.index("placement"); j != i+1 || k != j+1 {
+		t.Errorf("the inline fields are keys %d and %d of the application, want %d and %d (after command)", j, k, i+1, i+2)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(URL, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		top, application string
+		valid            bool
+	}{
+		{"", `"settings": {"note": "x\ny", "mode": null, "memory": "512Mi", "cpu": null, "interval": "1m30s", "labels": {"A": 1}, "check": {"test": ["CMD", "true"]}, "steps": [{"name": "s"}]}`, true},
+		{"", `"settings": {"mode": "${MODE}", "memory": 1024, "cpu": "500m", "interval": 0, "labels": null, "steps": null}`, true},
+		{"", `"settings": null`, true},
+		{"", `"settings": {"mode": "c"}`, false},
+		{"", `"settings": {"memory": null}`, false},
+		{"", `"settings": {"memory": "512MB"}`, false},
+		{"", `"settings": {"interval": "30 seconds"}`, false},
+		{"", `"settings": {"interval": 5}`, false},
+		{"", `"settings": {"interval": null}`, false},
+		{"", `"settings": {"check": null}`, false},
+		{"", `"settings": {"check": {}}`, false},
+		{"", `"settings": {"check": {"test": null, "retries": 3}}`, false},
+		{"", `"settings": {"steps": [null]}`, false},
+		{"", `"settings": {"steps": [{"name": ""}]}`, false},
+		{"", `"settings": {"timeout": "5s"}`, false},
+		{"", `"stopGracePeriod": "10s", "placement": ["node.role==manager", "${WHERE}"]`, true},
+		{"", `"stopGracePeriod": null, "placement": null`, true},
+		{"", `"placement": "node.role==manager"`, false},
+		{"", `"placement": [null]`, false},
+		{`"registries": {"r": null, "s": {"url": "${URL}", "protect": true}, "t": {"url": "https://ghcr.io"}}, `, "", true},
+		{`"registries": {"r": {"url": "http://ghcr.io"}}, `, "", false},
+		{`"registries": {"r": {"protect": "yes"}}, `, "", false},
+		// Names are checked as projects' are (resourceName), which spec's
+		// decoder does not do for instance kinds.
+		{`"registries": {" r": {}}, `, "", false},
+	} {
+		src := `{` + tc.top + `"apiVersion": "dokploy-sync/v1", "projects": {"p": {"environments": {"e": {"applications": {"a": {` + tc.application + `}}}}}}}`
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(src))
+		if err != nil {
+			t.Fatalf("%v:\n%s", err, src)
+		}
+		if err := sch.Validate(inst); (err == nil) != tc.valid {
+			t.Errorf("valid: %v, want %v:\n%s\n%v", err == nil, tc.valid, src, err)
+		}
+	}
 }
