@@ -15,10 +15,11 @@ import (
 // last: at the top level a map of items by name (an instance kind), in
 // the definition of each parent service kind ($defs/postgres, ...) a list
 // of items, or a singleton's object, or an inline singleton's fields. The
-// generated parts doc already has are replaced; new definitions go at the
-// end of $defs, in the order of kinds.All.
+// generated parts doc already has are replaced, wherever they are: the
+// definitions go at the end of $defs, in the order of kinds.All.
 func Generate(doc []byte) ([]byte, error) { return generate(doc, kinds.All()) }
 
+// generate is Generate for the kinds all.
 func generate(doc []byte, all []*kinds.Kind) ([]byte, error) {
 	v, err := decode(doc)
 	if err != nil {
