@@ -6,15 +6,15 @@ package kinds
 // includeEncryptionKey left out keeps its value.
 var Backup = &Kind{
 	Name: "backup", Key: "backups", Parents: []string{"postgres", "mysql", "mariadb", "mongo"},
-	Doc:      "Scheduled backups of the database to a destination, matched by prefix.",
+	Doc:      "Scheduled backups of the database to a destination.",
 	Identity: []string{"prefix"},
 	Fields: []*Field{
-		{Name: "prefix", Type: String, Required: true, Identity: true, Doc: "The folder in the bucket the backups go to; it identifies the backup."},
-		{Name: "schedule", Type: String, Required: true, Doc: "A cron expression: 0 3 * * * is every day at 03:00."},
-		{Name: "destination", API: "destinationId", Type: String, Required: true, Ref: "destination", Doc: "The destination, by name."},
-		{Name: "database", Type: String, Required: true, Doc: "The database to back up."},
-		{Name: "keepLatestCount", Type: Int, Nullable: true, Default: nil, Min: 1, Max: 1 << 20, Doc: "How many backups to keep; null keeps all."},
-		{Name: "enabled", Type: Bool, Nullable: true, Default: nil, Doc: "Whether the schedule runs."},
+		{Name: "prefix", Type: String, Required: true, Identity: true, Doc: "Folder in the destination's bucket that the backups go to."},
+		{Name: "schedule", Type: String, Required: true, Doc: "When the backup runs, as a cron expression, e.g. 0 3 * * * (every day at 03:00)."},
+		{Name: "destination", API: "destinationId", Type: String, Required: true, Ref: "destination", Doc: "Destination the backups go to."},
+		{Name: "database", Type: String, Required: true, Doc: "Name of the database to back up."},
+		{Name: "keepLatestCount", Type: Int, Nullable: true, Default: nil, Min: 1, Max: 1 << 20, Doc: "How many backups to keep, 1 or more; null keeps all."},
+		{Name: "enabled", Type: Bool, Nullable: true, Default: nil, Doc: "Whether the schedule runs: false pauses the backup."},
 	},
 	Read:   Read{In: "backups"},
 	Router: "backup",

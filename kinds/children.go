@@ -12,12 +12,12 @@ import (
 // (API.md §2.9, QUIRKS C1-C6). redirects.update needs every key.
 var Redirect = &Kind{
 	Name: "redirect", Key: "redirects", Parents: []string{"application"}, After: "mounts",
-	Doc:      "Traefik redirects, matched by regex.",
+	Doc:      "Traefik redirects (redirectRegex middlewares) on the application's domains.",
 	Identity: []string{"regex"},
 	Fields: []*Field{
-		{Name: "regex", Type: String, Required: true, Identity: true, Doc: "The regular expression matched against the request URL."},
-		{Name: "replacement", Type: String, Required: true, Doc: "The URL the request is redirected to; $1... are the regex's groups."},
-		{Name: "permanent", Type: Bool, Default: false, Doc: "A permanent (301) redirect instead of a temporary (302) one."},
+		{Name: "regex", Type: String, Required: true, Identity: true, Doc: "Regular expression matched against the whole request URL, in Go's syntax (Traefik's), e.g. ^https://www\\.example\\.com/(.*)."},
+		{Name: "replacement", Type: String, Required: true, Doc: "URL to redirect to; $1 (or $${1}) is the first capture group, e.g. https://example.com/$1."},
+		{Name: "permanent", Type: Bool, Default: false, Doc: "Redirect with 301 (permanent) instead of 302."},
 	},
 	Read:        Read{In: "redirects"},
 	Router:      "redirects",
@@ -43,11 +43,11 @@ var Redirect = &Kind{
 // username.
 var Security = &Kind{
 	Name: "security", Key: "security", Parents: []string{"application"}, After: "redirects",
-	Doc:      "HTTP basic-auth users, matched by username.",
+	Doc:      "HTTP basic-auth users that Traefik asks for before it lets a request through to the application.",
 	Identity: []string{"username"},
 	Fields: []*Field{
-		{Name: "username", Type: String, Required: true, Identity: true, Doc: "The user name."},
-		{Name: "password", Type: String, Required: true, Secret: true, Doc: "The password; use ${VAR}."},
+		{Name: "username", Type: String, Required: true, Identity: true, Doc: "User name, without \":\"; usernames are unique per application."},
+		{Name: "password", Type: String, Required: true, Secret: true, Doc: "Password of the user."},
 	},
 	Read:        Read{In: "security"},
 	Router:      "security",

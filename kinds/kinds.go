@@ -85,7 +85,7 @@ type Field struct {
 
 // Protect is the protect field of every instance kind: --prune never
 // deletes the resource.
-var Protect = &Field{Name: "protect", Type: Bool, Local: true, Doc: "Never deleted by --prune."}
+var Protect = &Field{Name: "protect", Type: Bool, Local: true, Doc: "true: --prune never deletes this resource."}
 
 // APIName is the field's key in the API.
 func (f *Field) APIName() string {

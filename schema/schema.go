@@ -10,17 +10,22 @@
 // `dokploy-sync schema > dokploy-sync.schema.json` writes a copy.
 //
 // The Go decoder and validator in package spec are the source of truth: the
-// schema is the editor artifact, kept in step with spec's types by this
-// package's tests (every field, the required and nullable rules, list
-// items included). Some checks stay in Go only: env files, contentFile and
+// schema is the editor artifact. The parts of the kinds that package kinds
+// describes (destinations, backups, redirects, basic-auth users, ...) are
+// generated from the descriptions by Generate, and the file holds them:
+// `go test ./schema -update` rewrites it, and a test fails when it is not
+// what Generate gives. The rest is written by hand, kept in step with
+// spec's types by this package's tests (every field, the required and
+// nullable rules, list items included), as the generated parts are with
+// the descriptions. Some checks stay in Go only: env files, contentFile and
 // composeFile files, ${VAR}s that are not set, ${ref:...} references and
 // where they may appear, Dokploy's password rule (a ${VAR} would not pass
 // it), the sqldNode/sqldPrimaryUrl pairing, reservations not above limits,
-// duplicate domains, ports, mounts, redirects and basic-auth users,
-// redirect regexes that do not compile, buildPath in a compose service's
-// source, and the warnings (build fields for another build type, https
-// without a certificate). A string field that holds ${VAR} is valid in the
-// schema wherever the decoder accepts it.
+// duplicate domains, ports, mounts, redirects, basic-auth users and
+// backups, redirect regexes that do not compile, buildPath in a compose
+// service's source, and the warnings (build fields for another build
+// type, https without a certificate). A string field that holds ${VAR} is
+// valid in the schema wherever the decoder accepts it.
 package schema
 
 import (

@@ -17,6 +17,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/schema"
 	"github.com/dokploy-sync/dokploy-sync/schema/schematest"
 	"github.com/dokploy-sync/dokploy-sync/spec"
@@ -372,10 +373,35 @@ func joinPath(parent, key string) string {
 	return parent + "." + key
 }
 
+// parentKinds are the spec types that hold the keys of described kinds,
+// and the kind they are a parent of ("" for the top level), as for spec's
+// decoder (its resourceKinds): those keys are not Go fields, and
+// kindsOutOfStep checks them.
+var parentKinds = map[reflect.Type]string{
+	reflect.TypeOf(spec.File{}):        "",
+	reflect.TypeOf(spec.Application{}): "application",
+	reflect.TypeOf(spec.Compose{}):     "compose",
+	reflect.TypeOf(spec.Postgres{}):    "postgres",
+	reflect.TypeOf(spec.MySQL{}):       "mysql",
+	reflect.TypeOf(spec.MariaDB{}):     "mariadb",
+	reflect.TypeOf(spec.Mongo{}):       "mongo",
+	reflect.TypeOf(spec.Redis{}):       "redis",
+	reflect.TypeOf(spec.LibSQL{}):      "libsql",
+}
+
+// describedKeys are the keys that described kinds add to the spec struct t.
+func describedKeys(t reflect.Type) []string {
+	if parent, ok := parentKinds[t]; ok {
+		return kinds.Keys(parent)
+	}
+	return nil
+}
+
 // walkStruct checks that the object schema n and the spec struct t have the
-// same keys, the same required keys, and that each key accepts the same
-// types and null, recursing into nested structs and maps of resources.
-// path is the place in dokploy.yaml, with * for a name.
+// same keys (besides those of described kinds), the same required keys,
+// and that each key accepts the same types and null, recursing into nested
+// structs and maps of resources. path is the place in dokploy.yaml, with *
+// for a name.
 func (w *schemaWalker) walkStruct(path string, t reflect.Type, n any) {
 	where := path
 	if where == "" {
@@ -408,7 +434,7 @@ func (w *schemaWalker) walkStruct(path string, t reflect.Type, n any) {
 		w.field(fp, f, prop, slices.Contains(required, f.key))
 	}
 	for _, key := range sortedKeys(props) {
-		if !known[key] {
+		if !known[key] && !slices.Contains(describedKeys(t), key) {
 			w.problem("%s: schema property is not a field of spec.%s", joinPath(path, key), t.Name())
 		}
 	}
@@ -526,8 +552,266 @@ func TestSchemaInStepWithSpec(t *testing.T) {
 	}
 }
 
+// ---- in step with package kinds ----
+
+// kindTypes returns the JSON types the schema must accept for a described
+// field of type t, besides null (as goTypes does for spec's Go types).
+func kindTypes(t kinds.Type) []string {
+	switch t {
+	case kinds.String, kinds.Text:
+		return []string{"string"}
+	case kinds.Int:
+		return []string{"integer"}
+	case kinds.Bool:
+		return []string{"boolean"}
+	case kinds.Strings, kinds.Objects:
+		return []string{"array"}
+	case kinds.Map, kinds.Object:
+		return []string{"object"}
+	case kinds.Memory, kinds.Duration:
+		return []string{"integer", "string"} // bytes or "512Mi"; 0 or "30s"
+	case kinds.CPU:
+		return []string{"integer", "number", "string"}
+	}
+	return []string{"unhandled kinds.Type " + t.String()}
+}
+
+// kindNullable says whether spec's decoder accepts an explicit null for a
+// described field: Nullable ones, and lists and maps (null is empty).
+func kindNullable(f *kinds.Field) bool {
+	return f.Nullable || f.Type == kinds.Strings || f.Type == kinds.Map || f.Type == kinds.Objects
+}
+
+// enums collects the enum values a schema node lists, following $ref,
+// anyOf, oneOf and allOf (null left out).
+func (w *schemaWalker) enums(n any) []string {
+	m, ok := n.(map[string]any)
+	if !ok {
+		return nil
+	}
+	var out []string
+	if e, ok := m["enum"].([]any); ok {
+		for _, v := range e {
+			if v != nil {
+				out = append(out, fmt.Sprint(v))
+			}
+		}
+	}
+	if r, ok := m["$ref"].(string); ok {
+		out = append(out, w.enums(w.ref(r))...)
+	}
+	for _, kw := range []string{"anyOf", "oneOf", "allOf"} {
+		bs, _ := m[kw].([]any)
+		for _, b := range bs {
+			out = append(out, w.enums(b)...)
+		}
+	}
+	return out
+}
+
+// walkFields checks that the object schema n has a property for each of
+// fields and no other, the same required ones, and that each accepts what
+// spec's decoder reads for the field. path names the place: kind.field.
+func (w *schemaWalker) walkFields(path, kind string, fields []*kinds.Field, n any) {
+	obj, ok := w.object(n)
+	if !ok {
+		w.problem("%s: no object schema with properties for the fields of kind %s", path, kind)
+		return
+	}
+	if obj["additionalProperties"] != false {
+		w.problem("%s: the schema does not reject unknown keys (additionalProperties: false)", path)
+	}
+	props, _ := obj["properties"].(map[string]any)
+	required, _ := obj["required"].([]any)
+	names := map[string]bool{}
+	for _, f := range fields {
+		names[f.Name] = true
+		prop, ok := props[f.Name]
+		if !ok {
+			w.problem("%s: field %s of kind %s has no property in the schema", joinPath(path, f.Name), f.Name, kind)
+			continue
+		}
+		w.kindField(joinPath(path, f.Name), kind, f, prop, slices.Contains(required, any(f.Name)))
+	}
+	for _, key := range sortedKeys(props) {
+		if !names[key] {
+			w.problem("%s: schema property is not a field of kind %s", joinPath(path, key), kind)
+		}
+	}
+	for _, r := range required {
+		if !names[fmt.Sprint(r)] {
+			w.problem("%s: the schema requires a key that kind %s does not have", joinPath(path, fmt.Sprint(r)), kind)
+		}
+	}
+}
+
+func (w *schemaWalker) kindField(path, kind string, f *kinds.Field, prop any, schemaRequired bool) {
+	w.fields++
+	switch {
+	case f.Required && !schemaRequired:
+		w.problem(`%s: the field is Required but the schema does not list it in "required"`, path)
+	case !f.Required && schemaRequired:
+		w.problem(`%s: the schema lists it in "required" but the field is not Required`, path)
+	}
+	if f.Required && (f.Type == kinds.String || f.Type == kinds.Text) && !w.rejectsEmpty(prop) {
+		w.problem(`%s: the field is Required, so "" is an error: the schema needs "minLength": 1`, path)
+	}
+	types := w.types(prop)
+	switch schemaNull := slices.Contains(types, "null"); {
+	case kindNullable(f) && !schemaNull:
+		w.problem(`%s: the field accepts null (Nullable, or a list or map) but the schema does not`, path)
+	case !kindNullable(f) && schemaNull:
+		w.problem(`%s: the schema accepts null but the field is not Nullable`, path)
+	}
+	if got, want := without(types, "null"), kindTypes(f.Type); !slices.Equal(got, want) {
+		w.problem("%s: the schema accepts %v but the field (%s) takes %v", path, got, f.Type, want)
+	}
+	if got, want := sorted(w.enums(prop)), sorted(f.Enum); !slices.Equal(got, want) {
+		w.problem("%s: the schema's enum is %v but the field's Enum is %v", path, got, want)
+	}
+	switch f.Type {
+	case kinds.Object:
+		w.walkFields(path, kind, f.Fields, prop)
+	case kinds.Objects, kinds.Strings:
+		items, ok := w.items(prop)
+		if !ok {
+			w.problem(`%s: the field is a list: the schema needs "items"`, path)
+			return
+		}
+		if slices.Contains(w.types(items), "null") {
+			w.problem("%s[]: the schema accepts a null item but spec's decoder rejects it", path)
+		}
+		if f.Type == kinds.Objects {
+			w.walkFields(path+"[]", kind, f.Fields, items)
+		} else if got := without(w.types(items), "null"); !slices.Equal(got, []string{"string"}) {
+			w.problem("%s[]: the schema accepts items of %v but the field takes strings", path, got)
+		}
+	}
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
+// refersTo reports whether n is a $ref to $defs/def.
+func refersTo(n any, def string) bool {
+	m, _ := n.(map[string]any)
+	return m["$ref"] == "#/$defs/"+def
+}
+
+// kindsOutOfStep returns every difference between the schema and the
+// described kinds: each kind's definition against its fields, and the
+// property that holds the kind in each parent.
+func kindsOutOfStep(doc map[string]any) (problems []string, fields int) {
+	w := &schemaWalker{root: doc}
+	defs, _ := doc["$defs"].(map[string]any)
+	for _, k := range kinds.All() {
+		// spec reads a null instance item or singleton as an empty one (an
+		// error only for its required fields); a null list item is an
+		// error.
+		null := (k.Instance() || k.Singleton) && !slices.ContainsFunc(k.Fields, func(f *kinds.Field) bool { return f.Required })
+		if !k.Inline {
+			def, ok := defs[k.Name]
+			if !ok {
+				w.problem("$defs/%s: kind %s has no definition", k.Name, k.Name)
+			} else {
+				w.walkFields(k.Name, k.Name, k.Fields, def)
+				if schemaNull := slices.Contains(w.types(def), "null"); null != schemaNull {
+					w.problem("$defs/%s: the schema accepts null: %v, spec's decoder: %v", k.Name, schemaNull, null)
+				}
+			}
+		}
+		places := map[string]any{"": doc}
+		if !k.Instance() {
+			places = map[string]any{}
+			for _, p := range k.Parents {
+				places[p] = defs[p]
+			}
+		}
+		for _, p := range sortedKeys(places) {
+			parent, _ := w.object(places[p])
+			props, _ := parent["properties"].(map[string]any)
+			if k.Inline {
+				for _, f := range k.Fields {
+					path := joinPath(p, f.Name)
+					if prop, ok := props[f.Name]; !ok {
+						w.problem("%s: field %s of kind %s has no property in the schema", path, f.Name, k.Name)
+					} else {
+						w.kindField(path, k.Name, f, prop, false)
+					}
+				}
+				continue
+			}
+			path := joinPath(p, k.Key)
+			prop, ok := props[k.Key]
+			if !ok {
+				w.problem("%s: kind %s has no property in the schema", path, k.Name)
+				continue
+			}
+			var want []string
+			var items any
+			switch {
+			case k.Singleton:
+				want, items = []string{"object"}, prop
+				if null {
+					want = []string{"null", "object"}
+				}
+			case k.Instance():
+				want = []string{"null", "object"}
+				obj, _ := w.object(prop)
+				items = obj["additionalProperties"]
+			default:
+				want = []string{"array", "null"}
+				items, _ = w.items(prop)
+			}
+			if got := w.types(prop); !slices.Equal(got, want) {
+				w.problem("%s: the schema accepts %v, spec's decoder %v", path, got, want)
+			}
+			if !refersTo(items, k.Name) {
+				w.problem("%s: the kind's items are not $defs/%s", path, k.Name)
+			}
+		}
+	}
+	return w.problems, w.fields
+}
+
+// describedFields counts the fields kindsOutOfStep checks: each kind's
+// definition's, nested ones too, and an inline kind's in each parent.
+func describedFields() int {
+	var count func([]*kinds.Field) int
+	count = func(fs []*kinds.Field) int {
+		n := len(fs)
+		for _, f := range fs {
+			n += count(f.Fields)
+		}
+		return n
+	}
+	n := 0
+	for _, k := range kinds.All() {
+		if k.Inline {
+			n += len(k.Parents) * len(k.Fields)
+		} else {
+			n += count(k.Fields)
+		}
+	}
+	return n
+}
+
+func TestSchemaInStepWithKinds(t *testing.T) {
+	problems, fields := kindsOutOfStep(document(t))
+	if len(problems) > 0 {
+		t.Errorf("schema/dokploy-sync.schema.json is out of step with the descriptions of package kinds (go test ./schema -update generates the kinds' parts):\n  %s",
+			strings.Join(problems, "\n  "))
+	}
+	if want := describedFields(); fields != want || want == 0 {
+		t.Errorf("checked %d described fields, want %d; the walk is broken", fields, want)
+	}
+}
+
 // TestInStepCatchesDrift breaks a copy of the schema in each way the
-// in-step test must notice, and checks that it names the exact path.
+// in-step tests must notice, and checks that they name the exact path.
 func TestInStepCatchesDrift(t *testing.T) {
 	defs := func(doc map[string]any, name string) map[string]any {
 		return doc["$defs"].(map[string]any)[name].(map[string]any)
@@ -595,16 +879,16 @@ func TestInStepCatchesDrift(t *testing.T) {
 		want:   "projects.*.environments.*.applications.*.mounts: spec field Application.Mounts accepts null",
 	}, {
 		name:   "list without items",
-		mutate: func(d map[string]any) { delete(props(d, "application")["security"].(map[string]any), "items") },
-		want:   `projects.*.environments.*.applications.*.security: spec field Application.Security is a list: the schema needs "items"`,
+		mutate: func(d map[string]any) { delete(props(d, "application")["ports"].(map[string]any), "items") },
+		want:   `projects.*.environments.*.applications.*.ports: spec field Application.Ports is a list: the schema needs "items"`,
 	}, {
 		name:   "list of strings with items of another type",
 		mutate: func(d map[string]any) { defs(d, "watchPaths")["items"] = map[string]any{"type": "integer"} },
 		want:   "projects.*.environments.*.applications.*.source.git.watchPaths[]: the schema accepts items of [integer] but spec field GitSource.WatchPaths takes items of [string]",
 	}, {
 		name:   "open list item",
-		mutate: func(d map[string]any) { delete(defs(d, "redirect"), "additionalProperties") },
-		want:   "projects.*.environments.*.applications.*.redirects[]: the schema for spec.Redirect does not reject unknown keys",
+		mutate: func(d map[string]any) { delete(defs(d, "port"), "additionalProperties") },
+		want:   "projects.*.environments.*.applications.*.ports[]: the schema for spec.Port does not reject unknown keys",
 	}, {
 		name:   "missing property of an inlined provider field",
 		mutate: func(d map[string]any) { delete(props(d, "giteaSource"), "owner") },
@@ -617,11 +901,62 @@ func TestInStepCatchesDrift(t *testing.T) {
 		name:   "empty required string",
 		mutate: func(d map[string]any) { delete(defs(d, "dockerImage"), "minLength") },
 		want:   `projects.*.environments.*.postgres.*.dockerImage: spec field DatabaseCommon.DockerImage is spec:"required", so "" is an error`,
+	}, {
+		name: "described key in a service without the kind",
+		mutate: func(d map[string]any) {
+			props(d, "redis")[kinds.Backup.Key] = props(d, kinds.Backup.Parents[0])[kinds.Backup.Key]
+		},
+		want: "projects.*.environments.*.redis.*.backups: schema property is not a field of spec.Redis",
+	}, {
+		// The described kinds' parts, against package kinds.
+		name:   "missing property of a described kind",
+		mutate: func(d map[string]any) { delete(props(d, "backup"), "database") },
+		want:   "backup.database: field database of kind backup has no property in the schema",
+	}, {
+		name: "extra property of a described kind",
+		mutate: func(d map[string]any) {
+			props(d, "redirect")["statusCode"] = map[string]any{"type": "integer"}
+		},
+		want: "redirect.statusCode: schema property is not a field of kind redirect",
+	}, {
+		name:   "described field not required",
+		mutate: func(d map[string]any) { defs(d, "destination")["required"] = []any{"provider"} },
+		want:   `destination.bucket: the field is Required but the schema does not list it in "required"`,
+	}, {
+		name:   "described field not nullable",
+		mutate: func(d map[string]any) { props(d, "backup")["keepLatestCount"].(map[string]any)["type"] = "integer" },
+		want:   "backup.keepLatestCount: the field accepts null",
+	}, {
+		name:   "described field of another type",
+		mutate: func(d map[string]any) { props(d, "redirect")["permanent"].(map[string]any)["type"] = "string" },
+		want:   "redirect.permanent: the schema accepts [string] but the field (boolean) takes [boolean]",
+	}, {
+		name: "described field with an enum it does not have",
+		mutate: func(d map[string]any) {
+			props(d, "backup")["schedule"].(map[string]any)["enum"] = []any{"daily", "weekly"}
+		},
+		want: "backup.schedule: the schema's enum is [daily weekly] but the field's Enum is []",
+	}, {
+		name:   "described list missing in a parent",
+		mutate: func(d map[string]any) { delete(props(d, "mariadb"), "backups") },
+		want:   "mariadb.backups: kind backup has no property in the schema",
+	}, {
+		name: "instance map of other items",
+		mutate: func(d map[string]any) {
+			d["properties"].(map[string]any)["destinations"].(map[string]any)["additionalProperties"] = map[string]any{"$ref": "#/$defs/backup"}
+		},
+		want: "destinations: the kind's items are not $defs/destination",
+	}, {
+		name:   "null list item of a described kind",
+		mutate: func(d map[string]any) { defs(d, "security")["type"] = []any{"object", "null"} },
+		want:   "$defs/security: the schema accepts null: true, spec's decoder: false",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := document(t)
 			tc.mutate(doc)
 			problems, _ := outOfStep(doc)
+			described, _ := kindsOutOfStep(doc)
+			problems = append(problems, described...)
 			if !slices.ContainsFunc(problems, func(p string) bool { return strings.HasPrefix(p, tc.want) }) {
 				t.Errorf("want a problem starting with\n  %s\ngot:\n  %s", tc.want, strings.Join(problems, "\n  "))
 			}
@@ -792,6 +1127,16 @@ func goLoad(t *testing.T, src string, vars map[string]string) spec.Diagnostics {
 	return diags.Errors()
 }
 
+// withDestinations adds top-level destinations to a spec built by
+// inProduction: s3-main, and more from body (indented as their entries).
+func withDestinations(src, body string) string {
+	const s3 = "  s3-main: {provider: AWS, accessKey: \"${USER}\", secretAccessKey: \"${PW}\", bucket: b, region: us-east-1, endpoint: https://s3.amazonaws.com}\n"
+	return strings.Replace(src, "projects:\n", "destinations:\n"+s3+body+"projects:\n", 1)
+}
+
+// db is a postgres database for backups to go into.
+const db = "postgres:\n  db:\n    dockerImage: postgres:16\n    databaseName: d\n    databaseUser: u\n    databasePassword: p\n"
+
 const app = `applications:
   api:
     source: {docker: {image: nginx:1.27}}
@@ -887,6 +1232,17 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 		{"composePath without source", inProduction("compose:\n  mon: {composeFile: a.env, composePath: ./docker-compose.yml}\n"), dbPath + "/compose/mon"},
 		{"bad composeType", inProduction("compose:\n  mon: {composeFile: a.env, composeType: swarm}\n"), dbPath + "/compose/mon/composeType"},
 		{"compose has no replicas", inProduction("compose:\n  mon: {composeFile: a.env, replicas: 2}\n"), dbPath + "/compose/mon"},
+		// Destinations and backups.
+		{"unknown key in a backup", withDestinations(inProduction(db+"    backups: [{prefix: daily, schedule: 0 3 * * *, destination: s3-main, database: d, retention: 7}]\n"), ""), dbPath + "/postgres/db/backups/0"},
+		{"backup without destination", withDestinations(inProduction(db+"    backups: [{prefix: daily, schedule: 0 3 * * *, database: d}]\n"), ""), dbPath + "/postgres/db/backups/0"},
+		{"backup keeps none", withDestinations(inProduction(db+"    backups: [{prefix: daily, schedule: 0 3 * * *, destination: s3-main, database: d, keepLatestCount: 0}]\n"), ""), dbPath + "/postgres/db/backups/0/keepLatestCount"},
+		{"null backup item", withDestinations(inProduction(db+"    backups: [~]\n"), ""), dbPath + "/postgres/db/backups/0"},
+		{"backups of a redis", withDestinations(inProduction("redis:\n  cache: {dockerImage: redis:7, databasePassword: p, backups: []}\n"), ""), dbPath + "/redis/cache"},
+		{"destination without bucket", withDestinations(inProduction(db), "  r2: {provider: Cloudflare, accessKey: \"${USER}\", secretAccessKey: \"${PW}\", region: auto, endpoint: https://r2.example.com}\n"), "/destinations/r2"},
+		{"empty destination endpoint", withDestinations(inProduction(db), "  r2: {provider: Cloudflare, accessKey: \"${USER}\", secretAccessKey: \"${PW}\", bucket: b, region: auto, endpoint: \"\"}\n"), "/destinations/r2/endpoint"},
+		{"rclone flag without --", withDestinations(inProduction(db), "  r2: {provider: Cloudflare, accessKey: \"${USER}\", secretAccessKey: \"${PW}\", bucket: b, region: auto, endpoint: https://r2.example.com, additionalFlags: [fast-list]}\n"), "/destinations/r2/additionalFlags/0"},
+		{"null destination", withDestinations(inProduction(db), "  r2:\n"), "/destinations/r2"},
+		{"destinations is a list", strings.Replace(inProduction(db), "projects:\n", "destinations: [s3-main]\nprojects:\n", 1), "/destinations"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vars := map[string]string{"N": "2", "MEM": "512Mi"}
@@ -915,7 +1271,7 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 func TestValidSpecsAreAccepted(t *testing.T) {
 	sch := compile(t, document(t))
 	vars := map[string]string{"PREFIX": "shop", "NODE": "primary", "IMAGE": "nginx:1.27", "PW": "s3cret", "USER": "me", "URL": "http://edge-primary:5001",
-		"BUILD": "nixpacks", "BRANCH": "main", "HOST": "c.example.com"}
+		"BUILD": "nixpacks", "BRANCH": "main", "HOST": "c.example.com", "FLAG": "--fast-list"}
 	for _, tc := range []struct{ name, src string }{
 		{"variables in strings", inProduction(`
 applications:
@@ -1051,6 +1407,27 @@ applications:
 postgres:
   db: {dockerImage: postgres:16, databaseName: d, databaseUser: u, databasePassword: p, mounts: [{type: bind, mountPath: /backups, hostPath: /srv/b}]}
 `)},
+		{"destinations and backups", withDestinations(inProduction(db+`    backups:
+      - {prefix: daily, schedule: 0 3 * * *, destination: s3-main, database: d, keepLatestCount: 7, enabled: true}
+      - {prefix: "${PREFIX}/weekly", schedule: 0 4 * * 0, destination: r2, database: "${PREFIX}", keepLatestCount: null, enabled: null}
+mysql:
+  my: {dockerImage: mysql:8, databaseName: d, databaseUser: u, databasePassword: p, backups: null}
+mariadb:
+  ma: {dockerImage: mariadb:11, databaseName: d, databaseUser: u, databasePassword: p, backups: []}
+mongo:
+  mo: {dockerImage: mongo:7, databaseUser: u, databasePassword: p, backups: [{prefix: m, schedule: 0 5 * * *, destination: s3-main, database: admin}]}
+`), `  r2:
+    provider: Cloudflare
+    accessKey: "${USER}"
+    secretAccessKey: "${PW}"
+    bucket: "${PREFIX}-backups"
+    region: auto
+    endpoint: https://r2.example.com
+    additionalFlags: [--s3-no-check-bucket, "${FLAG}"]
+    protect: true
+  minio: {provider: Minio, accessKey: "${USER}", secretAccessKey: "${PW}", bucket: b, region: r, endpoint: http://minio:9000, additionalFlags: null, protect: false}
+`)},
+		{"no destinations", strings.Replace(inProduction(db), "projects:\n", "destinations: null\nprojects:\n", 1)},
 		{"compose services", inProduction(`
 compose:
   file:

@@ -29,6 +29,7 @@ func (v *validator) objects(addr string, objs Objects, parent string) {
 			switch {
 			case k.Instance():
 				iaddr, prefix = k.Name+"["+o.Name+"]", ""
+				v.name(k.Name, o.Name, iaddr, &o.Meta)
 			case k.Singleton && k.Inline:
 				prefix = ""
 			case k.Singleton:
