@@ -13,6 +13,17 @@ var DatabaseKinds = []string{"postgres", "mysql", "mariadb", "mongo", "redis", "
 // creates them (an instance kind another one references comes first).
 func All() []*Kind { return all }
 
+// Declared are the kinds dokploy.yaml declares: all but the read-only.
+func Declared() []*Kind {
+	var out []*Kind
+	for _, k := range all {
+		if !k.ReadOnly {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 var all = []*Kind{
 	Destination,
 	Redirect, Security,

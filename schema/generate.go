@@ -17,7 +17,8 @@ import (
 // of items, or a singleton's object, or an inline singleton's fields. The
 // generated parts doc already has are replaced, wherever they are: the
 // definitions go at the end of $defs, in the order of kinds.All.
-func Generate(doc []byte) ([]byte, error) { return generate(doc, kinds.All()) }
+// Read-only kinds (made elsewhere, only named) have no place in the file.
+func Generate(doc []byte) ([]byte, error) { return generate(doc, kinds.Declared()) }
 
 // generate is Generate for the kinds all.
 func generate(doc []byte, all []*kinds.Kind) ([]byte, error) {
@@ -272,7 +273,7 @@ func fieldSchema(owner string, f *kinds.Field) *object {
 		}
 		s.set("type", []any{"array", "null"})
 		s.set("items", items)
-	case kinds.Map:
+	case kinds.Map, kinds.Env:
 		s = obj("$ref", "#/$defs/env", "description", desc)
 	case kinds.Memory, kinds.CPU:
 		def := "memory"

@@ -50,7 +50,7 @@ func TestGenerateReplacesGeneratedParts(t *testing.T) {
 	}{{
 		name: "without the generated parts",
 		change: func(defs, top *object, parent func(string) *object) {
-			for _, k := range kinds.All() {
+			for _, k := range kinds.Declared() {
 				defs.del(k.Name)
 				for _, key := range keysOf(k) {
 					top.del(key)
@@ -63,7 +63,7 @@ func TestGenerateReplacesGeneratedParts(t *testing.T) {
 	}, {
 		name: "with stale parts in other places",
 		change: func(defs, top *object, parent func(string) *object) {
-			for _, k := range kinds.All() {
+			for _, k := range kinds.Declared() {
 				defs.insert(0, k.Name, obj("type", "string"))
 				for _, key := range keysOf(k) {
 					if k.Instance() {

@@ -707,7 +707,7 @@ func refersTo(n any, def string) bool {
 func kindsOutOfStep(doc map[string]any) (problems []string, fields int) {
 	w := &schemaWalker{root: doc}
 	defs, _ := doc["$defs"].(map[string]any)
-	for _, k := range kinds.All() {
+	for _, k := range kinds.Declared() {
 		// spec reads a null instance item or singleton as an empty one (an
 		// error only for its required fields); a null list item is an
 		// error.
@@ -789,7 +789,7 @@ func describedFields() int {
 		return n
 	}
 	n := 0
-	for _, k := range kinds.All() {
+	for _, k := range kinds.Declared() {
 		if k.Inline {
 			n += len(k.Parents) * len(k.Fields)
 		} else {
