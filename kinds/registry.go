@@ -32,8 +32,10 @@ var all = []*Kind{
 
 var (
 	byName   map[string]*Kind
-	byNameMu sync.Once
+	byNameMu = syncOnce()
 )
+
+func syncOnce() *sync.Once { return new(sync.Once) }
 
 // ByName finds a kind by its name ("backup"); nil for none.
 func ByName(name string) *Kind {
