@@ -91,7 +91,7 @@ func needDeploy(all []service, c *planner.Change, deleted map[string]bool) []ser
 		}
 	default:
 		if k := kinds.ByName(c.Kind); k != nil {
-			if k.Instance() || !k.Deploy {
+			if k.Instance() || !k.NeedsDeploy(parentKind(c)) {
 				return nil // an instance resource, or a child that acts at once
 			}
 			addr = c.Parent

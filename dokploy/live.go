@@ -1,6 +1,10 @@
 package dokploy
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/dokploy-sync/dokploy-sync/kinds"
+)
 
 // Live is what Observe read from the server: the declared projects (every
 // project whose name the spec declares; names are not unique, so a name can
@@ -154,7 +158,7 @@ func (a *Application) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(a)); err != nil {
 		return err
 	}
-	items, err := readItems(data, "application")
+	items, err := readItems(data, kinds.Parent{Kind: "application", AppName: a.AppName})
 	a.Items = items
 	return err
 }
@@ -258,7 +262,7 @@ func (c *Compose) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(c)); err != nil {
 		return err
 	}
-	items, err := readItems(data, "compose")
+	items, err := readItems(data, kinds.Parent{Kind: "compose", AppName: c.AppName})
 	c.Items = items
 	return err
 }
@@ -353,7 +357,7 @@ func (d *Database) UnmarshalJSON(data []byte) error {
 	}
 	if d.Kind != "" {
 		// A <kind>.one answer (the environments' lists have no items).
-		items, err := readItems(data, d.Kind)
+		items, err := readItems(data, kinds.Parent{Kind: d.Kind, AppName: d.AppName})
 		d.Items = items
 		return err
 	}

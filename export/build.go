@@ -648,7 +648,7 @@ func (b *builder) application(s site, a *dokploy.Application) yaml.MapSlice {
 	if l := b.mounts(s, a.Mounts, ""); l != nil {
 		add("mounts", l)
 	}
-	return append(out, b.items(s, "application", a.Items)...)
+	return b.place(out, "application", b.items(s, "application", a.Items))
 }
 
 // resources converts Dokploy's bytes and nano-CPUs to 512Mi and 0.5. A
@@ -1113,7 +1113,7 @@ func (b *builder) database(s site, d *dokploy.Database) yaml.MapSlice {
 		port("externalGRPCPort", d.ExternalGRPCPort)
 		port("externalAdminPort", d.ExternalAdminPort)
 	}
-	return append(out, b.items(s, d.Kind, d.Items)...)
+	return b.place(out, d.Kind, b.items(s, d.Kind, d.Items))
 }
 
 // ---- compose ----
@@ -1154,7 +1154,7 @@ func (b *builder) compose(s site, c *dokploy.Compose) yaml.MapSlice {
 	if c.IsolatedDeployment != nil && *c.IsolatedDeployment {
 		add("isolatedDeployment", true)
 	}
-	return append(out, b.items(s, "compose", c.Items)...)
+	return b.place(out, "compose", b.items(s, "compose", c.Items))
 }
 
 // composeFile is the compose file inline, as a block; or, when the spec

@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
 
 // The decoder walks the YAML AST against the Go types by reflection and
@@ -277,12 +279,7 @@ func describe(n ast.Node) string {
 }
 
 // quoteShort quotes s for a message, cutting it at 40 characters.
-func quoteShort(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return strconv.Quote(string(r[:40])) + "..."
-	}
-	return strconv.Quote(s)
-}
+func quoteShort(s string) string { return kinds.Quote(s) }
 
 // varHint explains why ${VAR} did not help in a field that is not a string.
 func varHint(n ast.Node) string {

@@ -7,10 +7,15 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
 
 // Files next to the spec that are read into it (besides env files):
 //
+//   - a field of a described kind that names a file (kinds.Field.FileOf),
+//     read into the value of the field it stands for when the item does
+//     not set that one;
 //   - a file mount's contentFile, read into Mount.FileContent (which is
 //     Content when the mount has inline content instead);
 //   - a compose service's composeFile: when the value spans several lines it
@@ -35,6 +40,13 @@ const maxFileSize = 4 << 20
 // loadFiles reads the contentFile of every mount and the composeFile of
 // every compose service.
 func (d *decoder) loadFiles(f *File) {
+	f.WalkObjects(func(addr string, o *Object) {
+		for _, fl := range o.Kind.Fields {
+			if fl.FileOf != "" {
+				d.loadField(f.Dir, addr, o, fl, itemField(o.Kind.Key, d.itemIdx[&o.Meta], fl.Name))
+			}
+		}
+	})
 	eachEnvironment(f, func(_, _, eaddr string, e *Environment) {
 		for _, an := range sortedKeys(e.Applications) {
 			if a := e.Applications[an]; a != nil {
@@ -102,6 +114,33 @@ func (d *decoder) loadMounts(dir, addr string, mounts []*Mount) {
 		}
 		m.FileContent = &text
 	}
+}
+
+// loadField reads the file the field fl of o names into the value of the
+// field it stands for (fl.FileOf), unless o sets that one too (Validate
+// reports both). field is fl's path in messages.
+func (d *decoder) loadField(dir, addr string, o *Object, fl *kinds.Field, field string) {
+	p, ok := o.Values[fl.Name].(string)
+	if !ok || o.Values[fl.FileOf] != nil {
+		return
+	}
+	if v := o.Unknown[fl.Name]; v != "" {
+		if _, dup := o.Unknown[fl.FileOf]; !dup {
+			o.Unknown[fl.FileOf] = v
+		}
+		return
+	}
+	pos := at(&o.Meta, fl.Name)
+	if strings.TrimSpace(p) == "" {
+		d.errorf(pos, addr, "%s: must not be empty: give the path of a file next to the spec, or use %s", field, fl.FileOf)
+		return
+	}
+	text, err := readTextFile(d.root(dir), p, fl.Name)
+	if err != nil {
+		d.errorf(pos, addr, "%s %s: %s", field, strconv.Quote(p), err)
+		return
+	}
+	o.Values[fl.FileOf] = text
 }
 
 func (d *decoder) loadCompose(dir, addr string, c *Compose) {
