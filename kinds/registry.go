@@ -15,6 +15,7 @@ func All() []*Kind { return all }
 
 var all = []*Kind{
 	Destination,
+	Domain, Port, Mount,
 	Redirect, Security,
 	Backup,
 }

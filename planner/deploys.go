@@ -206,16 +206,12 @@ func Fingerprint(svc any, project *dokploy.Project, env *dokploy.Environment) st
 	case *dokploy.Application:
 		c := *s
 		c.ApplicationID, c.Name, c.Description, c.ApplicationStatus = "", "", nil, ""
-		c.Domains, c.Deployments = nil, nil
+		c.Deployments = nil
 		c.Items = deployItems(s.Items, KindApplication)
-		c.Ports = clearIDs(s.Ports, func(p *dokploy.Port) { p.PortID = "" })
-		c.Mounts = clearIDs(s.Mounts, func(m *dokploy.Mount) { m.MountID = "" })
 		settings, texts, kind, items = c, []*string{s.Env, s.BuildArgs, s.BuildSecrets, s.Command}, KindApplication, s.Items
 	case *dokploy.Compose:
 		c := *s
 		c.ComposeID, c.Name, c.Description, c.ComposeStatus, c.Deployments = "", "", nil, "", nil
-		c.Domains = clearIDs(s.Domains, func(d *dokploy.Domain) { d.DomainID = "" })
-		c.Mounts = clearIDs(s.Mounts, func(m *dokploy.Mount) { m.MountID = "" })
 		c.Items = deployItems(s.Items, KindCompose)
 		settings, texts, kind, items = c, []*string{s.Env, s.Command}, KindCompose, s.Items
 	default:
@@ -283,19 +279,6 @@ func deployItems(items dokploy.Items, parent string) dokploy.Items {
 			}
 			out[name] = kept
 		}
-	}
-	return out
-}
-
-func clearIDs[T any](list []*T, clear func(*T)) []*T {
-	if list == nil {
-		return nil
-	}
-	out := make([]*T, len(list))
-	for i, x := range list {
-		c := *x
-		clear(&c)
-		out[i] = &c
 	}
 	return out
 }
