@@ -126,6 +126,41 @@ func TestDefaultsAreLeftOut(t *testing.T) {
 	}
 }
 
+// TestChildrenInOrder: the children of a service are listed by identity,
+// ports by number; a mount writes the fields of its type only; a compose
+// service's domain without a service name is left out, with a warning;
+// database mounts come where the spec lists them (after externalPort).
+func TestChildrenInOrder(t *testing.T) {
+	a := freshApplication("api")
+	a.SourceType, a.DockerImage = "docker", ptr("nginx:1.27")
+	a.Items = dokploy.Items{
+		"port": rows(t, `[{"portId": "o1", "publishedPort": 10000, "targetPort": 80, "protocol": "tcp"},
+			{"portId": "o2", "publishedPort": 9000, "targetPort": 90, "protocol": "udp"},
+			{"portId": "o3", "publishedPort": 9000, "targetPort": 91, "protocol": "tcp"}]`),
+		"mount": rows(t, `[{"mountId": "m1", "type": "bind", "mountPath": "/srv", "hostPath": "/srv/x", "volumeName": "stale", "content": ""}]`),
+	}
+	c := &dokploy.Compose{ComposeID: "c1", Name: "mon", AppName: "mon-x", SourceType: "raw", ComposeFile: ptr("services:\n  web:\n    image: nginx\n"),
+		Randomize: ptr(true), Items: dokploy.Items{"domain": rows(t, `[{"domainId": "d1", "host": "a.example.com", "serviceName": ""},
+			{"domainId": "d2", "host": "b.example.com", "serviceName": "web"}]`)}}
+	db := database(t, "redis", `{"redisId": "r1", "name": "cache", "appName": "cache-x", "dockerImage": "redis:7", "databasePassword": "Password123",
+		"externalPort": 6380, "mounts": [{"mountId": "m9", "type": "bind", "mountPath": "/bk", "hostPath": "/srv/bk"}]}`)
+	res := roundTrip(t, liveOf([]*dokploy.Application{a}, []*dokploy.Database{db}, []*dokploy.Compose{c}), Options{})
+	y := string(res.YAML)
+	for _, want := range []string{
+		"            ports:\n              - publishedPort: 9000\n                targetPort: 91\n              - publishedPort: 9000\n                targetPort: 90\n                protocol: udp\n              - publishedPort: 10000\n",
+		"            mounts:\n              - type: bind\n                mountPath: /srv\n                hostPath: /srv/x\n        redis:",
+		"            externalPort: 6380\n            mounts:\n              - type: bind\n                mountPath: /bk\n                hostPath: /srv/bk\n            databasePassword: ${",
+		"            domains:\n              - host: b.example.com\n                serviceName: web\n            randomize: true\n",
+	} {
+		if !strings.Contains(y, want) {
+			t.Errorf("no\n%s\nin\n%s", want, y)
+		}
+	}
+	if w := "p/production/compose/mon: the domain a.example.com has no service name, which dokploy.yaml requires for a compose service's domain; it is not exported"; !containsPrefix(res.Warnings, w) {
+		t.Errorf("no warning %q in %q", w, res.Warnings)
+	}
+}
+
 // TestProviderSources maps every git provider's columns (the fake has no
 // providers, so they are built by hand) and plans them back to no changes.
 func TestProviderSources(t *testing.T) {
