@@ -72,7 +72,7 @@ func (r *Result) Written(p *planner.Plan) []*planner.Change {
 	failed := map[*planner.Change]bool{}
 	for _, f := range r.Failed {
 		c := f.Change
-		if f.Landed && (c.Action == planner.Update || isChild(c.Kind) && p.IDs[c.Parent] != "") {
+		if f.Landed && (c.Action == planner.Update || kinds.IsChild(c.Kind) && p.IDs[c.Parent] != "") {
 			failed[c] = true
 		}
 	}
@@ -163,11 +163,9 @@ func level(kind string) int {
 		return instanceLevels + 1
 	case planner.KindApplication:
 		return instanceLevels + 3
-	case planner.KindDomain, planner.KindPort, planner.KindMount:
-		return instanceLevels + 4 // children: created in the writes round trip
 	default:
 		if kinds.IsChild(kind) {
-			return instanceLevels + 4
+			return instanceLevels + 4 // children: created in the writes round trip
 		}
 		return instanceLevels + 2 // databases and compose
 	}
@@ -274,10 +272,7 @@ type op struct {
 }
 
 func deleteLevel(kind string) int {
-	switch kind {
-	case planner.KindDomain, planner.KindPort, planner.KindMount:
-		return 0
-	case planner.KindEnvironment:
+	if kind == planner.KindEnvironment {
 		return 2
 	}
 	if k := kinds.ByName(kind); k != nil {
@@ -301,12 +296,6 @@ func (r *run) deletes(ops []*op, p *planner.Plan) {
 			call = dokploy.NewCall(k.ProcDelete(), map[string]any{k.IDKey: c.LiveID}, nil)
 		}
 		switch c.Kind {
-		case planner.KindDomain:
-			call = dokploy.NewCall("domain.delete", map[string]any{"domainId": c.LiveID}, nil)
-		case planner.KindPort:
-			call = dokploy.NewCall("port.delete", map[string]any{"portId": c.LiveID}, nil)
-		case planner.KindMount:
-			call = dokploy.NewCall("mounts.remove", map[string]any{"mountId": c.LiveID}, nil)
 		case planner.KindApplication:
 			call = dokploy.NewCall("application.delete", map[string]any{"applicationId": c.LiveID}, nil)
 		case planner.KindCompose:
@@ -346,8 +335,6 @@ func (r *run) prepare(changes []*planner.Change) []*op {
 			err = r.application(o)
 		case planner.KindCompose:
 			err = r.compose(o)
-		case planner.KindDomain, planner.KindPort, planner.KindMount:
-			err = r.child(o)
 		default:
 			if kinds.ByName(c.Kind) != nil {
 				err = r.item(o)

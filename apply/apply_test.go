@@ -10,6 +10,7 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/apply"
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/planner"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
@@ -213,7 +214,7 @@ projects:
 	p := &planner.Plan{Changes: []*planner.Change{
 		{Action: planner.Update, Address: "shop/production/postgres/pg", Kind: "postgres", Fields: pw, Live: running("postgres")},
 		{Action: planner.Update, Address: "shop/production/libsql/edge", Kind: "libsql", Fields: pw, Live: running("libsql")},
-		{Action: planner.Delete, Address: "shop/production/application/api/port[8080/tcp]", Kind: planner.KindPort, Parent: "shop/production/application/api"},
+		{Action: planner.Delete, Address: "shop/production/application/api/port[8080/tcp]", Kind: kinds.Port.Name, Parent: "shop/production/application/api"},
 	}}
 	ids := map[string]string{"shop/production/postgres/pg": "PG", "shop/production/libsql/edge": "LS", "shop/production/application/api": "API"}
 	var got []string

@@ -75,7 +75,7 @@ func deletedAddrs(p *planner.Plan) map[string]bool {
 // needDeploy lists the declared services (any policy) that change c needs
 // deployed for it to take effect.
 func needDeploy(all []service, c *planner.Change, deleted map[string]bool) []service {
-	if c.Action == planner.Delete && (!isChild(c.Kind) || deleted[c.Parent]) {
+	if c.Action == planner.Delete && (!kinds.IsChild(c.Kind) || deleted[c.Parent]) {
 		return nil
 	}
 	addr := c.Address
@@ -84,14 +84,9 @@ func needDeploy(all []service, c *planner.Change, deleted map[string]bool) []ser
 		// Shared variables reach a service only through ${{project.K}}
 		// or ${{environment.K}}, resolved when it deploys.
 		return usesShared(all, c)
-	case planner.KindDomain, planner.KindMount, planner.KindPort:
-		addr = c.Parent
-		if c.Kind == planner.KindDomain && strings.Split(addr, "/")[2] != planner.KindCompose {
-			return nil
-		}
 	default:
 		if k := kinds.ByName(c.Kind); k != nil {
-			if k.Instance() || !k.Deploy {
+			if k.Instance() || !k.NeedsDeploy(parentKind(c)) {
 				return nil // an instance resource, or a child that acts at once
 			}
 			addr = c.Parent
@@ -162,14 +157,6 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
-}
-
-func isChild(kind string) bool {
-	switch kind {
-	case planner.KindDomain, planner.KindPort, planner.KindMount:
-		return true
-	}
-	return kinds.IsChild(kind)
 }
 
 // runtimeChange: a service change that needs a deploy to take effect.

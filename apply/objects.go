@@ -54,10 +54,11 @@ func (r *run) item(o *op) error {
 }
 
 // input is the input of the create or update of an item: on create the
-// fields the file sets, with the parent's id; on a partial update the
-// changed fields; on a full update (kinds.Update.Full) every field, the
-// desired value, else the live one, else the default, and the live keys
-// the update needs (kinds.Update.Keep).
+// fields the file sets (and the defaults of the others, kinds.Create.Full),
+// with the parent's id; on a partial update the changed fields; on a full
+// update (kinds.Update.Full) every field, the desired value, else the
+// live one, else the default; and on every update the live keys it needs
+// (kinds.Update.Keep).
 func (r *run) input(k *kinds.Kind, c *planner.Change, want *spec.Object, live dokploy.Row) (map[string]any, error) {
 	in := map[string]any{}
 	create := c.Action == planner.Create
@@ -71,10 +72,10 @@ func (r *run) input(k *kinds.Kind, c *planner.Change, want *spec.Object, live do
 				return nil, err
 			}
 			in[f.APIName()] = x
-		case create && f.Default != nil:
-			in[f.APIName()] = f.Default // some creates need every key
+		case create && k.Create.Full && f.Default != nil:
+			in[f.APIName()] = f.Default
 		case !create && k.Update.Full:
-			if lv, ok := live[f.APIName()]; ok {
+			if lv, ok := live[f.APIName()]; ok && !(f.Type == kinds.String && (lv == nil || lv == "")) {
 				in[f.APIName()] = lv
 			} else if f.Default != nil || f.Nullable {
 				in[f.APIName()] = f.Default

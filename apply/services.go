@@ -1,7 +1,6 @@
 package apply
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
@@ -147,109 +146,4 @@ func parentKind(c *planner.Change) string {
 		return ""
 	}
 	return parts[2]
-}
-
-// child builds the op of a child resource (domain, port, mount). Children are written in the writes round trip, when every
-// parent exists: a create is a write too.
-func (r *run) child(o *op) error {
-	c := o.c
-	o.writes = func(string) ([]*dokploy.Call, error) {
-		pid, err := r.parentID(c)
-		if err != nil && c.Action == planner.Create {
-			return nil, err
-		}
-		kind := parentKind(c)
-		in := map[string]any{}
-		switch want := c.Desired.(type) {
-		case *spec.Domain:
-			return []*dokploy.Call{domainCall(c, kind, pid, want)}, nil
-		case *spec.Port:
-			live, _ := c.Live.(*dokploy.Port)
-			in["publishedPort"], in["targetPort"] = want.PublishedPort, want.TargetPort
-			in["protocol"] = orDefault(want.Protocol, liveStr(live, func(l *dokploy.Port) *string { return l.Protocol }), "tcp")
-			in["publishMode"] = orDefault(want.PublishMode, liveStr(live, func(l *dokploy.Port) *string { return l.PublishMode }), "ingress")
-			return []*dokploy.Call{createOrUpdate(c, "port", "applicationId", pid, "portId", in)}, nil
-		case *spec.Mount:
-			return []*dokploy.Call{mountCall(c, kind, pid, want)}, nil
-		}
-		return nil, fmt.Errorf("%s: unknown kind %s", c.Address, c.Kind)
-	}
-	return nil
-}
-
-func liveStr[T any](l *T, f func(*T) *string) *string {
-	if l == nil {
-		return nil
-	}
-	return f(l)
-}
-
-// orDefault is the desired value, else the live one, else def: for the
-// update procedures that need every field.
-func orDefault(want, live *string, def string) string {
-	switch {
-	case want != nil:
-		return *want
-	case live != nil && *live != "":
-		return *live
-	}
-	return def
-}
-
-// createOrUpdate is <router>.create with the parent id, or
-// <router>.update with the child's id.
-func createOrUpdate(c *planner.Change, router, parentKey, parentID, idKey string, in map[string]any) *dokploy.Call {
-	if c.Action == planner.Create {
-		in[parentKey] = parentID
-		return dokploy.NewCall(router+".create", in, nil)
-	}
-	in[idKey] = c.LiveID
-	return dokploy.NewCall(router+".update", in, nil)
-}
-
-func domainCall(c *planner.Change, parentKind, pid string, want *spec.Domain) *dokploy.Call {
-	in := map[string]any{"host": want.Host}
-	m := &want.Meta
-	opt := func(key string, v any) {
-		if c.Action == planner.Create && m.Has(key) || c.HasField(key) {
-			in[key] = v
-		}
-	}
-	opt("path", nullable(want.Path))
-	opt("port", nullable(want.Port))
-	opt("https", want.HTTPS != nil && *want.HTTPS)
-	opt("certificateType", nullable(want.CertificateType))
-	opt("customCertResolver", nullable(want.CustomCertResolver))
-	opt("serviceName", nullable(want.ServiceName))
-	opt("stripPath", want.StripPath != nil && *want.StripPath)
-	opt("internalPath", nullable(want.InternalPath))
-	if c.Action == planner.Create {
-		in["domainType"] = parentKind
-		in[dokploy.IDKey(parentKind)] = pid
-		return dokploy.NewCall("domain.create", in, nil)
-	}
-	in["domainId"] = c.LiveID
-	return dokploy.NewCall("domain.update", in, nil)
-}
-
-func mountCall(c *planner.Change, parentKind, pid string, want *spec.Mount) *dokploy.Call {
-	in := map[string]any{}
-	m := &want.Meta
-	opt := func(field, key string, v any) {
-		if c.Action == planner.Create && (m.Has(key) || field == "content" && want.FileContent != nil) || c.HasField(field) {
-			in[key] = v
-		}
-	}
-	opt("type", "type", want.Type)
-	opt("volumeName", "volumeName", nullable(want.VolumeName))
-	opt("hostPath", "hostPath", nullable(want.HostPath))
-	opt("filePath", "filePath", nullable(want.FilePath))
-	opt("content", "content", nullable(want.FileContent))
-	if c.Action == planner.Create {
-		in["type"], in["mountPath"] = want.Type, want.MountPath
-		in["serviceId"], in["serviceType"] = pid, parentKind
-		return dokploy.NewCall("mounts.create", in, nil)
-	}
-	in["mountId"] = c.LiveID
-	return dokploy.NewCall("mounts.update", in, nil)
 }

@@ -2,6 +2,7 @@ package dokploy
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
@@ -20,12 +21,12 @@ type Items map[string][]Row
 // ID is the row's id under key ("" when absent).
 func (r Row) ID(key string) string { s, _ := r[key].(string); return s }
 
-// readItems picks the items of the described kinds of a service of kind
-// parent out of its .one answer. Nothing is parsed twice when the kind
-// has none.
-func readItems(data []byte, parent string) (Items, error) {
+// readItems picks the items of the described kinds of a service out of
+// its .one answer, without those that are none of the spec's business
+// (kinds.Hooks.Hidden). Nothing is parsed twice when the kind has none.
+func readItems(data []byte, parent kinds.Parent) (Items, error) {
 	var in, settings []*kinds.Kind
-	for _, k := range kinds.Of(parent) {
+	for _, k := range kinds.Of(parent.Kind) {
 		switch {
 		case k.Singleton:
 			settings = append(settings, k)
@@ -52,6 +53,9 @@ func readItems(data []byte, parent string) (Items, error) {
 		}
 		if rows == nil {
 			rows = []Row{}
+		}
+		if k.Hooks.Hidden != nil {
+			rows = slices.DeleteFunc(rows, func(r Row) bool { return k.Hooks.Hidden(r, parent) })
 		}
 		items[k.Name] = rows
 	}

@@ -1,6 +1,10 @@
 package dokploy
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/dokploy-sync/dokploy-sync/kinds"
+)
 
 // Live is what Observe read from the server: the declared projects (every
 // project whose name the spec declares; names are not unique, so a name can
@@ -136,15 +140,12 @@ type Application struct {
 	PublishDirectory  *string `json:"publishDirectory"`
 	IsStaticSpa       *bool   `json:"isStaticSpa"`
 
-	Domains []*Domain `json:"domains"`
-	Ports   []*Port   `json:"ports"`
-	Mounts  []*Mount  `json:"mounts"`
-
 	// Deployments are the service's newest deployments (about 10, in no
 	// particular order), as application.one embeds them.
 	Deployments []*Deployment `json:"deployments"`
 
-	// Items are the described kinds' items: redirects, security, ...
+	// Items are the described kinds' items: domains, ports, mounts,
+	// redirects, security, ...
 	Items Items `json:"-"`
 }
 
@@ -154,7 +155,7 @@ func (a *Application) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(a)); err != nil {
 		return err
 	}
-	items, err := readItems(data, "application")
+	items, err := readItems(data, kinds.Parent{Kind: "application", AppName: a.AppName})
 	a.Items = items
 	return err
 }
@@ -243,13 +244,10 @@ type Compose struct {
 	Randomize          *bool `json:"randomize"`
 	IsolatedDeployment *bool `json:"isolatedDeployment"`
 
-	Domains []*Domain `json:"domains"`
-	Mounts  []*Mount  `json:"mounts"`
-
 	// Deployments: as Application.Deployments (compose.one embeds them).
 	Deployments []*Deployment `json:"deployments"`
 
-	Items Items `json:"-"` // the described kinds' items
+	Items Items `json:"-"` // the described kinds' items: domains, mounts, ...
 }
 
 // UnmarshalJSON also reads the items of the described kinds.
@@ -258,45 +256,9 @@ func (c *Compose) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(c)); err != nil {
 		return err
 	}
-	items, err := readItems(data, "compose")
+	items, err := readItems(data, kinds.Parent{Kind: "compose", AppName: c.AppName})
 	c.Items = items
 	return err
-}
-
-// Domain is a live domain of an application or compose service.
-type Domain struct {
-	DomainID           string  `json:"domainId"`
-	Host               string  `json:"host"`
-	Path               *string `json:"path"`
-	Port               *int    `json:"port"`
-	HTTPS              *bool   `json:"https"`
-	CertificateType    *string `json:"certificateType"`
-	CustomCertResolver *string `json:"customCertResolver"`
-	ServiceName        *string `json:"serviceName"`
-	StripPath          *bool   `json:"stripPath"`
-	InternalPath       *string `json:"internalPath"`
-	DomainType         *string `json:"domainType"`
-}
-
-// Port is a live published port of an application.
-type Port struct {
-	PortID        string  `json:"portId"`
-	PublishedPort int     `json:"publishedPort"`
-	TargetPort    int     `json:"targetPort"`
-	Protocol      *string `json:"protocol"`
-	PublishMode   *string `json:"publishMode"`
-}
-
-// Mount is a live volume, bind or file mount of a service.
-type Mount struct {
-	MountID     string  `json:"mountId"`
-	Type        string  `json:"type"`
-	MountPath   string  `json:"mountPath"`
-	VolumeName  *string `json:"volumeName"`
-	HostPath    *string `json:"hostPath"`
-	FilePath    *string `json:"filePath"`
-	Content     *string `json:"content"`
-	ServiceType *string `json:"serviceType"`
 }
 
 // Database is a live database of any kind: the columns dokploy-sync manages.
@@ -323,8 +285,7 @@ type Database struct {
 	ExternalGRPCPort     *int    `json:"externalGRPCPort"`
 	ExternalAdminPort    *int    `json:"externalAdminPort"`
 
-	Mounts []*Mount `json:"mounts"`
-	Items  Items    `json:"-"` // the described kinds' items (<kind>.one only): backups, ...
+	Items Items `json:"-"` // the described kinds' items (<kind>.one only): mounts, backups, ...
 
 	ids map[string]string
 }
@@ -353,7 +314,7 @@ func (d *Database) UnmarshalJSON(data []byte) error {
 	}
 	if d.Kind != "" {
 		// A <kind>.one answer (the environments' lists have no items).
-		items, err := readItems(data, d.Kind)
+		items, err := readItems(data, kinds.Parent{Kind: d.Kind, AppName: d.AppName})
 		d.Items = items
 		return err
 	}

@@ -15,7 +15,8 @@ import (
 // Dokploy v0.30.2 (packages/server/src/services, apps/dokploy/server/api/routers):
 //   - domain.create: createDomain opens db.transaction (domain.ts:18) and,
 //     inside it, reads findApplicationById (domain.ts:36) through the global
-//     db (application.ts:95), not through tx: a second connection;
+//     db (application.ts:95), not through tx: a second connection
+//     (listed by kinds.Domain);
 //   - redirects.create: createRedirect, db.transaction at redirect.ts:31,
 //     then findApplicationById at :47 (listed by kinds.Redirect);
 //   - security.create: createSecurity, db.transaction at security.ts:30,
@@ -26,7 +27,7 @@ import (
 //   - the procedures the other kinds' descriptions list
 //     (kinds.Kind.PoolHolding), with their evidence there;
 //   - mounts.update: updateMount, db.transaction at mount.ts:179, then
-//     findMountById at :196 (db.query at :122);
+//     findMountById at :196 (db.query at :122) (kinds.Mount);
 //   - postgres, mysql, mariadb, mongo and redis.changePassword: the router
 //     keeps a transaction open across a `docker exec` into the database's
 //     container (routers/postgres.ts:450, mysql.ts:443, mariadb.ts:425,
@@ -43,8 +44,6 @@ import (
 // user until the backends are killed (QUIRKS P1, captures 390-391). The
 // client keeps at most Options.MaxPoolCalls of these in flight.
 var poolHolding = map[string]bool{
-	"domain.create":           true,
-	"mounts.update":           true,
 	"postgres.changePassword": true,
 	"mysql.changePassword":    true,
 	"mariadb.changePassword":  true,

@@ -3,7 +3,6 @@ package export
 import (
 	"fmt"
 	"io/fs"
-	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -12,14 +11,13 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
-	"github.com/dokploy-sync/dokploy-sync/planner"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
 // Dokploy's defaults: a field whose live value is its default is left out
-// of the spec (captures 016 application.create, 086 compose.create, the
-// domain, port and redirect columns, project.create's default
-// environment).
+// of the spec (captures 016 application.create, 086 compose.create,
+// project.create's default environment; the described kinds' are
+// kinds.Field.Default).
 const (
 	defaultEnvironmentDescription = "Production environment"
 	defaultBuildType              = "nixpacks"
@@ -30,12 +28,6 @@ const (
 	defaultTriggerType            = "push"
 	defaultComposeType            = "docker-compose"
 	defaultComposePath            = "./docker-compose.yml"
-	defaultDomainPath             = "/"
-	defaultDomainPort             = 3000
-	defaultCertificateType        = "none"
-	defaultInternalPath           = "/"
-	defaultProtocol               = "tcp"
-	defaultPublishMode            = "ingress"
 	defaultSqldNode               = "primary"
 )
 
@@ -639,16 +631,7 @@ func (b *builder) application(s site, a *dokploy.Application) yaml.MapSlice {
 	if m := b.envMap(s, "buildSecrets", a.BuildSecrets, func(k, v string) string { return b.secret(s, v, "BUILD_SECRET", k) }); m != nil {
 		add("buildSecrets", m)
 	}
-	if l := b.domains(s, a.Domains, false); l != nil {
-		add("domains", l)
-	}
-	if l := b.ports(s, a.Ports); l != nil {
-		add("ports", l)
-	}
-	if l := b.mounts(s, a.Mounts, ""); l != nil {
-		add("mounts", l)
-	}
-	return append(out, b.items(s, "application", a.Items)...)
+	return b.place(out, "application", b.items(s, "application", a.Items))
 }
 
 // resources converts Dokploy's bytes and nano-CPUs to 512Mi and 0.5. A
@@ -897,8 +880,6 @@ func (b *builder) source(s site, ls sourceLive, compose bool) yaml.MapSlice {
 	return yaml.MapSlice{{Key: ls.typ, Value: out}}
 }
 
-// ---- children: domains, ports, mounts, redirects, basic auth ----
-
 // unique groups live children by key and drops (with a warning) the keys
 // that several children share: the plan could not match them either.
 func unique[T any](b *builder, s site, what string, list []T, key func(T) string, id func(T) string) []T {
@@ -915,115 +896,6 @@ func unique[T any](b *builder, s site, what string, list []T, key func(T) string
 		out = append(out, by[k][0])
 	}
 	return out
-}
-
-func (b *builder) domains(s site, list []*dokploy.Domain, compose bool) []any {
-	var out []any
-	for _, d := range unique(b, s, "domain", list,
-		func(d *dokploy.Domain) string { return planner.DomainKey(d.Host, d.Path) },
-		func(d *dokploy.Domain) string { return d.DomainID }) {
-		m := yaml.MapSlice{{Key: "host", Value: b.literal(s, "domains.host", d.Host)}}
-		str := func(key string, v *string, def string) {
-			if x := deref(v); x != "" && x != def {
-				m = append(m, yaml.MapItem{Key: key, Value: b.literal(s, "domains."+key, x)})
-			}
-		}
-		str("path", d.Path, defaultDomainPath)
-		if d.Port != nil && *d.Port != defaultDomainPort {
-			m = append(m, yaml.MapItem{Key: "port", Value: *d.Port})
-		}
-		if d.HTTPS != nil && *d.HTTPS {
-			m = append(m, yaml.MapItem{Key: "https", Value: true})
-		}
-		str("certificateType", d.CertificateType, defaultCertificateType)
-		str("customCertResolver", d.CustomCertResolver, "")
-		if compose {
-			if deref(d.ServiceName) == "" {
-				b.warnf(s.addr, "the domain %s has no service name, which dokploy.yaml requires for a compose service's domain; it is not exported", planner.DomainKey(d.Host, d.Path))
-				continue
-			}
-			str("serviceName", d.ServiceName, "")
-		}
-		if d.StripPath != nil && *d.StripPath {
-			m = append(m, yaml.MapItem{Key: "stripPath", Value: true})
-		}
-		str("internalPath", d.InternalPath, defaultInternalPath)
-		out = append(out, m)
-	}
-	return out
-}
-
-func (b *builder) ports(s site, list []*dokploy.Port) []any {
-	list = unique(b, s, "port", list,
-		func(p *dokploy.Port) string { return planner.PortKey(p.PublishedPort, p.Protocol) },
-		func(p *dokploy.Port) string { return p.PortID })
-	sort.SliceStable(list, func(i, j int) bool { return list[i].PublishedPort < list[j].PublishedPort })
-	var out []any
-	for _, p := range list {
-		m := yaml.MapSlice{{Key: "publishedPort", Value: p.PublishedPort}, {Key: "targetPort", Value: p.TargetPort}}
-		if x := deref(p.Protocol); x != "" && x != defaultProtocol {
-			m = append(m, yaml.MapItem{Key: "protocol", Value: escape(x)})
-		}
-		if x := deref(p.PublishMode); x != "" && x != defaultPublishMode {
-			m = append(m, yaml.MapItem{Key: "publishMode", Value: escape(x)})
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-// mounts returns the mounts of a service. dataVolumeOf is the appName of a
-// database, whose data volume (<appName>-data) is never exported.
-func (b *builder) mounts(s site, list []*dokploy.Mount, dataVolumeOf string) []any {
-	var visible []*dokploy.Mount
-	for _, m := range list {
-		if dataVolumeOf != "" && m.Type == "volume" && deref(m.VolumeName) == dataVolumeOf+"-data" {
-			continue
-		}
-		visible = append(visible, m)
-	}
-	var out []any
-	for _, m := range unique(b, s, "mount", visible,
-		func(m *dokploy.Mount) string { return m.MountPath },
-		func(m *dokploy.Mount) string { return m.MountID }) {
-		e := yaml.MapSlice{
-			{Key: "type", Value: escape(m.Type)},
-			{Key: "mountPath", Value: b.literal(s, "mounts.mountPath", m.MountPath)},
-		}
-		str := func(key string, v *string) {
-			if x := deref(v); x != "" {
-				e = append(e, yaml.MapItem{Key: key, Value: b.literal(s, "mounts."+key, x)})
-			}
-		}
-		switch m.Type {
-		case "volume":
-			str("volumeName", m.VolumeName)
-		case "bind":
-			str("hostPath", m.HostPath)
-		case "file":
-			str("filePath", m.FilePath)
-			e = append(e, b.content(s, m))
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-// content is a file mount's content: inline (a block), or, when the spec
-// could not hold it readably or at all, contentFile, a file next to the
-// spec (read byte for byte, never interpolated).
-func (b *builder) content(s site, m *dokploy.Mount) yaml.MapItem {
-	c := deref(m.Content)
-	if expressible(c) && !(strings.Contains(c, "\n") && valueNeedsQuotes(escape(c))) {
-		return yaml.MapItem{Key: "content", Value: escape(c)}
-	}
-	name := path.Base(strings.TrimRight(deref(m.FilePath), "/"))
-	if name == "." || name == "/" || name == "" {
-		name = path.Base(strings.TrimRight(m.MountPath, "/"))
-	}
-	p := b.files.name(b.serviceFilesDir(s), name, "")
-	b.addFile(p, c, 0o644)
-	return yaml.MapItem{Key: "contentFile", Value: p}
 }
 
 // serviceFilesDir is files/<project>/<environment>/<kind>-<name>.
@@ -1082,9 +954,6 @@ func (b *builder) database(s site, d *dokploy.Database) yaml.MapSlice {
 	str("dockerImage", d.DockerImage)
 	out = append(out, b.env(s, d.Env, false)...)
 	port("externalPort", d.ExternalPort)
-	if l := b.mounts(s, d.Mounts, d.AppName); l != nil {
-		add("mounts", l)
-	}
 	switch d.Kind {
 	case "postgres", "mysql", "mariadb":
 		str("databaseName", d.DatabaseName)
@@ -1113,7 +982,7 @@ func (b *builder) database(s site, d *dokploy.Database) yaml.MapSlice {
 		port("externalGRPCPort", d.ExternalGRPCPort)
 		port("externalAdminPort", d.ExternalAdminPort)
 	}
-	return append(out, b.items(s, d.Kind, d.Items)...)
+	return b.place(out, d.Kind, b.items(s, d.Kind, d.Items))
 }
 
 // ---- compose ----
@@ -1142,19 +1011,13 @@ func (b *builder) compose(s site, c *dokploy.Compose) yaml.MapSlice {
 		add("command", b.inline(s, "command", cmd))
 	}
 	out = append(out, b.env(s, c.Env, true)...)
-	if l := b.domains(s, c.Domains, true); l != nil {
-		add("domains", l)
-	}
-	if l := b.mounts(s, c.Mounts, ""); l != nil {
-		add("mounts", l)
-	}
 	if c.Randomize != nil && *c.Randomize {
 		add("randomize", true)
 	}
 	if c.IsolatedDeployment != nil && *c.IsolatedDeployment {
 		add("isolatedDeployment", true)
 	}
-	return append(out, b.items(s, "compose", c.Items)...)
+	return b.place(out, "compose", b.items(s, "compose", c.Items))
 }
 
 // composeFile is the compose file inline, as a block; or, when the spec

@@ -43,56 +43,132 @@ func (b *builder) instances(live *dokploy.Live) yaml.MapSlice {
 			func(r dokploy.Row) string { return r.ID(k.IDKey) }) {
 			name, _ := row[k.NameField].(string)
 			is := site{target: target{project: k.Name}, addr: planner.InstanceAddr(k.Name, name)}
-			items = append(items, yaml.MapItem{Key: name, Value: b.fields(is, k.Fields, row, []string{name})})
+			items = append(items, yaml.MapItem{Key: name, Value: b.fields(is, scope{kind: k}, k.Fields, row, []string{name})})
 		}
 		out = append(out, yaml.MapItem{Key: k.Key, Value: items})
 	}
 	return out
 }
 
+// scope is what fields writes: an item of kind (in a resource of kind
+// parent, "" at the top level), prefix the path its fields' names take in
+// warnings.
+type scope struct {
+	kind   *kinds.Kind
+	parent string
+	prefix string
+}
+
 // items writes the children of the described kinds of a service, and its
-// settings (singleton kinds), as the service's keys.
+// settings (singleton kinds), as the service's keys: place puts them
+// among the service's own.
 func (b *builder) items(s site, parent string, items dokploy.Items) yaml.MapSlice {
 	var out yaml.MapSlice
 	for _, k := range kinds.Of(parent) {
 		rows := items[k.Name]
+		sc := scope{kind: k, parent: parent}
 		switch {
 		case k.Singleton && len(rows) > 0:
-			m := b.fields(s, k.Fields, rows[0], nil)
+			m := b.fields(s, sc, k.Fields, rows[0], nil)
 			if k.Inline {
 				out = append(out, m...)
 			} else if len(m) > 0 {
 				out = append(out, yaml.MapItem{Key: k.Key, Value: m})
 			}
 		case !k.Singleton && len(rows) > 0:
+			sc.prefix = k.Key + "."
 			var list []any
-			for _, row := range unique(b, s, k.Name, rows,
-				func(r dokploy.Row) string { return identity(k, r) },
-				func(r dokploy.Row) string { return r.ID(k.IDKey) }) {
-				list = append(list, b.fields(s, k.Fields, row, []string{k.VarWord(), identity(k, row)}))
+			for _, row := range b.children(s, k, parent, rows) {
+				list = append(list, b.fields(s, sc, k.Fields, row, []string{k.VarWord(), planner.RowIdentity(k, row)}))
 			}
-			out = append(out, yaml.MapItem{Key: k.Key, Value: list})
+			if list != nil {
+				out = append(out, yaml.MapItem{Key: k.Key, Value: list})
+			}
 		}
 	}
 	return out
 }
 
-func identity(k *kinds.Kind, r dokploy.Row) string {
-	var parts []string
-	for _, name := range k.Identity {
-		v, _ := r[k.Field(name).APIName()].(string)
-		parts = append(parts, v)
+// children lists the live items of kind k of a service that export
+// writes, by identity (numbers in numeric order): those whose identity
+// is unique, and that dokploy.yaml can hold (kinds.Hooks.Unexportable).
+func (b *builder) children(s site, k *kinds.Kind, parent string, rows []dokploy.Row) []dokploy.Row {
+	list := unique(b, s, k.Name, rows,
+		func(r dokploy.Row) string { return planner.RowIdentity(k, r) },
+		func(r dokploy.Row) string { return r.ID(k.IDKey) })
+	sort.SliceStable(list, func(i, j int) bool {
+		for _, name := range k.Identity {
+			if f := k.Field(name); f.Type == kinds.Int {
+				x, _ := list[i][f.APIName()].(float64)
+				y, _ := list[j][f.APIName()].(float64)
+				if x != y {
+					return x < y
+				}
+			}
+		}
+		return false
+	})
+	if k.Hooks.Unexportable == nil {
+		return list
 	}
-	return strings.Join(parts, "|")
+	var out []dokploy.Row
+	for _, row := range list {
+		if why := k.Hooks.Unexportable(row, parent); why != "" {
+			b.warnf(s.addr, "the %s %s %s; it is not exported", k.Name, planner.RowIdentity(k, row), why)
+			continue
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
-// fields writes a row's fields: those that differ from their default,
-// and the required ones. vars starts the names of the secrets' ${VAR}s.
-func (b *builder) fields(s site, fields []*kinds.Field, row map[string]any, vars []string) yaml.MapSlice {
+// place puts the keys of described kinds into a resource's keys, each
+// where messages list it (spec.Keys): before the first key that comes
+// after it.
+func (b *builder) place(out yaml.MapSlice, kind string, items yaml.MapSlice) yaml.MapSlice {
+	if len(items) == 0 {
+		return out
+	}
+	order := map[string]int{}
+	for i, key := range spec.Keys(kind) {
+		order[key] = i
+	}
+	for _, it := range items {
+		at := len(out)
+		if i, ok := order[it.Key.(string)]; ok {
+			for j, o := range out {
+				if oi, ok := order[o.Key.(string)]; ok && oi > i {
+					at = j
+					break
+				}
+			}
+		}
+		out = append(out[:at], append(yaml.MapSlice{it}, out[at:]...)...)
+	}
+	return out
+}
+
+// fields writes a row's fields: those that differ from their default
+// (an empty string is none), the required ones and the text a file holds
+// (kinds.Field.FileOf), but those for other parents or variants
+// (kinds.Field.Parents, Variant). vars starts the names of the secrets'
+// ${VAR}s.
+func (b *builder) fields(s site, sc scope, fields []*kinds.Field, row map[string]any, vars []string) yaml.MapSlice {
 	out := yaml.MapSlice{}
+	variant := ""
+	if k := sc.kind; k != nil && k.Variant != "" {
+		variant, _ = row[k.Field(k.Variant).APIName()].(string)
+	}
 	for _, f := range fields {
 		v, ok := row[f.APIName()]
-		if f.Local || !ok || !f.Required && sameValue(f, v, f.Default) {
+		if f.Local || sc.parent != "" && !f.For(sc.parent) || f.Variant != "" && f.Variant != variant {
+			continue
+		}
+		if file := fileOf(sc.kind, f); file != nil {
+			out = append(out, b.fileText(s, sc.kind, f, file, row))
+			continue
+		}
+		if !ok || !f.Required && (sameValue(f, v, f.Default) || v == "") {
 			continue
 		}
 		if v == nil {
@@ -101,15 +177,47 @@ func (b *builder) fields(s site, fields []*kinds.Field, row map[string]any, vars
 			}
 			continue
 		}
-		if x, ok := b.value(s, f, v, vars); ok {
+		if x, ok := b.value(s, sc, f, v, vars); ok {
 			out = append(out, yaml.MapItem{Key: f.Name, Value: x})
 		}
 	}
 	return out
 }
 
+// fileOf is the field of k that names a file holding f's text, or nil.
+func fileOf(k *kinds.Kind, f *kinds.Field) *kinds.Field {
+	if k == nil {
+		return nil
+	}
+	for _, x := range k.Fields {
+		if x.FileOf == f.Name {
+			return x
+		}
+	}
+	return nil
+}
+
+// fileText is a text that the file can also name a file for (a file mount's
+// content): inline (a block) or, when the spec could not hold it
+// readably or at all, file, the path of a file next to the spec that
+// holds it (read byte for byte, never interpolated), under the service's
+// files directory.
+func (b *builder) fileText(s site, k *kinds.Kind, f, file *kinds.Field, row map[string]any) yaml.MapItem {
+	c, _ := row[f.APIName()].(string)
+	if expressible(c) && !(strings.Contains(c, "\n") && valueNeedsQuotes(escape(c))) {
+		return yaml.MapItem{Key: f.Name, Value: escape(c)}
+	}
+	name := f.Name
+	if k.Hooks.FileName != nil {
+		name = k.Hooks.FileName(row)
+	}
+	p := b.files.name(b.serviceFilesDir(s), name, "")
+	b.addFile(p, c, 0o644)
+	return yaml.MapItem{Key: file.Name, Value: p}
+}
+
 // value is a live value in the file's form.
-func (b *builder) value(s site, f *kinds.Field, v any, vars []string) (any, bool) {
+func (b *builder) value(s site, sc scope, f *kinds.Field, v any, vars []string) (any, bool) {
 	switch f.Type {
 	case kinds.Int:
 		n, ok := v.(float64)
@@ -148,13 +256,13 @@ func (b *builder) value(s site, f *kinds.Field, v any, vars []string) (any, bool
 		return out, ok
 	case kinds.Object:
 		m, ok := v.(map[string]any)
-		return b.fields(s, f.Fields, m, append(vars, f.Name)), ok
+		return b.fields(s, scope{prefix: sc.prefix + f.Name + "."}, f.Fields, m, append(vars, f.Name)), ok
 	case kinds.Objects:
 		list, ok := v.([]any)
 		var out []any
 		for _, x := range list {
 			if m, ok := x.(map[string]any); ok {
-				out = append(out, b.fields(s, f.Fields, m, append(vars, f.Name)))
+				out = append(out, b.fields(s, scope{prefix: sc.prefix + f.Name + "."}, f.Fields, m, append(vars, f.Name)))
 			}
 		}
 		return out, ok
@@ -174,7 +282,7 @@ func (b *builder) value(s site, f *kinds.Field, v any, vars []string) (any, bool
 	if f.Secret {
 		return b.secret(s, str, append(append([]string(nil), vars...), snake(f.Name))...), true
 	}
-	return b.literal(s, f.Name, str), true
+	return b.literal(s, sc.prefix+f.Name, str), true
 }
 
 // sameValue reports whether a live value is the default (null, "", [] and

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +14,26 @@ import (
 )
 
 func ptr[T any](v T) *T { return &v }
+
+// rows are live items as the API answers them (a JSON list).
+func rows(t *testing.T, list string) []dokploy.Row {
+	t.Helper()
+	var out []dokploy.Row
+	if err := json.Unmarshal([]byte(list), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// database is a live database of kind as its <kind>.one answers it.
+func database(t *testing.T, kind, answer string) *dokploy.Database {
+	t.Helper()
+	d := &dokploy.Database{Kind: kind}
+	if err := json.Unmarshal([]byte(answer), d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
 
 // liveOf is a live state of one project "p" whose default environment
 // holds the given services.
@@ -59,16 +80,19 @@ func freshApplication(name string) *dokploy.Application {
 
 func TestDefaultsAreLeftOut(t *testing.T) {
 	a := freshApplication("api")
-	a.Domains = []*dokploy.Domain{{DomainID: "d1", Host: "api.example.com", Path: ptr("/"), Port: ptr(3000), HTTPS: ptr(false),
-		CertificateType: ptr("none"), StripPath: ptr(false), InternalPath: ptr("/")}}
-	a.Ports = []*dokploy.Port{{PortID: "o1", PublishedPort: 8080, TargetPort: 80, Protocol: ptr("tcp"), PublishMode: ptr("ingress")}}
-	a.Items = dokploy.Items{"redirect": {{"redirectId": "r1", "regex": "^/a$", "replacement": "/b", "permanent": true}}}
+	a.Items = dokploy.Items{
+		"domain": rows(t, `[{"domainId": "d1", "host": "api.example.com", "path": "/", "port": 3000, "https": false,
+			"certificateType": "none", "stripPath": false, "internalPath": "/"}]`),
+		"port":     rows(t, `[{"portId": "o1", "publishedPort": 8080, "targetPort": 80, "protocol": "tcp", "publishMode": "ingress"}]`),
+		"redirect": {{"redirectId": "r1", "regex": "^/a$", "replacement": "/b", "permanent": true}},
+	}
 	c := &dokploy.Compose{ComposeID: "c1", Name: "stack", AppName: "stack-abc123", SourceType: "raw", ComposeType: "docker-compose",
 		ComposeFile: ptr("services:\n  web:\n    image: nginx\n"), ComposePath: ptr("./docker-compose.yml"), Command: ptr(""),
 		Randomize: ptr(false), IsolatedDeployment: ptr(false), GithubColumns: dokploy.GithubColumns{TriggerType: ptr("push")}}
-	db := &dokploy.Database{Kind: "libsql", ID: "l1", Name: "edge", AppName: "edge-abc123", DockerImage: ptr("libsql:1"),
-		DatabaseUser: ptr("u"), DatabasePassword: ptr("Password123"), SqldNode: ptr("primary"), EnableNamespaces: ptr(false),
-		Mounts: []*dokploy.Mount{{MountID: "m1", Type: "volume", VolumeName: ptr("edge-abc123-data"), MountPath: "/var/lib/sqld"}}}
+	// Its data volume is Dokploy's: never exported.
+	db := database(t, "libsql", `{"libsqlId": "l1", "name": "edge", "appName": "edge-abc123", "dockerImage": "libsql:1",
+		"databaseUser": "u", "databasePassword": "Password123", "sqldNode": "primary", "enableNamespaces": false,
+		"mounts": [{"mountId": "m1", "type": "volume", "volumeName": "edge-abc123-data", "mountPath": "/var/lib/sqld"}]}`)
 	res := roundTrip(t, liveOf([]*dokploy.Application{a}, []*dokploy.Database{db}, []*dokploy.Compose{c}), Options{})
 	want := `projects:
   p:
@@ -99,6 +123,41 @@ func TestDefaultsAreLeftOut(t *testing.T) {
 `
 	if !strings.HasSuffix(string(res.YAML), want) {
 		t.Errorf("got\n%s\nwant it to end with\n%s", res.YAML, want)
+	}
+}
+
+// TestChildrenInOrder: the children of a service are listed by identity,
+// ports by number; a mount writes the fields of its type only; a compose
+// service's domain without a service name is left out, with a warning;
+// database mounts come where the spec lists them (after externalPort).
+func TestChildrenInOrder(t *testing.T) {
+	a := freshApplication("api")
+	a.SourceType, a.DockerImage = "docker", ptr("nginx:1.27")
+	a.Items = dokploy.Items{
+		"port": rows(t, `[{"portId": "o1", "publishedPort": 10000, "targetPort": 80, "protocol": "tcp"},
+			{"portId": "o2", "publishedPort": 9000, "targetPort": 90, "protocol": "udp"},
+			{"portId": "o3", "publishedPort": 9000, "targetPort": 91, "protocol": "tcp"}]`),
+		"mount": rows(t, `[{"mountId": "m1", "type": "bind", "mountPath": "/srv", "hostPath": "/srv/x", "volumeName": "stale", "content": ""}]`),
+	}
+	c := &dokploy.Compose{ComposeID: "c1", Name: "mon", AppName: "mon-x", SourceType: "raw", ComposeFile: ptr("services:\n  web:\n    image: nginx\n"),
+		Randomize: ptr(true), Items: dokploy.Items{"domain": rows(t, `[{"domainId": "d1", "host": "a.example.com", "serviceName": ""},
+			{"domainId": "d2", "host": "b.example.com", "serviceName": "web"}]`)}}
+	db := database(t, "redis", `{"redisId": "r1", "name": "cache", "appName": "cache-x", "dockerImage": "redis:7", "databasePassword": "Password123",
+		"externalPort": 6380, "mounts": [{"mountId": "m9", "type": "bind", "mountPath": "/bk", "hostPath": "/srv/bk"}]}`)
+	res := roundTrip(t, liveOf([]*dokploy.Application{a}, []*dokploy.Database{db}, []*dokploy.Compose{c}), Options{})
+	y := string(res.YAML)
+	for _, want := range []string{
+		"            ports:\n              - publishedPort: 9000\n                targetPort: 91\n              - publishedPort: 9000\n                targetPort: 90\n                protocol: udp\n              - publishedPort: 10000\n",
+		"            mounts:\n              - type: bind\n                mountPath: /srv\n                hostPath: /srv/x\n        redis:",
+		"            externalPort: 6380\n            mounts:\n              - type: bind\n                mountPath: /bk\n                hostPath: /srv/bk\n            databasePassword: ${",
+		"            domains:\n              - host: b.example.com\n                serviceName: web\n            randomize: true\n",
+	} {
+		if !strings.Contains(y, want) {
+			t.Errorf("no\n%s\nin\n%s", want, y)
+		}
+	}
+	if w := "p/production/compose/mon: the domain a.example.com has no service name, which dokploy.yaml requires for a compose service's domain; it is not exported"; !containsPrefix(res.Warnings, w) {
+		t.Errorf("no warning %q in %q", w, res.Warnings)
 	}
 }
 
@@ -162,10 +221,8 @@ func TestDuplicatesAreSkipped(t *testing.T) {
 	a1, a2 := freshApplication("api"), freshApplication("api")
 	a2.ApplicationID = "id-api-2"
 	ok := freshApplication("ok")
-	ok.Domains = []*dokploy.Domain{
-		{DomainID: "d1", Host: "a.example.com"}, {DomainID: "d2", Host: "a.example.com", Path: ptr("/")},
-		{DomainID: "d3", Host: "b.example.com"},
-	}
+	ok.Items = dokploy.Items{"domain": rows(t, `[{"domainId": "d1", "host": "a.example.com"}, {"domainId": "d2", "host": "a.example.com", "path": "/"},
+		{"domainId": "d3", "host": "b.example.com"}]`)}
 	c1 := &dokploy.Compose{ComposeID: "c1", Name: "mon", SourceType: "raw", ComposeFile: ptr("a: 1\nb: 2\n")}
 	c2 := &dokploy.Compose{ComposeID: "c2", Name: "mon", SourceType: "raw", ComposeFile: ptr("a: 1\nb: 2\n")}
 	live := liveOf([]*dokploy.Application{a1, a2, ok}, nil, []*dokploy.Compose{c1, c2})
@@ -395,11 +452,10 @@ func TestSpecialValuesRoundTrip(t *testing.T) {
 	a.Command = ptr("sh -c 'echo ${HOME} # $$'")
 	a.Env = ptr("Y=$${x}\nZ=${x}")
 	a.BuildArgs = ptr("ARG=${HOME}")
-	a.Mounts = []*dokploy.Mount{
-		{MountID: "m1", Type: "file", MountPath: "/a", FilePath: ptr("a"), Content: ptr("${ref:x.y}\n")},
-		{MountID: "m2", Type: "file", MountPath: "/b", FilePath: ptr("b"), Content: ptr("one line, no newline")},
-		{MountID: "m3", Type: "file", MountPath: "/c", FilePath: ptr("c"), Content: ptr("")},
-	}
+	a.Items = dokploy.Items{"mount": rows(t, `[
+		{"mountId": "m1", "type": "file", "mountPath": "/a", "filePath": "a", "content": "${ref:x.y}\n"},
+		{"mountId": "m2", "type": "file", "mountPath": "/b", "filePath": "b", "content": "one line, no newline"},
+		{"mountId": "m3", "type": "file", "mountPath": "/c", "filePath": "c", "content": ""}]`)}
 	c := &dokploy.Compose{ComposeID: "c1", Name: "one-line", SourceType: "raw", ComposeFile: ptr("services: {web: {image: nginx}}")}
 	c2 := &dokploy.Compose{ComposeID: "c2", Name: "spaces", SourceType: "raw", ComposeFile: ptr("services:   \n  web: {image: nginx}\n")}
 	b := freshApplication("b")

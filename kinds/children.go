@@ -22,12 +22,12 @@ var Redirect = &Kind{
 	Read:        Read{In: "redirects"},
 	Router:      "redirects",
 	IDKey:       "redirectId",
-	Create:      Create{ParentKey: parentID},
+	Create:      Create{ParentKey: parentID, Full: true},
 	Update:      Update{Full: true},
 	Delete:      Delete{Proc: "redirects.delete"},
 	PoolHolding: []string{"redirects.create"},
-	Hooks: Hooks{Validate: func(v Values) []Problem {
-		re, ok := v["regex"].(string)
+	Hooks: Hooks{Validate: func(it Item) []Problem {
+		re, ok := it.Values["regex"].(string)
 		if !ok || re == "" {
 			return nil
 		}
@@ -58,8 +58,8 @@ var Security = &Kind{
 	PoolHolding: []string{"security.create", "security.update"},
 	Var:         "BASIC_AUTH",
 	Duplicate:   Duplicate{Noun: "user", Verb: "declared", Hint: "; Dokploy keeps usernames unique per application"},
-	Hooks: Hooks{Validate: func(v Values) []Problem {
-		if u, _ := v["username"].(string); strings.Contains(u, ":") {
+	Hooks: Hooks{Validate: func(it Item) []Problem {
+		if u, _ := it.Values["username"].(string); strings.Contains(u, ":") {
 			return []Problem{{Field: "username", Message: "must not contain \":\", which separates the user from the password in basic auth"}}
 		}
 		return nil

@@ -21,7 +21,7 @@ var Destination = &Kind{
 	Read:     Read{Proc: "destination.all"},
 	Router:   "destination",
 	IDKey:    "destinationId",
-	Create:   Create{Answer: Row},
+	Create:   Create{Answer: Row, Full: true},
 	Update:   Update{Full: true},
 	DataLoss: "its backups in Dokploy (the files in the bucket stay)",
 }

@@ -16,6 +16,11 @@
 // applies it, re-plans to no changes, changes a field and prunes.
 package kinds
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Type is the type of a field's value.
 type Type int
 
@@ -52,8 +57,11 @@ type Field struct {
 	Secret   bool // never shown; a literal in the file draws a warning
 	// Enum lists the accepted values of a string.
 	Enum []string
-	// Min and Max bound an integer (when Max > Min).
+	// Min and Max bound an integer (when Max > Min); RangeDoc words the
+	// range in the message, "must be <RangeDoc>, got 0" (default "between
+	// <Min> and <Max>").
 	Min, Max int
+	RangeDoc string
 	// Pattern is a regular expression a string must match (a ${VAR} is not
 	// checked against it), with PatternDoc saying it in words.
 	Pattern, PatternDoc string
@@ -81,11 +89,40 @@ type Field struct {
 	// Flat objects group fields in the file that are the parent's own keys
 	// in the API (resources: memoryLimit, ... of the service).
 	Flat bool
+	// FileOf: the field holds the path of a file next to the spec whose
+	// text is the value of the field FileOf (a mount's contentFile gives
+	// its content): spec reads it on load. Such a field is also Local.
+	FileOf string
+
+	// Parents limits the field to items held by resources of these kinds
+	// (a domain's serviceName is for compose services): elsewhere it is an
+	// error, worded ParentsDoc (default "only for items of ...; remove
+	// it"), and it is neither planned nor exported.
+	Parents    []string
+	ParentsDoc string
+	// Variant is the value of the kind's Variant field that the field
+	// belongs to (a mount's volumeName is for volume mounts): in an item
+	// of another variant it is an error, and export leaves it out.
+	Variant string
 }
 
 // Protect is the protect field of every instance kind: --prune never
 // deletes the resource.
 var Protect = &Field{Name: "protect", Type: Bool, Local: true, Doc: "true: --prune never deletes this resource."}
+
+// For reports whether the field is for items of a resource of kind parent
+// (Parents).
+func (f *Field) For(parent string) bool {
+	if len(f.Parents) == 0 {
+		return true
+	}
+	for _, p := range f.Parents {
+		if p == parent {
+			return true
+		}
+	}
+	return false
+}
 
 // APIName is the field's key in the API.
 func (f *Field) APIName() string {
@@ -115,9 +152,12 @@ type Kind struct {
 	// object (or, Inline, the service's own keys).
 	Key string
 	Doc string
-	// After is the key of the parent after which Key is listed in messages
-	// and the schema ("" for last).
-	After string
+	// After is the key of the parent after which Key is listed in messages,
+	// the schema and export ("" for last); AfterIn, the key for the parent
+	// kinds where it is another one (mounts come after ports in an
+	// application, after externalPort in a database).
+	After   string
+	AfterIn map[string]string
 	// Parents are the service kinds (application, compose, postgres, ...)
 	// that hold the kind's items; none: an instance resource, at the top
 	// level of the spec, matched by name.
@@ -137,6 +177,9 @@ type Kind struct {
 	NameField string
 	Identity  []string
 	Fields    []*Field
+	// Variant is the field whose value says which fields an item has
+	// (Field.Variant): a mount's type.
+	Variant string
 
 	// Read says where the live items are.
 	Read Read
@@ -152,7 +195,13 @@ type Kind struct {
 	PoolHolding []string
 	// Deploy says the kind's items need a deploy of their service to take
 	// effect (ports, mounts, swarm settings); otherwise they act at once.
-	Deploy bool
+	// DeployIn limits it to parents of these kinds (a compose service's
+	// domains are labels its deploy writes; an application's act at once).
+	Deploy   bool
+	DeployIn []string
+	// Hashed: the kind's items are part of their service's settings
+	// fingerprint under these names (see Hashed).
+	Hashed *Hashed
 	// DataLoss says what deleting an item loses, "" for nothing.
 	DataLoss string
 	// Used says that services can use the kind's items (a backup's
@@ -176,6 +225,23 @@ type Duplicate struct {
 	Noun string // default: the kind's name
 	Verb string // default: "used"
 	Hint string // added at the end: "; Dokploy keeps ... unique"
+	// Key is what two items must not share, when it is not their
+	// identity ("" leaves the item unchecked); Text says it, "host
+	// api.example.com with path /" (default: each identity field and its
+	// quoted value).
+	Key  func(v Values) string
+	Text func(v Values) string
+}
+
+// Hashed names a kind's items in the settings fingerprint of their
+// service (planner.Fingerprint), where they were hashed before they were
+// described: Key is the list's name there, Columns each API column that
+// is hashed, by its name there (the id column is hashed empty). The same
+// names keep the fingerprints of live services, since a changed one
+// would owe each of them a deploy.
+type Hashed struct {
+	Key     string
+	Columns map[string]string
 }
 
 // Read says where the live items of a kind are.
@@ -207,6 +273,9 @@ type Create struct {
 	// Fixed are keys sent with every create (registryType: cloud).
 	Fixed  map[string]any
 	Answer Answer
+	// Full creates need every key: a field the file leaves out is sent
+	// with its Default.
+	Full bool
 }
 
 // Update describes the update procedure.
@@ -214,8 +283,9 @@ type Update struct {
 	Proc string // "" means <Router>.update
 	// Full updates need every key (the server rejects a partial one, or
 	// resets what is left out): apply sends each field, the desired value
-	// if the file sets it, else the live one, else the default; and Keep,
-	// live keys the kind does not manage but the update needs.
+	// if the file sets it, else the live one (a string: unless empty),
+	// else the default. Keep are live keys every update needs, unchanged
+	// ones of the kind (a domain's host) or ones it does not manage.
 	Full bool
 	Keep []string
 	// None: the kind cannot be updated; a changed field replaces the item
@@ -231,17 +301,59 @@ type Delete struct {
 
 // Hooks are the kind-specific parts, for where Dokploy is irregular.
 type Hooks struct {
+	// Identify makes an item's identity from the values of its Identity
+	// fields as text ("" for unset), in order: the defaults filled in, the
+	// form its address shows (a domain's host and path). Default: the
+	// values joined by "|".
+	Identify func(values []string) string
 	// CreateInput adds to a create's input what depends on the parent
 	// (backup's databaseType).
 	CreateInput func(in map[string]any, parentKind string)
-	// Validate checks an item beyond what the fields say; it returns
-	// problems as (spec field, message).
-	Validate func(item Values) []Problem
+	// Validate checks an item beyond what the fields say.
+	Validate func(item Item) []Problem
+	// Hidden says that a live item is none of the spec's business, never
+	// shown nor touched (a database's data volume).
+	Hidden func(item map[string]any, parent Parent) bool
+	// Unexportable says why a live item cannot be written to dokploy.yaml
+	// ("" when it can): export leaves it out with a warning.
+	Unexportable func(item map[string]any, parentKind string) string
+	// FileName is the base name export gives the file of a field read
+	// from a file (Field.FileOf), when the value cannot be inline.
+	FileName func(item map[string]any) string
 }
 
-// Problem is a validation problem in one field of an item.
+// Parent is the resource a live item belongs to.
+type Parent struct {
+	Kind    string // application, compose, postgres, ...
+	AppName string
+}
+
+// Item is an item as Hooks.Validate sees it.
+type Item struct {
+	// Values are the values that can be checked: read, and not using an
+	// unset ${VAR}.
+	Values Values
+	// Keys are every key the file sets, whatever its value; Unknown, the
+	// ones whose value uses an unset ${VAR}.
+	Keys, Unknown map[string]bool
+	// Parent is the kind of the resource that holds the item.
+	Parent string
+}
+
+// Skipped reports whether the file sets the field to a value that cannot
+// be checked (unknown, or reported already).
+func (it Item) Skipped(name string) bool {
+	_, ok := it.Values[name]
+	return it.Keys[name] && !ok
+}
+
+// Problem is a validation problem in one field of an item, reported at
+// that field's key, or At's, or (AtItem, or a key the file does not set)
+// at the item.
 type Problem struct {
 	Field, Message string
+	At             string
+	AtItem         bool
 	Warning        bool
 }
 
@@ -261,6 +373,49 @@ func or(s, def string) string {
 		return s
 	}
 	return def
+}
+
+// Identify is an item's identity from the values of its Identity fields
+// as text (Hooks.Identify).
+func (k *Kind) Identify(values []string) string {
+	if k.Hooks.Identify != nil {
+		return k.Hooks.Identify(values)
+	}
+	return strings.Join(values, "|")
+}
+
+// AfterOf is the key of a resource of kind parent after which Key is
+// listed (After, AfterIn).
+func (k *Kind) AfterOf(parent string) string {
+	if a, ok := k.AfterIn[parent]; ok {
+		return a
+	}
+	return k.After
+}
+
+// NeedsDeploy reports whether the kind's items in a resource of kind
+// parent need a deploy of it to take effect (Deploy, DeployIn).
+func (k *Kind) NeedsDeploy(parent string) bool {
+	if !k.Deploy {
+		return false
+	}
+	if len(k.DeployIn) == 0 {
+		return true
+	}
+	for _, p := range k.DeployIn {
+		if p == parent {
+			return true
+		}
+	}
+	return false
+}
+
+// Quote quotes a value for messages, cut after 40 characters.
+func Quote(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return strconv.Quote(string(r[:40])) + "..."
+	}
+	return strconv.Quote(s)
 }
 
 // Instance reports whether the kind is an instance resource (top level).

@@ -99,3 +99,105 @@ func TestDepth(t *testing.T) {
 		t.Errorf("depths %d, %d; want 0, 1", a.Depth(), b.Depth())
 	}
 }
+
+// TestIdentify: an item's identity fills in the defaults of the fields
+// it leaves out, in the form its address shows.
+func TestIdentify(t *testing.T) {
+	for _, c := range []struct {
+		k    *Kind
+		in   []string
+		want string
+	}{
+		{Domain, []string{"api.example.com", ""}, "api.example.com"},
+		{Domain, []string{"api.example.com", "/"}, "api.example.com"},
+		{Domain, []string{"api.example.com", "/v2"}, "api.example.com/v2"},
+		{Port, []string{"8080", ""}, "8080/tcp"},
+		{Port, []string{"53", "udp"}, "53/udp"},
+		{Mount, []string{"/data"}, "/data"},
+		{Redirect, []string{"^/a$"}, "^/a$"},
+	} {
+		if got := c.k.Identify(c.in); got != c.want {
+			t.Errorf("%s.Identify(%q) = %q, want %q", c.k.Name, c.in, got, c.want)
+		}
+	}
+}
+
+// TestPerParent: what depends on the kind of the resource that holds the
+// items.
+func TestPerParent(t *testing.T) {
+	if Domain.NeedsDeploy("application") || !Domain.NeedsDeploy("compose") {
+		t.Error("an application's domains act at once, a compose service's need its deploy")
+	}
+	if !Mount.NeedsDeploy("postgres") || Redirect.NeedsDeploy("application") {
+		t.Error("mounts need a deploy, redirects do not")
+	}
+	for parent, want := range map[string]string{"application": "ports", "compose": "domains", "redis": "externalPort"} {
+		if got := Mount.AfterOf(parent); got != want {
+			t.Errorf("mounts of a %s come after %q, want %q", parent, got, want)
+		}
+	}
+	sn := Domain.Field("serviceName")
+	if sn.For("application") || !sn.For("compose") || !Domain.Field("host").For("application") {
+		t.Error("serviceName is for compose domains only")
+	}
+}
+
+// TestDataVolumeHidden: the data volume of a database is none of the
+// spec's business; a volume of that name elsewhere, or another volume of
+// the database, is.
+func TestDataVolumeHidden(t *testing.T) {
+	vol := map[string]any{"type": "volume", "volumeName": "db-x1-data", "mountPath": "/var/lib/postgresql/data"}
+	if !Mount.Hooks.Hidden(vol, Parent{Kind: "postgres", AppName: "db-x1"}) {
+		t.Error("the database's data volume is shown")
+	}
+	for _, p := range []Parent{{Kind: "application", AppName: "db-x1"}, {Kind: "postgres", AppName: "db-x2"}, {Kind: "postgres"}} {
+		if Mount.Hooks.Hidden(vol, p) {
+			t.Errorf("hidden in %+v", p)
+		}
+	}
+	bind := map[string]any{"type": "bind", "volumeName": "db-x1-data", "mountPath": "/x"}
+	if Mount.Hooks.Hidden(bind, Parent{Kind: "postgres", AppName: "db-x1"}) {
+		t.Error("a bind mount is hidden")
+	}
+}
+
+// TestDescriptions: every described field a hook or another field names
+// exists, and the registry is consistent.
+func TestDescriptions(t *testing.T) {
+	for _, k := range All() {
+		if ByName(k.Name) != k {
+			t.Errorf("ByName(%q) is another kind", k.Name)
+		}
+		for _, id := range k.Identity {
+			if f := k.Field(id); f == nil || !f.Identity {
+				t.Errorf("%s: identity %q is not an Identity field", k.Name, id)
+			}
+		}
+		if k.Variant != "" && (k.Field(k.Variant) == nil || len(k.Field(k.Variant).Enum) == 0) {
+			t.Errorf("%s: variant field %q has no enum", k.Name, k.Variant)
+		}
+		for _, f := range k.Fields {
+			if f.Variant != "" && !strings.Contains(strings.Join(k.Field(k.Variant).Enum, " "), f.Variant) {
+				t.Errorf("%s.%s: variant %q is not a value of %s", k.Name, f.Name, f.Variant, k.Variant)
+			}
+			if f.FileOf != "" && (k.Field(f.FileOf) == nil || !f.Local) {
+				t.Errorf("%s.%s: names the file of %q, which is not a field, or is not Local", k.Name, f.Name, f.FileOf)
+			}
+			for _, p := range f.Parents {
+				if !k.HasParent(p) {
+					t.Errorf("%s.%s: for %s, which holds no %ss", k.Name, f.Name, p, k.Name)
+				}
+			}
+		}
+		if h := k.Hashed; h != nil {
+			if _, ok := h.Columns[k.IDKey]; !ok {
+				t.Errorf("%s: the id column %s is not hashed (empty)", k.Name, k.IDKey)
+			}
+			for _, f := range k.Fields {
+				if _, ok := h.Columns[f.APIName()]; !ok && !f.Local {
+					t.Errorf("%s: field %s is not hashed", k.Name, f.Name)
+				}
+			}
+		}
+	}
+}

@@ -26,6 +26,7 @@ func Declared() []*Kind {
 
 var all = []*Kind{
 	Destination,
+	Domain, Port, Mount,
 	Redirect, Security,
 	Backup,
 }

@@ -144,7 +144,6 @@ func benchSpec(b *testing.B) *spec.File {
 func benchLive(half bool) *dokploy.Live {
 	s := func(v string) *string { return &v }
 	i := func(v int) *int { return &v }
-	t := func(v bool) *bool { return &v }
 	env := func(m map[string]string) *string {
 		text, err := dokploy.FormatEnv(m)
 		if err != nil {
@@ -186,7 +185,8 @@ func benchLive(half bool) *dokploy.Live {
 				if differs(n + 2) {
 					d.DockerImage = s(*d.DockerImage + "-old")
 				}
-				d.Mounts = []*dokploy.Mount{{MountID: newID("M"), Type: "volume", MountPath: "/var/lib/data", VolumeName: s(d.AppName + "-data")}}
+				// Its data volume: left out on read (kinds.Mount's Hidden).
+				d.Items = dokploy.Items{"mount": {}}
 				e.Databases = append(e.Databases, d)
 			}
 			for n := range benchApps {
@@ -204,11 +204,13 @@ func benchLive(half bool) *dokploy.Live {
 					Replicas: i(2), MemoryLimit: s("536870912"), CPULimit: s("500000000"),
 					Env: env(map[string]string{"PORT": "8080", "LOG": log, "MULTI": "line one\nline two # not a comment",
 						"DATABASE_URL": "postgresql://app:pw@" + pgAppName + ":5432/app"}),
-					Domains: []*dokploy.Domain{
-						{DomainID: newID("DM"), Host: host, Path: s("/"), Port: i(port), HTTPS: t(true), CertificateType: s("letsencrypt")},
-						{DomainID: newID("DM"), Host: host, Path: s("/api"), Port: i(8081), HTTPS: t(false), CertificateType: s("none")},
+					Items: dokploy.Items{
+						"domain": {
+							{"domainId": newID("DM"), "host": host, "path": "/", "port": float64(port), "https": true, "certificateType": "letsencrypt"},
+							{"domainId": newID("DM"), "host": host, "path": "/api", "port": 8081.0, "https": false, "certificateType": "none"},
+						},
+						"mount": {{"mountId": newID("M"), "type": "volume", "mountPath": "/data", "volumeName": fmt.Sprintf("%s-%s-app%02d-data", pn, en, n)}},
 					},
-					Mounts: []*dokploy.Mount{{MountID: newID("M"), Type: "volume", MountPath: "/data", VolumeName: s(fmt.Sprintf("%s-%s-app%02d-data", pn, en, n))}},
 				})
 			}
 			p.Environments = append(p.Environments, e)

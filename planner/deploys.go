@@ -200,22 +200,20 @@ const fingerprintPrefix = "dokploy-sync settings v1\n"
 func Fingerprint(svc any, project *dokploy.Project, env *dokploy.Environment) string {
 	var settings any
 	var texts []*string
+	var kind string
+	var items dokploy.Items
 	switch s := svc.(type) {
 	case *dokploy.Application:
 		c := *s
 		c.ApplicationID, c.Name, c.Description, c.ApplicationStatus = "", "", nil, ""
-		c.Domains, c.Deployments = nil, nil
-		c.Items = deployItems(s.Items)
-		c.Ports = clearIDs(s.Ports, func(p *dokploy.Port) { p.PortID = "" })
-		c.Mounts = clearIDs(s.Mounts, func(m *dokploy.Mount) { m.MountID = "" })
-		settings, texts = c, []*string{s.Env, s.BuildArgs, s.BuildSecrets, s.Command}
+		c.Deployments = nil
+		c.Items = deployItems(s.Items, KindApplication)
+		settings, texts, kind, items = c, []*string{s.Env, s.BuildArgs, s.BuildSecrets, s.Command}, KindApplication, s.Items
 	case *dokploy.Compose:
 		c := *s
 		c.ComposeID, c.Name, c.Description, c.ComposeStatus, c.Deployments = "", "", nil, "", nil
-		c.Domains = clearIDs(s.Domains, func(d *dokploy.Domain) { d.DomainID = "" })
-		c.Mounts = clearIDs(s.Mounts, func(m *dokploy.Mount) { m.MountID = "" })
-		c.Items = deployItems(s.Items)
-		settings, texts = c, []*string{s.Env, s.Command}
+		c.Items = deployItems(s.Items, KindCompose)
+		settings, texts, kind, items = c, []*string{s.Env, s.Command}, KindCompose, s.Items
 	default:
 		return ""
 	}
@@ -223,6 +221,9 @@ func Fingerprint(svc any, project *dokploy.Project, env *dokploy.Environment) st
 	// otherwise); webhook filters need no deploy; unset values (null, "",
 	// [] and {} alike, as Dokploy and its UI store them) are left out.
 	fields := canonical(reflect.ValueOf(settings)).(map[string]any)
+	for key, list := range hashedItems(items, kind) {
+		fields[key] = list
+	}
 	for _, k := range []string{"Env", "BuildArgs", "BuildSecrets"} {
 		if t, ok := fields[k].(string); ok {
 			fields[k] = dokploy.ParseEnv(&t)
@@ -242,22 +243,23 @@ func Fingerprint(svc any, project *dokploy.Project, env *dokploy.Environment) st
 	return hex.EncodeToString(h[:])[:12]
 }
 
-// deployItems keeps, of a service's described items, the fields that need
-// a deploy to take effect (kinds.Kind.Deploy, kinds.Field.Deploy), without
-// ids; nil when none does, so that a fingerprint does not change with the
-// kinds described.
-func deployItems(items dokploy.Items) dokploy.Items {
+// deployItems keeps, of the described items of a service of kind parent,
+// the fields that need a deploy to take effect (kinds.Kind.NeedsDeploy,
+// kinds.Field.Deploy), without ids; nil when none does, so that a
+// fingerprint does not change with the kinds described. The items of
+// kinds hashed under names of their own (kinds.Hashed) are hashedItems'.
+func deployItems(items dokploy.Items, parent string) dokploy.Items {
 	var out dokploy.Items
 	for name, rows := range items {
 		k := kinds.ByName(name)
-		if k == nil {
+		if k == nil || k.Hashed != nil {
 			continue
 		}
 		var kept []dokploy.Row
 		for _, r := range rows {
 			row := dokploy.Row{}
 			for _, f := range k.Fields {
-				if v, ok := r[f.APIName()]; ok && (k.Deploy || f.Deploy) {
+				if v, ok := r[f.APIName()]; ok && (k.NeedsDeploy(parent) || f.Deploy) {
 					row[f.APIName()] = v
 				}
 			}
@@ -281,15 +283,31 @@ func deployItems(items dokploy.Items) dokploy.Items {
 	return out
 }
 
-func clearIDs[T any](list []*T, clear func(*T)) []*T {
-	if list == nil {
-		return nil
-	}
-	out := make([]*T, len(list))
-	for i, x := range list {
-		c := *x
-		clear(&c)
-		out[i] = &c
+// hashedItems are the lists of the items of kinds with kinds.Hashed that
+// need a deploy in a service of kind parent, as the fingerprint hashed
+// them when they were fields of the service: by Hashed.Key, each item its
+// Hashed.Columns (null when absent) with the id empty, the list sorted by
+// its encoding.
+func hashedItems(items dokploy.Items, parent string) map[string]any {
+	out := map[string]any{}
+	for _, k := range kinds.Of(parent) {
+		rows, ok := items[k.Name]
+		if k.Hashed == nil || !ok || !k.NeedsDeploy(parent) {
+			continue
+		}
+		list := make([]any, len(rows))
+		for i, r := range rows {
+			m := map[string]any{}
+			for col, name := range k.Hashed.Columns {
+				m[name] = r[col]
+			}
+			if name, ok := k.Hashed.Columns[k.IDKey]; ok {
+				m[name] = ""
+			}
+			list[i] = m
+		}
+		sortByEncoding(list)
+		out[k.Hashed.Key] = list
 	}
 	return out
 }

@@ -105,8 +105,10 @@ func TestFingerprint(t *testing.T) {
 	base := func() *dokploy.Application {
 		return &dokploy.Application{ApplicationID: "A1", Name: "api", SourceType: "docker", DockerImage: s("nginx:1"),
 			Env: s("A=${{project.SHARED}}\nB=2"), ApplicationStatus: "done",
-			Ports:  []*dokploy.Port{{PortID: "p1", PublishedPort: 80, TargetPort: 8080}, {PortID: "p2", PublishedPort: 81, TargetPort: 8081}},
-			Mounts: []*dokploy.Mount{{MountID: "m1", Type: "volume", MountPath: "/data", VolumeName: s("v")}}}
+			Items: dokploy.Items{
+				"port":  {{"portId": "p1", "publishedPort": 80.0, "targetPort": 8080.0}, {"portId": "p2", "publishedPort": 81.0, "targetPort": 8081.0}},
+				"mount": {{"mountId": "m1", "type": "volume", "mountPath": "/data", "volumeName": "v"}},
+			}}
 	}
 	project := &dokploy.Project{Env: "SHARED=one\nOTHER=x"}
 	env := &dokploy.Environment{}
@@ -117,16 +119,22 @@ func TestFingerprint(t *testing.T) {
 	same := map[string]func(a *dokploy.Application, p *dokploy.Project){
 		"status":      func(a *dokploy.Application, _ *dokploy.Project) { a.ApplicationStatus = "idle" },
 		"description": func(a *dokploy.Application, _ *dokploy.Project) { a.Description = s("new") },
-		"domains":     func(a *dokploy.Application, _ *dokploy.Project) { a.Domains = []*dokploy.Domain{{Host: "x"}} },
+		"domains":     func(a *dokploy.Application, _ *dokploy.Project) { a.Items["domain"] = []dokploy.Row{{"host": "x"}} },
+		"redirects": func(a *dokploy.Application, _ *dokploy.Project) {
+			a.Items["redirect"] = []dokploy.Row{{"regex": "^/a$", "replacement": "/b", "permanent": true}}
+		},
 		"deployments": func(a *dokploy.Application, _ *dokploy.Project) {
 			a.Deployments = []*dokploy.Deployment{{DeploymentID: "D"}}
 		},
 		"port order and ids": func(a *dokploy.Application, _ *dokploy.Project) {
-			a.Ports[0], a.Ports[1] = a.Ports[1], a.Ports[0]
-			a.Ports[0].PortID = "p9"
+			ps := a.Items["port"]
+			ps[0], ps[1] = ps[1], ps[0]
+			ps[0]["portId"] = "p9"
 		},
+		// Columns the fingerprint never hashed.
+		"a port's createdAt":       func(a *dokploy.Application, _ *dokploy.Project) { a.Items["port"][0]["createdAt"] = "2026-01-01" },
 		"an unused project var":    func(_ *dokploy.Application, p *dokploy.Project) { p.Env = "SHARED=one\nOTHER=y" },
-		"a mount's id (recreated)": func(a *dokploy.Application, _ *dokploy.Project) { a.Mounts[0].MountID = "m2" },
+		"a mount's id (recreated)": func(a *dokploy.Application, _ *dokploy.Project) { a.Items["mount"][0]["mountId"] = "m2" },
 		// the UI stores "" where the API leaves null, fresh rows read []
 		"an empty dockerfile":  func(a *dokploy.Application, _ *dokploy.Project) { a.Dockerfile = s("") },
 		"empty watchPaths":     func(a *dokploy.Application, _ *dokploy.Project) { a.WatchPaths = []string{} },
@@ -140,9 +148,13 @@ func TestFingerprint(t *testing.T) {
 		"image":              func(a *dokploy.Application, _ *dokploy.Project) { a.DockerImage = s("nginx:2") },
 		"env":                func(a *dokploy.Application, _ *dokploy.Project) { a.Env = s("A=${{project.SHARED}}\nB=3") },
 		"a used project var": func(_ *dokploy.Application, p *dokploy.Project) { p.Env = "SHARED=two" },
-		"a port":             func(a *dokploy.Application, _ *dokploy.Project) { a.Ports[1].TargetPort = 9 },
-		"a mount":            func(a *dokploy.Application, _ *dokploy.Project) { a.Mounts = nil },
-		"replicas":           func(a *dokploy.Application, _ *dokploy.Project) { n := 2; a.Replicas = &n },
+		"a port":             func(a *dokploy.Application, _ *dokploy.Project) { a.Items["port"][1]["targetPort"] = 9.0 },
+		"a port's protocol":  func(a *dokploy.Application, _ *dokploy.Project) { a.Items["port"][1]["protocol"] = "udp" },
+		"a mount":            func(a *dokploy.Application, _ *dokploy.Project) { delete(a.Items, "mount") },
+		"a mount's service type": func(a *dokploy.Application, _ *dokploy.Project) {
+			a.Items["mount"][0]["serviceType"] = "application"
+		},
+		"replicas": func(a *dokploy.Application, _ *dokploy.Project) { n := 2; a.Replicas = &n },
 	}
 	for name, f := range same {
 		a, p := base(), &dokploy.Project{Env: project.Env}

@@ -370,9 +370,6 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 	}
 	p.add(c)
 	p.orphanWarnings(c)
-	p.domains(addr, want.Domains, live.Domains, false)
-	p.ports(addr, want.Ports, live.Ports)
-	p.mounts(addr, want.Mounts, live.Mounts, "")
 	p.items(addr, KindApplication, want.Objects, live.Items)
 }
 
@@ -424,7 +421,6 @@ func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.D
 	}
 	p.add(c)
 	p.orphanWarnings(c)
-	p.mounts(addr, want.Mounts, live.Mounts, live.AppName)
 	p.items(addr, want.Kind, want.Objects, live.Items)
 }
 

@@ -201,7 +201,7 @@ func (p *Plan) instances(desired *spec.File, live *dokploy.Live) {
 			if len(matches) == 1 {
 				row = matches[0]
 			}
-			p.item(addr, "", k, o, row)
+			p.item(addr, "", "", k, o, row)
 		}
 		for _, row := range rows {
 			name, _ := row[k.NameField].(string)
@@ -223,8 +223,7 @@ func liveNamed(k *kinds.Kind, rows []dokploy.Row, name string) []dokploy.Row {
 }
 
 // items plans the children of the described kinds of a service (kind
-// parentKind at addr), and returns the settings' field diffs for the
-// service's own change (singleton kinds).
+// parentKind at addr).
 func (p *Plan) items(addr, parentKind string, want spec.Objects, live dokploy.Items) {
 	for _, k := range kinds.Of(parentKind) {
 		if k.Singleton {
@@ -232,13 +231,13 @@ func (p *Plan) items(addr, parentKind string, want spec.Objects, live dokploy.It
 		}
 		matchChildren(p, addr, k.Name, want[k.Name], live[k.Name],
 			func(o *spec.Object) string { return o.Name },
-			func(r dokploy.Row) string { return rowIdentity(k, r) },
+			func(r dokploy.Row) string { return RowIdentity(k, r) },
 			func(r dokploy.Row) string { return r.ID(k.IDKey) },
 			func(caddr string, o *spec.Object, r dokploy.Row, found bool) {
 				if !found {
 					r = nil
 				}
-				p.item(caddr, addr, k, o, r)
+				p.item(caddr, addr, parentKind, k, o, r)
 			})
 	}
 }
@@ -259,23 +258,24 @@ func (p *Plan) settings(d *differ, parentKind string, want spec.Objects, live do
 				prefix = k.Key + "."
 			}
 			sub := differ{c: d.c, meta: &o.Meta, res: d.res}
-			p.fields(&sub, prefix, k.Fields, o, row, false)
+			p.fields(&sub, prefix, parentKind, k.Fields, o, row, false)
 		}
 	}
 }
 
-// rowIdentity is a live item's identity, as spec.Identify makes it.
-func rowIdentity(k *kinds.Kind, r dokploy.Row) string {
+// RowIdentity is a live item's identity, as spec.Identify makes it.
+func RowIdentity(k *kinds.Kind, r dokploy.Row) string {
 	parts := make([]string, len(k.Identity))
 	for i, name := range k.Identity {
 		f := k.Field(name)
 		parts[i] = display(f, r[f.APIName()])
 	}
-	return strings.Join(parts, "|")
+	return k.Identify(parts)
 }
 
-// item plans one instance resource or child: create or update.
-func (p *Plan) item(addr, parent string, k *kinds.Kind, o *spec.Object, row dokploy.Row) {
+// item plans one instance resource or child (of a resource of kind
+// parentKind at parent): create or update.
+func (p *Plan) item(addr, parent, parentKind string, k *kinds.Kind, o *spec.Object, row dokploy.Row) {
 	if b, _ := o.Values[kinds.Protect.Name].(bool); b {
 		p.protected[addr] = true
 		if len(o.Values) == 1 {
@@ -296,12 +296,27 @@ func (p *Plan) item(addr, parent string, k *kinds.Kind, o *spec.Object, row dokp
 		c.Action = Create
 	}
 	d := differ{c: c, meta: &o.Meta, res: p.res}
-	p.fields(&d, "", k.Fields, o, row, false)
+	p.fields(&d, "", parentKind, identityFirst(k), o, row, false)
 	if c.Action == Update && k.Update.None && len(c.Fields) > 0 {
 		p.Errors = append(p.Errors, fmt.Sprintf("%s: Dokploy cannot change a %s in place (%s); remove it from the spec and apply, then add it back",
 			addr, k.Name, fieldNames(c.Fields)))
 	}
 	p.add(c)
+}
+
+// identityFirst lists the fields of k, its identity first: a new item is
+// shown by what identifies it.
+func identityFirst(k *kinds.Kind) []*kinds.Field {
+	out := make([]*kinds.Field, 0, len(k.Fields))
+	for _, name := range k.Identity {
+		out = append(out, k.Field(name))
+	}
+	for _, f := range k.Fields {
+		if !f.Identity {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func fieldNames(fs []*FieldDiff) string {
@@ -312,19 +327,25 @@ func fieldNames(fs []*FieldDiff) string {
 	return strings.Join(out, ", ")
 }
 
-// fields diffs the fields of o against the live row. whole: the object is
-// compared as a whole (a nested object replaces the live one): fields the
-// file leaves out are compared with their default.
-func (p *Plan) fields(d *differ, prefix string, fields []*kinds.Field, o *spec.Object, row dokploy.Row, whole bool) {
+// fields diffs the fields of o against the live row; fields that are not
+// for a resource of kind parentKind are not (kinds.Field.Parents). whole:
+// the object is compared as a whole (a nested object replaces the live
+// one): fields the file leaves out are compared with their default. A
+// field whose value uses an unset ${VAR} is set, and unknown.
+func (p *Plan) fields(d *differ, prefix, parentKind string, fields []*kinds.Field, o *spec.Object, row dokploy.Row, whole bool) {
 	for _, f := range fields {
 		name := prefix + f.Name
 		v, set := o.Values[f.Name]
-		if f.Local || !set && !whole {
+		set = set || o.Unknown[f.Name] != ""
+		if f.Local || !set && !whole || parentKind != "" && !f.For(parentKind) {
 			continue
 		}
 		var have any
 		if row != nil {
 			have = row[f.APIName()]
+		}
+		if have == nil && row != nil && f.Type == kinds.Bool && !f.Nullable {
+			have = false // null is false where the file has no null
 		}
 		if f.Identity && d.c.Action == Update {
 			continue // equal: the item was matched by it
@@ -336,7 +357,7 @@ func (p *Plan) fields(d *differ, prefix string, fields []*kinds.Field, o *spec.O
 			sub, _ := v.(*spec.Object)
 			liveSub, _ := have.(map[string]any)
 			sd := differ{c: d.c, meta: &sub.Meta, res: d.res}
-			p.fields(&sd, name+".", f.Fields, sub, liveSub, true)
+			p.fields(&sd, name+".", "", f.Fields, sub, liveSub, true)
 			continue
 		}
 		if f.Ref != "" {

@@ -21,11 +21,6 @@ const (
 	KindEnvironment = "environment"
 	KindApplication = "application"
 	KindCompose     = "compose"
-	KindDomain      = "domain"
-	KindPort        = "port"
-	KindMount       = "mount"
-	KindRedirect    = "redirect"
-	KindSecurity    = "security"
 )
 
 // Plan is the set of changes that would make the server match the spec.

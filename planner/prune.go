@@ -179,10 +179,6 @@ func (p *Plan) checkTypos(doomed []Resource) {
 }
 
 func isChildKind(kind string) bool {
-	switch kind {
-	case KindDomain, KindPort, KindMount:
-		return true
-	}
 	return kinds.ByName(kind) != nil // described kinds: children and instance resources
 }
 
@@ -230,10 +226,7 @@ func splitLast(addr string) (parent, name string) {
 }
 
 func deleteOrder(kind string) int {
-	switch kind {
-	case KindDomain, KindPort, KindMount:
-		return 0
-	case KindEnvironment:
+	if kind == KindEnvironment {
 		return 2
 	}
 	if k := kinds.ByName(kind); k != nil {

@@ -234,8 +234,6 @@ func (p *Plan) compose(addr, parent, name string, want *spec.Compose, live *dokp
 	}
 	p.add(c)
 	p.orphanWarnings(c)
-	p.domains(addr, want.Domains, l.Domains, true)
-	p.mounts(addr, want.Mounts, l.Mounts, "")
 	p.items(addr, KindCompose, want.Objects, l.Items)
 }
 
@@ -248,18 +246,6 @@ func ptrIf(s string) *string {
 
 // childAddr is the address of a child: parent/kind[key].
 func childAddr(parent, kind, key string) string { return parent + "/" + kind + "[" + key + "]" }
-
-// DomainKey is a domain's identity: host and path ("/" by default).
-func DomainKey(host string, path *string) string {
-	p := "/"
-	if path != nil && *path != "" {
-		p = *path
-	}
-	if p == "/" {
-		return host
-	}
-	return host + p
-}
 
 // matchChildren pairs desired and live children by key. Live children with
 // a key twice are an error; the unmatched live ones are unmanaged.
@@ -294,121 +280,6 @@ func matchChildren[W, L any](p *Plan, parent, kind string, want []W, live []L, w
 			p.Unmanaged = append(p.Unmanaged, Resource{Address: childAddr(parent, kind, liveKey(l)), Kind: kind, ID: liveID(l)})
 		}
 	}
-}
-
-// child starts the change of a child resource.
-func (p *Plan) child(addr, parent, kind, key string, desired any, meta *spec.Meta, live any, liveID string) (*Change, differ) {
-	c := &Change{Address: addr, Kind: kind, Name: key, Parent: parent, Desired: desired}
-	if liveID != "" {
-		c.Action, c.Live, c.LiveID = Update, live, liveID
-	} else {
-		c.Action = Create
-	}
-	return c, differ{c: c, meta: meta, res: p.res}
-}
-
-func (p *Plan) domains(parent string, want []*spec.Domain, live []*dokploy.Domain, compose bool) {
-	matchChildren(p, parent, KindDomain, want, live,
-		func(w *spec.Domain) string { return DomainKey(w.Host, w.Path) },
-		func(l *dokploy.Domain) string { return DomainKey(l.Host, l.Path) },
-		func(l *dokploy.Domain) string { return l.DomainID },
-		func(addr string, w *spec.Domain, l *dokploy.Domain, found bool) {
-			var id string
-			if found {
-				id = l.DomainID
-			} else {
-				l = &dokploy.Domain{}
-			}
-			c, d := p.child(addr, parent, KindDomain, DomainKey(w.Host, w.Path), w, &w.Meta, l, id)
-			m := &w.Meta
-			if c.Action == Create {
-				d.scalar("host", w.Host, "", false)
-				d.str("path", m.Has("path"), w.Path, nil, false)
-			}
-			d.port("port", m.Has("port"), w.Port, l.Port)
-			d.boolean("https", m.Has("https"), w.HTTPS, l.HTTPS)
-			d.str("certificateType", m.Has("certificateType"), w.CertificateType, l.CertificateType, false)
-			d.str("customCertResolver", m.Has("customCertResolver"), w.CustomCertResolver, l.CustomCertResolver, false)
-			if compose {
-				d.str("serviceName", m.Has("serviceName"), w.ServiceName, l.ServiceName, false)
-			}
-			d.boolean("stripPath", m.Has("stripPath"), w.StripPath, l.StripPath)
-			d.str("internalPath", m.Has("internalPath"), w.InternalPath, l.InternalPath, false)
-			p.add(c)
-		})
-}
-
-// PortKey is a port's identity: published port and protocol.
-func PortKey(published int, protocol *string) string {
-	proto := "tcp"
-	if protocol != nil && *protocol != "" {
-		proto = *protocol
-	}
-	return strconv.Itoa(published) + "/" + proto
-}
-
-func (p *Plan) ports(parent string, want []*spec.Port, live []*dokploy.Port) {
-	matchChildren(p, parent, KindPort, want, live,
-		func(w *spec.Port) string { return PortKey(w.PublishedPort, w.Protocol) },
-		func(l *dokploy.Port) string { return PortKey(l.PublishedPort, l.Protocol) },
-		func(l *dokploy.Port) string { return l.PortID },
-		func(addr string, w *spec.Port, l *dokploy.Port, found bool) {
-			var id string
-			var target *int
-			if found {
-				id, target = l.PortID, &l.TargetPort
-			} else {
-				l = &dokploy.Port{}
-			}
-			c, d := p.child(addr, parent, KindPort, PortKey(w.PublishedPort, w.Protocol), w, &w.Meta, l, id)
-			if c.Action == Create {
-				d.scalar("publishedPort", strconv.Itoa(w.PublishedPort), "", false)
-				d.str("protocol", w.Meta.Has("protocol"), w.Protocol, nil, false)
-			}
-			d.port("targetPort", true, &w.TargetPort, target)
-			d.str("publishMode", w.Meta.Has("publishMode"), w.PublishMode, l.PublishMode, false)
-			p.add(c)
-		})
-}
-
-// isDataVolume reports whether a live mount is the data volume Dokploy
-// creates with every database: never shown as unmanaged, never touched.
-func isDataVolume(m *dokploy.Mount, appName string) bool {
-	return appName != "" && m.Type == "volume" && m.VolumeName != nil && *m.VolumeName == appName+"-data"
-}
-
-// mounts plans the mounts of a service; dataVolumeOf is the appName of a
-// database whose data volume is left out.
-func (p *Plan) mounts(parent string, want []*spec.Mount, live []*dokploy.Mount, dataVolumeOf string) {
-	var visible []*dokploy.Mount
-	for _, m := range live {
-		if !isDataVolume(m, dataVolumeOf) {
-			visible = append(visible, m)
-		}
-	}
-	matchChildren(p, parent, KindMount, want, visible,
-		func(w *spec.Mount) string { return w.MountPath },
-		func(l *dokploy.Mount) string { return l.MountPath },
-		func(l *dokploy.Mount) string { return l.MountID },
-		func(addr string, w *spec.Mount, l *dokploy.Mount, found bool) {
-			var id string
-			if found {
-				id = l.MountID
-			} else {
-				l = &dokploy.Mount{}
-			}
-			c, d := p.child(addr, parent, KindMount, w.MountPath, w, &w.Meta, l, id)
-			m := &w.Meta
-			if c.Action == Create {
-				d.scalar("mountPath", w.MountPath, "", false)
-			}
-			d.scalar("type", w.Type, l.Type, false)
-			d.str("volumeName", m.Has("volumeName"), w.VolumeName, l.VolumeName, false)
-			d.str("hostPath", m.Has("hostPath"), w.HostPath, l.HostPath, false)
-			d.str("filePath", m.Has("filePath"), w.FilePath, l.FilePath, false)
-			d.text("content", m.Has("content") || m.Has("contentFile"), w.FileContent, l.Content)
-			p.add(c)
-		})
 }
 
 // hasPassword reports whether a URL carries a password (https://user:token@...).

@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
 
 // The decoder walks the YAML AST against the Go types by reflection and
@@ -24,12 +26,13 @@ import (
 //     name), map[string]string for env, buildArgs and buildSecrets,
 //     StringList (a string or a list), *Memory and *CPU (units.go),
 //     strings, ints and bools, and pointers;
-//   - lists: []string (watchPaths) and []*T of structs (domains, ports,
-//     mounts, ...). Each item of a []*T is decoded like a struct with its
-//     own Meta (Pos is the item's position, Keys its keys, Unknown keyed by
-//     the item's own field names); messages name it by its 0-based index:
-//     "domains[1].port: ...". A list set to null is an empty list (it
-//     clears the live one), like domains: [].
+//   - lists: []string (watchPaths); a list set to null is an empty list
+//     (it clears the live one);
+//   - the keys of described kinds (package kinds: domains, backups,
+//     destinations, ...), decoded from their descriptions (objects.go):
+//     each item of a list gets its own Meta (Pos is the item's position,
+//     Keys its keys, Unknown keyed by the item's own field names), and
+//     messages name it by its 0-based index: "domains[1].port: ...".
 //
 // YAML features: anchors, aliases and merge keys (<<: *base, <<: [*a, *b];
 // explicit keys win over merged ones, earlier merges over later ones), and
@@ -277,12 +280,7 @@ func describe(n ast.Node) string {
 }
 
 // quoteShort quotes s for a message, cutting it at 40 characters.
-func quoteShort(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return strconv.Quote(string(r[:40])) + "..."
-	}
-	return strconv.Quote(s)
-}
+func quoteShort(s string) string { return kinds.Quote(s) }
 
 // varHint explains why ${VAR} did not help in a field that is not a string.
 func varHint(n ast.Node) string {
@@ -1063,13 +1061,11 @@ func (d *decoder) envMap(n ast.Node, pos Position, v reflect.Value, c ctx, fi fi
 	return true
 }
 
-// list decodes a list: []string, or []*T of structs whose items each get
-// their own Meta. Null is an empty list (it clears the live one).
+// list decodes a []string. Null is an empty list (it clears the live
+// one). Lists of items are described kinds (objects.go).
 func (d *decoder) list(n ast.Node, tag string, pos Position, v reflect.Value, c ctx) bool {
 	t := v.Type()
-	elem := t.Elem()
-	isStruct := elem.Kind() == reflect.Pointer && elem.Elem().Kind() == reflect.Struct
-	if !isStruct && elem.Kind() != reflect.String {
+	if t.Elem().Kind() != reflect.String {
 		panic("spec: the decoder does not handle " + t.String())
 	}
 	var values []ast.Node
@@ -1082,28 +1078,12 @@ func (d *decoder) list(n ast.Node, tag string, pos Position, v reflect.Value, c 
 	case *ast.SequenceNode:
 		values = x.Values
 	}
-	// A scalar where a basic-auth user is expected may be its password:
-	// never quote it.
-	describeItem := describe
-	if isStruct && hasSecret(elem.Elem()) {
-		describeItem = func(n ast.Node) string {
-			switch n.(type) {
-			case *ast.StringNode, *ast.LiteralNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
-				return "a scalar"
-			}
-			return describe(n)
-		}
-	}
 	if _, isSeq := n.(*ast.SequenceNode); !isSeq {
-		what := "a list of strings"
-		if isStruct {
-			what = "a list of mappings (each item on a line starting with \"- \")"
-		}
-		got := describeItem(n)
+		got := describe(n)
 		if tag == "!!str" && isNull(n) {
 			got = `""`
 		}
-		d.fieldErr(pos, c, "must be "+what+", got "+got)
+		d.fieldErr(pos, c, "must be a list of strings, got "+got)
 		return false
 	}
 	out := reflect.MakeSlice(t, 0, len(values))
@@ -1119,35 +1099,18 @@ func (d *decoder) list(n ast.Node, tag string, pos Position, v reflect.Value, c 
 		if !ok {
 			continue
 		}
-		if !isStruct {
-			// Unknown is recorded for the whole list (c.key): a list is
-			// compared as a whole.
-			switch ri.(type) {
-			case nil, *ast.NullNode, *ast.SequenceNode, *ast.MappingNode, *ast.MappingValueNode:
-				if itag != "!!str" {
-					d.fieldErr(ipos, ic, "must be a string, got "+describe(ri))
-					continue
-				}
-			}
-			s, _, ok := d.str(ri, itag, ipos, ic, fieldInfo{})
-			if ok {
-				out = reflect.Append(out, reflect.ValueOf(s))
-			}
-			continue
-		}
+		// Unknown is recorded for the whole list (c.key): a list is
+		// compared as a whole.
 		switch ri.(type) {
-		case *ast.MappingNode, *ast.MappingValueNode:
-		default:
-			d.fieldErr(ipos, ic, "must be a mapping, got "+describeItem(ri))
-			continue
-		}
-		p := reflect.New(elem.Elem())
-		ic.meta, ic.key = metaOf(p.Elem()), ""
-		if _, ok := d.structValue(ri, ipos, p.Elem(), ic); ok {
-			out = reflect.Append(out, p)
-			if ic.meta != nil {
-				d.itemIdx[ic.meta] = i
+		case nil, *ast.NullNode, *ast.SequenceNode, *ast.MappingNode, *ast.MappingValueNode:
+			if itag != "!!str" {
+				d.fieldErr(ipos, ic, "must be a string, got "+describe(ri))
+				continue
 			}
+		}
+		s, _, ok := d.str(ri, itag, ipos, ic, fieldInfo{})
+		if ok {
+			out = reflect.Append(out, reflect.ValueOf(s))
 		}
 	}
 	v.Set(out)
@@ -1156,16 +1119,6 @@ func (d *decoder) list(n ast.Node, tag string, pos Position, v reflect.Value, c 
 
 func invalidEnvKey(key string) string {
 	return "invalid variable name " + quoteShort(key) + `: use letters, digits, "_", "." and "-", not starting with a digit`
-}
-
-// hasSecret says whether a struct type has a spec:"secret" field.
-func hasSecret(t reflect.Type) bool {
-	for _, f := range fieldsOf(t) {
-		if f.secret {
-			return true
-		}
-	}
-	return false
 }
 
 // sortedSet returns the keys of a set, sorted.

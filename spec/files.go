@@ -7,12 +7,15 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
 
 // Files next to the spec that are read into it (besides env files):
 //
-//   - a file mount's contentFile, read into Mount.FileContent (which is
-//     Content when the mount has inline content instead);
+//   - a field that names a file (kinds.Field.FileOf: a file mount's
+//     contentFile), read into the value of the field it stands for (the
+//     mount's content) when the item does not set that one;
 //   - a compose service's composeFile: when the value spans several lines it
 //     IS the compose file; otherwise it is a path, and the file is read into
 //     Compose.ComposeContent.
@@ -25,30 +28,28 @@ import (
 // there for compose's own variables.
 //
 // A path that uses an unset ${VAR} is not read: the mount's content
-// (Meta.Unknown["content"]) or the compose file (Meta.Unknown["composeFile"],
-// with ComposeContent holding the raw value) is then unknown.
+// (Meta.Unknown["content"], with no value) or the compose file
+// (Meta.Unknown["composeFile"], with ComposeContent holding the raw value)
+// is then unknown.
 
 // maxFileSize bounds a file read into the spec: Dokploy keeps mount contents
 // and compose files as text in its database.
 const maxFileSize = 4 << 20
 
-// loadFiles reads the contentFile of every mount and the composeFile of
-// every compose service.
+// loadFiles reads the files the described items name (a mount's
+// contentFile) and the composeFile of every compose service.
 func (d *decoder) loadFiles(f *File) {
-	eachEnvironment(f, func(_, _, eaddr string, e *Environment) {
-		for _, an := range sortedKeys(e.Applications) {
-			if a := e.Applications[an]; a != nil {
-				d.loadMounts(f.Dir, childAddress(eaddr, "application", an), a.Mounts)
+	f.WalkObjects(func(addr string, o *Object) {
+		for _, fl := range o.Kind.Fields {
+			if fl.FileOf != "" {
+				d.loadField(f.Dir, addr, o, fl, itemField(o.Kind.Key, d.itemIdx[&o.Meta], fl.Name))
 			}
 		}
-		for _, db := range e.Databases() {
-			d.loadMounts(f.Dir, childAddress(eaddr, db.Kind, db.Name), db.Mounts)
-		}
+	})
+	eachEnvironment(f, func(_, _, eaddr string, e *Environment) {
 		for _, cn := range sortedKeys(e.Compose) {
 			if c := e.Compose[cn]; c != nil {
-				addr := childAddress(eaddr, "compose", cn)
-				d.loadMounts(f.Dir, addr, c.Mounts)
-				d.loadCompose(f.Dir, addr, c)
+				d.loadCompose(f.Dir, childAddress(eaddr, "compose", cn), c)
 			}
 		}
 	})
@@ -70,38 +71,31 @@ func eachEnvironment(f *File, fn func(project, env, addr string, e *Environment)
 	}
 }
 
-func (d *decoder) loadMounts(dir, addr string, mounts []*Mount) {
-	for i, m := range mounts {
-		if m == nil {
-			continue
-		}
-		m.FileContent = m.Content
-		if m.ContentFile == nil || m.Content != nil {
-			continue // content and contentFile together: Validate reports it
-		}
-		if n, ok := d.itemIdx[&m.Meta]; ok {
-			i = n
-		}
-		field := "mounts[" + strconv.Itoa(i) + "].contentFile"
-		if v := m.Unknown["contentFile"]; v != "" {
-			if _, dup := m.Unknown["content"]; !dup {
-				m.Unknown["content"] = v
-			}
-			continue
-		}
-		path := *m.ContentFile
-		pos := at(&m.Meta, "contentFile")
-		if strings.TrimSpace(path) == "" {
-			d.errorf(pos, addr, "%s: must not be empty: give the path of a file next to the spec, or use content", field)
-			continue
-		}
-		text, err := readTextFile(d.root(dir), path, "contentFile")
-		if err != nil {
-			d.errorf(pos, addr, "%s %s: %s", field, strconv.Quote(path), err)
-			continue
-		}
-		m.FileContent = &text
+// loadField reads the file the field fl of o names into the value of the
+// field it stands for (fl.FileOf), unless o sets that one too (Validate
+// reports both). field is fl's path in messages.
+func (d *decoder) loadField(dir, addr string, o *Object, fl *kinds.Field, field string) {
+	p, ok := o.Values[fl.Name].(string)
+	if !ok || o.Values[fl.FileOf] != nil {
+		return
 	}
+	if v := o.Unknown[fl.Name]; v != "" {
+		if _, dup := o.Unknown[fl.FileOf]; !dup {
+			o.Unknown[fl.FileOf] = v
+		}
+		return
+	}
+	pos := at(&o.Meta, fl.Name)
+	if strings.TrimSpace(p) == "" {
+		d.errorf(pos, addr, "%s: must not be empty: give the path of a file next to the spec, or use %s", field, fl.FileOf)
+		return
+	}
+	text, err := readTextFile(d.root(dir), p, fl.Name)
+	if err != nil {
+		d.errorf(pos, addr, "%s %s: %s", field, strconv.Quote(p), err)
+		return
+	}
+	o.Values[fl.FileOf] = text
 }
 
 func (d *decoder) loadCompose(dir, addr string, c *Compose) {

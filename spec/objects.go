@@ -53,13 +53,13 @@ func (o *Object) Str(name string) string {
 func (o *Object) Set(name string) bool { _, ok := o.Values[name]; return ok }
 
 // Identify is the identity of a list item: its identity fields' values,
-// joined by "|".
+// as kinds.Kind.Identify makes it.
 func Identify(k *kinds.Kind, o *Object) string {
 	parts := make([]string, len(k.Identity))
 	for i, f := range k.Identity {
 		parts[i] = valueString(o.Values[f])
 	}
-	return strings.Join(parts, "|")
+	return k.Identify(parts)
 }
 
 func valueString(v any) string {
@@ -420,7 +420,7 @@ func (d *decoder) unknownKey(e entry, names []string, c ctx) string {
 }
 
 // withDescribed adds the keys of described kinds to a struct's keys, each
-// after the key its kind names (kinds.Kind.After), or at the end.
+// after the key its kind names (kinds.Kind.AfterOf), or at the end.
 func withDescribed(names []string, parent string) []string {
 	if parent == "-" {
 		return names
@@ -431,11 +431,10 @@ func withDescribed(names []string, parent string) []string {
 	}
 	out := append([]string(nil), names...)
 	for _, key := range extra {
-		k, _ := kinds.Key(parent, key)
 		at := len(out)
-		if k != nil && k.After != "" {
+		if k, _ := kinds.Key(parent, key); k != nil && k.AfterOf(parent) != "" {
 			for i, n := range out {
-				if n == k.After {
+				if n == k.AfterOf(parent) {
 					at = i + 1
 				}
 			}
@@ -443,6 +442,22 @@ func withDescribed(names []string, parent string) []string {
 		out = append(out[:at], append([]string{key}, out[at:]...)...)
 	}
 	return out
+}
+
+// Keys lists the keys of a resource of kind (application, compose,
+// postgres, ...) in the order messages list them: its own and those of
+// the described kinds it holds.
+func Keys(kind string) []string {
+	for t, k := range resourceKinds {
+		if k == kind && k != "" {
+			var names []string
+			for _, f := range fieldsOf(t) {
+				names = append(names, f.name)
+			}
+			return withDescribed(names, kind)
+		}
+	}
+	return nil
 }
 
 // SortedObjects lists the items of kind in objs, sorted by name.

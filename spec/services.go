@@ -79,50 +79,6 @@ type Build struct {
 // BuildTypes are the values of build.type.
 var BuildTypes = []string{"dockerfile", "nixpacks", "heroku_buildpacks", "paketo_buildpacks", "railpack", "static"}
 
-// Domain routes a host (and path) to a service through Traefik. Domains are
-// matched by host and path.
-type Domain struct {
-	Host               string  `yaml:"host" spec:"required"`
-	Path               *string `yaml:"path"`            // default /
-	Port               *int    `yaml:"port"`            // container port, default 3000
-	HTTPS              *bool   `yaml:"https"`           // default false
-	CertificateType    *string `yaml:"certificateType"` // none (default) | letsencrypt | custom
-	CustomCertResolver *string `yaml:"customCertResolver" spec:"nullable"`
-	ServiceName        *string `yaml:"serviceName"` // the compose service (compose only)
-	StripPath          *bool   `yaml:"stripPath"`
-	InternalPath       *string `yaml:"internalPath"` // default /
-
-	Meta `yaml:"-"`
-}
-
-// Port publishes a container port of an application. Ports are matched by
-// published port and protocol.
-type Port struct {
-	PublishedPort int     `yaml:"publishedPort" spec:"required"`
-	TargetPort    int     `yaml:"targetPort" spec:"required"`
-	Protocol      *string `yaml:"protocol"`    // tcp (default) | udp
-	PublishMode   *string `yaml:"publishMode"` // ingress (default) | host
-
-	Meta `yaml:"-"`
-}
-
-// Mount is a volume, bind or file mount. Mounts are matched by mount path.
-type Mount struct {
-	Type       string  `yaml:"type" spec:"required"` // volume | bind | file
-	MountPath  string  `yaml:"mountPath" spec:"required"`
-	VolumeName *string `yaml:"volumeName"` // volume
-	HostPath   *string `yaml:"hostPath"`   // bind
-	FilePath   *string `yaml:"filePath"`   // file: the file's name under the service's files directory
-	Content    *string `yaml:"content"`    // file: the content
-	// ContentFile is a file next to the spec whose content the file mount
-	// gets (instead of content).
-	ContentFile *string `yaml:"contentFile"`
-
-	Meta `yaml:"-"`
-	// FileContent is Content, or the text of ContentFile. Filled by Load.
-	FileContent *string `yaml:"-"`
-}
-
 // Compose is a Docker Compose (or swarm stack) service.
 type Compose struct {
 	AppName     *string `yaml:"appName"`
@@ -138,8 +94,6 @@ type Compose struct {
 	Command            *string           `yaml:"command"`
 	Env                map[string]string `yaml:"env"`
 	EnvFile            StringList        `yaml:"envFile"`
-	Domains            []*Domain         `yaml:"domains"`
-	Mounts             []*Mount          `yaml:"mounts"`
 	Randomize          *bool             `yaml:"randomize"`
 	IsolatedDeployment *bool             `yaml:"isolatedDeployment"`
 	Deploy             *string           `yaml:"deploy"`  // onChange (default) | always | never
@@ -147,7 +101,7 @@ type Compose struct {
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`
-	Objects Objects           `yaml:"-"` // items of described kinds
+	Objects Objects           `yaml:"-"` // items of described kinds: domains, mounts, ...
 	// ComposeContent is the compose file's text when ComposeFile is set.
 	// Filled by Load.
 	ComposeContent *string `yaml:"-"`

@@ -189,34 +189,43 @@ func TestLoadServices(t *testing.T) {
 		t.Errorf("DATABASE_URL = %q", api.EnvVars["DATABASE_URL"])
 	}
 
-	if len(api.Domains) != 2 {
-		t.Fatalf("domains = %v", api.Domains)
+	doms := api.Objects["domain"]
+	if len(doms) != 2 {
+		t.Fatalf("domains = %v", doms)
 	}
-	d := api.Domains[0]
-	if d.Host != "api.shop.example.com" || *d.Path != "/v1" || *d.Port != 8080 || !*d.HTTPS || *d.CertificateType != "letsencrypt" ||
-		!*d.StripPath || *d.InternalPath != "/" || d.ServiceName != nil {
+	d := doms[0]
+	if d.Str("host") != "api.shop.example.com" || d.Str("path") != "/v1" || d.Values["port"] != 8080 || d.Values["https"] != true || d.Str("certificateType") != "letsencrypt" ||
+		d.Values["stripPath"] != true || d.Str("internalPath") != "/" || d.Set("serviceName") {
 		t.Errorf("domain 0 = %+v", d)
 	}
 	// An item's Meta: Pos is the item, Keys its own keys.
 	if d.Pos.Line != 55 || d.Pos.Col != 17 || d.Keys["port"].Line != 57 || len(d.Keys) != 7 {
 		t.Errorf("domain 0 meta = %+v", d.Meta)
 	}
-	if d := api.Domains[1]; *d.CustomCertResolver != "internal-ca" || d.Pos.Line != 62 {
+	// The identity: host and path, the path left out when it is "/".
+	if d.Name != "api.shop.example.com/v1" || doms[1].Name != "api-internal.shop.example.com" {
+		t.Errorf("domain identities = %q, %q", d.Name, doms[1].Name)
+	}
+	if d := doms[1]; d.Str("customCertResolver") != "internal-ca" || d.Pos.Line != 62 {
 		t.Errorf("domain 1 = %+v", d)
 	}
-	if p := api.Ports[1]; p.PublishedPort != 9090 || p.TargetPort != 9091 || *p.Protocol != "udp" || *p.PublishMode != "host" || api.Ports[0].Protocol != nil {
-		t.Errorf("ports = %+v %+v", api.Ports[0], p)
+	ports := api.Objects["port"]
+	if p := ports[1]; p.Values["publishedPort"] != 9090 || p.Values["targetPort"] != 9091 || p.Str("protocol") != "udp" || p.Str("publishMode") != "host" || ports[0].Set("protocol") {
+		t.Errorf("ports = %+v %+v", ports[0], p)
 	}
-	m := api.Mounts
-	if len(m) != 4 || *m[0].VolumeName != "shop-uploads" || *m[1].HostPath != "/var/log/shop" || m[0].FileContent != nil {
+	if ports[0].Name != "9090/tcp" || ports[1].Name != "9090/udp" {
+		t.Errorf("port identities = %q, %q", ports[0].Name, ports[1].Name)
+	}
+	m := api.Objects["mount"]
+	if len(m) != 4 || m[0].Str("volumeName") != "shop-uploads" || m[1].Str("hostPath") != "/var/log/shop" || m[0].Set("content") || m[0].Name != "/app/uploads" {
 		t.Fatalf("mounts = %+v", m)
 	}
-	// contentFile is read as it is: no interpolation.
-	if *m[2].FileContent != "{\"checkout\": ${NOT_INTERPOLATED}}\n" || *m[2].FilePath != "features.json" || m[2].Content != nil {
-		t.Errorf("file mount from contentFile = %q", deref(m[2].FileContent))
+	// contentFile is read as it is: no interpolation, into content.
+	if m[2].Str("content") != "{\"checkout\": ${NOT_INTERPOLATED}}\n" || m[2].Str("filePath") != "features.json" || m[2].Has("content") {
+		t.Errorf("file mount from contentFile = %q", m[2].Str("content"))
 	}
-	if *m[3].FileContent != "level = debug\n" || m[3].FileContent != m[3].Content {
-		t.Errorf("file mount with content = %q", deref(m[3].FileContent))
+	if m[3].Str("content") != "level = debug\n" || !m[3].Has("content") {
+		t.Errorf("file mount with content = %q", m[3].Str("content"))
 	}
 	if r := api.Objects["redirect"][0]; r.Str("regex") != `^https://www\.shop\.example\.com/(.*)` || r.Str("replacement") != "https://shop.example.com/${1}" || r.Values["permanent"] != true {
 		t.Errorf("redirect = %+v", r)
@@ -231,10 +240,13 @@ func TestLoadServices(t *testing.T) {
 		t.Errorf("github = %+v", s)
 	}
 	// A list set to null or [] is empty and present: it clears the live one.
-	if gh.Domains == nil || len(gh.Domains) != 0 || !gh.Has("domains") || gh.Ports == nil || len(gh.Ports) != 0 || gh.Mounts != nil || gh.Has("mounts") {
-		t.Errorf("gh lists = %#v %#v %#v", gh.Domains, gh.Ports, gh.Mounts)
+	ghDomains, domainsSet := gh.Objects["domain"]
+	ghPorts, portsSet := gh.Objects["port"]
+	_, mountsSet := gh.Objects["mount"]
+	if !domainsSet || len(ghDomains) != 0 || !gh.Has("domains") || !portsSet || len(ghPorts) != 0 || mountsSet || gh.Has("mounts") {
+		t.Errorf("gh lists = %#v", gh.Objects)
 	}
-	if pk := prod.Applications["pk"]; pk.Mounts == nil || !pk.Has("mounts") {
+	if pk := prod.Applications["pk"]; pk.Objects["mount"] == nil || !pk.Has("mounts") {
 		t.Errorf("mounts: ~ must be an empty list")
 	}
 	if s := prod.Applications["gl"].Source.GitLab; *s.ProjectID != 42 || *s.PathNamespace != "acme/gl" || s.Branch != "main" {
@@ -253,7 +265,7 @@ func TestLoadServices(t *testing.T) {
 		t.Errorf("railpack build = %+v", b)
 	}
 
-	if dm := prod.Postgres["db"].Mounts; len(dm) != 1 || *dm[0].HostPath != "/srv/backups" || dm[0].Pos.Line != 18 {
+	if dm := prod.Postgres["db"].Objects["mount"]; len(dm) != 1 || dm[0].Str("hostPath") != "/srv/backups" || dm[0].Pos.Line != 18 {
 		t.Errorf("database mounts = %+v", dm)
 	}
 
@@ -269,11 +281,11 @@ func TestLoadServices(t *testing.T) {
 	if !reflect.DeepEqual(mon.EnvVars, map[string]string{"GF_PASSWORD": "gr4f"}) {
 		t.Errorf("compose EnvVars = %v", mon.EnvVars)
 	}
-	if d := mon.Domains[0]; *d.ServiceName != "grafana" || *d.Port != 3000 {
+	if d := mon.Objects["domain"][0]; d.Str("serviceName") != "grafana" || d.Values["port"] != 3000 {
 		t.Errorf("compose domain = %+v", d)
 	}
-	if fm := mon.Mounts[0]; *fm.FileContent != "[server]\r\nroot = $${x}\r\n" {
-		t.Errorf("compose file mount = %q", deref(fm.FileContent))
+	if fm := mon.Objects["mount"][0]; fm.Str("content") != "[server]\r\nroot = $${x}\r\n" {
+		t.Errorf("compose file mount = %q", fm.Str("content"))
 	}
 	// An inline compose file is a dokploy.yaml value: interpolated.
 	if in := prod.Compose["inline"]; *in.ComposeContent != "services:\n  web:\n    image: nginx:1.27\n    environment:\n      TOKEN: ${TOKEN}\n" || in.ComposeContent == in.ComposeFile {
@@ -301,7 +313,7 @@ func TestServicesUnsetVariables(t *testing.T) {
 	if got := api.Unknown; !reflect.DeepEqual(got, map[string]string{"source.git.watchPaths": "WATCH", "buildSecrets.NPM_TOKEN": "NPM_TOKEN"}) {
 		t.Errorf("api Unknown = %v", got)
 	}
-	if got := api.Mounts[3].Unknown; !reflect.DeepEqual(got, map[string]string{"content": "LEVEL"}) {
+	if got := api.Objects["mount"][3].Unknown; !reflect.DeepEqual(got, map[string]string{"content": "LEVEL"}) {
 		t.Errorf("mount Unknown = %v", got)
 	}
 	if got := api.Objects["security"][1].Unknown; !reflect.DeepEqual(got, map[string]string{"password": "OPS_PASSWORD"}) {
@@ -321,8 +333,8 @@ func TestServicesUnsetVariables(t *testing.T) {
 	if *c.ComposeContent != "${DIR}/compose.yml" || c.Unknown["composeFile"] != "DIR" {
 		t.Errorf("compose file with an unknown path: %q %v", deref(c.ComposeContent), c.Unknown)
 	}
-	if mt := c.Mounts[0]; mt.FileContent != nil || !reflect.DeepEqual(mt.Unknown, map[string]string{"contentFile": "DIR", "content": "DIR"}) {
-		t.Errorf("file mount with an unknown path: %v %v", mt.FileContent, mt.Unknown)
+	if mt := c.Objects["mount"][0]; mt.Set("content") || !reflect.DeepEqual(mt.Unknown, map[string]string{"contentFile": "DIR", "content": "DIR"}) {
+		t.Errorf("file mount with an unknown path: %v %v", mt.Values, mt.Unknown)
 	}
 }
 
@@ -334,17 +346,18 @@ func TestValidateHandBuiltServices(t *testing.T) {
 		APIVersion: APIVersion,
 		Projects: map[string]*Project{"shop": {Environments: map[string]*Environment{"production": {
 			Applications: map[string]*Application{"api": {
-				Source:  &Source{Git: &GitSource{URL: "example.com/x", Branch: "main"}},
-				Domains: []*Domain{{Host: "api.example.com", CertificateType: &custom}, {Host: "api.example.com"}},
-				Ports:   []*Port{{PublishedPort: 80, TargetPort: 80}},
-				Mounts:  []*Mount{{Type: "volume", MountPath: "/data"}},
+				Source: &Source{Git: &GitSource{URL: "example.com/x", Branch: "main"}},
 				Objects: Objects{
+					"domain": {{Kind: kinds.Domain, Values: map[string]any{"host": "api.example.com", "certificateType": custom}},
+						{Kind: kinds.Domain, Values: map[string]any{"host": "api.example.com"}}},
+					"port":     {{Kind: kinds.Port, Values: map[string]any{"publishedPort": 80, "targetPort": 80}}},
+					"mount":    {{Kind: kinds.Mount, Values: map[string]any{"type": "volume", "mountPath": "/data"}}},
 					"redirect": {{Kind: kinds.Redirect, Values: map[string]any{"regex": "(", "replacement": "/"}}},
 					"security": {{Kind: kinds.Security, Values: map[string]any{"username": user, "password": "x"}}},
 				},
 				Env: map[string]string{"DB": "${ref:postgres/db.appName}", "BAD": "${ref:db.appName}"},
 			}},
-			Compose: map[string]*Compose{"c": {Domains: []*Domain{{Host: "c.example.com", Port: &zero}}}},
+			Compose: map[string]*Compose{"c": {Objects: Objects{"domain": {{Kind: kinds.Domain, Values: map[string]any{"host": "c.example.com", "port": zero}}}}}},
 		}}}},
 	}
 	// Without positions, diagnostics stay in the order they are found.

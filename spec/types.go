@@ -48,8 +48,9 @@ var DeployPolicies = []string{"onChange", "always", "never"}
 //
 //   - required: the key must be present, and a string must not be empty.
 //   - nullable: an explicit null is accepted (it clears the live value);
-//     without it null is an error. Maps, env, envFile and lists (domains,
-//     watchPaths, ...) always accept null, which clears them like {} or [].
+//     without it null is an error. Maps, env, envFile and lists
+//     (watchPaths, and the lists of described kinds: domains, ...) always
+//     accept null, which clears them like {} or [].
 //   - secret: the value is a secret. It is never printed in diagnostics, and
 //     a value written literally in the file (not through ${VAR}) draws a
 //     warning, since dokploy.yaml lives in git.
@@ -140,16 +141,13 @@ type Application struct {
 	// BuildArgs become --build-arg; BuildSecrets are Docker build secrets.
 	BuildArgs    map[string]string `yaml:"buildArgs"`
 	BuildSecrets map[string]string `yaml:"buildSecrets" spec:"secret"`
-	Domains      []*Domain         `yaml:"domains"`
-	Ports        []*Port           `yaml:"ports"`
-	Mounts       []*Mount          `yaml:"mounts"`
 	Deploy       *string           `yaml:"deploy"`  // onChange (default) | always | never
 	Protect      *bool             `yaml:"protect"` // never deleted by --prune; alone, a hands-off entry
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`
-	// Objects are the items of described kinds (package kinds): redirects,
-	// security, ...
+	// Objects are the items of described kinds (package kinds): domains,
+	// ports, mounts, redirects, security, ...
 	Objects Objects `yaml:"-"`
 }
 
@@ -203,13 +201,12 @@ type DatabaseCommon struct {
 	Env          map[string]string `yaml:"env"`
 	EnvFile      StringList        `yaml:"envFile"`
 	ExternalPort *int              `yaml:"externalPort" spec:"nullable"`
-	Mounts       []*Mount          `yaml:"mounts"`
 	Deploy       *string           `yaml:"deploy"`  // onChange (default) | always | never
 	Protect      *bool             `yaml:"protect"` // never deleted by --prune; alone, a hands-off entry
 
 	Meta    `yaml:"-"`
 	EnvVars map[string]string `yaml:"-"`
-	Objects Objects           `yaml:"-"` // items of described kinds: backups, ...
+	Objects Objects           `yaml:"-"` // items of described kinds: mounts, backups, ...
 }
 
 // Postgres is a postgres database.

@@ -8,10 +8,10 @@ import (
 
 // Validate checks the rules that are about values rather than the shape of
 // the file: apiVersion, names, appName, replicas, resources, ports,
-// database passwords, libsql nodes, sources, build settings, domains,
-// ports, mounts, redirects, basic-auth users, compose services and the
-// targets of ${ref:...} references (validate_services.go,
-// validate_refs.go). Load runs it; it is exported for specs built in Go.
+// database passwords, libsql nodes, sources, build settings, compose
+// services, the items of described kinds (domains, ports, mounts,
+// redirects, basic-auth users, ..., validate_objects.go) and the targets
+// of ${ref:...} references (validate_services.go, validate_refs.go). Load runs it; it is exported for specs built in Go.
 // Positions come from Meta (unknown for a hand-built File). Values that use
 // an unset ${VAR} are not checked.
 //
@@ -176,9 +176,6 @@ func (v *validator) application(addr, name string, a *Application) {
 	}
 	v.source(addr, &a.Meta, a.Source, false)
 	v.build(addr, a)
-	v.domains(addr, a.Domains, false)
-	v.ports(addr, a.Ports)
-	v.mounts(addr, a.Mounts)
 	v.objects(addr, a.Objects, "application")
 }
 
@@ -226,7 +223,6 @@ func (v *validator) database(addr string, db Database) {
 	}
 	v.appName(addr, m, db.AppName)
 	v.port(addr, m, "externalPort", db.ExternalPort)
-	v.mounts(addr, db.Mounts)
 	v.objects(addr, db.Objects, db.Kind)
 	switch db.Kind {
 	case "postgres", "mysql", "mariadb", "mongo":

@@ -11,8 +11,8 @@ import (
 
 // objects checks the items of the described kinds of a resource (parent
 // is its kind, "" for the top level) against their descriptions: enums,
-// ranges, patterns, the kind's own checks (Hooks.Validate) and, in lists,
-// two items with one identity.
+// ranges, patterns, fields for other parents or variants, the kind's own
+// checks (Hooks.Validate) and, in lists, two items with one identity.
 func (v *validator) objects(addr string, objs Objects, parent string) {
 	var ks []*kinds.Kind
 	if parent == "" {
@@ -37,14 +37,32 @@ func (v *validator) objects(addr string, objs Objects, parent string) {
 				i = v.index(&o.Meta, i)
 				prefix = itemField(k.Key, i, "")
 			}
-			v.fields(iaddr, prefix, &o.Meta, k.Fields, o)
+			m := &o.Meta
+			v.fields(iaddr, prefix, m, k.Fields, o)
+			v.applies(iaddr, prefix, k, parent, o)
+			known := v.known(o)
 			if k.Hooks.Validate != nil {
-				for _, pr := range k.Hooks.Validate(v.known(o)) {
-					msg := fieldMsg(joinField(prefix, pr.Field), pr.Message)
+				it := kinds.Item{Values: known, Keys: map[string]bool{}, Unknown: map[string]bool{}, Parent: parent}
+				for key := range m.Keys {
+					it.Keys[key] = true
+				}
+				for key := range m.Unknown {
+					it.Unknown[key] = true
+				}
+				for _, pr := range k.Hooks.Validate(it) {
+					pos := at(m, or(pr.At, pr.Field))
+					if pr.AtItem {
+						pos = m.Pos
+					}
+					field := prefix
+					if pr.Field != "" {
+						field = joinField(prefix, pr.Field)
+					}
+					msg := fieldMsg(field, pr.Message)
 					if pr.Warning {
-						v.warnf(at(&o.Meta, pr.Field), iaddr, "%s", msg)
+						v.warnf(pos, iaddr, "%s", msg)
 					} else {
-						v.errorf(at(&o.Meta, pr.Field), iaddr, "%s", msg)
+						v.errorf(pos, iaddr, "%s", msg)
 					}
 				}
 			}
@@ -53,19 +71,56 @@ func (v *validator) objects(addr string, objs Objects, parent string) {
 			}
 			skip := false
 			for _, f := range k.Identity {
-				skip = skip || v.skip(&o.Meta, f) || !o.Set(f)
+				skip = skip || v.skip(m, f) || !o.Set(f) && k.Field(f).Required
 			}
 			if skip {
 				continue
 			}
-			id := o.Name
-			if j, dup := first[id]; dup {
-				noun, verb := or(k.Duplicate.Noun, k.Name), or(k.Duplicate.Verb, "used")
-				v.errorf(o.Meta.Pos, addr, "%s: duplicate %s: %s is already %s by %s%s%s",
-					prefix, noun, identityText(k, o), verb, itemField(k.Key, j, ""), posText(firstPos[id]), k.Duplicate.Hint)
+			id, text := o.Name, identityText(k, o)
+			if k.Duplicate.Key != nil {
+				id = k.Duplicate.Key(known)
+			}
+			if k.Duplicate.Text != nil {
+				text = k.Duplicate.Text(known)
+			}
+			if id == "" && k.Duplicate.Key != nil {
 				continue
 			}
-			first[id], firstPos[id] = i, o.Meta.Pos
+			if j, dup := first[id]; dup {
+				noun, verb := or(k.Duplicate.Noun, k.Name), or(k.Duplicate.Verb, "used")
+				v.errorf(m.Pos, addr, "%s: duplicate %s: %s is already %s by %s%s%s",
+					prefix, noun, text, verb, itemField(k.Key, j, ""), posText(firstPos[id]), k.Duplicate.Hint)
+				continue
+			}
+			first[id], firstPos[id] = i, m.Pos
+		}
+	}
+}
+
+// applies reports the fields o sets that are not for its parent's kind
+// (kinds.Field.Parents) or its variant (kinds.Field.Variant).
+func (v *validator) applies(addr, prefix string, k *kinds.Kind, parent string, o *Object) {
+	m := &o.Meta
+	variant := ""
+	if k.Variant != "" && !v.skip(m, k.Variant) {
+		if s, ok := o.Values[k.Variant].(string); ok && contains(k.Field(k.Variant).Enum, s) {
+			variant = s
+		}
+	}
+	for _, f := range k.Fields {
+		if !m.Has(f.Name) {
+			continue
+		}
+		name := joinField(prefix, f.Name)
+		switch {
+		case parent != "" && !f.For(parent):
+			msg := f.ParentsDoc
+			if msg == "" {
+				msg = "only for items of " + strings.Join(f.Parents, ", ") + "; remove it"
+			}
+			v.errorf(at(m, f.Name), addr, "%s", fieldMsg(name, msg))
+		case variant != "" && f.Variant != "" && f.Variant != variant:
+			v.errorf(at(m, f.Name), addr, "%s: %s is for %s %ss, and this is a %s %s; remove it", name, f.Name, f.Variant, k.Name, variant, k.Name)
 		}
 	}
 }
@@ -126,7 +181,11 @@ func (v *validator) fields(addr, prefix string, m *Meta, fields []*kinds.Field, 
 			}
 		case int:
 			if f.Max > f.Min && (val < f.Min || val > f.Max) {
-				v.errorf(at(m, f.Name), addr, "%s: must be between %d and %d, got %d", name, f.Min, f.Max, val)
+				rng := f.RangeDoc
+				if rng == "" {
+					rng = "between " + strconv.Itoa(f.Min) + " and " + strconv.Itoa(f.Max)
+				}
+				v.errorf(at(m, f.Name), addr, "%s: must be %s, got %d", name, rng, val)
 			}
 		case *Object:
 			v.fields(addr, name, &val.Meta, f.Fields, val)
