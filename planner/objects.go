@@ -241,6 +241,11 @@ func (p *Plan) item(addr, parent string, k *kinds.Kind, o *spec.Object, row dokp
 	}
 	d := differ{c: c, meta: &o.Meta, res: p.res}
 	p.fields(&d, "", k.Fields, o, row, false)
+	if c.Action == Update && k.Hooks.Check != nil {
+		if msg := k.Hooks.Check(kinds.Values(o.Values), row); msg != "" {
+			p.Errors = append(p.Errors, addr+": "+msg)
+		}
+	}
 	if c.Action == Update && k.Update.None && len(c.Fields) > 0 {
 		p.Errors = append(p.Errors, fmt.Sprintf("%s: Dokploy cannot change a %s in place (%s); remove it from the spec and apply, then add it back",
 			addr, k.Name, fieldNames(c.Fields)))
@@ -314,7 +319,20 @@ func (p *Plan) fields(d *differ, prefix string, fields []*kinds.Field, o *spec.O
 		for _, fd := range d.c.Fields[n:] {
 			fd.Sensitive = f.Secret
 		}
+		if f.CreateOnly && d.c.Action == Update && len(d.c.Fields) > n && d.c.Fields[n].Unknown == "" {
+			p.Errors = append(p.Errors, frozen(d.c, name, f))
+		}
 	}
+}
+
+// frozen is the plan error of a CreateOnly field that differs on a live
+// item.
+func frozen(c *Change, name string, f *kinds.Field) string {
+	what := f.Frozen
+	if what == "" {
+		what = "change it once the " + c.Kind + " exists; remove the " + c.Kind + " and apply to create it anew"
+	}
+	return fmt.Sprintf("%s: %s: Dokploy cannot %s", c.Address, name, what)
 }
 
 func strPtr(s string) *string { return &s }
