@@ -141,7 +141,11 @@ func Build(live *dokploy.Live, opts Options) (*Result, error) {
 		refNames: map[string]map[string]string{},
 	}
 	for _, kind := range InstanceKinds() {
-		if err := live.ItemErrors[kind]; err != nil {
+		switch err := live.ItemErrors[kind]; {
+		case err == nil:
+		case kinds.ByName(kind).ReadOnly:
+			b.warnf(kind, "%v; the fields that name one are written as ids, or left out where the spec takes no id", err)
+		default:
 			b.warnf(kind, "%v; none exported", err)
 		}
 	}

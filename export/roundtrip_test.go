@@ -165,7 +165,10 @@ func comparable(t *testing.T, l *dokploy.Live, projects []string, declared map[s
 					}
 				}
 				key := planner.InstanceAddr(kind, str(r[k.NameField]))
-				if !k.Instance() {
+				switch {
+				case k.Singleton:
+					key = addr + "/" + kind + "[]" // as declaredAddrs names it
+				case !k.Instance():
 					key = addr + "/" + kind + "[" + str(r[k.Field(k.Identity[0]).APIName()]) + "]"
 				}
 				out[key] = row

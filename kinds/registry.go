@@ -17,6 +17,9 @@ var all = []*Kind{
 	Destination,
 	Redirect, Security,
 	Backup,
+	SSHKey, Certificate, Notification,
+	Server, ServiceServer,
+	GitHubProvider, GitLabProvider, BitbucketProvider, GiteaProvider,
 }
 
 var (
