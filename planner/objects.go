@@ -21,7 +21,7 @@ import (
 func InstanceAddr(kind, name string) string { return kind + "[" + name + "]" }
 
 // ReadKinds are the instance kinds Observe must read for the spec: the
-// ones it declares and the ones its items reference by name.
+// ones it declares and the ones its items and sources reference by name.
 func ReadKinds(f *spec.File) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -41,6 +41,9 @@ func ReadKinds(f *spec.File) []string {
 			add(r)
 		}
 	})
+	for _, r := range sourceReadKinds(f) {
+		add(r)
+	}
 	sort.Strings(out)
 	return out
 }
