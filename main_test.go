@@ -117,6 +117,7 @@ func TestScript(t *testing.T) {
 			"failcalls":  cmdFailCalls,
 			"redact":     cmdRedact,
 			"requests":   cmdRequests,
+			"provider":   cmdProvider,
 		},
 	})
 }
@@ -396,4 +397,18 @@ func cmdRedact(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: redact on|off")
 	}
 	fakeOf(ts).SetRedact(args[0] == "on")
+}
+
+// provider TYPE NAME [VAR] connects a git provider of TYPE (github,
+// gitlab, bitbucket, gitea) named NAME to the fake, as the UI would, and
+// stores its id (the githubId, gitlabId, ... that sources hold) in VAR.
+func cmdProvider(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: provider TYPE NAME [VAR]")
+	}
+	_, id, err := fakeOf(ts).AddGitProvider(dokploytest.GitProvider{Type: args[0], Name: args[1]})
+	ts.Check(err)
+	if len(args) == 3 {
+		ts.Setenv(args[2], id)
+	}
 }

@@ -102,7 +102,11 @@ func (r *run) envText(addr string, want map[string]string, live *string) (any, e
 func (r *run) applicationWrites(c *planner.Change, id string, want *spec.Application, live *dokploy.Application) ([]*dokploy.Call, error) {
 	var calls []*dokploy.Call
 	if c.HasField("source") {
-		calls = append(calls, sourceCall(id, want.Source, live))
+		src, err := r.resolveSource(c, want.Source)
+		if err != nil {
+			return nil, err
+		}
+		calls = append(calls, sourceCall(id, src, live))
 	}
 	if b := want.Build; b != nil && c.HasField("build") {
 		m := &b.Meta

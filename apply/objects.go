@@ -27,7 +27,7 @@ func (r *run) item(o *op) error {
 			return err
 		}
 		var answer any
-		o.create = dokploy.NewCall(k.ProcCreate(), in, &answer)
+		o.create = dokploy.NewCall(write(k, in, nil, k.ProcCreate()), in, &answer)
 		o.created = func() string {
 			if row, ok := answer.(map[string]any); ok {
 				if id, ok := row[k.IDKey].(string); ok {
@@ -45,12 +45,24 @@ func (r *run) item(o *op) error {
 			return nil, err
 		}
 		if c.Action == planner.Create {
-			return []*dokploy.Call{dokploy.NewCall(k.ProcCreate(), in, nil)}, nil
+			return []*dokploy.Call{dokploy.NewCall(write(k, in, nil, k.ProcCreate()), in, nil)}, nil
 		}
 		in[k.IDKey] = id
-		return []*dokploy.Call{dokploy.NewCall(k.ProcUpdate(), in, nil)}, nil
+		return []*dokploy.Call{dokploy.NewCall(write(k, in, live, k.ProcUpdate()), in, nil)}, nil
 	}
 	return nil
+}
+
+// write lets the kind's Hooks.Write reshape an input and choose its
+// procedure; proc is the kind's own.
+func write(k *kinds.Kind, in map[string]any, live dokploy.Row, proc string) string {
+	if k.Hooks.Write == nil {
+		return proc
+	}
+	if p := k.Hooks.Write(in, live); p != "" {
+		return p
+	}
+	return proc
 }
 
 // input is the input of the create or update of an item: on create the
@@ -246,7 +258,7 @@ func (r *run) findCreated(ops []*op) {
 			continue
 		}
 		var found []string
-		for _, row := range *call.Out.(*[]dokploy.Row) {
+		for _, row := range dokploy.KindRows(k, *call.Out.(*[]dokploy.Row)) {
 			if n, _ := row[k.NameField].(string); n == o.c.Name && !known[row.ID(k.IDKey)] {
 				found = append(found, row.ID(k.IDKey))
 			}

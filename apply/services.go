@@ -55,7 +55,11 @@ func (r *run) composeWrites(c *planner.Change, id string, want *spec.Compose, li
 			in["sourceType"] = "raw"
 		}
 	} else if c.HasField("source") {
-		for k, v := range composeSource(want.Source, live) {
+		src, err := r.resolveSource(c, want.Source)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range composeSource(src, live) {
 			in[k] = v
 		}
 	}

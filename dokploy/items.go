@@ -21,6 +21,24 @@ type Items map[string][]Row
 // ID is the row's id under key ("" when absent).
 func (r Row) ID(key string) string { s, _ := r[key].(string); return s }
 
+// KindRows are the items of kind k in the rows its Read.Proc answered:
+// each row as the kind's Hooks.Row makes it, if it has one; never nil.
+func KindRows(k *kinds.Kind, rows []Row) []Row {
+	if k.Hooks.Row == nil {
+		if rows == nil {
+			return []Row{}
+		}
+		return rows
+	}
+	out := []Row{}
+	for _, r := range rows {
+		if x := k.Hooks.Row(r); x != nil {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // readItems picks the items of the described kinds of a service out of
 // its .one answer, without those that are none of the spec's business
 // (kinds.Hooks.Hidden). Nothing is parsed twice when the kind has none.

@@ -3,6 +3,7 @@ package dokploy
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,36 +36,32 @@ func (c *Client) Observe(ctx context.Context, names []string, instance ...string
 	projects := NewCall("project.all", nil, &all)
 	tags := NewCall("tag.all", nil, &live.Tags)
 	first := []*Call{version, user, projects, tags}
-	lists := map[string]*[]Row{}
+	// Kinds that read one procedure share its call (the git provider
+	// kinds all read gitProvider.getAll); instance kinds have no input.
+	reads := map[string]*Call{}
+	var read []*kinds.Kind
 	for _, name := range instance {
 		k := kinds.ByName(name)
-		if k == nil || k.Read.Proc == "" || lists[name] != nil {
+		if k == nil || k.Read.Proc == "" || slices.Contains(read, k) {
 			continue
 		}
-		rows := &[]Row{}
-		lists[name] = rows
-		first = append(first, NewCall(k.Read.Proc, k.Read.Input, rows))
+		read = append(read, k)
+		if reads[k.Read.Proc] == nil {
+			reads[k.Read.Proc] = NewCall(k.Read.Proc, k.Read.Input, &[]Row{})
+			first = append(first, reads[k.Read.Proc])
+		}
 	}
 	c.Do(ctx, first...)
-	for _, name := range instance {
-		k := kinds.ByName(name)
-		for _, call := range first[4:] {
-			if k == nil || call.Proc != k.Read.Proc {
-				continue
+	for _, k := range read {
+		call := reads[k.Read.Proc]
+		if call.Err != nil {
+			if live.ItemErrors == nil {
+				live.ItemErrors = map[string]error{}
 			}
-			if call.Err != nil {
-				if live.ItemErrors == nil {
-					live.ItemErrors = map[string]error{}
-				}
-				live.ItemErrors[name] = fmt.Errorf("reading the %ss (%s): %w", name, call.Proc, call.Err)
-				continue
-			}
-			rows := lists[name]
-			if *rows == nil {
-				*rows = []Row{}
-			}
-			live.Items[name] = *rows
+			live.ItemErrors[k.Name] = fmt.Errorf("reading the %ss (%s): %w", k.Name, call.Proc, call.Err)
+			continue
 		}
+		live.Items[k.Name] = KindRows(k, *call.Out.(*[]Row))
 	}
 	if tags.Err != nil {
 		live.Tags = nil // no tags on this server (before v0.29.0), or not readable

@@ -155,3 +155,35 @@ func TestObserveChunksLargeReads(t *testing.T) {
 		t.Errorf("%d requests for 301 reads, want a handful of chunks", n)
 	}
 }
+
+// Kinds that read one procedure share its call: the four git provider
+// kinds read gitProvider.getAll once, in the first round trip, and each
+// keeps the providers of its type with their ids.
+func TestObserveSharesOneReadBetweenKinds(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+	_, gh, err := s.AddGitProvider(dokploytest.GitProvider{Type: "github", Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, gl, _ := s.AddGitProvider(dokploytest.GitProvider{Type: "gitlab", Name: "acme"})
+	c, _ := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k"})
+	live, err := c.Observe(context.Background(), nil, "githubProvider", "gitlabProvider", "bitbucketProvider", "giteaProvider", "server")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := s.Requests()
+	if got := strings.Join(reqs[0].Procs, ","); got != "settings.getDokployVersion,user.get,project.all,tag.all,gitProvider.getAll,server.all" {
+		t.Errorf("first request carries %s", got)
+	}
+	for kind, want := range map[string]string{"githubProvider": gh, "gitlabProvider": gl} {
+		rows := live.Items[kind]
+		if len(rows) != 1 || rows[0]["name"] != "acme" || rows[0].ID(kind[:len(kind)-len("Provider")]+"Id") != want {
+			t.Errorf("%s: %v, want acme with id %s", kind, rows, want)
+		}
+	}
+	for _, kind := range []string{"bitbucketProvider", "giteaProvider", "server"} {
+		if rows, ok := live.Items[kind]; !ok || len(rows) != 0 {
+			t.Errorf("%s: %v (read: %v), want none read", kind, rows, ok)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
@@ -70,6 +71,9 @@ type builder struct {
 	filesDir string // for compose files and file contents that cannot be inline
 	live     *dokploy.Live
 	refNames map[string]map[string]string // kind -> id -> name, for Ref fields
+	// refShared are the names that several items of a kind have, which
+	// sources cannot name: kind -> name.
+	refShared map[string]map[string]bool
 }
 
 func (b *builder) warnf(addr, format string, args ...any) {
@@ -852,11 +856,11 @@ func (b *builder) source(s site, ls sourceLive, compose bool) yaml.MapSlice {
 		if !compose {
 			str("buildPath", g.CustomGitBuildPath, "")
 		}
-		str("sshKeyId", g.CustomGitSSHKeyID, "")
+		b.ref(s, &out, ls.typ, kinds.SSHKey.Name, "sshKey", "sshKeyId", g.CustomGitSSHKeyID)
 		common()
 	default:
 		c := ls.cols[ls.typ]
-		str("providerId", c.id, "")
+		b.ref(s, &out, ls.typ, kinds.ProviderKind(ls.typ), "provider", "providerId", c.id)
 		str("owner", c.owner, "")
 		str("repository", c.repository, "")
 		str("branch", c.branch, "")
@@ -879,6 +883,23 @@ func (b *builder) source(s site, ls sourceLive, compose bool) yaml.MapSlice {
 	}
 	return yaml.MapSlice{{Key: ls.typ, Value: out}}
 }
+
+// ref writes an id of an item of kind that a source holds: its name
+// under key when the server has one item of that name (the plan resolves
+// names), else the id under idKey.
+func (b *builder) ref(s site, out *yaml.MapSlice, typ, kind, key, idKey string, id *string) {
+	v := deref(id)
+	if v == "" {
+		return
+	}
+	if name, ok := b.refNames[kind][v]; ok && !b.refShared[kind][name] {
+		*out = append(*out, yaml.MapItem{Key: key, Value: b.literal(s, "source."+typ+"."+key, name)})
+		return
+	}
+	*out = append(*out, yaml.MapItem{Key: idKey, Value: b.literal(s, "source."+typ+"."+idKey, v)})
+}
+
+// ---- children: domains, ports, mounts, redirects, basic auth ----
 
 // unique groups live children by key and drops (with a warning) the keys
 // that several children share: the plan could not match them either.

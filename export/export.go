@@ -140,16 +140,25 @@ func Build(live *dokploy.Live, opts Options) (*Result, error) {
 		live:     live,
 		refNames: map[string]map[string]string{},
 	}
+	b.refShared = map[string]map[string]bool{}
 	for _, kind := range InstanceKinds() {
-		if err := live.ItemErrors[kind]; err != nil {
+		switch err := live.ItemErrors[kind]; {
+		case err == nil:
+		case kinds.ByName(kind).ReadOnly:
+			b.warnf(kind, "%v; the fields that name one are written as ids, or left out where the spec takes no id", err)
+		default:
 			b.warnf(kind, "%v; none exported", err)
 		}
 	}
 	for kind, rows := range live.Items {
 		if k := kinds.ByName(kind); k != nil {
-			b.refNames[kind] = map[string]string{}
+			b.refNames[kind], b.refShared[kind] = map[string]string{}, map[string]bool{}
+			seen := map[string]bool{}
 			for _, r := range rows {
-				b.refNames[kind][r.ID(k.IDKey)], _ = r[k.NameField].(string)
+				name, _ := r[k.NameField].(string)
+				b.refNames[kind][r.ID(k.IDKey)] = name
+				b.refShared[kind][name] = seen[name]
+				seen[name] = true
 			}
 		}
 	}

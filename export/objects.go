@@ -18,11 +18,14 @@ import (
 // out (kinds.Field.Default), so that applying the export creates the same
 // item; secrets as ${VAR}s in secrets.env; the ids of Ref fields as names.
 
-// InstanceKinds are the kinds export reads: every instance kind.
+// InstanceKinds are the kinds export reads: every instance kind, and the
+// read-only ones (servers, git providers), whose names it writes for ids.
 func InstanceKinds() []string {
 	var out []string
-	for _, k := range kinds.Instance() {
-		out = append(out, k.Name)
+	for _, k := range kinds.All() {
+		if k.Instance() {
+			out = append(out, k.Name)
+		}
 	}
 	return out
 }
@@ -249,7 +252,9 @@ func (b *builder) value(s site, sc scope, f *kinds.Field, v any, vars []string) 
 		sort.Strings(keys)
 		out := yaml.MapSlice{}
 		for _, k := range keys {
-			if x, ok := m[k].(string); ok {
+			if x, ok := m[k].(string); ok && f.Secret {
+				out = append(out, yaml.MapItem{Key: k, Value: b.secret(s, x, append(append([]string(nil), vars...), snake(f.Name), k)...)})
+			} else if ok {
 				out = append(out, yaml.MapItem{Key: k, Value: escape(x)})
 			}
 		}

@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -18,10 +19,60 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
+// seedElsewhere makes on a server what Dokploy's UI sets up and the spec
+// only names: a remote server and a GitHub provider. It returns their ids.
+func seedElsewhere(t *testing.T, s *dokploytest.Server) (serverID, githubID string) {
+	t.Helper()
+	srv := call(t, s, "server.create", map[string]any{"name": "edge-1", "description": nil, "ipAddress": "10.0.0.5", "port": 22,
+		"username": "root", "sshKeyId": nil, "serverType": "deploy"})
+	_, gh, err := s.AddGitProvider(dokploytest.GitProvider{Type: "github", Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv["serverId"].(string), gh
+}
+
+const roundTripKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUroundtrip\n-----END OPENSSH PRIVATE KEY-----\n"
+
 // seedKinds adds to a varied server the described kinds the golden leaves
-// out: a destination and backups that use it.
+// out: a destination and backups that use it; an SSH key, a certificate,
+// two notifications; a project "edge" whose application runs on a remote
+// server from a GitHub provider and whose compose service clones with the
+// SSH key.
 func seedKinds(t *testing.T, s *dokploytest.Server) {
 	t.Helper()
+	serverID, githubID := seedElsewhere(t, s)
+	call(t, s, "sshKey.create", map[string]any{"name": "deploy", "description": "CI", "privateKey": roundTripKey,
+		"publicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 ci@example.com", "organizationId": ""})
+	var keys []map[string]any
+	raw, _ := s.Call("sshKey.all", nil)
+	json.Unmarshal(raw, &keys)
+	call(t, s, "certificates.create", map[string]any{"name": "wildcard", "certificateData": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+		"privateKey": "cert-key-round-trip", "autoRenew": false, "organizationId": ""})
+	flags := func(name string) map[string]any {
+		m := map[string]any{"name": name}
+		for _, e := range kinds.NotificationEvents {
+			m[e.Name] = e.Name == "appDeploy"
+		}
+		return m
+	}
+	slack := flags("deploys")
+	slack["webhookUrl"], slack["channel"] = "https://hooks.slack.example/round-trip-secret", "#deploys"
+	call(t, s, "notification.createSlack", slack)
+	email := flags("ops")
+	for k, v := range map[string]any{"smtpServer": "smtp.example.com", "smtpPort": 587, "username": "u", "password": "smtp-round-trip",
+		"fromAddress": "a@example.com", "toAddresses": []any{"b@example.com"}} {
+		email[k] = v
+	}
+	call(t, s, "notification.createEmail", email)
+	edge := call(t, s, "project.create", map[string]any{"name": "edge"})["environment"].(map[string]any)["environmentId"]
+	site := call(t, s, "application.create", map[string]any{"name": "site", "appName": "edge-site", "environmentId": edge, "serverId": serverID})
+	call(t, s, "application.saveGithubProvider", map[string]any{"applicationId": site["applicationId"], "githubId": githubID,
+		"owner": "acme", "repository": "site", "branch": "main", "buildPath": "/"})
+	stack := call(t, s, "compose.create", map[string]any{"name": "stack", "appName": "edge-stack", "environmentId": edge})
+	call(t, s, "compose.update", map[string]any{"composeId": stack["composeId"], "sourceType": "git",
+		"customGitUrl": "git@github.com:acme/stack.git", "customGitBranch": "main", "customGitSSHKeyId": keys[0]["sshKeyId"]})
+
 	dest := call(t, s, "destination.create", map[string]any{"name": "s3-main", "provider": "AWS", "accessKey": "AKIA-round-trip",
 		"secretAccessKey": "s3-secret-round-trip", "bucket": "backups", "region": "eu-west-1", "endpoint": "https://s3.example.com",
 		"additionalFlags": []any{"--s3-no-check-bucket"}})
@@ -64,6 +115,15 @@ func TestExportAppliesToAnEmptyServer(t *testing.T) {
 	seedVaried(t, a)
 	seedKinds(t, a)
 	e := runExport(t, a, Options{})
+	if data, err := os.ReadFile(e.spec); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, secret := range []string{"roundtrip", "cert-key-round-trip", "round-trip-secret", "smtp-round-trip"} {
+			if strings.Contains(string(data), secret) {
+				t.Errorf("the exported spec holds the secret %q", secret)
+			}
+		}
+	}
 	vars, err := spec.ReadVarFile(filepath.Join(e.dir, SecretsFile))
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +134,7 @@ func TestExportAppliesToAnEmptyServer(t *testing.T) {
 	}
 
 	b := fakeServer(t)
+	serverB, githubB := seedElsewhere(t, b)
 	ctx := context.Background()
 	cb, err := dokploy.New(dokploy.Options{BaseURL: b.URL(), APIKey: apiKey})
 	if err != nil {
@@ -103,6 +164,15 @@ func TestExportAppliesToAnEmptyServer(t *testing.T) {
 	}
 	if diff := cmp.Diff(before, after); diff != "" {
 		t.Errorf("the server the export was applied to differs from the one it came from (-exported +applied):\n%s", diff)
+	}
+	// The ids that names stood for are the ones of the second server
+	// (comparable leaves ids out).
+	site := got.Projects["edge"][0].Environments[0].Applications[0]
+	if srv := site.Items[kinds.ServiceServer.Name][0].ID("serverId"); deref(site.GithubID) != githubB || srv != serverB {
+		t.Errorf("edge/site: githubId %q, serverId %q; want %q, %q", deref(site.GithubID), srv, githubB, serverB)
+	}
+	if key, keys := deref(got.Projects["edge"][0].Environments[0].Compose[0].CustomGitSSHKeyID), got.Items["sshKey"]; len(keys) != 1 || key != keys[0].ID("sshKeyId") {
+		t.Errorf("edge/stack: customGitSSHKeyId %q, SSH keys %v", key, keys)
 	}
 }
 
@@ -165,10 +235,13 @@ func comparable(t *testing.T, l *dokploy.Live, projects []string, declared map[s
 					}
 				}
 				key := planner.InstanceAddr(kind, str(r[k.NameField]))
-				if !k.Instance() {
+				switch {
+				case k.Singleton:
+					key = addr + "/" + kind + "[]" // as declaredAddrs names it
+				case !k.Instance():
 					key = addr + "/" + kind + "[" + str(r[k.Field(k.Identity[0]).APIName()]) + "]"
 				}
-				out[key] = row
+				out[key] = scrub(row) // nested objects hold ids too (a notification's slackId)
 			}
 		}
 	}

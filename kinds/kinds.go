@@ -78,6 +78,9 @@ type Field struct {
 	// CreateOnly fields are sent on create and cannot change afterwards:
 	// a change is a plan error (Dokploy has no way to change it in place).
 	CreateOnly bool
+	// Frozen words that plan error, after "Dokploy cannot ": what cannot
+	// be done and what to do instead ("" for a generic sentence).
+	Frozen string
 	// Identity fields are the item's identity among its siblings (a
 	// backup's prefix): they are not updatable either, a different value is
 	// a different item.
@@ -320,6 +323,19 @@ type Hooks struct {
 	// FileName is the base name export gives the file of a field read
 	// from a file (Field.FileOf), when the value cannot be inline.
 	FileName func(item map[string]any) string
+	// Write reshapes the input of an item's create (live is nil) or
+	// update, and names its procedure ("" keeps ProcCreate or ProcUpdate):
+	// a notification's channel picks notification.createSlack, its keys go
+	// flat into the input, and the update gets the live row's slackId.
+	Write func(in, live map[string]any) (proc string)
+	// Check returns a plan error when an update cannot turn the live item
+	// into the desired one ("" when it can): a notification cannot change
+	// its channel.
+	Check func(item Values, live map[string]any) string
+	// Row turns a row of Read.Proc into the kind's row, nil to leave it
+	// out: gitProvider.getAll lists the providers of every type, and each
+	// provider kind keeps those of its type, with their id at the top.
+	Row func(row map[string]any) map[string]any
 }
 
 // Parent is the resource a live item belongs to.

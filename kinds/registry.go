@@ -29,6 +29,9 @@ var all = []*Kind{
 	Domain, Port, Mount,
 	Redirect, Security,
 	Backup,
+	SSHKey, Certificate, Notification,
+	Server, ServiceServer,
+	GitHubProvider, GitLabProvider, BitbucketProvider, GiteaProvider,
 }
 
 var (
@@ -151,11 +154,12 @@ func (k *Kind) Refs() []string {
 }
 
 // Depth is how many instance kinds a kind's references chain through: 0
-// for none (apply creates lower depths first).
+// for none (apply creates lower depths first). Read-only kinds are never
+// created, so they add nothing.
 func (k *Kind) Depth() int {
 	d := 0
 	for _, r := range k.Refs() {
-		if rk := ByName(r); rk != nil && rk != k && rk.Instance() {
+		if rk := ByName(r); rk != nil && rk != k && rk.Instance() && !rk.ReadOnly {
 			d = max(d, rk.Depth()+1)
 		}
 	}

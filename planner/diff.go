@@ -333,7 +333,7 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 	}
 	d := differ{c: c, meta: &want.Meta, res: p.res}
 	d.str("description", want.Meta.Has("description"), want.Description, live.Description, false)
-	d.source(want.Source, live.SourceType, applicationSourceLive(live), true)
+	p.source(&d, want.Source, live.SourceType, applicationSourceLive(live), true)
 	d.build(want.Build, live)
 	if want.Meta.Has("command") {
 		cmd, known := d.res.Resolve(addr, deref(want.Command))

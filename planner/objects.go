@@ -21,7 +21,7 @@ import (
 func InstanceAddr(kind, name string) string { return kind + "[" + name + "]" }
 
 // ReadKinds are the instance kinds Observe must read for the spec: the
-// ones it declares and the ones its items reference by name.
+// ones it declares and the ones its items and sources reference by name.
 func ReadKinds(f *spec.File) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -41,6 +41,9 @@ func ReadKinds(f *spec.File) []string {
 			add(r)
 		}
 	})
+	for _, r := range sourceReadKinds(f) {
+		add(r)
+	}
 	sort.Strings(out)
 	return out
 }
@@ -297,6 +300,11 @@ func (p *Plan) item(addr, parent, parentKind string, k *kinds.Kind, o *spec.Obje
 	}
 	d := differ{c: c, meta: &o.Meta, res: p.res}
 	p.fields(&d, "", parentKind, identityFirst(k), o, row, false)
+	if c.Action == Update && k.Hooks.Check != nil {
+		if msg := k.Hooks.Check(kinds.Values(o.Values), row); msg != "" {
+			p.Errors = append(p.Errors, addr+": "+msg)
+		}
+	}
 	if c.Action == Update && k.Update.None && len(c.Fields) > 0 {
 		p.Errors = append(p.Errors, fmt.Sprintf("%s: Dokploy cannot change a %s in place (%s); remove it from the spec and apply, then add it back",
 			addr, k.Name, fieldNames(c.Fields)))
@@ -391,7 +399,20 @@ func (p *Plan) fields(d *differ, prefix, parentKind string, fields []*kinds.Fiel
 		for _, fd := range d.c.Fields[n:] {
 			fd.Sensitive = f.Secret
 		}
+		if f.CreateOnly && d.c.Action == Update && len(d.c.Fields) > n && d.c.Fields[n].Unknown == "" {
+			p.Errors = append(p.Errors, frozen(d.c, name, f))
+		}
 	}
+}
+
+// frozen is the plan error of a CreateOnly field that differs on a live
+// item.
+func frozen(c *Change, name string, f *kinds.Field) string {
+	what := f.Frozen
+	if what == "" {
+		what = "change it once the " + c.Kind + " exists; remove the " + c.Kind + " and apply to create it anew"
+	}
+	return fmt.Sprintf("%s: %s: Dokploy cannot %s", c.Address, name, what)
 }
 
 func strPtr(s string) *string { return &s }

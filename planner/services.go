@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
@@ -56,10 +57,16 @@ func listString(l []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-// providerSource diffs the fields every provider shares.
-func (d *differ) providerSource(prefix string, ps *spec.ProviderSource, have sourceCols, git *dokploy.GitSource, withBuildPath bool) {
+// providerSource diffs the fields every provider shares; the provider by
+// name (provider:) or by id (providerId:).
+func (p *Plan) providerSource(d *differ, typ string, ps *spec.ProviderSource, have sourceCols, git *dokploy.GitSource, withBuildPath bool) {
 	m := &ps.Meta
-	d.str(prefix+".providerId", true, &ps.ProviderID, have.providerID, false)
+	prefix := "source." + typ
+	if ps.Provider != nil {
+		p.refName(d, prefix+".provider", kinds.ProviderKind(typ), ps.Provider, have.providerID)
+	} else {
+		d.str(prefix+".providerId", true, &ps.ProviderID, have.providerID, false)
+	}
 	d.str(prefix+".owner", true, &ps.Owner, have.owner, false)
 	d.str(prefix+".repository", true, &ps.Repository, have.repository, false)
 	d.str(prefix+".branch", true, &ps.Branch, have.branch, false)
@@ -72,7 +79,7 @@ func (d *differ) providerSource(prefix string, ps *spec.ProviderSource, have sou
 
 // source diffs a source against the live columns of an application (or a
 // compose service, which has no build paths: withBuildPath false).
-func (d *differ) source(src *spec.Source, liveType string, l sourceLive, withBuildPath bool) {
+func (p *Plan) source(d *differ, src *spec.Source, liveType string, l sourceLive, withBuildPath bool) {
 	kind := SourceKind(src)
 	if kind == "" {
 		return
@@ -95,26 +102,30 @@ func (d *differ) source(src *spec.Source, liveType string, l sourceLive, withBui
 		if withBuildPath {
 			d.str("source.git.buildPath", g.Meta.Has("buildPath"), g.BuildPath, l.git.CustomGitBuildPath, false)
 		}
-		d.str("source.git.sshKeyId", g.Meta.Has("sshKeyId"), g.SSHKeyID, l.git.CustomGitSSHKeyID, false)
+		if g.SSHKey != nil {
+			p.refName(d, "source.git.sshKey", kinds.SSHKey.Name, g.SSHKey, l.git.CustomGitSSHKeyID)
+		} else {
+			d.str("source.git.sshKeyId", g.Meta.Has("sshKeyId"), g.SSHKeyID, l.git.CustomGitSSHKeyID, false)
+		}
 		d.boolean("source.git.submodules", g.Meta.Has("submodules"), g.Submodules, l.git.EnableSubmodules)
 		d.strList("source.git.watchPaths", g.Meta.Has("watchPaths"), g.WatchPaths, l.git.WatchPaths)
 	case spec.SourceGitHub:
 		g := src.GitHub
-		d.providerSource("source.github", &g.ProviderSource, l.github, l.git, withBuildPath)
+		p.providerSource(d, spec.SourceGitHub, &g.ProviderSource, l.github, l.git, withBuildPath)
 		d.str("source.github.triggerType", g.Meta.Has("triggerType"), g.TriggerType, l.triggerType, false)
 	case spec.SourceGitLab:
 		g := src.GitLab
-		d.providerSource("source.gitlab", &g.ProviderSource, l.gitlab, l.git, withBuildPath)
+		p.providerSource(d, spec.SourceGitLab, &g.ProviderSource, l.gitlab, l.git, withBuildPath)
 		if g.Meta.Has("projectId") {
 			d.scalar("source.gitlab.projectId", intString(g.ProjectID), intString(l.gitlabProjectID), false)
 		}
 		d.str("source.gitlab.pathNamespace", g.Meta.Has("pathNamespace"), g.PathNamespace, l.gitlabPathNamespace, false)
 	case spec.SourceBitbucket:
 		g := src.Bitbucket
-		d.providerSource("source.bitbucket", &g.ProviderSource, l.bitbucket, l.git, withBuildPath)
+		p.providerSource(d, spec.SourceBitbucket, &g.ProviderSource, l.bitbucket, l.git, withBuildPath)
 		d.str("source.bitbucket.repositorySlug", g.Meta.Has("repositorySlug"), g.RepositorySlug, l.bitbucketSlug, false)
 	case spec.SourceGitea:
-		d.providerSource("source.gitea", &src.Gitea.ProviderSource, l.gitea, l.git, withBuildPath)
+		p.providerSource(d, spec.SourceGitea, &src.Gitea.ProviderSource, l.gitea, l.git, withBuildPath)
 	}
 }
 
@@ -215,7 +226,7 @@ func (p *Plan) compose(addr, parent, name string, want *spec.Compose, live *dokp
 		}
 		d.text("composeFile", true, want.ComposeContent, l.ComposeFile)
 	} else {
-		d.source(want.Source, l.SourceType, composeSourceLive(l), false)
+		p.source(&d, want.Source, l.SourceType, composeSourceLive(l), false)
 		d.str("composePath", m.Has("composePath"), want.ComposePath, l.ComposePath, false)
 	}
 	if m.Has("command") {

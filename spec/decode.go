@@ -80,6 +80,9 @@ var resourceKinds = map[reflect.Type]string{
 
 // keyHints add advice to an unknown key that is a known mistake.
 var keyHints = map[reflect.Type]map[string]string{
+	reflect.TypeOf(File{}): {
+		"servers": `remote servers are set up in Dokploy (Settings, Remote servers); a service names the one it runs on with server: NAME`,
+	},
 	reflect.TypeOf(Application{}): {
 		"image":       `the image goes under source: {docker: {image: ...}}`,
 		"dockerImage": `an application's image goes under source: {docker: {image: ...}}`,

@@ -13,9 +13,12 @@ const (
 // GitSource builds from any git repository reachable from the Dokploy
 // server (Dokploy's "Git" provider, customGit* columns).
 type GitSource struct {
-	URL        string   `yaml:"url" spec:"required"`
-	Branch     string   `yaml:"branch" spec:"required"`
-	BuildPath  *string  `yaml:"buildPath" spec:"nullable"`
+	URL       string  `yaml:"url" spec:"required"`
+	Branch    string  `yaml:"branch" spec:"required"`
+	BuildPath *string `yaml:"buildPath" spec:"nullable"`
+	// SSHKey names the SSH key (sshKeys, or made in Dokploy); SSHKeyID is
+	// its id. At most one of them.
+	SSHKey     *string  `yaml:"sshKey"`
 	SSHKeyID   *string  `yaml:"sshKeyId" spec:"nullable"`
 	Submodules *bool    `yaml:"submodules"`
 	WatchPaths []string `yaml:"watchPaths" spec:"nullable"`
@@ -24,10 +27,12 @@ type GitSource struct {
 }
 
 // ProviderSource holds what the GitHub, GitLab, Bitbucket and Gitea
-// providers share. ProviderID is the id of the provider configured in
-// Dokploy (Settings, Git providers).
+// providers share. Provider is the name of the provider configured in
+// Dokploy (Settings, Git providers), ProviderID its id: exactly one of
+// them.
 type ProviderSource struct {
-	ProviderID string   `yaml:"providerId" spec:"required"`
+	Provider   *string  `yaml:"provider"`
+	ProviderID string   `yaml:"providerId"`
 	Owner      string   `yaml:"owner" spec:"required"`
 	Repository string   `yaml:"repository" spec:"required"`
 	Branch     string   `yaml:"branch" spec:"required"`

@@ -78,8 +78,8 @@ func (v *validator) file(f *File) {
 	if f.APIVersion != APIVersion && (f.APIVersion != "" || f.keys == nil) {
 		v.errorf(pos, "", "apiVersion: must be %q, got %s", APIVersion, quoteShort(f.APIVersion))
 	}
-	if f.Projects != nil && len(f.Projects) == 0 {
-		v.warnf(f.keys["projects"], "", "projects: no projects are declared, so there is nothing to manage")
+	if f.Projects != nil && len(f.Projects) == 0 && len(f.Objects) == 0 {
+		v.warnf(f.keys["projects"], "", "projects: no projects (nor server-wide resources) are declared, so there is nothing to manage")
 	}
 	for i, name := range f.Secrets {
 		if !varNameRE.MatchString(name) {

@@ -90,6 +90,10 @@ func (v *validator) source(addr string, rm *Meta, s *Source, compose bool) {
 			v.errorf(at(m, "url"), addr, "source.git.url: must be a git URL like https://github.com/acme/api.git or git@github.com:acme/api.git (https://, http://, ssh:// or user@host:path), got %s",
 				quoteShort(redactURL(g.URL)))
 		}
+		v.exclusive(addr, m, "source.git", "sshKey", "sshKeyId", false)
+		if g.SSHKey != nil && *g.SSHKey == "" && rm.Unknown["source.git.sshKey"] == "" {
+			v.errorf(at(m, "sshKey"), addr, "source.git.sshKey: must not be empty (to use no key, set sshKeyId: null)")
+		}
 		v.branch(addr, rm, m, "source.git", g.Branch)
 		v.watchPaths(addr, rm, m, "source.git", g.WatchPaths)
 		if compose {
@@ -119,11 +123,29 @@ func (v *validator) source(addr string, rm *Meta, s *Source, compose bool) {
 	}
 	for _, p := range providers {
 		prefix := "source." + p.kind
+		v.exclusive(addr, &p.ps.Meta, prefix, "provider", "providerId", true)
+		if p.ps.Provider != nil && *p.ps.Provider == "" && rm.Unknown[prefix+".provider"] == "" {
+			v.errorf(at(&p.ps.Meta, "provider"), addr, "%s.provider: must not be empty", prefix)
+		}
+		if p.ps.Meta.Has("providerId") && p.ps.ProviderID == "" && rm.Unknown[prefix+".providerId"] == "" {
+			v.errorf(at(&p.ps.Meta, "providerId"), addr, "%s.providerId: must not be empty", prefix)
+		}
 		v.branch(addr, rm, &p.ps.Meta, prefix, p.ps.Branch)
 		v.watchPaths(addr, rm, &p.ps.Meta, prefix, p.ps.WatchPaths)
 		if compose {
 			v.noBuildPath(addr, &p.ps.Meta, prefix)
 		}
+	}
+}
+
+// exclusive checks that a source sets at most one of the name and the id
+// of one thing (a provider, an SSH key), and with required at least one.
+func (v *validator) exclusive(addr string, m *Meta, prefix, name, id string, required bool) {
+	switch {
+	case m.Has(name) && m.Has(id):
+		v.errorf(at(m, id), addr, "%s.%s: set %s (the name) or %s, not both", prefix, id, name, id)
+	case required && !m.Has(name) && !m.Has(id):
+		v.errorf(m.Pos, addr, "%s: required field is missing: %s (the name of the provider in Dokploy, Settings > Git) or %s", prefix, name, id)
 	}
 }
 
