@@ -88,16 +88,17 @@ func (r *run) input(k *kinds.Kind, c *planner.Change, want *spec.Object, live do
 		for key, v := range k.Create.Fixed {
 			in[key] = v
 		}
+		parent := ""
 		if !k.Instance() {
 			pid, err := r.parentID(c)
 			if err != nil {
 				return nil, err
 			}
-			parent := parentKind(c)
+			parent = parentKind(c)
 			in[k.Create.ParentKey(parent)] = pid
-			if k.Hooks.CreateInput != nil {
-				k.Hooks.CreateInput(in, parent)
-			}
+		}
+		if k.Hooks.CreateInput != nil {
+			k.Hooks.CreateInput(in, parent)
 		}
 	} else {
 		for _, key := range k.Update.Keep {

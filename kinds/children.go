@@ -26,7 +26,7 @@ var Redirect = &Kind{
 	Update:      Update{Full: true},
 	Delete:      Delete{Proc: "redirects.delete"},
 	PoolHolding: []string{"redirects.create"},
-	Hooks: Hooks{Validate: func(v Values) []Problem {
+	Hooks: Hooks{Validate: func(v Values, _ string) []Problem {
 		re, ok := v["regex"].(string)
 		if !ok || re == "" {
 			return nil
@@ -58,7 +58,7 @@ var Security = &Kind{
 	PoolHolding: []string{"security.create", "security.update"},
 	Var:         "BASIC_AUTH",
 	Duplicate:   Duplicate{Noun: "user", Verb: "declared", Hint: "; Dokploy keeps usernames unique per application"},
-	Hooks: Hooks{Validate: func(v Values) []Problem {
+	Hooks: Hooks{Validate: func(v Values, _ string) []Problem {
 		if u, _ := v["username"].(string); strings.Contains(u, ":") {
 			return []Problem{{Field: "username", Message: "must not contain \":\", which separates the user from the password in basic auth"}}
 		}

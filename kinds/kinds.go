@@ -225,11 +225,13 @@ type Delete struct {
 // Hooks are the kind-specific parts, for where Dokploy is irregular.
 type Hooks struct {
 	// CreateInput adds to a create's input what depends on the parent
-	// (backup's databaseType).
+	// (backup's databaseType), or keys the create needs even as null;
+	// parentKind is "" for an instance kind.
 	CreateInput func(in map[string]any, parentKind string)
-	// Validate checks an item beyond what the fields say; it returns
-	// problems as (spec field, message).
-	Validate func(item Values) []Problem
+	// Validate checks an item beyond what the fields say; parentKind is
+	// the kind of the service that holds it ("" for an instance kind). It
+	// returns problems as (spec field, message).
+	Validate func(item Values, parentKind string) []Problem
 }
 
 // Problem is a validation problem in one field of an item.
@@ -241,8 +243,13 @@ type Problem struct {
 // Values are an item's values as Hooks see them: by spec name, as the
 // file sets them (string, int, bool, []string, map[string]string, an
 // int64-based unit, nested items); a key the file does not set is absent,
-// and fields whose value is unknown (an unset ${VAR}) are left out.
+// and a field whose value is unknown (an unset ${VAR}) holds Unknown, so
+// that a hook can tell "not set" from "not known".
 type Values map[string]any
+
+// Unknown is the value of a field, in Values, that the file sets to
+// something that cannot be known yet (an unset ${VAR}).
+type Unknown struct{}
 
 // ProcCreate, ProcUpdate, ProcDelete and IDOf give the kind's procedures.
 func (k *Kind) ProcCreate() string { return or(k.Create.Proc, k.Router+".create") }

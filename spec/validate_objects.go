@@ -38,7 +38,7 @@ func (v *validator) objects(addr string, objs Objects, parent string) {
 			}
 			v.fields(iaddr, prefix, &o.Meta, k.Fields, o)
 			if k.Hooks.Validate != nil {
-				for _, pr := range k.Hooks.Validate(v.known(o)) {
+				for _, pr := range k.Hooks.Validate(v.known(o), parent) {
 					msg := fieldMsg(joinField(prefix, pr.Field), pr.Message)
 					if pr.Warning {
 						v.warnf(at(&o.Meta, pr.Field), iaddr, "%s", msg)
@@ -86,11 +86,14 @@ func identityText(k *kinds.Kind, o *Object) string {
 }
 
 // known are the values of o that can be checked: read, and not depending
-// on an unset ${VAR}.
+// on an unset ${VAR} (those are kinds.Unknown).
 func (v *validator) known(o *Object) kinds.Values {
 	out := kinds.Values{}
 	for k, x := range o.Values {
-		if !v.skip(&o.Meta, k) {
+		switch {
+		case o.Meta.Unknown[k] != "":
+			out[k] = kinds.Unknown{}
+		case !v.skip(&o.Meta, k):
 			out[k] = x
 		}
 	}
