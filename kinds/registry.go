@@ -17,6 +17,7 @@ var all = []*Kind{
 	Destination,
 	Redirect, Security,
 	Backup,
+	Schedule, VolumeBackup,
 }
 
 var (
