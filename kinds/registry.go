@@ -14,7 +14,7 @@ var DatabaseKinds = []string{"postgres", "mysql", "mariadb", "mongo", "redis", "
 func All() []*Kind { return all }
 
 var all = []*Kind{
-	Destination,
+	Destination, Registry,
 	Redirect, Security,
 	Backup,
 	Schedule, VolumeBackup,
