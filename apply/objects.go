@@ -199,7 +199,7 @@ func (r *run) findCreated(ops []*op) {
 			}
 		}
 		if len(found) != 1 {
-			o.failed = fmt.Errorf("created, but found %d new %ss named %q, so its id is unknown; run plan to see the state", len(found), k.Name, o.c.Name)
+			o.failed = fmt.Errorf("created, but found %d new %s named %q, so its id is unknown; run plan to see the state", len(found), k.Plural(), o.c.Name)
 			continue
 		}
 		r.ids[o.c.Address] = found[0]

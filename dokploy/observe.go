@@ -56,7 +56,7 @@ func (c *Client) Observe(ctx context.Context, names []string, instance ...string
 				if live.ItemErrors == nil {
 					live.ItemErrors = map[string]error{}
 				}
-				live.ItemErrors[name] = fmt.Errorf("reading the %ss (%s): %w", name, call.Proc, call.Err)
+				live.ItemErrors[name] = fmt.Errorf("reading the %s (%s): %w", k.Plural(), call.Proc, call.Err)
 				continue
 			}
 			rows := lists[name]

@@ -16,6 +16,8 @@
 // applies it, re-plans to no changes, changes a field and prunes.
 package kinds
 
+import "strings"
+
 // Type is the type of a field's value.
 type Type int
 
@@ -284,6 +286,19 @@ func (k *Kind) HasParent(p string) bool {
 		}
 	}
 	return false
+}
+
+// Plural is the kind's name for several items, in messages: backups,
+// registries.
+func (k *Kind) Plural() string { return Plural(k.Name) }
+
+// Plural is the plural of a kind's name ("domain", "registry"), in
+// messages.
+func Plural(name string) string {
+	if n := len(name); n > 1 && name[n-1] == 'y' && !strings.ContainsRune("aeiou", rune(name[n-2])) {
+		return name[:n-1] + "ies"
+	}
+	return name + "s"
 }
 
 // VarWord is the word that begins the names of the variables export gives
