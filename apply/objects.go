@@ -101,16 +101,17 @@ func (r *run) input(k *kinds.Kind, c *planner.Change, want *spec.Object, live do
 		for key, v := range k.Create.Fixed {
 			in[key] = v
 		}
+		parent := ""
 		if !k.Instance() {
 			pid, err := r.parentID(c)
 			if err != nil {
 				return nil, err
 			}
-			parent := parentKind(c)
+			parent = parentKind(c)
 			in[k.Create.ParentKey(parent)] = pid
-			if k.Hooks.CreateInput != nil {
-				k.Hooks.CreateInput(in, parent)
-			}
+		}
+		if k.Hooks.CreateInput != nil {
+			k.Hooks.CreateInput(in, parent)
 		}
 	} else {
 		for _, key := range k.Update.Keep {
@@ -264,7 +265,7 @@ func (r *run) findCreated(ops []*op) {
 			}
 		}
 		if len(found) != 1 {
-			o.failed = fmt.Errorf("created, but found %d new %ss named %q, so its id is unknown; run plan to see the state", len(found), k.Name, o.c.Name)
+			o.failed = fmt.Errorf("created, but found %d new %s named %q, so its id is unknown; run plan to see the state", len(found), k.Plural(), o.c.Name)
 			continue
 		}
 		r.ids[o.c.Address] = found[0]

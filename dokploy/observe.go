@@ -58,7 +58,7 @@ func (c *Client) Observe(ctx context.Context, names []string, instance ...string
 			if live.ItemErrors == nil {
 				live.ItemErrors = map[string]error{}
 			}
-			live.ItemErrors[k.Name] = fmt.Errorf("reading the %ss (%s): %w", k.Name, call.Proc, call.Err)
+			live.ItemErrors[k.Name] = fmt.Errorf("reading the %s (%s): %w", k.Plural(), call.Proc, call.Err)
 			continue
 		}
 		live.Items[k.Name] = KindRows(k, *call.Out.(*[]Row))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"testing"
 
@@ -85,8 +86,11 @@ func TestObserveReadsDeclaredProjectsInTwoRoundTrips(t *testing.T) {
 			}
 		}
 	}
-	if n := len(reqs[1].Procs); n != 21 {
-		t.Errorf("second request carries %d calls, want 21 (project.one and 20 services)", n)
+	// project.one, the .one of the 20 services, and the schedules and
+	// volume backups of each of the 10 applications (schedule.list,
+	// volumeBackups.list): all in the same round trip.
+	if n := len(reqs[1].Procs); n != 41 {
+		t.Errorf("second request carries %d calls, want 41 (project.one, 20 services, 2 lists of each application)", n)
 	}
 	if len(live.Projects["missing"]) != 0 || len(live.Projects["shop"]) != 1 {
 		t.Fatalf("projects: %v", live.Projects)
@@ -121,8 +125,10 @@ func TestObserveSameOverREST(t *testing.T) {
 	if len(ea.Applications) != len(eb.Applications) || len(ea.Databases) != len(eb.Databases) || *ea.Databases[0].DatabasePassword != *eb.Databases[0].DatabasePassword {
 		t.Errorf("tRPC and REST read different states")
 	}
-	if rest.Requests() != 4+1+4 { // version, user, projects, tags; project.one; 4 services
-		t.Errorf("REST made %d requests, want one per call (9)", rest.Requests())
+	// version, user, projects, tags; project.one; 4 services; the 2 lists
+	// (schedules, volume backups) of each of the 2 applications
+	if rest.Requests() != 4+1+4+2*2 {
+		t.Errorf("REST made %d requests, want one per call (13)", rest.Requests())
 	}
 }
 
@@ -151,8 +157,115 @@ func TestObserveChunksLargeReads(t *testing.T) {
 			t.Errorf("request line of %d bytes is over the budget", len(r.Path)+1+len(r.RawQuery))
 		}
 	}
-	if n := len(s.Requests()); n < 3 || n > 8 {
-		t.Errorf("%d requests for 301 reads, want a handful of chunks", n)
+	// 601 reads in the second round trip: project.one, 300 services, and
+	// the schedules and volume backups of the 150 applications.
+	if n := len(s.Requests()); n < 3 || n > 12 {
+		t.Errorf("%d requests for 601 reads, want a handful of chunks", n)
+	}
+}
+
+// The schedules and volume backups of applications and compose services
+// are read per service (schedule.list, volumeBackups.list), in the round
+// trip of the services' .one: a plan of services that have them still
+// reads the server in two round trips, and each service gets its own.
+func TestObserveReadsSchedulesAndVolumeBackupsInTheSameRoundTrip(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+	env := seed(t, s, "shop", 3) // app0..app2, db0..db2
+	dest := call(t, s, "destination.create", map[string]any{"name": "s3", "provider": "AWS", "accessKey": "a", "secretAccessKey": "b",
+		"bucket": "x", "region": "eu-west-1", "endpoint": "https://s3.example.com"})
+	cm := call(t, s, "compose.create", map[string]any{"name": "mon", "environmentId": env, "composeType": "docker-compose"})
+	var apps []string
+	raw, _ := s.Call("environment.one", map[string]any{"environmentId": env})
+	var e struct {
+		Applications []struct {
+			ApplicationID string `json:"applicationId"`
+			Name          string `json:"name"`
+		} `json:"applications"`
+	}
+	json.Unmarshal(raw, &e)
+	for _, a := range e.Applications {
+		apps = append(apps, a.ApplicationID)
+	}
+	if len(apps) != 3 {
+		t.Fatalf("%d applications seeded", len(apps))
+	}
+	schedule := func(name, typ, key, id string) {
+		call(t, s, "schedule.create", map[string]any{"name": name, "cronExpression": "0 * * * *", "command": "true", "scheduleType": typ, key: id})
+	}
+	volumeBackup := func(name, typ, key, id string) {
+		call(t, s, "volumeBackups.create", map[string]any{"name": name, "volumeName": "data", "prefix": "p", "cronExpression": "0 3 * * *",
+			"destinationId": dest["destinationId"], "serviceType": typ, key: id})
+	}
+	schedule("a0-one", "application", "applicationId", apps[0])
+	schedule("a0-two", "application", "applicationId", apps[0])
+	schedule("c-one", "compose", "composeId", cm["composeId"].(string))
+	volumeBackup("a1-vol", "application", "applicationId", apps[1])
+	volumeBackup("c-vol", "compose", "composeId", cm["composeId"].(string))
+
+	s.ResetRequests()
+	c, _ := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k"})
+	live, err := c.Observe(context.Background(), []string{"shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, rt := len(s.Requests()), c.RoundTrips(); n != 2 || rt != 2 {
+		t.Fatalf("%d HTTP requests in %d round trips, want 2 in 2", n, rt)
+	}
+	// Every list call is in the second request, one per service that
+	// has the kind, with the service's id and kind.
+	lists := map[string]int{}
+	for _, p := range s.Requests()[1].Procs {
+		lists[p]++
+	}
+	if lists["schedule.list"] != 4 || lists["volumeBackups.list"] != 4 {
+		t.Errorf("second request: %d schedule.list and %d volumeBackups.list, want 4 of each (3 applications, 1 compose)",
+			lists["schedule.list"], lists["volumeBackups.list"])
+	}
+	q, _ := url.QueryUnescape(s.Requests()[1].RawQuery)
+	for _, want := range []string{`"id":"` + cm["composeId"].(string) + `","scheduleType":"compose"`, `"id":"` + apps[2] + `","volumeBackupType":"application"`} {
+		if !strings.Contains(q, want) {
+			t.Errorf("the second request lacks the input %s", want)
+		}
+	}
+
+	names := func(rows []dokploy.Row) string {
+		var out []string
+		for _, r := range rows {
+			out = append(out, r["name"].(string))
+		}
+		sort.Strings(out)
+		return strings.Join(out, ",")
+	}
+	envLive := live.Projects["shop"][0].Environments[0]
+	byID := map[string]*dokploy.Application{}
+	for _, a := range envLive.Applications {
+		byID[a.ApplicationID] = a
+	}
+	for _, tc := range []struct {
+		what  string
+		items dokploy.Items
+		sched string
+		vols  string
+	}{
+		{"app0", byID[apps[0]].Items, "a0-one,a0-two", ""},
+		{"app1", byID[apps[1]].Items, "", "a1-vol"},
+		{"app2", byID[apps[2]].Items, "", ""},
+		{"compose", envLive.Compose[0].Items, "c-one", "c-vol"},
+	} {
+		for kind, want := range map[string]string{"schedule": tc.sched, "volumeBackup": tc.vols} {
+			rows, ok := tc.items[kind]
+			if !ok {
+				t.Errorf("%s: no %ss read", tc.what, kind)
+			}
+			if got := names(rows); got != want {
+				t.Errorf("%s: %ss %q, want %q", tc.what, kind, got, want)
+			}
+		}
+	}
+	for _, d := range envLive.Databases {
+		if _, ok := d.Items["schedule"]; ok {
+			t.Errorf("%s/%s: schedules read for a database", d.Kind, d.Name)
+		}
 	}
 }
 

@@ -32,12 +32,8 @@ import (
 //     keeps a transaction open across a `docker exec` into the database's
 //     container (routers/postgres.ts:450, mysql.ts:443, mariadb.ts:425,
 //     mongo.ts:444, redis.ts:431): one connection held for seconds;
-//   - registry.create: createRegistry opens db.transaction (registry.ts:44),
-//     inserts through tx (:45) and runs `docker login` inside it (:76): a
-//     connection held for the login; with a serverId the login goes through
-//     execAsyncRemote (registry.ts:74), which reads findServerById
-//     (utils/process/execAsync.ts:148, server.ts:40) through the global db:
-//     a second connection.
+//   - registry.create, which runs `docker login` inside its insert's
+//     transaction (listed by kinds.Registry, with the evidence).
 //
 // Ten of the first five in flight leave all ten connections idle in
 // transaction, each waiting for an eleventh: the whole panel hangs for every
@@ -49,7 +45,6 @@ var poolHolding = map[string]bool{
 	"mariadb.changePassword":  true,
 	"mongo.changePassword":    true,
 	"redis.changePassword":    true,
-	"registry.create":         true,
 }
 
 // PoolHolding reports whether proc holds a Dokploy pool connection while it

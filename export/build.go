@@ -911,7 +911,7 @@ func unique[T any](b *builder, s site, what string, list []T, key func(T) string
 	var out []T
 	for _, k := range sortedKeys(by) {
 		if l := by[k]; len(l) > 1 {
-			b.warnf(s.addr, "%d live %ss are %s (ids %s); export cannot choose and skips them", len(l), what, k, ids(l, id))
+			b.warnf(s.addr, "%d live %s are %s (ids %s); export cannot choose and skips them", len(l), kinds.Plural(what), k, ids(l, id))
 			continue
 		}
 		out = append(out, by[k][0])

@@ -310,7 +310,8 @@ type Hooks struct {
 	// values joined by "|".
 	Identify func(values []string) string
 	// CreateInput adds to a create's input what depends on the parent
-	// (backup's databaseType).
+	// (backup's databaseType), or keys the create needs even as null;
+	// parentKind is "" for an instance kind.
 	CreateInput func(in map[string]any, parentKind string)
 	// Validate checks an item beyond what the fields say.
 	Validate func(item Item) []Problem
@@ -376,8 +377,13 @@ type Problem struct {
 // Values are an item's values as Hooks see them: by spec name, as the
 // file sets them (string, int, bool, []string, map[string]string, an
 // int64-based unit, nested items); a key the file does not set is absent,
-// and fields whose value is unknown (an unset ${VAR}) are left out.
+// and a field whose value is unknown (an unset ${VAR}) holds Unknown, so
+// that a hook can tell "not set" from "not known".
 type Values map[string]any
+
+// Unknown is the value of a field, in Values, that the file sets to
+// something that cannot be known yet (an unset ${VAR}).
+type Unknown struct{}
 
 // ProcCreate, ProcUpdate, ProcDelete and IDOf give the kind's procedures.
 func (k *Kind) ProcCreate() string { return or(k.Create.Proc, k.Router+".create") }
@@ -455,6 +461,19 @@ func (k *Kind) HasParent(p string) bool {
 		}
 	}
 	return false
+}
+
+// Plural is the kind's name for several items, in messages: backups,
+// registries.
+func (k *Kind) Plural() string { return Plural(k.Name) }
+
+// Plural is the plural of a kind's name ("domain", "registry"), in
+// messages.
+func Plural(name string) string {
+	if n := len(name); n > 1 && name[n-1] == 'y' && !strings.ContainsRune("aeiou", rune(name[n-2])) {
+		return name[:n-1] + "ies"
+	}
+	return name + "s"
 }
 
 // VarWord is the word that begins the names of the variables export gives

@@ -1,6 +1,7 @@
 package kinds
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -197,6 +198,30 @@ func TestDescriptions(t *testing.T) {
 				if _, ok := h.Columns[f.APIName()]; !ok && !f.Local {
 					t.Errorf("%s: field %s is not hashed", k.Name, f.Name)
 				}
+			}
+		}
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for name, want := range map[string]string{
+		"registry": "registries", "destination": "destinations", "schedule": "schedules", "volumeBackup": "volumeBackups", "key": "keys",
+	} {
+		if got := Plural(name); got != want {
+			t.Errorf("Plural(%q) = %q, want %q", name, got, want)
+		}
+	}
+	if got := Registry.Plural(); got != "registries" {
+		t.Errorf("Registry.Plural() = %q", got)
+	}
+}
+
+// TestEnumDefaults: a field's default is one of its enum values.
+func TestEnumDefaults(t *testing.T) {
+	for _, k := range All() {
+		for _, f := range k.Fields {
+			if d, ok := f.Default.(string); ok && len(f.Enum) > 0 && !slices.Contains(f.Enum, d) {
+				t.Errorf("%s.%s: default %q is not in its enum", k.Name, f.Name, d)
 			}
 		}
 	}

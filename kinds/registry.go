@@ -25,10 +25,10 @@ func Declared() []*Kind {
 }
 
 var all = []*Kind{
-	Destination,
+	Destination, Registry,
 	Domain, Port, Mount,
 	Redirect, Security,
-	Backup,
+	Backup, Schedule, VolumeBackup,
 	SSHKey, Certificate, Notification,
 	Server, ServiceServer,
 	GitHubProvider, GitLabProvider, BitbucketProvider, GiteaProvider,

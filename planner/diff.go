@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
@@ -31,7 +32,11 @@ func Compute(desired *spec.File, live *dokploy.Live) *Plan {
 		if live.ItemErrors[k] == nil {
 			continue
 		}
-		p.Errors = append(p.Errors, fmt.Sprintf("%s; the spec declares or references %ss, so the plan cannot be made without them (Dokploy before v0.30 may not have them)", live.ItemErrors[k], k))
+		since := ""
+		if v := kinds.ByName(k).Read.Since; v != "" {
+			since = " (Dokploy before " + v + " does not have them)"
+		}
+		p.Errors = append(p.Errors, fmt.Sprintf("%s; the spec declares or references %s, so the plan cannot be made without them%s", live.ItemErrors[k], kinds.Plural(k), since))
 	}
 	p.refs = newRefs(live)
 	p.undeclared = live.Undeclared

@@ -156,7 +156,7 @@ func (r *refs) check(kind, name string) string {
 	case len(ids) == 1:
 		return ""
 	case len(ids) > 1:
-		return fmt.Sprintf("%d %ss are named %q in Dokploy (ids %s); rename all but one there", len(ids), kind, name, strings.Join(ids, ", "))
+		return fmt.Sprintf("%d %s are named %q in Dokploy (ids %s); rename all but one there", len(ids), kinds.Plural(kind), name, strings.Join(ids, ", "))
 	}
 	var names []string
 	for n := range r.ids[kind] {
@@ -196,8 +196,8 @@ func (p *Plan) instances(desired *spec.File, live *dokploy.Live) {
 			used[o.Name] = true
 			matches := liveNamed(k, rows, o.Name)
 			if len(matches) > 1 {
-				p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live %ss are named %q (ids %s); Dokploy does not keep names unique and dokploy-sync will not guess: rename or remove all but one in Dokploy",
-					addr, len(matches), k.Name, o.Name, ids(matches, func(r dokploy.Row) string { return r.ID(k.IDKey) })))
+				p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live %s are named %q (ids %s); Dokploy does not keep names unique and dokploy-sync will not guess: rename or remove all but one in Dokploy",
+					addr, len(matches), k.Plural(), o.Name, ids(matches, func(r dokploy.Row) string { return r.ID(k.IDKey) })))
 				continue
 			}
 			var row dokploy.Row

@@ -276,7 +276,7 @@ func matchChildren[W, L any](p *Plan, parent, kind string, want []W, live []L, w
 			for _, l := range ls {
 				ids = append(ids, liveID(l))
 			}
-			p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live %ss match (ids %s); remove all but one in Dokploy", addr, len(ls), kind, strings.Join(ids, ", ")))
+			p.Errors = append(p.Errors, fmt.Sprintf("%s: %d live %s match (ids %s); remove all but one in Dokploy", addr, len(ls), kinds.Plural(kind), strings.Join(ids, ", ")))
 			continue
 		}
 		var zero L

@@ -142,11 +142,14 @@ func identityText(k *kinds.Kind, o *Object) string {
 }
 
 // known are the values of o that can be checked: read, and not depending
-// on an unset ${VAR}.
+// on an unset ${VAR} (those are kinds.Unknown).
 func (v *validator) known(o *Object) kinds.Values {
 	out := kinds.Values{}
 	for k, x := range o.Values {
-		if !v.skip(&o.Meta, k) {
+		switch {
+		case o.Meta.Unknown[k] != "":
+			out[k] = kinds.Unknown{}
+		case !v.skip(&o.Meta, k):
 			out[k] = x
 		}
 	}
