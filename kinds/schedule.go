@@ -10,6 +10,7 @@ package kinds
 // kept); delete answers true. Dokploy does not keep names unique.
 var Schedule = &Kind{
 	Name: "schedule", Key: "schedules", Parents: []string{"application", "compose"},
+	After: "security", AfterIn: map[string]string{"compose": "mounts"},
 	Doc:      "Commands that run on a cron schedule in the service's container, matched by name.",
 	Identity: []string{"name"},
 	Fields: []*Field{

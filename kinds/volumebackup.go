@@ -22,6 +22,7 @@ package kinds
 // unique.
 var VolumeBackup = &Kind{
 	Name: "volumeBackup", Key: "volumeBackups", Parents: []string{"application", "compose"},
+	After:    "schedules",
 	Doc:      "Scheduled backups of Docker volumes of the service to a destination (a key of the top-level destinations), matched by name.",
 	Identity: []string{"name"},
 	Fields: []*Field{
