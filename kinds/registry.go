@@ -30,7 +30,7 @@ var all = []*Kind{
 	Redirect, Security,
 	Backup, Schedule, VolumeBackup,
 	SSHKey, Certificate, Notification,
-	Server, ServiceServer,
+	Server, ServiceServer, ServiceRegistry,
 	GitHubProvider, GitLabProvider, BitbucketProvider, GiteaProvider,
 }
 
