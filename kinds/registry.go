@@ -20,6 +20,7 @@ var all = []*Kind{
 	Destination,
 	Redirect, Security,
 	Backup,
+	Swarm,
 }
 
 var (
