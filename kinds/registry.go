@@ -20,7 +20,7 @@ var all = []*Kind{
 	Destination,
 	Redirect, Security,
 	Backup,
-	Swarm,
+	DatabaseSettings, LibSQLSettings, Swarm,
 }
 
 var (
