@@ -20,7 +20,7 @@ var all = []*Kind{
 	Destination,
 	Redirect, Security,
 	Backup,
-	ApplicationSettings, ComposeSettings, DatabaseSettings, LibSQLSettings, Swarm,
+	ApplicationSettings, ComposeSettings, DatabaseSettings, LibSQLSettings, Swarm, Preview,
 }
 
 var (
