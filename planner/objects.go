@@ -212,7 +212,7 @@ func (p *Plan) settings(d *differ, parentKind string, want spec.Objects, live do
 			if !k.Inline {
 				prefix = k.Key + "."
 			}
-			sub := differ{c: d.c, meta: &o.Meta, res: d.res}
+			sub := differ{c: d.c, meta: &o.Meta, res: d.res, setting: true}
 			p.fields(&sub, prefix, k.Fields, o, row, false)
 		}
 	}
@@ -276,7 +276,8 @@ func (p *Plan) fields(d *differ, prefix string, fields []*kinds.Field, o *spec.O
 					sub.Values[sf.Name] = nil
 				}
 			}
-			sd := differ{c: d.c, meta: &sub.Meta, res: d.res}
+			sd := *d
+			sd.meta = &sub.Meta
 			p.fields(&sd, name+".", f.Fields, sub, row, false)
 			continue
 		}
@@ -311,7 +312,8 @@ func (p *Plan) fields(d *differ, prefix string, fields []*kinds.Field, o *spec.O
 		if f.Type == kinds.Object && v != nil {
 			sub, _ := v.(*spec.Object)
 			liveSub, _ := have.(map[string]any)
-			sd := differ{c: d.c, meta: &sub.Meta, res: d.res}
+			sd := *d
+			sd.meta = &sub.Meta
 			p.fields(&sd, name+".", f.Fields, sub, liveSub, true)
 			continue
 		}
@@ -341,9 +343,12 @@ func (p *Plan) fields(d *differ, prefix string, fields []*kinds.Field, o *spec.O
 		if canon(f, want) == canon(f, have) {
 			w = h // equal in the API's form (3000 and 3000.0, [] and null)
 		}
-		// A create leaves out what the server stores anyway: the default,
-		// and false for a boolean without one.
-		skip := f.Default != nil && canon(f, want) == canon(f, f.Default) || f.Type == kinds.Bool && f.Default == nil && w != "true"
+		// A create leaves out a false boolean; of the service's settings,
+		// what equals the server's default (autoDeploy false is written).
+		skip := f.Type == kinds.Bool && w != "true"
+		if d.setting && f.Default != nil {
+			skip = canon(f, want) == canon(f, f.Default)
+		}
 		n := len(d.c.Fields)
 		d.scalar(name, w, h, skip)
 		for _, fd := range d.c.Fields[n:] {
