@@ -141,7 +141,8 @@ func fakeOf(ts *testscript.TestScript) *dokploytest.Server {
 }
 
 // seed PROC JSON [VAR=path.to.field ...] runs a procedure on the fake (not
-// through HTTP) and stores fields of its answer in environment variables.
+// through HTTP) and stores fields of its answer in environment variables:
+// a string as it is, any other value as JSON.
 func cmdSeed(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 {
 		ts.Fatalf("usage: seed PROC JSON [VAR=path ...]")
@@ -181,8 +182,9 @@ func cmdSeed(ts *testscript.TestScript, neg bool, args []string) {
 			v = m[k]
 		}
 		s, ok := v.(string)
-		if !ok {
-			ts.Fatalf("seed %s: %s is not a string in the answer", args[0], path)
+		if !ok { // a number, boolean, null, list or object: as JSON
+			b, _ := json.Marshal(v)
+			s = string(b)
 		}
 		ts.Setenv(name, s)
 	}
@@ -224,13 +226,15 @@ func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// envis NAME VALUE asserts the value of an environment variable.
+// envis NAME VALUE asserts the value of an environment variable (\n in
+// VALUE stands for a newline).
 func cmdEnvIs(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: envis NAME VALUE")
 	}
-	if got := ts.Getenv(args[0]); (got == args[1]) == neg {
-		ts.Fatalf("$%s is %q, want %s%q", args[0], got, map[bool]string{true: "not ", false: ""}[neg], args[1])
+	want := strings.ReplaceAll(args[1], `\n`, "\n")
+	if got := ts.Getenv(args[0]); (got == want) == neg {
+		ts.Fatalf("$%s is %q, want %s%q", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/planner"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
@@ -143,6 +144,9 @@ func (r *run) applicationWrites(c *planner.Change, id string, want *spec.Applica
 		createEnvFile := true // Dokploy's default for a new application
 		if live.CreateEnvFile != nil {
 			createEnvFile = *live.CreateEnvFile
+		}
+		if want, ok := setting(want.Objects, kinds.ApplicationSettings, "createEnvFile").(bool); ok {
+			createEnvFile = want // the spec's, when it sets it
 		}
 		if liveRedacted(live.Env, live.BuildArgs, live.BuildSecrets) {
 			// saveEnvironment needs all three texts, and the server hid one

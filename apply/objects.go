@@ -136,12 +136,28 @@ func (r *run) apiValue(c *planner.Change, f *kinds.Field, v any) (any, error) {
 		return ref(f.Ref, s), missing
 	}
 	if m, ok := v.(map[string]string); ok && f.Type == kinds.Env {
-		return dokploy.FormatEnv(m)
+		return r.envText(c.Address, m, nil) // references resolved, as env's
+	}
+	if f.Nullable && empty(v) {
+		return nil, nil // an empty list or map clears a nullable column
 	}
 	if o, ok := v.(*spec.Object); ok {
 		return planner.APIObject(f.Fields, o, ref), missing
 	}
 	return planner.SpecAPI(f, v), nil
+}
+
+// empty reports whether v is an empty list or map of the file.
+func empty(v any) bool {
+	switch x := v.(type) {
+	case []string:
+		return len(x) == 0
+	case []*spec.Object:
+		return len(x) == 0
+	case map[string]string:
+		return len(x) == 0
+	}
+	return false
 }
 
 // settingsInput adds to a service's update input the settings (singleton
@@ -209,6 +225,17 @@ func (r *run) settings(c *planner.Change, objs spec.Objects, parent string, in m
 				}
 				in[f.APIName()] = x
 			}
+		}
+	}
+	return nil
+}
+
+// setting is the value the spec sets for a field of a singleton kind k
+// (nil when it sets none).
+func setting(objs spec.Objects, k *kinds.Kind, field string) any {
+	for _, o := range objs[k.Name] {
+		if v, ok := o.Values[field]; ok {
+			return v
 		}
 	}
 	return nil

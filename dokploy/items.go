@@ -79,14 +79,27 @@ func readItems(data []byte, parent kinds.Parent) (Items, error) {
 	}
 	for _, k := range settings {
 		row := Row{}
-		for _, f := range k.Fields {
-			if raw, ok := all[f.APIName()]; ok {
-				var v any
-				if err := json.Unmarshal(raw, &v); err != nil {
-					return nil, err
+		var read func(fields []*kinds.Field) error
+		read = func(fields []*kinds.Field) error {
+			for _, f := range fields {
+				if f.Flat { // its fields are the parent's own keys
+					if err := read(f.Fields); err != nil {
+						return err
+					}
+					continue
 				}
-				row[f.APIName()] = v
+				if raw, ok := all[f.APIName()]; ok {
+					var v any
+					if err := json.Unmarshal(raw, &v); err != nil {
+						return err
+					}
+					row[f.APIName()] = v
+				}
 			}
+			return nil
+		}
+		if err := read(k.Fields); err != nil {
+			return nil, err
 		}
 		items[k.Name] = []Row{row}
 	}
@@ -94,8 +107,8 @@ func readItems(data []byte, parent kinds.Parent) (Items, error) {
 }
 
 // ItemSecrets returns the values of the secret fields (kinds.Field.Secret)
-// of the described items in live: the instance resources and the items of
-// every service.
+// and of the env maps (kinds.Env, hidden like env) of the described items
+// in live: the instance resources and the items of every service.
 func (l *Live) ItemSecrets() []string {
 	var out []string
 	add := func(items Items) {
@@ -131,9 +144,19 @@ func (l *Live) ItemSecrets() []string {
 func rowSecrets(fields []*kinds.Field, r map[string]any) []string {
 	var out []string
 	for _, f := range fields {
+		if f.Flat {
+			out = append(out, rowSecrets(f.Fields, r)...)
+			continue
+		}
 		switch x := r[f.APIName()].(type) {
 		case string:
-			if f.Secret && x != "" {
+			if f.Type == kinds.Env { // env values are hidden like env
+				for _, v := range ParseEnv(&x) {
+					if v != "" {
+						out = append(out, v)
+					}
+				}
+			} else if f.Secret && x != "" {
 				out = append(out, x)
 			}
 		case map[string]any:

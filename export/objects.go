@@ -2,6 +2,7 @@ package export
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -72,7 +73,11 @@ func (b *builder) items(s site, parent string, items dokploy.Items) yaml.MapSlic
 		sc := scope{kind: k, parent: parent}
 		switch {
 		case k.Singleton && len(rows) > 0:
-			m := b.fields(s, sc, k.Fields, rows[0], nil)
+			var vars []string
+			if !k.Inline {
+				vars = []string{k.VarWord()}
+			}
+			m := b.fields(s, sc, k.Fields, rows[0], vars)
 			if k.Inline {
 				out = append(out, m...)
 			} else if len(m) > 0 {
@@ -163,6 +168,12 @@ func (b *builder) fields(s site, sc scope, fields []*kinds.Field, row map[string
 		variant, _ = row[k.Field(k.Variant).APIName()].(string)
 	}
 	for _, f := range fields {
+		if f.Flat { // its fields are the row's own keys
+			if m := b.fields(s, sc, f.Fields, row, append(vars, f.Name)); len(m) > 0 {
+				out = append(out, yaml.MapItem{Key: f.Name, Value: m})
+			}
+			continue
+		}
 		v, ok := row[f.APIName()]
 		if f.Local || sc.parent != "" && !f.For(sc.parent) || f.Variant != "" && f.Variant != variant {
 			continue
@@ -231,9 +242,26 @@ func (b *builder) value(s site, sc scope, f *kinds.Field, v any, vars []string) 
 	case kinds.Duration:
 		n, ok := v.(float64)
 		return spec.Duration(int64(n)).String(), ok
+	case kinds.Number:
+		n, ok := v.(float64)
+		return number(strconv.FormatFloat(n, 'f', -1, 64)), ok
 	case kinds.Memory, kinds.CPU:
-		n, ok := v.(string) // the byte or nano-CPU count: a plain number the file accepts
-		return number(n), ok && n != ""
+		return b.quantity(s, strings.Join(append(append([]string(nil), vars...), f.Name), "."), f, v)
+	case kinds.Env:
+		text, ok := v.(string)
+		if !ok {
+			return nil, false
+		}
+		field := strings.Join(append(append([]string(nil), vars...), f.Name), ".") // preview.env
+		// Like build args: a reference to another service is written as
+		// one, any other value goes to secrets.env.
+		m := b.envMap(s, field, &text, func(k, val string) string {
+			if out, ok := b.index.rewriteInline(s.target, val); ok {
+				return out
+			}
+			return b.secret(s, val, append(append([]string(nil), vars...), snake(f.Name), k)...)
+		})
+		return m, m != nil
 	case kinds.Strings:
 		list, ok := v.([]any)
 		out := []any{}
@@ -261,6 +289,9 @@ func (b *builder) value(s site, sc scope, f *kinds.Field, v any, vars []string) 
 		return out, ok
 	case kinds.Object:
 		m, ok := v.(map[string]any)
+		if f.Marker() {
+			return yaml.MapSlice{}, ok
+		}
 		return b.fields(s, scope{prefix: sc.prefix + f.Name + "."}, f.Fields, m, append(vars, f.Name)), ok
 	case kinds.Objects:
 		list, ok := v.([]any)
@@ -290,9 +321,35 @@ func (b *builder) value(s site, sc scope, f *kinds.Field, v any, vars []string) 
 	return b.literal(s, sc.prefix+f.Name, str), true
 }
 
+// quantity is a size or a CPU amount in the file's units (512Mi, 0.5) from
+// the decimal string of bytes or nano-CPUs Dokploy stores; what is not a
+// positive whole number is left out (unmanaged), with a warning.
+func (b *builder) quantity(s site, field string, f *kinds.Field, v any) (any, bool) {
+	str, _ := v.(string)
+	n, err := strconv.ParseInt(str, 10, 64)
+	if err != nil || n <= 0 {
+		if str != "" && str != "0" {
+			unit := map[bool]string{true: "bytes", false: "nano-CPUs"}[f.Type == kinds.Memory]
+			b.warnf(s.addr, "%s is %q in Dokploy, not a positive whole number of %s; left out (unmanaged)", field, str, unit)
+		}
+		return nil, false
+	}
+	if f.Type == kinds.CPU {
+		return number(spec.CPU(n).String()), true
+	}
+	if m := spec.Memory(n).String(); m != strconv.FormatInt(n, 10) {
+		return m, true
+	}
+	return n, true
+}
+
 // sameValue reports whether a live value is the default (null, "", [] and
-// {} alike).
+// {} alike; a marker object is its presence).
 func sameValue(f *kinds.Field, v, def any) bool {
+	if f.Marker() {
+		_, set := v.(map[string]any)
+		return !set
+	}
 	empty := func(x any) bool {
 		switch y := x.(type) {
 		case nil:

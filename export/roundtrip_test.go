@@ -38,9 +38,12 @@ const roundTripKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAA
 // out: a destination and backups that use it; an SSH key, a certificate,
 // two notifications; a project "edge" whose application runs on a remote
 // server from a GitHub provider and whose compose service clones with the
-// SSH key.
+// SSH key; swarm settings of an application and a database; a
+// database's resources, command and args; an application's preview
+// deployments and switches, and a compose service's.
 func seedKinds(t *testing.T, s *dokploytest.Server) {
 	t.Helper()
+	seedSettings(t, s)
 	serverID, githubID := seedElsewhere(t, s)
 	call(t, s, "sshKey.create", map[string]any{"name": "deploy", "description": "CI", "privateKey": roundTripKey,
 		"publicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 ci@example.com", "organizationId": ""})
@@ -83,8 +86,56 @@ func seedKinds(t *testing.T, s *dokploytest.Server) {
 	}
 }
 
+// previewSecret is a value of the preview env seedSettings gives web.
+const previewSecret = "preview-secret-7"
+
+// seedSettings sets the settings of services (singleton kinds) in
+// Dokploy's form: nanoseconds, PascalCase keys, bytes and nano-CPUs as
+// decimal strings, dotenv text.
+func seedSettings(t *testing.T, s *dokploytest.Server) {
+	t.Helper()
+	swarm := map[string]any{
+		"healthCheckSwarm":   map[string]any{"Test": []any{"CMD", "curl", "-f", "http://localhost/health"}, "Interval": 30e9, "Timeout": 10e9, "StartPeriod": 5e9, "Retries": 3},
+		"restartPolicySwarm": map[string]any{"Condition": "on-failure", "Delay": 5e9, "MaxAttempts": 3, "Window": 120e9},
+		"placementSwarm": map[string]any{"Constraints": []any{"node.role==worker"}, "MaxReplicas": 2,
+			"Preferences": []any{map[string]any{"Spread": map[string]any{"SpreadDescriptor": "node.labels.zone"}}},
+			"Platforms":   []any{map[string]any{"Architecture": "amd64", "OS": "linux"}}},
+		"updateConfigSwarm":    map[string]any{"Parallelism": 1, "Delay": 10e9, "FailureAction": "rollback", "Monitor": 5e9, "MaxFailureRatio": 0.25, "Order": "start-first"},
+		"rollbackConfigSwarm":  map[string]any{"Parallelism": 1, "Delay": 0, "FailureAction": "pause", "Monitor": 0, "MaxFailureRatio": 0, "Order": "stop-first"},
+		"modeSwarm":            map[string]any{"Replicated": map[string]any{"Replicas": 2}},
+		"labelsSwarm":          map[string]any{"com.example.team": "shop", "com.example.tier": "web"},
+		"networkSwarm":         []any{map[string]any{"Target": "shop-net", "Aliases": []any{"api-alias"}, "DriverOpts": map[string]any{"opt": "v"}}},
+		"stopGracePeriodSwarm": 90e9,
+	}
+	for _, id := range findAll(t, s, "application", "api") {
+		in := map[string]any{"applicationId": id, "autoDeploy": false, "cleanCache": true, "rollbackActive": true}
+		for k, v := range swarm {
+			in[k] = v
+		}
+		call(t, s, "application.update", in)
+	}
+	for _, id := range findAll(t, s, "application", "web") {
+		call(t, s, "application.update", map[string]any{"applicationId": id, "isPreviewDeploymentsActive": true,
+			"previewWildcard": "*.preview.example.com", "previewPort": 8080, "previewHttps": true, "previewPath": "/app",
+			"previewCertificateType": "custom", "previewCustomCertResolver": "myresolver", "previewLimit": 5,
+			"previewEnv": "PREVIEW_TOKEN=" + previewSecret + "\nMODE=preview", "previewBuildArgs": "NODE_ENV=production",
+			"previewLabels": []any{"preview"}, "previewRequireCollaboratorPermissions": false})
+	}
+	for _, id := range findAll(t, s, "postgres", "shop-db") {
+		call(t, s, "postgres.update", map[string]any{"postgresId": id, "memoryLimit": "1073741824", "memoryReservation": "268435456",
+			"cpuLimit": "1500000000", "command": "postgres", "args": []any{"-c", "max_connections=200"},
+			"modeSwarm": map[string]any{"Global": map[string]any{}}, "labelsSwarm": map[string]any{"tier": "db"}, "stopGracePeriodSwarm": 30e9})
+	}
+	for _, id := range findAll(t, s, "libsql", "edge") {
+		call(t, s, "libsql.update", map[string]any{"libsqlId": id, "cpuReservation": "250000000", "command": "sqld --no-welcome"})
+	}
+	for _, id := range findAll(t, s, "compose", "monitoring") {
+		call(t, s, "compose.update", map[string]any{"composeId": id, "autoDeploy": false, "createEnvFile": false})
+	}
+}
+
 // findAll returns the ids of the services of kind named name, in every
-// project.
+// project (each must be found: a seed that finds nothing seeds nothing).
 func findAll(t *testing.T, s *dokploytest.Server, kind, name string) []string {
 	t.Helper()
 	raw, err := s.Call("project.all", nil)
@@ -93,15 +144,27 @@ func findAll(t *testing.T, s *dokploytest.Server, kind, name string) []string {
 	}
 	var all []map[string]any
 	json.Unmarshal(raw, &all)
+	list := kind // the environment's key of the kind's services
+	if kind == "application" {
+		list = "applications"
+	}
 	var ids []string
 	for _, p := range all {
 		for _, e := range p["environments"].([]any) {
-			for _, x := range e.(map[string]any)[kind].([]any) {
-				if m := x.(map[string]any); m["name"] == name {
-					ids = append(ids, m[dokploy.IDKey(kind)].(string))
+			for _, x := range e.(map[string]any)[list].([]any) {
+				m := x.(map[string]any)
+				id := m[dokploy.IDKey(kind)].(string)
+				if _, ok := m["name"]; !ok { // project.all lists a database by its id only
+					m = call(t, s, kind+".one", map[string]any{dokploy.IDKey(kind): id})
+				}
+				if m["name"] == name {
+					ids = append(ids, id)
 				}
 			}
 		}
+	}
+	if len(ids) == 0 {
+		t.Fatalf("no %s is named %q", kind, name)
 	}
 	return ids
 }
@@ -127,6 +190,13 @@ func TestExportAppliesToAnEmptyServer(t *testing.T) {
 	vars, err := spec.ReadVarFile(filepath.Join(e.dir, SecretsFile))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Preview env values go to secrets.env, as build args do.
+	if strings.Contains(string(e.res.YAML), previewSecret) {
+		t.Errorf("the spec holds a value of preview.env")
+	}
+	if vars["SHOP_PRODUCTION_APPLICATION_WEB_PREVIEW_ENV_PREVIEW_TOKEN"] != previewSecret {
+		t.Errorf("secrets.env lacks the preview env value under SHOP_PRODUCTION_APPLICATION_WEB_PREVIEW_ENV_PREVIEW_TOKEN")
 	}
 	f, diags := spec.Load(e.spec, spec.Options{Vars: vars, LookupEnv: func(string) (string, bool) { return "", false }})
 	if diags.HasErrors() {
@@ -185,8 +255,6 @@ var asymmetries = []struct{ addr, field, why string }{
 	// An env value with a password that is no exported database's keeps
 	// the host it names: export cannot know it stands for a service.
 	{"shop/production/application/worker", "env", "a URL with a foreign password keeps the old host"},
-	// createEnvFile is not in dokploy.yaml yet.
-	{"shop/production/application/web", "createEnvFile", "not declarable"},
 }
 
 // comparable is a live state as plain values by address, without what
@@ -238,6 +306,15 @@ func comparable(t *testing.T, l *dokploy.Live, projects []string, declared map[s
 				switch {
 				case k.Singleton:
 					key = addr + "/" + kind + "[]" // as declaredAddrs names it
+					for _, f := range k.Fields {
+						if f.Flat { // its fields are the service's own keys
+							sub := map[string]any{}
+							for _, sf := range f.Fields {
+								sub[sf.Name] = r[sf.APIName()]
+							}
+							row[f.Name] = sub
+						}
+					}
 				case !k.Instance():
 					key = addr + "/" + kind + "[" + str(r[k.Field(k.Identity[0]).APIName()]) + "]"
 				}

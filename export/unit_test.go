@@ -539,3 +539,35 @@ func TestRedactedSecretsAreNotExported(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsInTheFilesUnits: settings are written in the file's units
+// (30s for 30000000000 ns, 512Mi for 536870912 bytes, 0.5 for 500000000
+// nano-CPUs) and camelCase keys, and plan back to no changes; a size that
+// is not a byte count is left out with a warning.
+func TestSettingsInTheFilesUnits(t *testing.T) {
+	a := freshApplication("api")
+	a.Items = dokploy.Items{"swarm": {{
+		"healthCheckSwarm":     map[string]any{"Test": []any{"CMD", "true"}, "Interval": 30e9, "Retries": 3.0},
+		"updateConfigSwarm":    map[string]any{"Parallelism": 1.0, "Order": "start-first", "MaxFailureRatio": 0.25, "Delay": 0.0},
+		"modeSwarm":            map[string]any{"Global": map[string]any{}},
+		"stopGracePeriodSwarm": 90e9,
+	}}}
+	db := &dokploy.Database{Kind: "redis", ID: "r1", Name: "cache", AppName: "cache-abc123", DockerImage: ptr("redis:7"),
+		DatabasePassword: ptr("Password123"),
+		Items: dokploy.Items{"databaseSettings": {{"memoryLimit": "536870912", "cpuLimit": "500000000", "memoryReservation": "lots",
+			"args": []any{"--appendonly", "yes"}}}}}
+	res := roundTrip(t, liveOf([]*dokploy.Application{a}, []*dokploy.Database{db}, nil), Options{})
+	for _, want := range []string{
+		"            swarm:\n              healthCheck:\n                test:\n                  - CMD\n                  - \"true\"\n                interval: 30s\n                retries: 3\n",
+		"              updateConfig:\n                parallelism: 1\n                delay: 0s\n                maxFailureRatio: 0.25\n                order: start-first\n",
+		"              mode:\n                global: {}\n              stopGracePeriod: 1m30s\n",
+		"            resources:\n              memoryLimit: 512Mi\n              cpuLimit: 0.5\n            args:\n              - --appendonly\n              - \"yes\"\n",
+	} {
+		if !strings.Contains(string(res.YAML), want) {
+			t.Errorf("the spec lacks\n%s\ngot\n%s", want, res.YAML)
+		}
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), `resources.memoryReservation is "lots" in Dokploy, not a positive whole number of bytes`) {
+		t.Errorf("no warning for a size that is not a byte count: %q", res.Warnings)
+	}
+}

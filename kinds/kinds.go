@@ -35,11 +35,12 @@ const (
 	Memory               // bytes: 512Mi, 1Gi in the file; a decimal string in the API
 	CPU                  // nano-CPUs: 0.5, 500m in the file; a decimal string in the API
 	Duration             // nanoseconds: 30s, 1m30s in the file; a number in the API
-	Object               // a nested object of Fields (a JSON object in the API)
+	Object               // a nested object of Fields (a JSON object in the API); with no Fields, a marker: {} when set
 	Objects              // a list of nested objects of Fields
+	Number               // a decimal number: 0.25
 )
 
-var typeNames = [...]string{"string", "text", "integer", "boolean", "list of strings", "map", "env map", "memory size", "CPU count", "duration", "object", "list of objects"}
+var typeNames = [...]string{"string", "text", "integer", "boolean", "list of strings", "map", "env map", "memory size", "CPU count", "duration", "object", "list of objects", "number"}
 
 func (t Type) String() string { return typeNames[t] }
 
@@ -57,7 +58,7 @@ type Field struct {
 	Secret   bool // never shown; a literal in the file draws a warning
 	// Enum lists the accepted values of a string.
 	Enum []string
-	// Min and Max bound an integer (when Max > Min); RangeDoc words the
+	// Min and Max bound an integer or a number (when Max > Min); RangeDoc words the
 	// range in the message, "must be <RangeDoc>, got 0" (default "between
 	// <Min> and <Max>").
 	Min, Max int
@@ -134,6 +135,10 @@ func (f *Field) APIName() string {
 	}
 	return f.Name
 }
+
+// Marker reports whether the field is an object without fields, whose
+// presence is its value: {} in the API when set (swarm mode global).
+func (f *Field) Marker() bool { return f.Type == Object && len(f.Fields) == 0 }
 
 // Answer is what a create procedure answers.
 type Answer int

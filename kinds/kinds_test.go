@@ -75,7 +75,7 @@ func checkFields(t *testing.T, owner string, fields []*Field) {
 			t.Errorf("%s: field name %q empty or twice", owner, f.Name)
 		}
 		seen[f.Name] = true
-		if (f.Type == Object || f.Type == Objects) != (len(f.Fields) > 0) {
+		if (f.Type == Object || f.Type == Objects) != (len(f.Fields) > 0) && !f.Marker() {
 			t.Errorf("%s.%s: nested fields go with Object and Objects types only", owner, f.Name)
 		}
 		if f.Flat && f.Type != Object {

@@ -1,6 +1,9 @@
 package kinds
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // ServiceKinds are the kinds of Dokploy services, the parents of child
 // kinds: applications, compose services and the six database kinds.
@@ -32,6 +35,7 @@ var all = []*Kind{
 	SSHKey, Certificate, Notification,
 	Server, ServiceServer, ServiceRegistry,
 	GitHubProvider, GitLabProvider, BitbucketProvider, GiteaProvider,
+	ApplicationSettings, ComposeSettings, DatabaseSettings, LibSQLSettings, Swarm, Preview,
 }
 
 var (
@@ -121,15 +125,23 @@ func IsChild(kind string) bool {
 }
 
 // SettingNeedsDeploy reports whether a field of a service's change that
-// comes from a singleton kind ("healthCheck.interval") needs a deploy; ok
-// is false when the field is not a described setting.
+// comes from a singleton kind ("swarm.healthCheck.interval", or
+// "autoDeploy" of an inline one) needs a deploy; ok is false when the field
+// is not a described setting.
 func SettingNeedsDeploy(parent, field string) (deploy, ok bool) {
 	for _, k := range Of(parent) {
 		if !k.Singleton {
 			continue
 		}
+		name := field
+		if !k.Inline {
+			var found bool
+			if name, found = strings.CutPrefix(field, k.Key+"."); !found {
+				continue
+			}
+		}
 		for _, f := range k.Fields {
-			if field == f.Name || len(field) > len(f.Name) && field[:len(f.Name)+1] == f.Name+"." {
+			if name == f.Name || strings.HasPrefix(name, f.Name+".") {
 				return k.Deploy || f.Deploy, true
 			}
 		}

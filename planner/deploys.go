@@ -246,8 +246,9 @@ func Fingerprint(svc any, project *dokploy.Project, env *dokploy.Environment) st
 // deployItems keeps, of the described items of a service of kind parent,
 // the fields that need a deploy to take effect (kinds.Kind.NeedsDeploy,
 // kinds.Field.Deploy), without ids; nil when none does, so that a
-// fingerprint does not change with the kinds described. The items of
-// kinds hashed under names of their own (kinds.Hashed) are hashedItems'.
+// fingerprint does not change with the kinds described. A setting (a
+// singleton's field, one of the service's own keys) at its default is left
+// out too, as an unset one is. The items of kinds hashed under names of their own (kinds.Hashed) are hashedItems'.
 func deployItems(items dokploy.Items, parent string) dokploy.Items {
 	var out dokploy.Items
 	for name, rows := range items {
@@ -258,11 +259,31 @@ func deployItems(items dokploy.Items, parent string) dokploy.Items {
 		var kept []dokploy.Row
 		for _, r := range rows {
 			row := dokploy.Row{}
-			for _, f := range k.Fields {
-				if v, ok := r[f.APIName()]; ok && (k.NeedsDeploy(parent) || f.Deploy) {
+			var keep func(fields []*kinds.Field, deploy bool)
+			keep = func(fields []*kinds.Field, deploy bool) {
+				for _, f := range fields {
+					if f.Flat {
+						keep(f.Fields, deploy || f.Deploy)
+						continue
+					}
+					v, ok := r[f.APIName()]
+					if !ok || !(deploy || f.Deploy) || k.Singleton && f.Default != nil && reflect.DeepEqual(v, f.Default) {
+						continue
+					}
+					switch x := v.(type) {
+					case map[string]any, []any:
+						// As JSON text: the fingerprint drops empty values,
+						// and {} means something here (swarm mode global).
+						if b, err := json.Marshal(x); err == nil && string(b) != "{}" && string(b) != "[]" {
+							v = string(b)
+						} else {
+							v = nil
+						}
+					}
 					row[f.APIName()] = v
 				}
 			}
+			keep(k.Fields, k.NeedsDeploy(parent))
 			if len(row) > 0 {
 				kept = append(kept, row)
 			}

@@ -460,6 +460,9 @@ type differ struct {
 	c    *Change
 	meta *spec.Meta
 	res  *Resolver
+	// setting: the fields are settings of the service (singleton kinds),
+	// whose create leaves out what equals the server's default.
+	setting bool
 }
 
 func (d *differ) create() bool { return d.c.Action == Create }

@@ -260,7 +260,7 @@ func (p *Plan) settings(d *differ, parentKind string, want spec.Objects, live do
 			if !k.Inline {
 				prefix = k.Key + "."
 			}
-			sub := differ{c: d.c, meta: &o.Meta, res: d.res}
+			sub := differ{c: d.c, meta: &o.Meta, res: d.res, setting: true}
 			p.fields(&sub, prefix, parentKind, k.Fields, o, row, false)
 		}
 	}
@@ -348,6 +348,21 @@ func (p *Plan) fields(d *differ, prefix, parentKind string, fields []*kinds.Fiel
 		if f.Local || !set && !whole || parentKind != "" && !f.For(parentKind) {
 			continue
 		}
+		if f.Flat {
+			// Its fields are the parent's own keys: each one set is
+			// managed, and null clears them all.
+			sub, _ := v.(*spec.Object)
+			if sub == nil {
+				sub = &spec.Object{Values: map[string]any{}}
+				for _, sf := range f.Fields {
+					sub.Values[sf.Name] = nil
+				}
+			}
+			sd := *d
+			sd.meta = &sub.Meta
+			p.fields(&sd, name+".", parentKind, f.Fields, sub, row, false)
+			continue
+		}
 		var have any
 		if row != nil {
 			have = row[f.APIName()]
@@ -361,10 +376,29 @@ func (p *Plan) fields(d *differ, prefix, parentKind string, fields []*kinds.Fiel
 		if f.CreateOnly && d.c.Action == Update && !set {
 			continue
 		}
+		if f.Type == kinds.Env {
+			if set {
+				p.envField(d, prefix, f, v, have)
+			}
+			continue
+		}
+		if f.Marker() {
+			// Present or not: {} in the API.
+			w, h := "", ""
+			if v != nil {
+				w = "{}"
+			}
+			if _, ok := have.(map[string]any); ok {
+				h = "{}"
+			}
+			d.scalar(name, w, h, false)
+			continue
+		}
 		if f.Type == kinds.Object && v != nil {
 			sub, _ := v.(*spec.Object)
 			liveSub, _ := have.(map[string]any)
-			sd := differ{c: d.c, meta: &sub.Meta, res: d.res}
+			sd := *d
+			sd.meta = &sub.Meta
 			p.fields(&sd, name+".", "", f.Fields, sub, liveSub, true)
 			continue
 		}
@@ -394,8 +428,14 @@ func (p *Plan) fields(d *differ, prefix, parentKind string, fields []*kinds.Fiel
 		if canon(f, want) == canon(f, have) {
 			w = h // equal in the API's form (3000 and 3000.0, [] and null)
 		}
+		// A create leaves out a false boolean; of the service's settings,
+		// what equals the server's default (autoDeploy false is written).
+		skip := f.Type == kinds.Bool && w != "true"
+		if d.setting && f.Default != nil {
+			skip = canon(f, want) == canon(f, f.Default)
+		}
 		n := len(d.c.Fields)
-		d.scalar(name, w, h, f.Type == kinds.Bool && d.create() && w != "true")
+		d.scalar(name, w, h, skip)
 		for _, fd := range d.c.Fields[n:] {
 			fd.Sensitive = f.Secret
 		}
@@ -403,6 +443,29 @@ func (p *Plan) fields(d *differ, prefix, parentKind string, fields []*kinds.Fiel
 			p.Errors = append(p.Errors, frozen(d.c, name, f))
 		}
 	}
+}
+
+// envField diffs an env map (kinds.Env) key by key, like env: values are
+// hidden, null or {} clears it. The unset variables of its values are
+// keyed in the object's meta by the field's own name.
+func (p *Plan) envField(d *differ, prefix string, f *kinds.Field, v, have any) {
+	want, _ := v.(map[string]string)
+	if want == nil {
+		want = map[string]string{}
+	}
+	var text *string
+	if s, ok := have.(string); ok {
+		text = &s
+	}
+	ed := *d
+	if prefix != "" && len(d.meta.Unknown) > 0 {
+		m := spec.Meta{Unknown: map[string]string{}}
+		for k, x := range d.meta.Unknown {
+			m.Unknown[prefix+k] = x
+		}
+		ed.meta = &m
+	}
+	ed.envMap(prefix+f.Name, want, text, f.Secret)
 }
 
 // frozen is the plan error of a CreateOnly field that differs on a live
@@ -496,7 +559,7 @@ func canon(f *kinds.Field, v any) string {
 			return ""
 		}
 	case map[string]any:
-		if len(x) == 0 {
+		if len(x) == 0 && !f.Marker() {
 			return ""
 		}
 	}
@@ -541,10 +604,52 @@ func display(f *kinds.Field, v any) string {
 			return listString(l)
 		}
 	case map[string]any:
-		if len(x) == 0 {
+		if len(x) == 0 && !f.Marker() {
 			return ""
 		}
 	}
-	b, _ := json.Marshal(v)
+	b, _ := json.Marshal(fileValue(f, v))
 	return string(b)
+}
+
+// fileValue is a value in the API's form as the file writes it, for
+// display: nested objects by spec name, durations, sizes and CPUs in the
+// file's units. Keys it does not describe keep their API name.
+func fileValue(f *kinds.Field, v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if f.Type != kinds.Object {
+			return x
+		}
+		out := map[string]any{}
+		for k, e := range x {
+			out[k] = e
+		}
+		for _, sf := range f.Fields {
+			if e, ok := x[sf.APIName()]; ok {
+				delete(out, sf.APIName())
+				out[sf.Name] = fileValue(sf, e)
+			}
+		}
+		return out
+	case []any:
+		if f.Type != kinds.Objects {
+			return x
+		}
+		item := &kinds.Field{Type: kinds.Object, Fields: f.Fields}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = fileValue(item, e)
+		}
+		return out
+	case float64:
+		if f.Type == kinds.Duration {
+			return spec.Duration(int64(x)).String()
+		}
+	case string:
+		if f.Type == kinds.Memory || f.Type == kinds.CPU {
+			return display(f, x)
+		}
+	}
+	return v
 }

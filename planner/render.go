@@ -291,8 +291,8 @@ func (pr printer) value(f *FieldDiff) string {
 // needsQuote: numbers, booleans, sizes and lists are shown bare, text
 // quoted.
 func needsQuote(s string) bool {
-	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
-		return false
+	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") || strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+		return false // a list or an object, as JSON
 	}
 	if s == "true" || s == "false" {
 		return false

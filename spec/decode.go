@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"math"
 	"reflect"
 	"regexp"
 	"sort"
@@ -602,6 +603,28 @@ func (d *decoder) resolved(n ast.Node, tag string, pos Position, v reflect.Value
 		}
 		v.SetInt(i)
 		return true
+	case reflect.Float64:
+		var x float64
+		switch num := n.(type) {
+		case *ast.IntegerNode:
+			i, ok := intValue(num)
+			x = float64(i)
+			if !ok {
+				d.fieldErr(pos, c, "must be a number, got "+describe(n)+" (out of range)")
+				return false
+			}
+		case *ast.FloatNode:
+			x = num.Value
+		default:
+			d.fieldErr(pos, c, "must be a number, got "+describe(n)+varHint(n))
+			return false
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			d.fieldErr(pos, c, "must be a number, got "+describe(n))
+			return false
+		}
+		v.SetFloat(x)
+		return true
 	case reflect.Bool:
 		b, isBool := n.(*ast.BoolNode)
 		if !isBool {
@@ -636,6 +659,8 @@ func expected(t reflect.Type) string {
 		return "a string"
 	case reflect.Int:
 		return "an integer"
+	case reflect.Float64:
+		return "a number"
 	case reflect.Bool:
 		return "true or false"
 	case reflect.Slice:

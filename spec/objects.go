@@ -373,8 +373,10 @@ func goType(t kinds.Type) reflect.Type {
 		return reflect.TypeOf((*bool)(nil))
 	case kinds.Strings:
 		return reflect.TypeOf([]string(nil))
-	case kinds.Map:
+	case kinds.Map, kinds.Env:
 		return envMapType
+	case kinds.Number:
+		return reflect.TypeOf((*float64)(nil))
 	case kinds.Memory:
 		return reflect.TypeOf((*Memory)(nil))
 	case kinds.CPU:
@@ -507,7 +509,8 @@ func (f *File) WalkObjects(fn func(parent string, o *Object)) {
 	}
 }
 
-// SecretValues returns the values of o's secret fields, nested ones too.
+// SecretValues returns the values of o's secret fields, nested ones too,
+// and of its env maps (kinds.Env), which outputs hide like env.
 func (o *Object) SecretValues() []string {
 	var out []string
 	var walk func(fields []*kinds.Field, vals map[string]any)
@@ -519,7 +522,7 @@ func (o *Object) SecretValues() []string {
 					out = append(out, x)
 				}
 			case map[string]string:
-				if f.Secret {
+				if f.Secret || f.Type == kinds.Env { // env values are hidden like env
 					for _, s := range x {
 						out = append(out, s)
 					}

@@ -156,8 +156,8 @@ func (v *validator) known(o *Object) kinds.Values {
 	return out
 }
 
-// fields checks the values of o against fields: enums, ranges and
-// patterns, nested objects too.
+// fields checks the values of o against fields: enums, ranges (of
+// integers and numbers) and patterns, nested objects too.
 func (v *validator) fields(addr, prefix string, m *Meta, fields []*kinds.Field, o *Object) {
 	for _, f := range fields {
 		x, ok := o.Values[f.Name]
@@ -189,6 +189,10 @@ func (v *validator) fields(addr, prefix string, m *Meta, fields []*kinds.Field, 
 					rng = "between " + strconv.Itoa(f.Min) + " and " + strconv.Itoa(f.Max)
 				}
 				v.errorf(at(m, f.Name), addr, "%s: must be %s, got %d", name, rng, val)
+			}
+		case float64:
+			if f.Max > f.Min && (val < float64(f.Min) || val > float64(f.Max)) {
+				v.errorf(at(m, f.Name), addr, "%s: must be between %d and %d, got %s", name, f.Min, f.Max, strconv.FormatFloat(val, 'f', -1, 64))
 			}
 		case *Object:
 			v.fields(addr, name, &val.Meta, f.Fields, val)
