@@ -19,6 +19,11 @@ func TestExamples(t *testing.T) {
 	for _, path := range specs {
 		t.Run(filepath.Base(filepath.Dir(path)), func(t *testing.T) {
 			fake := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+			for _, name := range exampleServers[filepath.Base(filepath.Dir(path))] {
+				if err := fake.EnsureServer(name); err != nil {
+					t.Fatal(err)
+				}
+			}
 			t.Setenv("DOKPLOY_URL", fake.URL())
 			t.Setenv("DOKPLOY_API_KEY", "k")
 			varFile := filepath.Join(filepath.Dir(path), "demo.env")
@@ -39,3 +44,7 @@ func TestExamples(t *testing.T) {
 		})
 	}
 }
+
+// exampleServers are the remote servers an example names: made in
+// Dokploy's UI, never by a spec (fakedokploy -server NAME makes them).
+var exampleServers = map[string][]string{"production": {"vps-1"}}

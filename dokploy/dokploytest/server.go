@@ -593,3 +593,26 @@ func (s *Server) stopTimersLocked() {
 	s.timers = map[*time.Timer]struct{}{}
 	s.timerGen++
 }
+
+// EnsureServer makes a remote server named name, unless one exists: the
+// servers a spec names are made in Dokploy's UI, never by the spec.
+func (s *Server) EnsureServer(name string) error {
+	raw, err := s.Call("server.all", nil)
+	if err != nil {
+		return err
+	}
+	var all []struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(raw, &all); err != nil {
+		return err
+	}
+	for _, x := range all {
+		if x.Name == name {
+			return nil
+		}
+	}
+	_, err = s.Call("server.create", map[string]any{"name": name, "description": nil, "ipAddress": "203.0.113.10", "port": 22,
+		"username": "root", "sshKeyId": nil, "serverType": "deploy"})
+	return err
+}

@@ -54,6 +54,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	deployError := fs.String("deploy-error", "", "make every deploy fail with this `message`")
 	latency := fs.Duration("latency", 0, "delay added to every request")
 	redact := fs.Bool("redact", false, "answer every .one with "+dokploytest.RedactedSecret+" in place of env and passwords, like a Dokploy with pull request #4581")
+	var servers []string
+	fs.Func("server", "make sure a remote server of this `name` exists (repeatable): the spec names servers, it cannot create them", func(v string) error {
+		servers = append(servers, v)
+		return nil
+	})
 	poolSize := fs.Int("pool-size", dokploytest.DefaultPoolSize, "modelled Postgres pool `size`: this many pool-holding calls (domain.create, ...) in flight wedge the server, as on Dokploy")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: fakedokploy [flags]\n       fakedokploy [flags] -- CMD ARGS...\n\nflags:\n")
@@ -82,6 +87,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err := h.load(); err != nil {
 		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
 		return 1
+	}
+	for _, name := range servers {
+		if err := fake.EnsureServer(name); err != nil {
+			fmt.Fprintf(stderr, "fakedokploy: -server %s: %v\n", name, err)
+			return 1
+		}
 	}
 
 	ln, err := net.Listen("tcp", *addr)
