@@ -84,7 +84,8 @@ func jsonUnmarshalTB(tb testing.TB, raw []byte, v any) {
 }
 
 // seedItems gives every service of seedServices two items of a described
-// kind: a postgres two backups to one destination.
+// kind: a postgres two backups to one destination, an application two
+// schedules.
 func seedItems(tb testing.TB, s *dokploytest.Server, project string) {
 	tb.Helper()
 	raw, err := s.Call("destination.create", map[string]any{"name": "s3", "provider": "AWS", "accessKey": "a", "secretAccessKey": "b",
@@ -101,13 +102,22 @@ func seedItems(tb testing.TB, s *dokploytest.Server, project string) {
 	var all []struct {
 		Name         string
 		Environments []struct {
-			Postgres []struct{ PostgresID string }
+			Postgres     []struct{ PostgresID string }
+			Applications []struct{ ApplicationID string }
 		}
 	}
 	jsonUnmarshalTB(tb, raw, &all)
 	for _, p := range all {
 		if p.Name != project {
 			continue
+		}
+		for _, a := range p.Environments[0].Applications {
+			for _, name := range []string{"nightly", "hourly"} {
+				if _, err := s.Call("schedule.create", map[string]any{"name": name, "cronExpression": "0 3 * * *", "command": "true",
+					"applicationId": a.ApplicationID}); err != nil {
+					tb.Fatal(err)
+				}
+			}
 		}
 		for _, db := range p.Environments[0].Postgres {
 			for _, prefix := range []string{"daily", "weekly"} {
@@ -121,9 +131,10 @@ func seedItems(tb testing.TB, s *dokploytest.Server, project string) {
 }
 
 // TestObserveItemsInTwoRoundTrips: the items of described kinds come with
-// the services' .one answers (backups) and the instance resources with the
-// first round trip, so a plan of 500 services with two backups each still
-// takes two dependent round trips.
+// the services' .one answers (backups) or in the same round trip
+// (schedule.list per application), and the instance resources with the
+// first round trip, so a plan of 500 services with two backups or two
+// schedules each still takes two dependent round trips.
 func TestObserveItemsInTwoRoundTrips(t *testing.T) {
 	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
 	seedServices(t, s, "shop", 500)
@@ -136,12 +147,16 @@ func TestObserveItemsInTwoRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	backups := 0
-	for _, d := range live.Projects["shop"][0].Environments[0].Databases {
+	backups, schedules := 0, 0
+	env := live.Projects["shop"][0].Environments[0]
+	for _, d := range env.Databases {
 		backups += len(d.Items["backup"])
 	}
-	if backups != 500 || len(live.Items["destination"]) != 1 {
-		t.Errorf("read %d backups and %d destinations, want 500 and 1", backups, len(live.Items["destination"]))
+	for _, a := range env.Applications {
+		schedules += len(a.Items["schedule"])
+	}
+	if backups != 500 || schedules != 500 || len(live.Items["destination"]) != 1 {
+		t.Errorf("read %d backups, %d schedules and %d destinations, want 500, 500 and 1", backups, schedules, len(live.Items["destination"]))
 	}
 	if n := c.RoundTrips(); n != 2 {
 		t.Errorf("%d round trips, want 2", n)
@@ -149,7 +164,8 @@ func TestObserveItemsInTwoRoundTrips(t *testing.T) {
 }
 
 // BenchmarkObserveItems is BenchmarkObserve's tRPC read of n services with
-// two backups per database (one destination).
+// two backups per database (one destination) and two schedules per
+// application.
 //
 //	go test -run XXX -bench ObserveItems -benchtime 3x ./dokploy/
 func BenchmarkObserveItems(b *testing.B) {
