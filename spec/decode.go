@@ -1115,6 +1115,32 @@ func (d *decoder) list(n ast.Node, tag string, pos Position, v reflect.Value, c 
 		return false
 	}
 	out := reflect.MakeSlice(t, 0, len(values))
+	ok := d.eachItem(values, c, func(_ int, ic ctx, ri ast.Node, itag string) {
+		ipos := ic.pos
+		// Unknown is recorded for the whole list (c.key): a list is
+		// compared as a whole.
+		switch ri.(type) {
+		case nil, *ast.NullNode, *ast.SequenceNode, *ast.MappingNode, *ast.MappingValueNode:
+			if itag != "!!str" {
+				d.fieldErr(ipos, ic, "must be a string, got "+describe(ri))
+				return
+			}
+		}
+		s, _, ok := d.str(ri, itag, ipos, ic, fieldInfo{})
+		if ok {
+			out = reflect.Append(out, reflect.ValueOf(s))
+		}
+	})
+	if !ok {
+		return false
+	}
+	v.Set(out)
+	return true
+}
+
+// eachItem resolves the items of a list and calls fn with each that
+// resolves (its ctx names it list[i]); false when the node budget ran out.
+func (d *decoder) eachItem(values []ast.Node, c ctx, fn func(i int, ic ctx, n ast.Node, tag string)) bool {
 	for i, item := range values {
 		ipos := d.posOf(item)
 		if !d.spend(ipos) {
@@ -1123,25 +1149,10 @@ func (d *decoder) list(n ast.Node, tag string, pos Position, v reflect.Value, c 
 		ic := c
 		ic.field = c.field + "[" + strconv.Itoa(i) + "]"
 		ic.pos = ipos
-		ri, itag, ok := d.resolve(item, ic)
-		if !ok {
-			continue
-		}
-		// Unknown is recorded for the whole list (c.key): a list is
-		// compared as a whole.
-		switch ri.(type) {
-		case nil, *ast.NullNode, *ast.SequenceNode, *ast.MappingNode, *ast.MappingValueNode:
-			if itag != "!!str" {
-				d.fieldErr(ipos, ic, "must be a string, got "+describe(ri))
-				continue
-			}
-		}
-		s, _, ok := d.str(ri, itag, ipos, ic, fieldInfo{})
-		if ok {
-			out = reflect.Append(out, reflect.ValueOf(s))
+		if ri, tag, ok := d.resolve(item, ic); ok {
+			fn(i, ic, ri, tag)
 		}
 	}
-	v.Set(out)
 	return true
 }
 

@@ -201,32 +201,20 @@ func (d *decoder) objectList(e entry, fields []*kinds.Field, c ctx, each func(*O
 		d.fieldErr(e.valPos, c, "must be a list of mappings (each item on a line starting with \"- \"), got "+describeSafe(rn, fields))
 		return false
 	}
-	for i, item := range values {
-		ipos := d.posOf(item)
-		if !d.spend(ipos) {
-			return false
-		}
-		ic := c
-		ic.field = c.field + "[" + strconv.Itoa(i) + "]"
-		ic.pos = ipos
-		ri, _, ok := d.resolve(item, ic)
-		if !ok {
-			continue
-		}
+	return d.eachItem(values, c, func(i int, ic ctx, ri ast.Node, _ string) {
 		switch ri.(type) {
 		case *ast.MappingNode, *ast.MappingValueNode:
 		default:
-			d.fieldErr(ipos, ic, "must be a mapping, got "+describeSafe(ri, fields))
-			continue
+			d.fieldErr(ic.pos, ic, "must be a mapping, got "+describeSafe(ri, fields))
+			return
 		}
 		o := &Object{}
 		ic.meta, ic.key = &o.Meta, ""
-		if d.objectFields(ri, ipos, fields, o, ic) {
-			o.Meta.Pos = ipos
+		if d.objectFields(ri, ic.pos, fields, o, ic) {
+			o.Meta.Pos = ic.pos
 			each(o, i)
 		}
-	}
-	return true
+	})
 }
 
 // describeSafe describes a node, never quoting a scalar where items with
