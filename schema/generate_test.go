@@ -164,6 +164,51 @@ func firstDiff(a, b []byte) string {
 	return "(none)"
 }
 
+// TestKeysAfterTheirPlace: in the file, each described kind's key in a
+// parent comes after the key the kind names for that parent
+// (kinds.Kind.AfterOf), with only other described kinds' keys between.
+func TestKeysAfterTheirPlace(t *testing.T) {
+	v, err := decode(JSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := v.(*object).get("$defs").(*object)
+	checked := 0
+	for _, k := range kinds.Declared() {
+		for _, p := range k.Parents {
+			props := defs.get(p).(*object).get("properties").(*object)
+			generated := map[string]bool{}
+			for _, key := range kinds.Keys(p) {
+				generated[key] = true
+			}
+			after := k.AfterOf(p)
+			for _, key := range keysOf(k) {
+				i, j := props.index(after), props.index(key)
+				if after == "" {
+					i = len(props.keys) - 1
+					for i >= 0 && generated[props.keys[i]] {
+						i--
+					}
+				}
+				if i < 0 || j <= i {
+					t.Errorf("%s: %s is key %d, %s key %d; want it after", p, key, j, after, i)
+					continue
+				}
+				for _, between := range props.keys[i+1 : j] {
+					if !generated[between] {
+						t.Errorf("%s: %s comes after %s, with %s between", p, key, after, between)
+					}
+				}
+				checked++
+				after = key
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no described kind has a parent")
+	}
+}
+
 // Kinds of every shape and field type, beyond those package kinds has.
 var (
 	testSettings = &kinds.Kind{
