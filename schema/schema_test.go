@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -1574,6 +1576,47 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 				}
 			} else if !slices.Contains(locs, tc.at) {
 				t.Errorf("the schema rejects it, but not at %s:\n%v", tc.at, err)
+			}
+		})
+	}
+}
+
+// TestGoOnlyChecks: specs that spec's loader rejects for a check the
+// schema does not make, each named in the package doc's list of Go-only
+// checks. When the schema learns one, the case moves to
+// TestBrokenSpecsAreRejected and the check leaves the list.
+func TestGoOnlyChecks(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "schema.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(f.Doc.Text()), " ")
+	sch := compile(t, document(t))
+	for _, tc := range []struct {
+		name, src string
+		loader    string // in the loader's error
+		check     string // in the package doc
+	}{
+		{"compose domain without serviceName", inProduction("compose:\n  mon: {composeFile: a.env, domains: [{host: a.example.com}]}\n"), "serviceName: required", "a compose service's domain needs serviceName"},
+		{"custom certificate without resolver", inProduction(app + "    domains: [{host: a.example.com, certificateType: custom}]\n"), "customCertResolver: required", "customCertResolver goes with certificateType: custom (which needs it)"},
+		{"resolver without a custom certificate", inProduction(app + "    domains: [{host: a.example.com, customCertResolver: ca}]\n"), "customCertResolver: only used", "customCertResolver goes with certificateType: custom"},
+		{"volume without volumeName", inProduction(app + "    mounts: [{type: volume, mountPath: /data}]\n"), "volumeName: required", "a volume mount needs volumeName"},
+		{"bind without hostPath", inProduction(app + "    mounts: [{type: bind, mountPath: /data}]\n"), "hostPath: required", "a bind mount hostPath"},
+		{"file mount without content", inProduction(app + "    mounts: [{type: file, mountPath: /etc/x}]\n"), "needs content", "a file mount content or contentFile"},
+		{"redirect regex that does not compile", inProduction(app + "    redirects: [{regex: \"^(a\", replacement: /b}]\n"), "regex: does not compile", "redirect regexes must compile"},
+		{"username with a colon", inProduction(app + "    security: [{username: \"a:b\", password: p}]\n"), "username: must not contain", "basic-auth usernames must not contain \":\""},
+		{"duplicate domains", inProduction(app + "    domains: [{host: a.example.com}, {host: A.example.com, path: /}]\n"), "duplicate domain", "duplicate domains, ports, mounts"},
+		{"duplicate mounts", inProduction(app + "    mounts: [{type: volume, mountPath: /data, volumeName: a1}, {type: volume, mountPath: /data/, volumeName: b1}]\n"), "duplicate mount", "duplicate domains, ports, mounts"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if errs := goLoad(t, tc.src, nil); !strings.Contains(errs.String(), tc.loader) {
+				t.Fatalf("spec's loader does not reject this spec with %q; fix the test case:\n%s\n%s", tc.loader, errs, tc.src)
+			}
+			if !strings.Contains(doc, tc.check) {
+				t.Errorf("the package doc's list of Go-only checks does not say %q", tc.check)
+			}
+			if err := sch.Validate(parseYAML(t, []byte(tc.src))); err != nil {
+				t.Errorf("the schema rejects it now: move the case to TestBrokenSpecsAreRejected and the check off the Go-only list:\n%v", err)
 			}
 		})
 	}
