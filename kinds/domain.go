@@ -19,22 +19,27 @@ import (
 var Domain = &Kind{
 	Name: "domain", Key: "domains", Parents: []string{"application", "compose"},
 	After: "buildSecrets", AfterIn: map[string]string{"compose": "envFile"},
-	Doc:      "Hosts (and paths) Traefik routes to the service, matched by host and path.",
+	Doc:      "Hosts (and paths) that Traefik routes to the service.",
 	Identity: []string{"host", "path"},
 	Fields: []*Field{
-		{Name: "host", Type: String, Required: true, Identity: true, Doc: "The host name, like api.example.com."},
-		{Name: "path", Type: String, Identity: true, Default: "/", Doc: "The path prefix that is routed; default /."},
+		{Name: "host", Type: String, Required: true, Identity: true, Pattern: hostPattern,
+			PatternDoc: `a host name: labels of letters, digits and "-" separated by dots, with no "_", scheme or path`,
+			Doc:        "Host name, e.g. api.example.com; point its DNS at the Dokploy server."},
+		{Name: "path", Type: String, Identity: true, Default: "/", Pattern: `^/`, PatternDoc: `a path starting with "/"`,
+			Doc: "Path prefix that is routed; Dokploy's default is /."},
 		{Name: "port", Type: Int, Default: 3000.0, Min: 1, Max: 65535,
 			RangeDoc: "a port between 1 and 65535 (the container port Traefik sends requests to)",
-			Doc:      "The container port Traefik sends requests to; default 3000."},
-		{Name: "https", Type: Bool, Default: false, Doc: "Serve HTTPS (with the certificate certificateType says)."},
-		{Name: "certificateType", Type: String, Enum: []string{"none", "letsencrypt", "custom"}, Default: "none", Doc: "none (default), letsencrypt or custom."},
-		{Name: "customCertResolver", Type: String, Nullable: true, Doc: "The Traefik certificate resolver of certificateType: custom."},
+			Doc:      "Container port that Traefik sends the requests to; Dokploy's default is 3000."},
+		{Name: "https", Type: Bool, Default: false, Doc: "Serve the domain over HTTPS (and redirect HTTP to it), with the certificate certificateType says; Dokploy's default is false."},
+		{Name: "certificateType", Type: String, Enum: []string{"none", "letsencrypt", "custom"}, Default: "none",
+			Doc: "Certificate for HTTPS: none (Dokploy's default; Traefik's self-signed certificate), letsencrypt, or custom (a Traefik certificate resolver named in customCertResolver)."},
+		{Name: "customCertResolver", Type: String, Nullable: true, Doc: "Name of the Traefik certificate resolver, with certificateType: custom only (where it is required)."},
 		{Name: "serviceName", Type: String, Parents: []string{"compose"},
 			ParentsDoc: "only for domains of compose services; an application's domain routes to the application itself, remove it",
-			Doc:        "The service of the compose file that receives the requests (compose services only)."},
-		{Name: "stripPath", Type: Bool, Default: false, Doc: "Strip path from the request before it reaches the service."},
-		{Name: "internalPath", Type: String, Default: "/", Doc: "The path the service receives the requests under; default /."},
+			Doc:        "The service of the compose file that receives the requests; required for a compose service's domain."},
+		{Name: "stripPath", Type: Bool, Default: false, Doc: "Remove the path prefix before passing the request on; Dokploy's default is false."},
+		{Name: "internalPath", Type: String, Default: "/", Pattern: `^/`, PatternDoc: `a path starting with "/"`,
+			Doc: "Path that requests are sent to inside the container; Dokploy's default is /."},
 	},
 	Read:        Read{In: "domains"},
 	Router:      "domain",
@@ -129,9 +134,12 @@ func validateDomain(it Item) []Problem {
 	return out
 }
 
-// hostRE is Dokploy's host name rule (RFC 1123, no underscores), with at
-// least one dot.
-var hostRE = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)
+// hostPattern is Dokploy's host name rule (RFC 1123, no underscores),
+// with at least one dot: the host field's Pattern, which hostProblem
+// words case by case.
+const hostPattern = `^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`
+
+var hostRE = regexp.MustCompile(hostPattern)
 
 // hostProblem says what is wrong with a domain's host, or "".
 func hostProblem(h string) string {

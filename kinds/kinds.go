@@ -64,7 +64,9 @@ type Field struct {
 	Min, Max int
 	RangeDoc string
 	// Pattern is a regular expression a string must match (a ${VAR} is not
-	// checked against it), with PatternDoc saying it in words.
+	// checked against it), with PatternDoc saying it in words. The kind's
+	// Validate hook may word what the pattern rejects better: an error it
+	// reports at the field replaces the pattern's message.
 	Pattern, PatternDoc string
 
 	// Default is what the server stores when the field is not sent (the

@@ -1,6 +1,7 @@
 package kinds
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -222,6 +223,41 @@ func TestEnumDefaults(t *testing.T) {
 		for _, f := range k.Fields {
 			if d, ok := f.Default.(string); ok && len(f.Enum) > 0 && !slices.Contains(f.Enum, d) {
 				t.Errorf("%s.%s: default %q is not in its enum", k.Name, f.Name, d)
+			}
+		}
+	}
+}
+
+// TestHooksWordTheirPatterns: where a Validate hook words what a field's
+// Pattern rejects (its error replaces the pattern's message), it rejects
+// exactly what the pattern rejects, so that the schema, which has only
+// the pattern, and the loader agree.
+func TestHooksWordTheirPatterns(t *testing.T) {
+	for _, c := range []struct {
+		k       *Kind
+		field   string
+		base    Values // the other fields of the item
+		samples []string
+	}{
+		{Domain, "host", nil, []string{"api.example.com", "API.Example.COM", "a.b", "api_v2.example.com", "localhost", " api.example.com",
+			"https://api.example.com", "api.example.com/v1", "-api.example.com", "api.example.com.", "api..example.com", strings.Repeat("a", 64) + ".com"}},
+		{Domain, "path", Values{"host": "a.example.com"}, []string{"/", "/v1", "v1", "", " /v1"}},
+		{Domain, "internalPath", Values{"host": "a.example.com"}, []string{"/", "/api/", "api"}},
+		{Mount, "volumeName", Values{"type": "volume", "mountPath": "/data"}, []string{"data", "my-data_1.x", "x", "my data", "-data", "_data"}},
+	} {
+		f := c.k.Field(c.field)
+		re := regexp.MustCompile(f.Pattern)
+		for _, s := range c.samples {
+			it := Item{Values: Values{c.field: s}, Keys: map[string]bool{c.field: true}, Parent: c.k.Parents[0]}
+			for key, v := range c.base {
+				it.Values[key], it.Keys[key] = v, true
+			}
+			worded := false
+			for _, p := range c.k.Hooks.Validate(it) {
+				worded = worded || p.Field == c.field && !p.Warning
+			}
+			if rejected := !re.MatchString(s); worded != rejected {
+				t.Errorf("%s.%s %q: the hook reports it: %v, the pattern rejects it: %v", c.k.Name, c.field, s, worded, rejected)
 			}
 		}
 	}

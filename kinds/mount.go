@@ -20,19 +20,23 @@ var Mount = &Kind{
 	AfterIn: map[string]string{"compose": "domains",
 		"postgres": "externalPort", "mysql": "externalPort", "mariadb": "externalPort",
 		"mongo": "externalPort", "redis": "externalPort", "libsql": "externalPort"},
-	Doc:      "Volume, bind and file mounts, matched by mount path.",
+	Doc:      "Volume, bind and file mounts of the service (a database's own data volume is never shown nor touched).",
 	Identity: []string{"mountPath"},
 	Variant:  "type",
 	Fields: []*Field{
-		{Name: "type", Type: String, Required: true, Enum: []string{"volume", "bind", "file"}, Doc: "volume, bind or file."},
+		{Name: "type", Type: String, Required: true, Enum: []string{"volume", "bind", "file"},
+			Doc: "volume (a named Docker volume), bind (a directory of the Dokploy host) or file (a file whose content dokploy-sync sets)."},
 		{Name: "mountPath", Type: String, Required: true, Identity: true, Pattern: `^/`, PatternDoc: `an absolute path in the container, starting with "/"`,
-			Doc: "The path in the container."},
-		{Name: "volumeName", Type: String, Variant: "volume", Doc: "The Docker volume (volume mounts)."},
-		{Name: "hostPath", Type: String, Variant: "bind", Doc: "The absolute path on the Dokploy host (bind mounts)."},
-		{Name: "filePath", Type: String, Variant: "file", Doc: "The file's name under the service's files directory (file mounts)."},
-		{Name: "content", Type: Text, Variant: "file", Doc: "The file's content (file mounts)."},
+			Doc: "Path in the container, e.g. /app/uploads."},
+		{Name: "volumeName", Type: String, Variant: "volume", Pattern: volumeNamePattern,
+			PatternDoc: `a Docker volume name: at least 2 letters, digits, "_", "." or "-", starting with a letter or digit`,
+			Doc:        "Name of the Docker volume; a volume mount needs it."},
+		{Name: "hostPath", Type: String, Variant: "bind", Pattern: `^/`, PatternDoc: `an absolute path on the Dokploy host, starting with "/"`,
+			Doc: "Path on the Dokploy host, e.g. /srv/shop/logs; a bind mount needs it."},
+		{Name: "filePath", Type: String, Variant: "file", Doc: "Name of the file in the service's files directory on the Dokploy host, e.g. features.json."},
+		{Name: "content", Type: Text, Variant: "file", Doc: "Content of the file, usually a block (content: |); a file mount needs content or contentFile."},
 		{Name: "contentFile", Type: String, Variant: "file", Local: true, FileOf: "content",
-			Doc: "A file next to the spec whose text is the content, instead of content (file mounts)."},
+			Doc: "A file next to this dokploy.yaml (a path relative to it) whose text becomes the content, read as it is: ${VAR} in it is not replaced."},
 	},
 	Read:        Read{In: "mounts"},
 	Router:      "mounts",
@@ -73,8 +77,10 @@ var Mount = &Kind{
 	},
 }
 
-// volumeNameRE is Docker's rule for named volumes.
-var volumeNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
+// volumeNamePattern is Docker's rule for named volumes.
+const volumeNamePattern = `^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`
+
+var volumeNameRE = regexp.MustCompile(volumeNamePattern)
 
 func validateMount(it Item) []Problem {
 	var out []Problem
@@ -91,12 +97,8 @@ func validateMount(it Item) []Problem {
 				Message: "must be a Docker volume name: at least 2 letters, digits, \"_\", \".\" or \"-\", starting with a letter or digit; got " + Quote(name)})
 		}
 	case "bind":
-		p, ok := v["hostPath"].(string)
-		switch {
-		case !it.Keys["hostPath"]:
+		if !it.Keys["hostPath"] {
 			out = append(out, Problem{Field: "hostPath", Message: "required for a bind mount: the absolute path on the Dokploy host"})
-		case ok && !strings.HasPrefix(p, "/"):
-			out = append(out, Problem{Field: "hostPath", Message: "must be an absolute path on the Dokploy host, starting with \"/\", got " + Quote(p)})
 		}
 	case "file":
 		if !it.Keys["content"] && !it.Keys["contentFile"] {

@@ -7,13 +7,13 @@ import "strconv"
 // A port takes effect when the application is deployed.
 var Port = &Kind{
 	Name: "port", Key: "ports", Parents: []string{"application"}, After: "domains",
-	Doc:      "Container ports the swarm publishes, matched by published port and protocol.",
+	Doc:      "Ports of the Docker Swarm service published on the Dokploy host.",
 	Identity: []string{"publishedPort", "protocol"},
 	Fields: []*Field{
-		{Name: "publishedPort", Type: Int, Required: true, Identity: true, Min: 1, Max: 65535, RangeDoc: portRange, Doc: "The port published on the host."},
-		{Name: "targetPort", Type: Int, Required: true, Min: 1, Max: 65535, RangeDoc: portRange, Doc: "The container port."},
-		{Name: "protocol", Type: String, Identity: true, Enum: []string{"tcp", "udp"}, Default: "tcp", Doc: "tcp (default) or udp."},
-		{Name: "publishMode", Type: String, Enum: []string{"ingress", "host"}, Default: "ingress", Doc: "ingress (default) or host."},
+		{Name: "publishedPort", Type: Int, Required: true, Identity: true, Min: 1, Max: 65535, RangeDoc: portRange, Doc: "Port on the Dokploy host."},
+		{Name: "targetPort", Type: Int, Required: true, Min: 1, Max: 65535, RangeDoc: portRange, Doc: "Port in the container."},
+		{Name: "protocol", Type: String, Identity: true, Enum: []string{"tcp", "udp"}, Default: "tcp", Doc: "tcp (the default) or udp."},
+		{Name: "publishMode", Type: String, Enum: []string{"ingress", "host"}, Default: "ingress", Doc: "ingress (the default: Docker Swarm's routing mesh, the port answers on every node) or host (only on the node that runs the container)."},
 	},
 	Read:   Read{In: "ports"},
 	Router: "port",

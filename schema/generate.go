@@ -9,16 +9,18 @@ import (
 
 // Generate returns the schema document doc with the parts that package
 // kinds describes set from the descriptions, the rest kept as it is, in its
-// order: for every described kind, the definition $defs/<kind> of an item
-// (an inline singleton has none), and the property that holds the kind in
-// each parent, listed after the key the kind names (kinds.Kind.After) or
-// last: at the top level a map of items by name (an instance kind), in
-// the definition of each parent service kind ($defs/postgres, ...) a list
-// of items, or a singleton's object, or an inline singleton's fields. The
-// generated parts doc already has are replaced, wherever they are: the
-// definitions go at the end of $defs, in the order of kinds.All.
-// Read-only kinds (made elsewhere, only named) have no place in the file.
-func Generate(doc []byte) ([]byte, error) { return generate(doc, kinds.Declared()) }
+// order: for every described kind, the definitions of its items (one, or
+// one per set of fields its items have in its parents: itemDefs; an
+// inline singleton has none), and the property that holds the kind in
+// each parent, listed after the key the kind names for that parent
+// (kinds.Kind.AfterOf) or last: at the top level a map of items by name
+// (an instance kind), in the definition of each parent service kind
+// ($defs/postgres, ...) a list of items, or a singleton's object, or an
+// inline singleton's fields. The generated parts doc already has are
+// replaced, wherever they are: the definitions go at the end of $defs, in
+// the order of kinds.All. Read-only kinds (made elsewhere, only named)
+// have no place in the file.
+func Generate(doc []byte) ([]byte, error) { return generate(doc, kinds.All()) }
 
 // generate is Generate for the kinds all.
 func generate(doc []byte, all []*kinds.Kind) ([]byte, error) {
@@ -30,67 +32,149 @@ func generate(doc []byte, all []*kinds.Kind) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("the schema is not a JSON object")
 	}
-	g := generator{added: map[*object]map[string]bool{}}
+	g := generator{added: map[*object]map[string]bool{}, kinds: all}
 	defs, err := member(root, "$defs")
 	if err != nil {
 		return nil, err
 	}
-	// The properties each kind is added to: the top level's for an
-	// instance kind, its parents' definitions' for the others.
-	places := map[*kinds.Kind][]*object{}
+	// The properties each kind is added to, by parent kind: the top
+	// level's ("") for an instance kind, its parents' definitions' for the
+	// others.
+	places := map[*kinds.Kind]map[string]*object{}
 	for _, k := range all {
-		parents := []*object{root}
+		parents := map[string]*object{"": root}
 		if !k.Instance() {
-			parents = nil
+			parents = map[string]*object{}
 			for _, p := range k.Parents {
 				def, err := member(defs, p)
 				if err != nil {
 					return nil, err
 				}
-				parents = append(parents, def)
+				parents[p] = def
 			}
 		}
-		for _, p := range parents {
-			props, err := member(p, "properties")
+		places[k] = map[string]*object{}
+		for p, o := range parents {
+			props, err := member(o, "properties")
 			if err != nil {
 				return nil, err
 			}
-			places[k] = append(places[k], props)
+			places[k][p] = props
 			for _, key := range keysOf(k) {
 				props.del(key)
 			}
 		}
-		defs.del(k.Name)
+		for _, name := range defNames(k) {
+			defs.del(name)
+		}
 	}
 	for _, k := range all {
-		if !k.Inline {
-			defs.set(k.Name, kindDef(k))
+		if k.ReadOnly {
+			continue
 		}
-		for _, props := range places[k] {
-			switch {
-			case k.Inline:
-				after := k.After
-				for _, f := range k.Fields {
-					g.insert(props, f.Name, fieldSchema("", f), after)
-					after = f.Name
+		ds := itemDefs(k)
+		if !k.Inline {
+			for _, d := range ds {
+				defs.set(d.name, g.kindDef(k, d))
+			}
+		}
+		for _, d := range ds {
+			for _, p := range d.parents {
+				props, after := places[k][p], k.AfterOf(p)
+				switch {
+				case k.Inline:
+					for _, f := range d.fields {
+						g.insert(props, f.Name, g.fieldSchema(ownerOf(k), f), after)
+						after = f.Name
+					}
+				case k.Singleton:
+					g.insert(props, k.Key, ref(d.name), after)
+				case k.Instance():
+					g.insert(props, k.Key, obj(
+						"description", k.Doc+" Keyed by name: each is matched to the live one by name. null or {} declares none.",
+						"type", []any{"object", "null"},
+						"propertyNames", ref("resourceName"),
+						"additionalProperties", ref(d.name)), after)
+				default:
+					desc := k.Doc + " Each is matched to a live one by " + strings.Join(k.Identity, " and ") + "."
+					if k.NeedsDeploy(p) {
+						desc += deployNote
+					}
+					g.insert(props, k.Key, obj(
+						"description", desc+" null or [] declares none.",
+						"type", []any{"array", "null"},
+						"items", ref(d.name)), after)
 				}
-			case k.Singleton:
-				g.insert(props, k.Key, ref(k.Name), k.After)
-			case k.Instance():
-				g.insert(props, k.Key, obj(
-					"description", k.Doc+" Keyed by name: each is matched to the live one by name. null or {} declares none.",
-					"type", []any{"object", "null"},
-					"propertyNames", ref("resourceName"),
-					"additionalProperties", ref(k.Name)), k.After)
-			default:
-				g.insert(props, k.Key, obj(
-					"description", k.Doc+" Each is matched to a live one by "+strings.Join(k.Identity, " and ")+". null or [] declares none.",
-					"type", []any{"array", "null"},
-					"items", ref(k.Name)), k.After)
 			}
 		}
 	}
 	return encode(root)
+}
+
+// deployNote says that a change needs a deploy of the service.
+const deployNote = " Changes take effect when the service is deployed."
+
+// itemDef is one definition of a kind's items: the fields its items have
+// in the parents listed ("" for an instance kind).
+type itemDef struct {
+	name    string
+	parents []string
+	fields  []*kinds.Field
+}
+
+// itemDefs are the definitions of a kind's items: one, $defs/<kind>, when
+// the items have the same fields in every parent; else one per distinct
+// set of fields (kinds.Field.Parents), named after the first parent that
+// has it, $defs/<parent><Kind> (composeDomain).
+func itemDefs(k *kinds.Kind) []itemDef {
+	if k.Instance() {
+		return []itemDef{{name: k.Name, parents: []string{""}, fields: k.Fields}}
+	}
+	var out []itemDef
+	index := map[string]int{}
+	for _, p := range k.Parents {
+		fields := fieldsFor(k, p)
+		var names []string
+		for _, f := range fields {
+			names = append(names, f.Name)
+		}
+		key := strings.Join(names, ",")
+		if i, ok := index[key]; ok {
+			out[i].parents = append(out[i].parents, p)
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, itemDef{name: parentDefName(p, k), parents: []string{p}, fields: fields})
+	}
+	if len(out) == 1 {
+		out[0].name = k.Name
+	}
+	return out
+}
+
+// fieldsFor are the fields of a kind's items in a parent of kind p.
+func fieldsFor(k *kinds.Kind, p string) []*kinds.Field {
+	var out []*kinds.Field
+	for _, f := range k.Fields {
+		if f.For(p) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func parentDefName(parent string, k *kinds.Kind) string {
+	return parent + strings.ToUpper(k.Name[:1]) + k.Name[1:]
+}
+
+// defNames are the names of every definition the kind's items may have,
+// whichever fields are for which parent.
+func defNames(k *kinds.Kind) []string {
+	out := []string{k.Name}
+	for _, p := range k.Parents {
+		out = append(out, parentDefName(p, k))
+	}
+	return out
 }
 
 // member finds the object under key in o.
@@ -116,6 +200,17 @@ func keysOf(k *kinds.Kind) []string {
 
 type generator struct {
 	added map[*object]map[string]bool // the keys generated into each object
+	kinds []*kinds.Kind               // the kinds generated, which fields may name
+}
+
+// kind finds a kind by name among those generated, or in package kinds.
+func (g *generator) kind(name string) *kinds.Kind {
+	for _, k := range g.kinds {
+		if k.Name == name {
+			return k
+		}
+	}
+	return kinds.ByName(name)
 }
 
 // insert adds key to props after the key after (and after keys generated
@@ -145,16 +240,68 @@ func nullable(typ string, null bool) any {
 	return typ
 }
 
-// kindDef is the definition of one item of a kind. An instance item or a
-// singleton may be null (empty) when no field is required; a list item
-// may not.
-func kindDef(k *kinds.Kind) *object {
-	null := (k.Instance() || k.Singleton) && !hasRequired(k.Fields)
-	noun := k.Duplicate.Noun
-	if noun == "" {
-		noun = k.Name
+// kindDef is the definition of one item of a kind with the fields of d.
+// An instance item or a singleton may be null (empty) when no field is
+// required; a list item may not. The fields of one variant
+// (kinds.Field.Variant) are rejected in an item of another, and a field
+// and the one that gives it from a file (kinds.Field.FileOf) in one item.
+func (g *generator) kindDef(k *kinds.Kind, d itemDef) *object {
+	null := (k.Instance() || k.Singleton) && !hasRequired(d.fields)
+	doc := k.Doc
+	if len(itemDefs(k)) > 1 {
+		doc += " The fields for " + strings.Join(d.parents, ", ") + " services."
 	}
-	return objectSchema(k.Doc, noun, k.Fields, null)
+	if k.Singleton && allNeedDeploy(k, d.parents) {
+		doc += deployNote
+	}
+	s := g.objectSchema(doc, ownerOf(k), d.fields, null)
+	var rules []any
+	if vf := fieldNamed(d.fields, k.Variant); vf != nil {
+		for _, value := range vf.Enum {
+			other := obj()
+			for _, f := range d.fields {
+				if f.Variant != "" && f.Variant != value {
+					other.set(f.Name, false)
+				}
+			}
+			if len(other.keys) == 0 {
+				continue
+			}
+			rules = append(rules, obj(
+				"if", obj("properties", obj(vf.Name, obj("description", "For "+vf.Name+": "+value+".", "const", value)), "required", []any{vf.Name}),
+				"then", obj("properties", other)))
+		}
+	}
+	for _, f := range d.fields {
+		if f.FileOf != "" && fieldNamed(d.fields, f.FileOf) != nil {
+			// Rejected at the file's field, where spec's loader says it.
+			rules = append(rules, obj(
+				"if", obj("required", []any{f.FileOf}),
+				"then", obj("properties", obj(f.Name, false))))
+		}
+	}
+	if rules != nil {
+		s.insert(s.index("properties")+1, "allOf", rules)
+	}
+	return s
+}
+
+func allNeedDeploy(k *kinds.Kind, parents []string) bool {
+	for _, p := range parents {
+		if !k.NeedsDeploy(p) {
+			return false
+		}
+	}
+	return len(parents) > 0
+}
+
+func fieldNamed(fields []*kinds.Field, name string) *kinds.Field {
+	for _, f := range fields {
+		if name != "" && f.Name == name {
+			return f
+		}
+	}
+	return nil
 }
 
 func hasRequired(fields []*kinds.Field) bool {
@@ -166,10 +313,31 @@ func hasRequired(fields []*kinds.Field) bool {
 	return false
 }
 
+// owner is what the description of a kind says of its fields besides
+// each field's own.
+type owner struct {
+	noun    string            // the word for an item ("" for a nested object)
+	variant string            // the kind's Variant field
+	sides   map[string]string // a field and the one that gives it from a file (FileOf), each to the other
+}
+
+// ownerOf is the owner of a kind's own fields.
+func ownerOf(k *kinds.Kind) owner {
+	o := owner{noun: k.Duplicate.Noun, variant: k.Variant, sides: map[string]string{}}
+	if o.noun == "" {
+		o.noun = k.Name
+	}
+	for _, f := range k.Fields {
+		if f.FileOf != "" {
+			o.sides[f.Name], o.sides[f.FileOf] = f.FileOf, f.Name
+		}
+	}
+	return o
+}
+
 // objectSchema is the schema of an object of fields, unknown keys
-// rejected, described by doc (if not ""). owner is the word for an item
-// of the kind whose fields they are ("" for a nested object).
-func objectSchema(doc, owner string, fields []*kinds.Field, null bool) *object {
+// rejected, described by doc (if not ""), the fields of own.
+func (g *generator) objectSchema(doc string, own owner, fields []*kinds.Field, null bool) *object {
 	s := obj()
 	if doc != "" {
 		s.set("description", doc)
@@ -181,7 +349,7 @@ func objectSchema(doc, owner string, fields []*kinds.Field, null bool) *object {
 		if f.Required {
 			required = append(required, f.Name)
 		}
-		props.set(f.Name, fieldSchema(owner, f))
+		props.set(f.Name, g.fieldSchema(own, f))
 	}
 	if required != nil {
 		s.set("required", required)
@@ -195,6 +363,7 @@ func objectSchema(doc, owner string, fields []*kinds.Field, null bool) *object {
 var clears = map[kinds.Type]string{
 	kinds.Strings: "; null or [] clears it",
 	kinds.Map:     "; null or {} clears it",
+	kinds.Env:     "; null or {} clears it",
 	kinds.Objects: "; null or [] clears it",
 }
 
@@ -204,18 +373,23 @@ const secretNote = "A secret: write it as ${VAR} (set VAR in the environment or 
 const durationPattern = `^(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$`
 
 // describe is a field's description: its Doc, then what the description
-// says of it besides. owner is the word for an item the field identifies.
-func describe(owner string, f *kinds.Field) string {
+// says of it besides. own is what is said of the fields of its kind.
+func (g *generator) describe(own owner, f *kinds.Field) string {
 	parts := []string{f.Doc}
+	if f.Variant != "" && own.variant != "" {
+		parts = append(parts, "For "+own.variant+": "+f.Variant+" only.")
+	}
 	if f.Required {
 		parts = append(parts, "Required.")
 	}
-	if f.Identity && owner != "" {
-		parts = append(parts, "It identifies the "+owner+".")
+	if f.Identity && own.noun != "" {
+		parts = append(parts, "It identifies the "+own.noun+".")
 	}
 	if f.Ref != "" {
 		where := ""
-		if k := kinds.ByName(f.Ref); k != nil {
+		if k := g.kind(f.Ref); k != nil && k.ReadOnly {
+			where = " (made in Dokploy, not in this file)"
+		} else if k != nil {
 			where = " (a key of the top-level " + k.Key + ")"
 		}
 		parts = append(parts, "The name of a "+f.Ref+where+".")
@@ -227,8 +401,21 @@ func describe(owner string, f *kinds.Field) string {
 		}
 		parts = append(parts, each+f.PatternDoc+".")
 	}
+	if f.RangeDoc != "" && f.Max > f.Min {
+		parts = append(parts, "Must be "+f.RangeDoc+".")
+	}
 	if f.Type == kinds.Duration {
 		parts = append(parts, "A duration like 30s, 1m30s or 500ms, or 0.")
+	}
+	if other := own.sides[f.Name]; other != "" {
+		a, b := f.Name, other
+		if f.FileOf != "" {
+			a, b = other, f.Name
+		}
+		parts = append(parts, "Set "+a+" or "+b+", not both.")
+	}
+	if f.Deploy {
+		parts = append(parts, "A change takes effect when the service is deployed.")
 	}
 	if !f.Required && !f.Local {
 		parts = append(parts, "Omit it to leave the live value alone"+clears[f.Type]+".")
@@ -242,13 +429,14 @@ func describe(owner string, f *kinds.Field) string {
 // fieldSchema is the schema of one field's value, as the decoder reads it
 // (package spec): a ${VAR} stays valid where a string is checked against
 // an enum or a pattern, since the value is checked once it is replaced.
-func fieldSchema(owner string, f *kinds.Field) *object {
-	desc := describe(owner, f)
+// A field that names a file (kinds.Field.FileOf) must not be empty.
+func (g *generator) fieldSchema(own owner, f *kinds.Field) *object {
+	desc := g.describe(own, f)
 	s := obj("description", desc)
 	switch f.Type {
 	case kinds.String, kinds.Text:
 		s.set("type", nullable("string", f.Nullable))
-		if f.Required {
+		if f.Required || f.FileOf != "" {
 			s.set("minLength", 1)
 		}
 		if alt := checked(f); alt != nil {
@@ -259,6 +447,12 @@ func fieldSchema(owner string, f *kinds.Field) *object {
 		}
 	case kinds.Int:
 		s.set("type", nullable("integer", f.Nullable))
+		if f.Max > f.Min {
+			s.set("minimum", f.Min)
+			s.set("maximum", f.Max)
+		}
+	case kinds.Number:
+		s.set("type", nullable("number", f.Nullable))
 		if f.Max > f.Min {
 			s.set("minimum", f.Min)
 			s.set("maximum", f.Max)
@@ -292,10 +486,12 @@ func fieldSchema(owner string, f *kinds.Field) *object {
 		}
 		s.set("anyOf", alts)
 	case kinds.Object:
-		s = objectSchema(desc, "", f.Fields, f.Nullable)
+		// A flat object's fields are the service's own keys in the API;
+		// in the file it is an object like any other.
+		s = g.objectSchema(desc, owner{}, f.Fields, f.Nullable)
 	case kinds.Objects:
 		s.set("type", []any{"array", "null"})
-		s.set("items", objectSchema("", "", f.Fields, false))
+		s.set("items", g.objectSchema("", owner{}, f.Fields, false))
 	}
 	return s
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -546,10 +548,35 @@ func TestSchemaInStepWithSpec(t *testing.T) {
 		t.Errorf("schema/dokploy-sync.schema.json is out of step with the types of package spec (spec is the source of truth; fix the schema):\n  %s",
 			strings.Join(problems, "\n  "))
 	}
-	// Guard against a walker that checks nothing.
-	if fields < 250 {
-		t.Errorf("checked only %d spec fields; the walk is broken", fields)
+	// Guard against a walker that stops short: it checks every field of
+	// every spec type that dokploy.yaml reaches.
+	if want := specFields(reflect.TypeOf(spec.File{})); fields != want || want == 0 {
+		t.Errorf("checked %d spec fields, want %d; the walk is broken", fields, want)
 	}
+}
+
+// specFields counts the keys of the spec struct t and of the structs its
+// keys hold (a struct, a map of them by name, or a list of them), each as
+// often as dokploy.yaml reaches it: the fields walkStruct checks.
+func specFields(t reflect.Type) int {
+	n := 0
+	for _, f := range goFields(t) {
+		n++
+		ft := f.typ
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft != envType && (ft.Kind() == reflect.Map || ft.Kind() == reflect.Slice) {
+			ft = ft.Elem()
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+		}
+		if ft.Kind() == reflect.Struct {
+			n += specFields(ft)
+		}
+	}
+	return n
 }
 
 // ---- in step with package kinds ----
@@ -562,11 +589,13 @@ func kindTypes(t kinds.Type) []string {
 		return []string{"string"}
 	case kinds.Int:
 		return []string{"integer"}
+	case kinds.Number:
+		return []string{"integer", "number"}
 	case kinds.Bool:
 		return []string{"boolean"}
 	case kinds.Strings, kinds.Objects:
 		return []string{"array"}
-	case kinds.Map, kinds.Object:
+	case kinds.Map, kinds.Env, kinds.Object:
 		return []string{"object"}
 	case kinds.Memory, kinds.Duration:
 		return []string{"integer", "string"} // bytes or "512Mi"; 0 or "30s"
@@ -579,7 +608,7 @@ func kindTypes(t kinds.Type) []string {
 // kindNullable says whether spec's decoder accepts an explicit null for a
 // described field: Nullable ones, and lists and maps (null is empty).
 func kindNullable(f *kinds.Field) bool {
-	return f.Nullable || f.Type == kinds.Strings || f.Type == kinds.Map || f.Type == kinds.Objects
+	return f.Nullable || f.Type == kinds.Strings || f.Type == kinds.Map || f.Type == kinds.Env || f.Type == kinds.Objects
 }
 
 // enums collects the enum values a schema node lists, following $ref,
@@ -612,7 +641,9 @@ func (w *schemaWalker) enums(n any) []string {
 // walkFields checks that the object schema n has a property for each of
 // fields and no other, the same required ones, and that each accepts what
 // spec's decoder reads for the field. path names the place: kind.field.
-func (w *schemaWalker) walkFields(path, kind string, fields []*kinds.Field, n any) {
+// notHere says why a key that is not one of fields is not (a field of the
+// kind for other parents), "" for a key the kind does not have.
+func (w *schemaWalker) walkFields(path, kind string, fields []*kinds.Field, n any, notHere func(key string) string) {
 	obj, ok := w.object(n)
 	if !ok {
 		w.problem("%s: no object schema with properties for the fields of kind %s", path, kind)
@@ -634,8 +665,17 @@ func (w *schemaWalker) walkFields(path, kind string, fields []*kinds.Field, n an
 		w.kindField(joinPath(path, f.Name), kind, f, prop, slices.Contains(required, any(f.Name)))
 	}
 	for _, key := range sortedKeys(props) {
-		if !names[key] {
+		if names[key] {
+			continue
+		}
+		why := ""
+		if notHere != nil {
+			why = notHere(key)
+		}
+		if why == "" {
 			w.problem("%s: schema property is not a field of kind %s", joinPath(path, key), kind)
+		} else {
+			w.problem("%s: schema property %s", joinPath(path, key), why)
 		}
 	}
 	for _, r := range required {
@@ -656,6 +696,9 @@ func (w *schemaWalker) kindField(path, kind string, f *kinds.Field, prop any, sc
 	if f.Required && (f.Type == kinds.String || f.Type == kinds.Text) && !w.rejectsEmpty(prop) {
 		w.problem(`%s: the field is Required, so "" is an error: the schema needs "minLength": 1`, path)
 	}
+	if f.FileOf != "" && !w.rejectsEmpty(prop) {
+		w.problem(`%s: the field names a file, so "" is an error: the schema needs "minLength": 1`, path)
+	}
 	types := w.types(prop)
 	switch schemaNull := slices.Contains(types, "null"); {
 	case kindNullable(f) && !schemaNull:
@@ -670,8 +713,32 @@ func (w *schemaWalker) kindField(path, kind string, f *kinds.Field, prop any, sc
 		w.problem("%s: the schema's enum is %v but the field's Enum is %v", path, got, want)
 	}
 	switch f.Type {
+	case kinds.String, kinds.Text, kinds.Strings:
+		var want []string
+		if f.Pattern != "" {
+			want = []string{f.Pattern}
+		}
+		n := prop
+		if f.Type == kinds.Strings {
+			n, _ = w.items(prop)
+		}
+		if got := w.patterns(n); !slices.Equal(got, want) {
+			w.problem("%s: the schema's patterns are %q but the field's Pattern is %q", path, got, f.Pattern)
+		}
+	case kinds.Int:
+		m, _ := prop.(map[string]any)
+		got := fmt.Sprint(m["minimum"], " ", m["maximum"])
+		want := "<nil> <nil>"
+		if f.Max > f.Min {
+			want = fmt.Sprint(f.Min, " ", f.Max)
+		}
+		if got != want {
+			w.problem("%s: the schema's minimum and maximum are %s but the field's Min and Max %s", path, got, want)
+		}
+	}
+	switch f.Type {
 	case kinds.Object:
-		w.walkFields(path, kind, f.Fields, prop)
+		w.walkFields(path, kind, f.Fields, prop, nil)
 	case kinds.Objects, kinds.Strings:
 		items, ok := w.items(prop)
 		if !ok {
@@ -682,11 +749,34 @@ func (w *schemaWalker) kindField(path, kind string, f *kinds.Field, prop any, sc
 			w.problem("%s[]: the schema accepts a null item but spec's decoder rejects it", path)
 		}
 		if f.Type == kinds.Objects {
-			w.walkFields(path+"[]", kind, f.Fields, items)
+			w.walkFields(path+"[]", kind, f.Fields, items, nil)
 		} else if got := without(w.types(items), "null"); !slices.Equal(got, []string{"string"}) {
 			w.problem("%s[]: the schema accepts items of %v but the field takes strings", path, got)
 		}
 	}
+}
+
+// patterns collects the patterns a string must match, following $ref and
+// anyOf, but for a ${VAR} (usesVariable), which is always accepted.
+func (w *schemaWalker) patterns(n any) []string {
+	m, ok := n.(map[string]any)
+	if !ok {
+		return nil
+	}
+	var out []string
+	if p, ok := m["pattern"].(string); ok {
+		out = append(out, p)
+	}
+	if r, ok := m["$ref"].(string); ok && r != "#/$defs/usesVariable" {
+		out = append(out, w.patterns(w.ref(r))...)
+	}
+	for _, kw := range []string{"anyOf", "oneOf", "allOf"} {
+		bs, _ := m[kw].([]any)
+		for _, b := range bs {
+			out = append(out, w.patterns(b)...)
+		}
+	}
+	return out
 }
 
 func sorted(s []string) []string {
@@ -701,9 +791,47 @@ func refersTo(n any, def string) bool {
 	return m["$ref"] == "#/$defs/"+def
 }
 
+// defName is the definition n refers to ($ref #/$defs/<name>).
+func defName(n any) (string, bool) {
+	m, _ := n.(map[string]any)
+	r, _ := m["$ref"].(string)
+	name, ok := strings.CutPrefix(r, "#/$defs/")
+	return name, ok && !strings.Contains(name, "/")
+}
+
+// fieldsFor are the fields of a kind's items in a resource of kind parent
+// ("" for the top level): those for it (kinds.Field.Parents).
+func fieldsFor(k *kinds.Kind, parent string) []*kinds.Field {
+	if parent == "" {
+		return k.Fields
+	}
+	return slices.DeleteFunc(slices.Clone(k.Fields), func(f *kinds.Field) bool { return !f.For(parent) })
+}
+
+// fieldSet names a set of fields.
+func fieldSet(fields []*kinds.Field) string {
+	var names []string
+	for _, f := range fields {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ",")
+}
+
+// elsewhere says why a field of kind k is not in its items in a resource of
+// kind parent: it is for other parents' items only.
+func elsewhere(k *kinds.Kind, parent string) func(key string) string {
+	return func(key string) string {
+		if f := k.Field(key); f != nil && !f.For(parent) {
+			return fmt.Sprintf("is field %s of kind %s, which is only for items of %s, not of %s", key, k.Name, strings.Join(f.Parents, ", "), parent)
+		}
+		return ""
+	}
+}
+
 // kindsOutOfStep returns every difference between the schema and the
-// described kinds: each kind's definition against its fields, and the
-// property that holds the kind in each parent.
+// described kinds: each definition of a kind's items against the fields
+// its items have in the parents that refer to it, and the property that
+// holds the kind in each parent.
 func kindsOutOfStep(doc map[string]any) (problems []string, fields int) {
 	w := &schemaWalker{root: doc}
 	defs, _ := doc["$defs"].(map[string]any)
@@ -711,18 +839,6 @@ func kindsOutOfStep(doc map[string]any) (problems []string, fields int) {
 		// spec reads a null instance item or singleton as an empty one (an
 		// error only for its required fields); a null list item is an
 		// error.
-		null := (k.Instance() || k.Singleton) && !slices.ContainsFunc(k.Fields, func(f *kinds.Field) bool { return f.Required })
-		if !k.Inline {
-			def, ok := defs[k.Name]
-			if !ok {
-				w.problem("$defs/%s: kind %s has no definition", k.Name, k.Name)
-			} else {
-				w.walkFields(k.Name, k.Name, k.Fields, def)
-				if schemaNull := slices.Contains(w.types(def), "null"); null != schemaNull {
-					w.problem("$defs/%s: the schema accepts null: %v, spec's decoder: %v", k.Name, schemaNull, null)
-				}
-			}
-		}
 		places := map[string]any{"": doc}
 		if !k.Instance() {
 			places = map[string]any{}
@@ -730,15 +846,27 @@ func kindsOutOfStep(doc map[string]any) (problems []string, fields int) {
 				places[p] = defs[p]
 			}
 		}
+		sets := map[string]bool{}
+		for p := range places {
+			sets[fieldSet(fieldsFor(k, p))] = true
+		}
+		walked := map[string]bool{}  // definition and field set
+		defOf := map[string]string{} // field set: the definition of the first parent with it
 		for _, p := range sortedKeys(places) {
 			parent, _ := w.object(places[p])
 			props, _ := parent["properties"].(map[string]any)
+			fs := fieldsFor(k, p)
 			if k.Inline {
 				for _, f := range k.Fields {
 					path := joinPath(p, f.Name)
-					if prop, ok := props[f.Name]; !ok {
+					prop, ok := props[f.Name]
+					switch {
+					case !f.For(p) && ok:
+						w.problem("%s: schema property %s", path, elsewhere(k, p)(f.Name))
+					case !f.For(p):
+					case !ok:
 						w.problem("%s: field %s of kind %s has no property in the schema", path, f.Name, k.Name)
-					} else {
+					default:
 						w.kindField(path, k.Name, f, prop, false)
 					}
 				}
@@ -750,6 +878,7 @@ func kindsOutOfStep(doc map[string]any) (problems []string, fields int) {
 				w.problem("%s: kind %s has no property in the schema", path, k.Name)
 				continue
 			}
+			null := (k.Instance() || k.Singleton) && !slices.ContainsFunc(fs, func(f *kinds.Field) bool { return f.Required })
 			var want []string
 			var items any
 			switch {
@@ -769,16 +898,97 @@ func kindsOutOfStep(doc map[string]any) (problems []string, fields int) {
 			if got := w.types(prop); !slices.Equal(got, want) {
 				w.problem("%s: the schema accepts %v, spec's decoder %v", path, got, want)
 			}
-			if !refersTo(items, k.Name) {
+			name, ok := defName(items)
+			switch {
+			case len(sets) == 1 && !refersTo(items, k.Name):
 				w.problem("%s: the kind's items are not $defs/%s", path, k.Name)
+				continue
+			case !ok || defs[name] == nil:
+				w.problem("%s: the kind's items are no definition of $defs", path)
+				continue
 			}
+			set := fieldSet(fs)
+			if first, ok := defOf[set]; ok && first != name {
+				w.problem("%s: the kind's items are $defs/%s, another definition than in a parent with the same fields ($defs/%s)", path, name, first)
+			}
+			if _, ok := defOf[set]; !ok {
+				defOf[set] = name
+			}
+			if walked[name+" "+set] {
+				continue
+			}
+			walked[name+" "+set] = true
+			def := defs[name]
+			w.walkFields(name, k.Name, fs, def, elsewhere(k, p))
+			if schemaNull := slices.Contains(w.types(def), "null"); null != schemaNull {
+				w.problem("$defs/%s: the schema accepts null: %v, spec's decoder: %v", name, schemaNull, null)
+			}
+			w.rules(name, k, fs, def)
 		}
 	}
 	return w.problems, w.fields
 }
 
-// describedFields counts the fields kindsOutOfStep checks: each kind's
-// definition's, nested ones too, and an inline kind's in each parent.
+// rules checks what the definition def of a kind's items with fields says
+// of the fields of a variant (kinds.Field.Variant), rejected in an item of
+// another variant, and of a field and the one that gives it from a file
+// (kinds.Field.FileOf), not both in an item: as the generator writes
+// them, rules of allOf, "if" the variant field is a value (or the field is
+// set), "then" the fields rejected (false).
+func (w *schemaWalker) rules(path string, k *kinds.Kind, fields []*kinds.Field, def any) {
+	m, _ := def.(map[string]any)
+	rejected := map[string]map[string]bool{} // if: the variant's value, or "set <field>"; the fields rejected
+	all, _ := m["allOf"].([]any)
+	for _, r := range all {
+		r, _ := r.(map[string]any)
+		cond, _ := r["if"].(map[string]any)
+		then, _ := r["then"].(map[string]any)
+		props, _ := then["properties"].(map[string]any)
+		var when string
+		req, _ := cond["required"].([]any)
+		if cp, _ := cond["properties"].(map[string]any); k.Variant != "" && cp[k.Variant] != nil {
+			c, _ := cp[k.Variant].(map[string]any)
+			if len(req) == 1 && req[0] == k.Variant {
+				when = fmt.Sprint(c["const"])
+			}
+		} else if len(req) == 1 && cond["properties"] == nil {
+			when = "set " + fmt.Sprint(req[0])
+		}
+		for key, v := range props {
+			if v == false && when != "" {
+				if rejected[when] == nil {
+					rejected[when] = map[string]bool{}
+				}
+				rejected[when][key] = true
+			}
+		}
+	}
+	has := func(name string) bool {
+		return slices.ContainsFunc(fields, func(f *kinds.Field) bool { return f.Name == name })
+	}
+	if k.Variant != "" && has(k.Variant) {
+		for _, value := range k.Field(k.Variant).Enum {
+			for _, f := range fields {
+				other := f.Variant != "" && f.Variant != value
+				switch got := rejected[value][f.Name]; {
+				case other && !got:
+					w.problem("%s.%s: the schema does not reject it in a %s %s (%s: %s), but the field is for %s %ss only", path, f.Name, value, k.Name, k.Variant, value, f.Variant, k.Name)
+				case !other && got:
+					w.problem("%s.%s: the schema rejects it in a %s %s (%s: %s), but the field is for them", path, f.Name, value, k.Name, k.Variant, value)
+				}
+			}
+		}
+	}
+	for _, f := range fields {
+		if f.FileOf != "" && has(f.FileOf) && !rejected["set "+f.FileOf][f.Name] {
+			w.problem("%s.%s: the schema accepts it together with %s, which it gives from a file: spec's loader takes one or the other", path, f.Name, f.FileOf)
+		}
+	}
+}
+
+// describedFields counts the fields kindsOutOfStep checks: those of each
+// definition of a kind's items (one per set of fields its items have in
+// its parents), nested ones too, and an inline kind's in each parent.
 func describedFields() int {
 	var count func([]*kinds.Field) int
 	count = func(fs []*kinds.Field) int {
@@ -790,10 +1000,20 @@ func describedFields() int {
 	}
 	n := 0
 	for _, k := range kinds.Declared() {
-		if k.Inline {
-			n += len(k.Parents) * len(k.Fields)
-		} else {
-			n += count(k.Fields)
+		parents := k.Parents
+		if k.Instance() {
+			parents = []string{""}
+		}
+		sets := map[string]bool{}
+		for _, p := range parents {
+			fs := fieldsFor(k, p)
+			switch {
+			case k.Inline:
+				n += count(fs)
+			case !sets[fieldSet(fs)]:
+				sets[fieldSet(fs)] = true
+				n += count(fs)
+			}
 		}
 	}
 	return n
@@ -818,6 +1038,34 @@ func TestInStepCatchesDrift(t *testing.T) {
 	}
 	props := func(doc map[string]any, name string) map[string]any {
 		return defs(doc, name)["properties"].(map[string]any)
+	}
+	// The definitions of the items of a described kind in a parent, as
+	// the schema names them.
+	itemsOf := func(doc map[string]any, parent, key string) map[string]any {
+		return props(doc, parent)[key].(map[string]any)["items"].(map[string]any)
+	}
+	itemDef := func(parent, key string) string {
+		name, ok := defName(itemsOf(document(t), parent, key))
+		if !ok {
+			t.Fatalf("%s.%s: the items are no definition", parent, key)
+		}
+		return name
+	}
+	appDomain, composeDomain := itemDef("application", kinds.Domain.Key), itemDef("compose", kinds.Domain.Key)
+	if appDomain == composeDomain {
+		t.Fatalf("the domains of applications and compose services have one definition, %s", appDomain)
+	}
+	mount := itemDef("application", kinds.Mount.Key)
+	// variantRule is the rule of the mount definition for mounts of a type.
+	variantRule := func(d map[string]any, value string) map[string]any {
+		for _, r := range defs(d, mount)["allOf"].([]any) {
+			cond := r.(map[string]any)["if"].(map[string]any)
+			if c, ok := cond["properties"].(map[string]any)[kinds.Mount.Variant].(map[string]any); ok && c["const"] == value {
+				return r.(map[string]any)["then"].(map[string]any)["properties"].(map[string]any)
+			}
+		}
+		t.Fatalf("$defs/%s has no rule for mounts of type %s", mount, value)
+		return nil
 	}
 	for _, tc := range []struct {
 		name   string
@@ -866,29 +1114,31 @@ func TestInStepCatchesDrift(t *testing.T) {
 		mutate: func(d map[string]any) { defs(d, "postgres")["type"] = []any{"object", "null"} },
 		want:   "projects.*.environments.*.postgres.*: the schema accepts a null entry but spec.Postgres has required fields",
 	}, {
-		name:   "missing property of a list item",
-		mutate: func(d map[string]any) { delete(props(d, "domain"), "internalPath") },
-		want:   "projects.*.environments.*.applications.*.domains[].internalPath: spec field Domain.InternalPath (*string) has no property in the schema",
+		name:   "missing property of a nested object",
+		mutate: func(d map[string]any) { delete(props(d, "resources"), "cpuReservation") },
+		want:   "projects.*.environments.*.applications.*.resources.cpuReservation: spec field Resources.CPUReservation (*spec.CPU) has no property in the schema",
 	}, {
-		name:   "list item not required",
-		mutate: func(d map[string]any) { defs(d, "port")["required"] = []any{"publishedPort"} },
-		want:   `projects.*.environments.*.applications.*.ports[].targetPort: spec field Port.TargetPort is spec:"required" but the schema does not list it`,
+		name:   "nested object not required",
+		mutate: func(d map[string]any) { delete(defs(d, "build"), "required") },
+		want:   `projects.*.environments.*.applications.*.build.type: spec field Build.Type is spec:"required" but the schema does not list it`,
 	}, {
 		name:   "list not nullable",
-		mutate: func(d map[string]any) { defs(d, "mounts")["type"] = "array" },
-		want:   "projects.*.environments.*.applications.*.mounts: spec field Application.Mounts accepts null",
+		mutate: func(d map[string]any) { defs(d, "watchPaths")["type"] = "array" },
+		want:   "projects.*.environments.*.applications.*.source.git.watchPaths: spec field GitSource.WatchPaths accepts null",
 	}, {
 		name:   "list without items",
-		mutate: func(d map[string]any) { delete(props(d, "application")["ports"].(map[string]any), "items") },
-		want:   `projects.*.environments.*.applications.*.ports: spec field Application.Ports is a list: the schema needs "items"`,
+		mutate: func(d map[string]any) { delete(defs(d, "stringList"), "items") },
+		want:   `projects.*.environments.*.applications.*.envFile: spec field Application.EnvFile is a list: the schema needs "items"`,
 	}, {
 		name:   "list of strings with items of another type",
 		mutate: func(d map[string]any) { defs(d, "watchPaths")["items"] = map[string]any{"type": "integer"} },
 		want:   "projects.*.environments.*.applications.*.source.git.watchPaths[]: the schema accepts items of [integer] but spec field GitSource.WatchPaths takes items of [string]",
 	}, {
-		name:   "open list item",
-		mutate: func(d map[string]any) { delete(defs(d, "port"), "additionalProperties") },
-		want:   "projects.*.environments.*.applications.*.ports[]: the schema for spec.Port does not reject unknown keys",
+		name: "open list item of a described kind",
+		mutate: func(d map[string]any) {
+			delete(defs(d, itemDef("application", kinds.Port.Key)), "additionalProperties")
+		},
+		want: itemDef("application", kinds.Port.Key) + ": the schema does not reject unknown keys",
 	}, {
 		name:   "missing property of an inlined provider field",
 		mutate: func(d map[string]any) { delete(props(d, "giteaSource"), "owner") },
@@ -950,6 +1200,69 @@ func TestInStepCatchesDrift(t *testing.T) {
 		name:   "null list item of a described kind",
 		mutate: func(d map[string]any) { defs(d, "security")["type"] = []any{"object", "null"} },
 		want:   "$defs/security: the schema accepts null: true, spec's decoder: false",
+	}, {
+		// Fields for some parents only (kinds.Field.Parents).
+		name: "field of a parent in another parent's definition",
+		mutate: func(d map[string]any) {
+			props(d, appDomain)["serviceName"] = props(d, composeDomain)["serviceName"]
+		},
+		want: appDomain + ".serviceName: schema property is field serviceName of kind domain, which is only for items of compose, not of application",
+	}, {
+		name:   "field of a parent missing in its definition",
+		mutate: func(d map[string]any) { delete(props(d, composeDomain), "serviceName") },
+		want:   composeDomain + ".serviceName: field serviceName of kind domain has no property in the schema",
+	}, {
+		name: "parent's items of another parent's definition",
+		mutate: func(d map[string]any) {
+			itemsOf(d, "application", kinds.Domain.Key)["$ref"] = "#/$defs/" + composeDomain
+		},
+		want: composeDomain + ".serviceName: schema property is field serviceName of kind domain, which is only for items of compose, not of application",
+	}, {
+		// Fields of one variant (kinds.Field.Variant).
+		name:   "variant field missing",
+		mutate: func(d map[string]any) { delete(props(d, mount), "hostPath") },
+		want:   mount + ".hostPath: field hostPath of kind mount has no property in the schema",
+	}, {
+		name:   "variant field not rejected in another variant",
+		mutate: func(d map[string]any) { delete(variantRule(d, "volume"), "hostPath") },
+		want:   mount + ".hostPath: the schema does not reject it in a volume mount (type: volume), but the field is for bind mounts only",
+	}, {
+		name:   "variant field rejected in its variant",
+		mutate: func(d map[string]any) { variantRule(d, "volume")["volumeName"] = false },
+		want:   mount + ".volumeName: the schema rejects it in a volume mount (type: volume), but the field is for them",
+	}, {
+		name:   "variant rules missing",
+		mutate: func(d map[string]any) { delete(defs(d, mount), "allOf") },
+		want:   mount + ".volumeName: the schema does not reject it in a bind mount (type: bind)",
+	}, {
+		// A field that gives another from a file (kinds.Field.FileOf).
+		name: "field and its file together",
+		mutate: func(d map[string]any) {
+			rules := defs(d, mount)["allOf"].([]any)
+			defs(d, mount)["allOf"] = rules[:len(rules)-1]
+		},
+		want: mount + ".contentFile: the schema accepts it together with content",
+	}, {
+		name:   "empty file name",
+		mutate: func(d map[string]any) { delete(props(d, mount)["contentFile"].(map[string]any), "minLength") },
+		want:   mount + `.contentFile: the field names a file, so "" is an error`,
+	}, {
+		// Patterns and ranges.
+		name: "described field with another pattern",
+		mutate: func(d map[string]any) {
+			props(d, appDomain)["host"].(map[string]any)["anyOf"].([]any)[0].(map[string]any)["pattern"] = "^.+$"
+		},
+		want: appDomain + `.host: the schema's patterns are ["^.+$"] but the field's Pattern is`,
+	}, {
+		name:   "described field without its pattern",
+		mutate: func(d map[string]any) { delete(props(d, mount)["volumeName"].(map[string]any), "anyOf") },
+		want:   mount + `.volumeName: the schema's patterns are [] but the field's Pattern is`,
+	}, {
+		name: "described field with another range",
+		mutate: func(d map[string]any) {
+			props(d, composeDomain)["port"].(map[string]any)["maximum"] = json.Number("65536")
+		},
+		want: composeDomain + ".port: the schema's minimum and maximum are 1 65536 but the field's Min and Max 1 65535",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := document(t)
@@ -965,8 +1278,8 @@ func TestInStepCatchesDrift(t *testing.T) {
 }
 
 // TestEveryPropertyIsDocumented: descriptions are what editors show on
-// hover, so every property and every definition has one; and every
-// definition is used.
+// hover, so every property (but one that is not allowed: false) and every
+// definition has one; and every definition is used.
 func TestEveryPropertyIsDocumented(t *testing.T) {
 	doc := document(t)
 	w := &schemaWalker{root: doc}
@@ -993,7 +1306,9 @@ func TestEveryPropertyIsDocumented(t *testing.T) {
 				}
 				if k == "properties" || k == "patternProperties" || (k == "$defs" && path == "") {
 					for _, name := range sortedKeys(v.(map[string]any)) {
-						if !described(v.(map[string]any)[name]) {
+						// false: the key is not allowed there (a field of
+						// another variant), which its message says.
+						if x := v.(map[string]any)[name]; x != false && !described(x) {
 							t.Errorf("%s/%s/%s has no description", path, k, name)
 						}
 					}
@@ -1198,6 +1513,8 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 		{"git url without scheme", inProduction("applications:\n  api:\n    source: {git: {url: github.com/a/b, branch: main}}\n"), apiPath + "/source/git/url"},
 		{"branch with a space", inProduction("applications:\n  api:\n    source: {git: {url: https://github.com/a/b.git, branch: my branch}}\n"), apiPath + "/source/git/branch"},
 		{"github without providerId", inProduction("applications:\n  api:\n    source: {github: {owner: a, repository: b, branch: main}}\n"), apiPath + "/source/github"},
+		{"github with provider and providerId", inProduction("applications:\n  api:\n    source: {github: {provider: acme, providerId: p1, owner: a, repository: b, branch: main}}\n"), apiPath + "/source/github"},
+		{"git with sshKey and sshKeyId", inProduction("applications:\n  api:\n    source: {git: {url: git@github.com:a/b.git, branch: main, sshKey: deploy, sshKeyId: k1}}\n"), apiPath + "/source/git"},
 		{"bad triggerType", inProduction("applications:\n  api:\n    source: {github: {providerId: p, owner: a, repository: b, branch: main, triggerType: release}}\n"), apiPath + "/source/github/triggerType"},
 		{"gitlab projectId 0", inProduction("applications:\n  api:\n    source: {gitlab: {providerId: p, owner: a, repository: b, branch: main, projectId: 0}}\n"), apiPath + "/source/gitlab/projectId"},
 		{"watchPaths is a string", inProduction("applications:\n  api:\n    source: {git: {url: https://github.com/a/b.git, branch: main, watchPaths: src}}\n"), apiPath + "/source/git/watchPaths"},
@@ -1208,18 +1525,22 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 		{"domain without host", inProduction(app + "    domains: [{port: 80}]\n"), apiPath + "/domains/0"},
 		{"domain port 0", inProduction(app + "    domains: [{host: a.example.com, port: 0}]\n"), apiPath + "/domains/0/port"},
 		{"domain path without slash", inProduction(app + "    domains: [{host: a.example.com, path: api}]\n"), apiPath + "/domains/0/path"},
+		{"domain internalPath without slash", inProduction("compose:\n  mon: {composeFile: a.env, domains: [{host: a.example.com, serviceName: web, internalPath: v1}]}\n"), dbPath + "/compose/mon/domains/0/internalPath"},
+		{"domain host with a scheme", inProduction(app + "    domains: [{host: \"https://a.example.com\"}]\n"), apiPath + "/domains/0/host"},
+		{"domain host without a dot", inProduction(app + "    domains: [{host: localhost}]\n"), apiPath + "/domains/0/host"},
 		{"bad certificateType", inProduction(app + "    domains: [{host: a.example.com, certificateType: acme}]\n"), apiPath + "/domains/0/certificateType"},
-		{"custom certificate without resolver", inProduction(app + "    domains: [{host: a.example.com, certificateType: custom}]\n"), apiPath + "/domains/0"},
 		{"application domain with serviceName", inProduction(app + "    domains: [{host: a.example.com, serviceName: web}]\n"), apiPath + "/domains/0"},
 		{"null domain item", inProduction(app + "    domains: [~]\n"), apiPath + "/domains/0"},
 		{"bad port protocol", inProduction(app + "    ports: [{publishedPort: 80, targetPort: 80, protocol: http}]\n"), apiPath + "/ports/0/protocol"},
 		{"port without targetPort", inProduction(app + "    ports: [{publishedPort: 80}]\n"), apiPath + "/ports/0"},
 		{"bad mount type", inProduction(app + "    mounts: [{type: tmpfs, mountPath: /tmp}]\n"), apiPath + "/mounts/0/type"},
 		{"relative mountPath", inProduction(app + "    mounts: [{type: volume, mountPath: data, volumeName: data}]\n"), apiPath + "/mounts/0/mountPath"},
-		{"volume without volumeName", inProduction(app + "    mounts: [{type: volume, mountPath: /data}]\n"), apiPath + "/mounts/0"},
-		{"bind with a volumeName", inProduction(app + "    mounts: [{type: bind, mountPath: /data, hostPath: /srv, volumeName: x1}]\n"), apiPath + "/mounts/0"},
-		{"file mount without content", inProduction(app + "    mounts: [{type: file, mountPath: /etc/x}]\n"), apiPath + "/mounts/0"},
-		{"file mount with content and contentFile", inProduction(app + "    mounts: [{type: file, mountPath: /etc/x, content: a, contentFile: a.env}]\n"), apiPath + "/mounts/0"},
+		{"bind with a volumeName", inProduction(app + "    mounts: [{type: bind, mountPath: /data, hostPath: /srv, volumeName: x1}]\n"), apiPath + "/mounts/0/volumeName"},
+		{"volume with a file's content", inProduction(app + "    mounts: [{type: volume, mountPath: /data, volumeName: x1, content: a}]\n"), apiPath + "/mounts/0/content"},
+		{"file mount with content and contentFile", inProduction(app + "    mounts: [{type: file, mountPath: /etc/x, content: a, contentFile: a.env}]\n"), apiPath + "/mounts/0/contentFile"},
+		{"empty contentFile", inProduction(app + "    mounts: [{type: file, mountPath: /etc/x, contentFile: \"\"}]\n"), apiPath + "/mounts/0/contentFile"},
+		{"bad volumeName", inProduction(app + "    mounts: [{type: volume, mountPath: /data, volumeName: my data}]\n"), apiPath + "/mounts/0/volumeName"},
+		{"relative hostPath", inProduction(app + "    mounts: [{type: bind, mountPath: /data, hostPath: srv/data}]\n"), apiPath + "/mounts/0/hostPath"},
 		{"redirect without replacement", inProduction(app + "    redirects: [{regex: ^/a}]\n"), apiPath + "/redirects/0"},
 		{"security without password", inProduction(app + "    security: [{username: admin}]\n"), apiPath + "/security/0"},
 		{"database mount without mountPath", inProduction("redis:\n  cache: {dockerImage: redis:7, databasePassword: p, mounts: [{type: volume, volumeName: v1}]}\n"), dbPath + "/redis/cache/mounts/0"},
@@ -1228,7 +1549,6 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 		{"null compose entry", inProduction("compose:\n  mon:\n"), dbPath + "/compose/mon"},
 		{"compose with composeFile and source", inProduction("compose:\n  mon: {composeFile: a.env, source: {git: {url: https://github.com/a/b.git, branch: main}}}\n"), dbPath + "/compose/mon"},
 		{"compose with a docker source", inProduction("compose:\n  mon: {source: {docker: {image: nginx}}}\n"), dbPath + "/compose/mon/source"},
-		{"compose domain without serviceName", inProduction("compose:\n  mon: {composeFile: a.env, domains: [{host: a.example.com}]}\n"), dbPath + "/compose/mon/domains/0"},
 		{"composePath without source", inProduction("compose:\n  mon: {composeFile: a.env, composePath: ./docker-compose.yml}\n"), dbPath + "/compose/mon"},
 		{"bad composeType", inProduction("compose:\n  mon: {composeFile: a.env, composeType: swarm}\n"), dbPath + "/compose/mon/composeType"},
 		{"compose has no replicas", inProduction("compose:\n  mon: {composeFile: a.env, replicas: 2}\n"), dbPath + "/compose/mon"},
@@ -1260,6 +1580,47 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 				}
 			} else if !slices.Contains(locs, tc.at) {
 				t.Errorf("the schema rejects it, but not at %s:\n%v", tc.at, err)
+			}
+		})
+	}
+}
+
+// TestGoOnlyChecks: specs that spec's loader rejects for a check the
+// schema does not make, each named in the package doc's list of Go-only
+// checks. When the schema learns one, the case moves to
+// TestBrokenSpecsAreRejected and the check leaves the list.
+func TestGoOnlyChecks(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "schema.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(f.Doc.Text()), " ")
+	sch := compile(t, document(t))
+	for _, tc := range []struct {
+		name, src string
+		loader    string // in the loader's error
+		check     string // in the package doc
+	}{
+		{"compose domain without serviceName", inProduction("compose:\n  mon: {composeFile: a.env, domains: [{host: a.example.com}]}\n"), "serviceName: required", "a compose service's domain needs serviceName"},
+		{"custom certificate without resolver", inProduction(app + "    domains: [{host: a.example.com, certificateType: custom}]\n"), "customCertResolver: required", "customCertResolver goes with certificateType: custom (which needs it)"},
+		{"resolver without a custom certificate", inProduction(app + "    domains: [{host: a.example.com, customCertResolver: ca}]\n"), "customCertResolver: only used", "customCertResolver goes with certificateType: custom"},
+		{"volume without volumeName", inProduction(app + "    mounts: [{type: volume, mountPath: /data}]\n"), "volumeName: required", "a volume mount needs volumeName"},
+		{"bind without hostPath", inProduction(app + "    mounts: [{type: bind, mountPath: /data}]\n"), "hostPath: required", "a bind mount hostPath"},
+		{"file mount without content", inProduction(app + "    mounts: [{type: file, mountPath: /etc/x}]\n"), "needs content", "a file mount content or contentFile"},
+		{"redirect regex that does not compile", inProduction(app + "    redirects: [{regex: \"^(a\", replacement: /b}]\n"), "regex: does not compile", "redirect regexes must compile"},
+		{"username with a colon", inProduction(app + "    security: [{username: \"a:b\", password: p}]\n"), "username: must not contain", "basic-auth usernames must not contain \":\""},
+		{"duplicate domains", inProduction(app + "    domains: [{host: a.example.com}, {host: A.example.com, path: /}]\n"), "duplicate domain", "duplicate domains, ports, mounts"},
+		{"duplicate mounts", inProduction(app + "    mounts: [{type: volume, mountPath: /data, volumeName: a1}, {type: volume, mountPath: /data/, volumeName: b1}]\n"), "duplicate mount", "duplicate domains, ports, mounts"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if errs := goLoad(t, tc.src, nil); !strings.Contains(errs.String(), tc.loader) {
+				t.Fatalf("spec's loader does not reject this spec with %q; fix the test case:\n%s\n%s", tc.loader, errs, tc.src)
+			}
+			if !strings.Contains(doc, tc.check) {
+				t.Errorf("the package doc's list of Go-only checks does not say %q", tc.check)
+			}
+			if err := sch.Validate(parseYAML(t, []byte(tc.src))); err != nil {
+				t.Errorf("the schema rejects it now: move the case to TestBrokenSpecsAreRejected and the check off the Go-only list:\n%v", err)
 			}
 		})
 	}

@@ -38,9 +38,8 @@ func (v *validator) objects(addr string, objs Objects, parent string) {
 				prefix = itemField(k.Key, i, "")
 			}
 			m := &o.Meta
-			v.fields(iaddr, prefix, m, k.Fields, o)
-			v.applies(iaddr, prefix, k, parent, o)
 			known := v.known(o)
+			var problems []kinds.Problem
 			if k.Hooks.Validate != nil {
 				it := kinds.Item{Values: known, Keys: map[string]bool{}, Unknown: map[string]bool{}, Parent: parent}
 				for key := range m.Keys {
@@ -49,21 +48,32 @@ func (v *validator) objects(addr string, objs Objects, parent string) {
 				for key := range m.Unknown {
 					it.Unknown[key] = true
 				}
-				for _, pr := range k.Hooks.Validate(it) {
-					pos := at(m, or(pr.At, pr.Field))
-					if pr.AtItem {
-						pos = m.Pos
-					}
-					field := prefix
-					if pr.Field != "" {
-						field = joinField(prefix, pr.Field)
-					}
-					msg := fieldMsg(field, pr.Message)
-					if pr.Warning {
-						v.warnf(pos, iaddr, "%s", msg)
-					} else {
-						v.errorf(pos, iaddr, "%s", msg)
-					}
+				problems = k.Hooks.Validate(it)
+			}
+			// The hook's errors at a field word what its pattern rejects
+			// (kinds.Field.Pattern).
+			worded := map[string]bool{}
+			for _, pr := range problems {
+				if !pr.Warning && pr.Field != "" {
+					worded[pr.Field] = true
+				}
+			}
+			v.fields(iaddr, prefix, m, k.Fields, o, worded)
+			v.applies(iaddr, prefix, k, parent, o)
+			for _, pr := range problems {
+				pos := at(m, or(pr.At, pr.Field))
+				if pr.AtItem {
+					pos = m.Pos
+				}
+				field := prefix
+				if pr.Field != "" {
+					field = joinField(prefix, pr.Field)
+				}
+				msg := fieldMsg(field, pr.Message)
+				if pr.Warning {
+					v.warnf(pos, iaddr, "%s", msg)
+				} else {
+					v.errorf(pos, iaddr, "%s", msg)
 				}
 			}
 			if k.Instance() || k.Singleton || len(k.Identity) == 0 {
@@ -157,8 +167,10 @@ func (v *validator) known(o *Object) kinds.Values {
 }
 
 // fields checks the values of o against fields: enums, ranges (of
-// integers and numbers) and patterns, nested objects too.
-func (v *validator) fields(addr, prefix string, m *Meta, fields []*kinds.Field, o *Object) {
+// integers and numbers) and patterns, nested objects too; not the
+// patterns of the fields worded (which the kind's Validate hook reports in
+// its own words).
+func (v *validator) fields(addr, prefix string, m *Meta, fields []*kinds.Field, o *Object, worded map[string]bool) {
 	for _, f := range fields {
 		x, ok := o.Values[f.Name]
 		if !ok || x == nil || v.skip(m, f.Name) {
@@ -170,11 +182,11 @@ func (v *validator) fields(addr, prefix string, m *Meta, fields []*kinds.Field, 
 			if len(f.Enum) > 0 && !contains(f.Enum, val) {
 				v.errorf(at(m, f.Name), addr, "%s", oneOfMsg(name, val, f.Enum))
 			}
-			if f.Pattern != "" && !pattern(f.Pattern).MatchString(val) {
+			if f.Pattern != "" && !worded[f.Name] && !pattern(f.Pattern).MatchString(val) {
 				v.errorf(at(m, f.Name), addr, "%s: must be %s, got %s", name, f.PatternDoc, quoteShort(val))
 			}
 		case []string:
-			if f.Pattern == "" {
+			if f.Pattern == "" || worded[f.Name] {
 				continue
 			}
 			for i, s := range val {
@@ -195,10 +207,10 @@ func (v *validator) fields(addr, prefix string, m *Meta, fields []*kinds.Field, 
 				v.errorf(at(m, f.Name), addr, "%s: must be between %d and %d, got %s", name, f.Min, f.Max, strconv.FormatFloat(val, 'f', -1, 64))
 			}
 		case *Object:
-			v.fields(addr, name, &val.Meta, f.Fields, val)
+			v.fields(addr, name, &val.Meta, f.Fields, val, nil)
 		case []*Object:
 			for i, sub := range val {
-				v.fields(addr, name+"["+strconv.Itoa(i)+"]", &sub.Meta, f.Fields, sub)
+				v.fields(addr, name+"["+strconv.Itoa(i)+"]", &sub.Meta, f.Fields, sub, nil)
 			}
 		}
 	}
