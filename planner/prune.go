@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
@@ -32,12 +33,16 @@ type PruneOptions struct {
 func (p *Plan) Prune(opt PruneOptions) {
 	var doomed []Resource
 	var kept []Resource
+	going := map[string]bool{} // what this prune may delete: no user of what it deletes
+	for _, r := range p.Unmanaged {
+		going[r.Address] = !p.isProtected(r.Address)
+	}
 	for _, r := range p.Unmanaged {
 		if p.isProtected(r.Address) {
 			kept = append(kept, r)
 			continue
 		}
-		if why := p.mayBeUsed(r); why != "" {
+		if why := p.mayBeUsed(r, going); why != "" {
 			p.DataKept = append(p.DataKept, KeptResource{Resource: r, Why: why})
 			continue
 		}
@@ -89,12 +94,59 @@ func (p *Plan) Prune(opt PruneOptions) {
 // mayBeUsed says why --prune keeps an instance resource that services can
 // use (kinds.Kind.Used): the server has projects the spec does not
 // declare, which dokploy-sync never reads, so one of them may use it.
-func (p *Plan) mayBeUsed(r Resource) string {
+func (p *Plan) mayBeUsed(r Resource, going map[string]bool) string {
 	k := kinds.ByName(r.Kind)
-	if k == nil || !k.Instance() || !k.Used || len(p.undeclared) == 0 {
+	if k == nil || !k.Instance() || !k.Used {
+		return ""
+	}
+	if users := p.usedBy(r, going); len(users) > 0 {
+		return fmt.Sprintf("a %s that %s uses; change or remove what uses it first", k.Name, strings.Join(users, ", "))
+	}
+	if len(p.undeclared) == 0 {
 		return ""
 	}
 	return fmt.Sprintf("a %s the projects the spec does not declare may use (%s); declare them, or delete it in Dokploy", k.Name, strings.Join(p.undeclared, ", "))
+}
+
+// usedBy lists the live items and services of the declared projects that
+// name the instance resource r, but those going too (a backup its destination, an application
+// its registry), sorted: deleting r would change them behind the spec's
+// back (Dokploy deletes a destination's backups, clears a registry's
+// users).
+func (p *Plan) usedBy(r Resource, going map[string]bool) []string {
+	var out []string
+	for addr, svc := range p.live {
+		var items dokploy.Items
+		switch s := svc.(type) {
+		case *dokploy.Application:
+			items = s.Items
+		case *dokploy.Compose:
+			items = s.Items
+		case *dokploy.Database:
+			items = s.Items
+		}
+		for kind, rows := range items {
+			k := kinds.ByName(kind)
+			if k == nil {
+				continue
+			}
+			for _, row := range rows {
+				for _, f := range k.Fields {
+					if f.Ref == r.Kind && row[f.APIName()] == r.ID && r.ID != "" {
+						user := addr
+						if !k.Singleton {
+							user = childAddr(addr, kind, RowIdentity(k, row))
+						}
+						if !going[user] {
+							out = append(out, user)
+						}
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // KeptResource is a resource --prune would delete but keeps, and why.
