@@ -169,24 +169,8 @@ func (r *run) settingsInput(c *planner.Change, objs spec.Objects, parent string,
 // createSettings adds to a service's create input its CreateOnly settings
 // (server).
 func (r *run) createSettings(c *planner.Change, in map[string]any) error {
-	return r.settings(c, objectsOf(c.Desired), parentKindOf(c), in, true)
+	return r.settings(c, planner.ObjectsOf(c.Desired), c.Kind, in, true)
 }
-
-// objectsOf are the described items of a service's spec.
-func objectsOf(desired any) spec.Objects {
-	switch w := desired.(type) {
-	case *spec.Application:
-		return w.Objects
-	case *spec.Compose:
-		return w.Objects
-	case spec.Database:
-		return w.Objects
-	}
-	return nil
-}
-
-// parentKindOf is the kind of the service a change is about.
-func parentKindOf(c *planner.Change) string { return c.Kind }
 
 func (r *run) settings(c *planner.Change, objs spec.Objects, parent string, in map[string]any, create bool) error {
 	for _, k := range kinds.Of(parent) {

@@ -37,8 +37,8 @@ func ReadKinds(f *spec.File) []string {
 		}
 	}
 	f.WalkObjects(func(_ string, o *spec.Object) {
-		for _, r := range refsSet(o.Kind.Fields, o) {
-			add(r)
+		for _, r := range namedRefs(o.Kind.Fields, o) {
+			add(r.kind)
 		}
 	})
 	for _, r := range sourceReadKinds(f) {
@@ -48,23 +48,24 @@ func ReadKinds(f *spec.File) []string {
 	return out
 }
 
-// refsSet lists the kinds the references o sets name.
-func refsSet(fields []*kinds.Field, o *spec.Object) []string {
-	var out []string
+// namedRef is a reference a file value holds: a kind and a name.
+type namedRef struct{ kind, name string }
+
+// namedRefs lists the references the Ref fields set in o hold, nested
+// objects' too.
+func namedRefs(fields []*kinds.Field, o *spec.Object) []namedRef {
+	var out []namedRef
 	for _, f := range fields {
-		v, ok := o.Values[f.Name]
-		if !ok || v == nil {
-			continue
-		}
-		if f.Ref != "" {
-			out = append(out, f.Ref)
-		}
-		switch x := v.(type) {
+		switch x := o.Values[f.Name].(type) {
+		case string:
+			if f.Ref != "" {
+				out = append(out, namedRef{f.Ref, x})
+			}
 		case *spec.Object:
-			out = append(out, refsSet(f.Fields, x)...)
+			out = append(out, namedRefs(f.Fields, x)...)
 		case []*spec.Object:
-			for _, s := range x {
-				out = append(out, refsSet(f.Fields, s)...)
+			for _, sub := range x {
+				out = append(out, namedRefs(f.Fields, sub)...)
 			}
 		}
 	}
@@ -75,19 +76,8 @@ func refsSet(fields []*kinds.Field, o *spec.Object) []string {
 // fields set in o name.
 func refAddrs(fields []*kinds.Field, o *spec.Object) []string {
 	var out []string
-	for _, f := range fields {
-		switch x := o.Values[f.Name].(type) {
-		case string:
-			if f.Ref != "" {
-				out = append(out, InstanceAddr(f.Ref, x))
-			}
-		case *spec.Object:
-			out = append(out, refAddrs(f.Fields, x)...)
-		case []*spec.Object:
-			for _, sub := range x {
-				out = append(out, refAddrs(f.Fields, sub)...)
-			}
-		}
+	for _, r := range namedRefs(fields, o) {
+		out = append(out, InstanceAddr(r.kind, r.name))
 	}
 	return out
 }
@@ -95,19 +85,11 @@ func refAddrs(fields []*kinds.Field, o *spec.Object) []string {
 // changeRefs are the instance resources a change's desired state names:
 // an item's Ref fields, or a service's settings.
 func changeRefs(c *Change) []string {
-	var objs spec.Objects
-	switch w := c.Desired.(type) {
-	case *spec.Object:
+	if w, ok := c.Desired.(*spec.Object); ok {
 		return refAddrs(w.Kind.Fields, w)
-	case *spec.Application:
-		objs = w.Objects
-	case *spec.Compose:
-		objs = w.Objects
-	case spec.Database:
-		objs = w.Objects
 	}
 	var out []string
-	for _, list := range objs {
+	for _, list := range ObjectsOf(c.Desired) {
 		for _, o := range list {
 			if o.Kind.Singleton {
 				out = append(out, refAddrs(o.Kind.Fields, o)...)
@@ -652,4 +634,18 @@ func fileValue(f *kinds.Field, v any) any {
 		}
 	}
 	return v
+}
+
+// ObjectsOf are the described items of a service's desired state (a
+// change's Desired); nil for anything else.
+func ObjectsOf(desired any) spec.Objects {
+	switch w := desired.(type) {
+	case *spec.Application:
+		return w.Objects
+	case *spec.Compose:
+		return w.Objects
+	case spec.Database:
+		return w.Objects
+	}
+	return nil
 }
