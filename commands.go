@@ -178,22 +178,54 @@ func plural(n int, one, many string) string {
 	return many
 }
 
+// renderCmd prints the merged spec.
+type renderCmd struct {
+	File string `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files, or - for stdin." placeholder:"FILE|DIR"`
+}
+
+func (c *renderCmd) Run(g *Globals) error {
+	vars, err := g.vars()
+	if err != nil {
+		return err
+	}
+	out, diags := spec.Render(c.File, g.specOptions(vars))
+	writeText(g.stderr, diags)
+	if diags.HasErrors() {
+		return &exitError{code: 1, msg: summary(diags)}
+	}
+	_, err = g.stdout.Write(out)
+	return err
+}
+
 // load reads a spec with the --var-file values. It prints nothing: the
 // caller reports the diagnostics (validate in its --format, plan and apply
 // as text on stderr).
 func (g *Globals) load(path string) (*spec.File, spec.Diagnostics, error) {
+	vars, err := g.vars()
+	if err != nil {
+		return nil, nil, err
+	}
+	f, diags := spec.Load(path, g.specOptions(vars))
+	return f, diags, nil
+}
+
+// vars are the values of the --var-files.
+func (g *Globals) vars() (map[string]string, error) {
 	vars := map[string]string{}
 	for _, vf := range g.VarFile {
 		m, err := spec.ReadVarFile(vf)
 		if err != nil {
-			return nil, nil, &exitError{code: 1, msg: err.Error()}
+			return nil, &exitError{code: 1, msg: err.Error()}
 		}
 		for k, v := range m {
 			vars[k] = v
 		}
 	}
-	f, diags := spec.Load(path, spec.Options{Vars: vars, Stdin: g.stdin, AllowOutsideFiles: g.AllowOutsideFiles, MaxSize: g.MaxSpecSize})
-	return f, diags, nil
+	return vars, nil
+}
+
+func (g *Globals) specOptions(vars map[string]string) spec.Options {
+	return spec.Options{Vars: vars, Stdin: g.stdin, AllowOutsideFiles: g.AllowOutsideFiles, MaxSize: g.MaxSpecSize}
 }
 
 // confirm asks on the terminal; only "yes" proceeds. Without a terminal it

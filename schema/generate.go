@@ -37,6 +37,10 @@ func generate(doc []byte, all []*kinds.Kind) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The overlay definitions are made last, from all the others.
+	for _, name := range overlayDefs() {
+		defs.del(name)
+	}
 	// The properties each kind is added to, by parent kind: the top
 	// level's ("") for an instance kind, its parents' definitions' for the
 	// others.
@@ -108,7 +112,145 @@ func generate(doc []byte, all []*kinds.Kind) ([]byte, error) {
 			}
 		}
 	}
+	if err := overlays(root, defs); err != nil {
+		return nil, err
+	}
 	return encode(root)
+}
+
+// serviceDefs are the definitions of the services an environment holds,
+// by the environment's key.
+var serviceDefs = []string{"applications", "application", "postgres", "postgres", "mysql", "mysql", "mariadb", "mariadb", "mongo", "mongo", "redis", "redis", "libsql", "libsql", "compose", "compose"}
+
+// overlays derives, from the definitions as written and generated, the
+// form an environment with extends: takes (spec/merge.go), and points the
+// projects' environments at it:
+//   - $defs/extendingEnvironment: the environment, extends required;
+//   - $defs/<service>Overlay: a service of it, which inherits what it
+//     leaves out, so that none of its keys is required;
+//   - $defs/envOverlay: an env map, whose null values leave an inherited
+//     key out.
+//
+// They are made again on every run, so they follow every change of the
+// definitions they come from.
+func overlays(root, defs *object) error {
+	env, ok := defs.get("env").(*object)
+	if !ok {
+		return fmt.Errorf("$defs/env is missing")
+	}
+	eo := deepCopy(env).(*object)
+	eo.set("title", "Environment variables (in an environment that extends another)")
+	eo.set("description", "As env, and a key set to null is left out of what the environment extended has.")
+	if ap, ok := eo.get("additionalProperties").(*object); ok {
+		ap.set("type", []any{"string", "number", "boolean", "null"})
+	}
+	defs.set("envOverlay", eo)
+	isEnv := func(v any) (string, bool) {
+		p, ok := v.(*object)
+		if !ok {
+			return "", false
+		}
+		r, _ := p.get("$ref").(string)
+		switch r {
+		case "#/$defs/env":
+			d, _ := p.get("description").(string)
+			return d, true
+		case "#/$defs/databaseEnv":
+			d, _ := defs.get("databaseEnv").(*object).get("description").(string)
+			return d, true
+		}
+		return "", false
+	}
+	environment, err := member(defs, "environment")
+	if err != nil {
+		return err
+	}
+	xe := deepCopy(environment).(*object)
+	xe.set("title", "Environment that extends another")
+	xe.set("description", "An environment with extends: it has the services, env and envFile of the environment it names, with what it declares itself merged over them. Its services need only the keys that differ.")
+	xe.set("type", "object")
+	xe.set("required", []any{"extends"})
+	xprops, err := member(xe, "properties")
+	if err != nil {
+		return err
+	}
+	for i := 0; i < len(serviceDefs); i += 2 {
+		key, name := serviceDefs[i], serviceDefs[i+1]
+		def, err := member(defs, name)
+		if err != nil {
+			return err
+		}
+		ov := deepCopy(def).(*object)
+		for _, k := range []string{"required", "oneOf", "anyOf", "dependentRequired"} {
+			ov.del(k)
+		}
+		ov.set("title", def.get("title").(string)+" (in an environment that extends another)")
+		ov.set("description", "The keys that differ from the service of the same name in the environment extended; the others are inherited. A new service needs what it needs anywhere.")
+		ovProps, err := member(ov, "properties")
+		if err != nil {
+			return err
+		}
+		for _, k := range ovProps.keys {
+			if d, ok := isEnv(ovProps.get(k)); ok {
+				ovProps.set(k, obj("$ref", "#/$defs/envOverlay", "description", d+" A key set to null is left out of the inherited env."))
+			}
+		}
+		defs.set(name+"Overlay", ov)
+		prop, err := member(xprops, key)
+		if err != nil {
+			return err
+		}
+		prop.set("additionalProperties", obj("anyOf", []any{ref(name + "Overlay"), obj("type", "null", "description", "null: the service of this name that the environment extended has is not in this one.")}))
+	}
+	if d, ok := isEnv(xprops.get("env")); ok {
+		xprops.set("env", obj("$ref", "#/$defs/envOverlay", "description", d+" A key set to null is left out of the inherited env."))
+	}
+	defs.set("extendingEnvironment", xe)
+	project, err := member(defs, "project")
+	if err != nil {
+		return err
+	}
+	pprops, err := member(project, "properties")
+	if err != nil {
+		return err
+	}
+	envs, err := member(pprops, "environments")
+	if err != nil {
+		return err
+	}
+	envs.set("additionalProperties", obj(
+		"if", obj("type", "object", "required", []any{"extends"}),
+		"then", ref("extendingEnvironment"),
+		"else", ref("environment")))
+	return nil
+}
+
+// overlayDefs are the names of the definitions overlays makes.
+func overlayDefs() []string {
+	out := []string{"envOverlay", "extendingEnvironment"}
+	for i := 1; i < len(serviceDefs); i += 2 {
+		out = append(out, serviceDefs[i]+"Overlay")
+	}
+	return out
+}
+
+// deepCopy copies a decoded JSON value.
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case *object:
+		c := &object{vals: make(map[string]any, len(x.keys))}
+		for _, k := range x.keys {
+			c.set(k, deepCopy(x.vals[k]))
+		}
+		return c
+	case []any:
+		c := make([]any, len(x))
+		for i, e := range x {
+			c[i] = deepCopy(e)
+		}
+		return c
+	}
+	return v
 }
 
 // deployNote says that a change needs a deploy of the service.

@@ -329,6 +329,11 @@ func (w *schemaWalker) object(n any) (map[string]any, bool) {
 	if r, ok := m["$ref"].(string); ok {
 		return w.object(w.ref(r))
 	}
+	// An environment is $defs/environment unless it says extends: (its
+	// overlay form is made from it: TestFileIsGenerated).
+	if e, ok := m["else"]; ok && m["if"] != nil {
+		return w.object(e)
+	}
 	for _, kw := range []string{"anyOf", "oneOf"} {
 		bs, _ := m[kw].([]any)
 		var found []map[string]any
@@ -1837,6 +1842,70 @@ projects:
 			}
 			if err := sch.Validate(parseYAML(t, []byte(tc.src))); err != nil {
 				t.Errorf("the schema rejects a spec that spec's loader accepts:\n%v\n%s", err, tc.src)
+			}
+		})
+	}
+}
+
+// TestOverlaysValidate: the forms of an environment that extends another
+// (spec/merge.go) validate against the schema, and the schema still finds
+// the mistakes in them. The multi-file cases of spec's tests that load
+// without errors validate file by file.
+func TestOverlaysValidate(t *testing.T) {
+	sch := compile(t, document(t))
+	files, _ := filepath.Glob("../spec/testdata/multi/*/dokploy*.yaml")
+	var checked int
+	for _, f := range files {
+		golden, err := os.ReadFile(filepath.Dir(f) + ".golden")
+		if err != nil || strings.Contains(string(golden), "\nerror: ") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked++
+		if err := sch.Validate(parseYAML(t, src)); err != nil {
+			t.Errorf("%s loads without errors but does not validate against the schema:\n%v", f, err)
+		}
+	}
+	if checked < 4 {
+		t.Errorf("validated %d files of ../spec/testdata/multi, want at least 4", checked)
+	}
+	spec := func(staging string) string {
+		return `apiVersion: dokploy-sync/v1
+projects:
+  blog:
+    environments:
+      production:
+        env: {A: "1"}
+        applications:
+          web: {source: {docker: {image: nginx}}}
+        postgres:
+          db: {dockerImage: postgres:16, databaseName: b, databaseUser: b, databasePassword: "${PW}"}
+      staging:
+` + staging
+	}
+	for _, tc := range []struct {
+		name, staging string
+		ok            bool
+	}{
+		{"only what differs", "        extends: production\n        applications:\n          web: {replicas: 1}\n        postgres:\n          db: {externalPort: 5433}\n", true},
+		{"null leaves out", "        extends: production\n        env: {A: null}\n        applications:\n          web: {env: {X: null}}\n        postgres:\n          db: null\n", true},
+		{"a new service in full", "        extends: production\n        redis:\n          cache: {dockerImage: redis:7, databasePassword: \"${PW}\"}\n", true},
+		{"an unknown key in an overlay", "        extends: production\n        applications:\n          web: {replica: 1}\n", false},
+		{"a wrong type in an overlay", "        extends: production\n        applications:\n          web: {replicas: one}\n", false},
+		{"empty extends", "        extends: \"\"\n", false},
+		{"required fields without extends", "        applications:\n          web: {replicas: 1}\n        postgres:\n          db: {externalPort: 5433}\n", false},
+		{"null env value without extends", "        env: {A: null}\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := sch.Validate(parseYAML(t, []byte(spec(tc.staging))))
+			if tc.ok && err != nil {
+				t.Errorf("rejected:\n%v", err)
+			}
+			if !tc.ok && err == nil {
+				t.Errorf("accepted")
 			}
 		})
 	}

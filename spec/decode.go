@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
@@ -100,6 +101,15 @@ var keyHints = map[reflect.Type]map[string]string{
 type decoder struct {
 	diagList
 	file string // name used in positions
+	// tokenFile names the file of the tokens of a spec's second and later
+	// files (merge.go); the others are in file.
+	tokenFile map[*token.Token]string
+	max       int // the largest file parsed (Options.MaxSize)
+	// keepTree keeps the merged tree in File, for Render.
+	keepTree bool
+	// secretNodes are the values of secret fields, and of env keys whose
+	// names say they are secret (for Render; nil unless keepTree).
+	secretNodes map[ast.Node]bool
 	// outside lets the spec read files outside its directory
 	// (Options.AllowOutsideFiles).
 	outside bool
@@ -176,6 +186,7 @@ func (d *decoder) fieldWarn(pos Position, c ctx, msg string) {
 type fieldInfo struct {
 	name     string // yaml key
 	index    []int  // for reflect.Value.FieldByIndex
+	typ      reflect.Type
 	required bool
 	nullable bool
 	secret   bool
@@ -205,7 +216,7 @@ func fieldsOf(t reflect.Type) []fieldInfo {
 			if name == "" {
 				continue
 			}
-			fi := fieldInfo{name: name, index: idx}
+			fi := fieldInfo{name: name, index: idx, typ: sf.Type}
 			for _, o := range strings.Split(sf.Tag.Get("spec"), ",") {
 				switch o {
 				case "required":
@@ -259,6 +270,9 @@ func (d *decoder) posOf(n ast.Node) Position {
 	}
 	if tk := n.GetToken(); tk != nil && tk.Position != nil {
 		p.Line, p.Col = tk.Position.Line, tk.Position.Column
+		if f, ok := d.tokenFile[tk]; ok {
+			p.File = f
+		}
 	}
 	return p
 }
@@ -402,6 +416,7 @@ type entry struct {
 	keyPos Position
 	valPos Position
 	value  ast.Node
+	mv     *ast.MappingValueNode // the node of the entry
 }
 
 // mapping returns the entries of a resolved mapping node (merge keys
@@ -437,7 +452,7 @@ func (d *decoder) entries(n ast.Node, c ctx, depth int) []entry {
 			d.fieldErr(d.posOf(mv.Key), c, "a key must be a plain string, got "+describe(mv.Key))
 			continue
 		}
-		explicit = append(explicit, entry{key: key, keyPos: d.posOf(mv.Key), valPos: d.posOf(mv.Value), value: mv.Value})
+		explicit = append(explicit, entry{key: key, keyPos: d.posOf(mv.Key), valPos: d.posOf(mv.Value), value: mv.Value, mv: mv})
 	}
 	if len(merges) == 0 {
 		return explicit
@@ -675,6 +690,9 @@ func expected(t reflect.Type) string {
 // unknown is true when the value uses a ${VAR} that is not set (the value
 // is then the raw text).
 func (d *decoder) str(n ast.Node, tag string, pos Position, c ctx, fi fieldInfo) (s string, unknown, ok bool) {
+	if d.secretNodes != nil && fi.secret {
+		d.secretNodes[n] = true // Render masks it unless it is a ${VAR}
+	}
 	switch x := n.(type) {
 	case *ast.StringNode:
 		return d.interp(x.Value, pos, c, fi)
@@ -1079,6 +1097,9 @@ func (d *decoder) envMap(n ast.Node, pos Position, v reflect.Value, c ctx, fi fi
 				d.fieldErr(e.valPos, ec, `must be a string, number or boolean, got null (write "" for an empty value)`)
 				continue
 			}
+		}
+		if d.secretNodes != nil && IsSecretName(e.key) {
+			d.secretNodes[rn] = true
 		}
 		s, _, ok := d.str(rn, tag, e.valPos, ec, fieldInfo{secret: fi.secret})
 		if ok {

@@ -151,3 +151,15 @@ func fieldMsg(field, msg string) string {
 	}
 	return field + ": " + msg
 }
+
+// String is file:line:col (file:line when the column is unknown, the file
+// alone when the line is).
+func (p Position) String() string {
+	switch {
+	case p.Line == 0:
+		return p.File
+	case p.File == "":
+		return fmt.Sprintf("%d:%d", p.Line, p.Col)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}

@@ -28,6 +28,8 @@ type Options struct {
 	// MaxSize is the largest spec, in bytes, that is parsed
 	// (--max-spec-size); 0 means DefaultMaxSpecSize.
 	MaxSize int
+
+	keepTree bool // for Render
 }
 
 // StdinName is how the spec read from stdin ("-") is named in messages.
@@ -35,7 +37,8 @@ const StdinName = "<stdin>"
 
 // Load reads, decodes, interpolates and validates a spec file. The path "-"
 // reads opts.Stdin; the file is then called "<stdin>" and envFile paths are
-// relative to the current directory.
+// relative to the current directory. A directory is read as one spec made
+// of its dokploy*.yaml files (merge.go).
 //
 // Diagnostics holds every problem found, sorted by position; check
 // HasErrors. The File is nil only when there is nothing to decode (the file
@@ -58,15 +61,52 @@ func Load(path string, opts Options) (*File, Diagnostics) {
 		}
 		return LoadBytes(StdinName, src, dir, opts)
 	}
-	src, err := readLimited(path, maxSize(opts))
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return loadDir(path, opts)
+	}
+	src, err := readSpec(path, opts)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
 		return nil, Diagnostics{{Pos: Position{File: path}, Message: "cannot read the spec: " + err.Error()}}
 	}
 	return LoadBytes(path, src, filepath.Dir(path), opts)
+}
+
+// loadDir loads the spec files of a directory as one spec (merge.go).
+func loadDir(dir string, opts Options) (*File, Diagnostics) {
+	names, err := specFiles(dir)
+	if err != nil {
+		return nil, Diagnostics{{Pos: Position{File: dir}, Message: "cannot read the spec: " + unwrapPath(err).Error()}}
+	}
+	if len(names) == 0 {
+		return nil, Diagnostics{{Pos: Position{File: dir}, Message: "cannot read the spec: the directory has no " + SpecFilePattern + " file; name the spec files dokploy.yaml, dokploy.staging.yaml, ..."}}
+	}
+	srcs := make([]source, 0, len(names))
+	var ds Diagnostics
+	for _, n := range names {
+		src, err := readSpec(n, opts)
+		if err != nil {
+			ds = append(ds, Diagnostic{Pos: Position{File: n}, Message: "cannot read the spec: " + err.Error()})
+			continue
+		}
+		srcs = append(srcs, source{n, src})
+	}
+	if len(ds) > 0 {
+		return nil, ds
+	}
+	return loadSources(dir, srcs, dir, opts)
+}
+
+func readSpec(path string, opts Options) ([]byte, error) {
+	src, err := readLimited(path, maxSize(opts))
+	return src, unwrapPath(err)
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")
@@ -74,13 +114,25 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // LoadBytes is Load for a spec already in memory: name is used in messages
 // and File.Path, dir is what envFile paths are relative to.
 func LoadBytes(name string, src []byte, dir string, opts Options) (*File, Diagnostics) {
+	return loadSources(name, []source{{name, src}}, dir, opts)
+}
+
+// loadSources loads the files of one spec, called name.
+func loadSources(name string, srcs []source, dir string, opts Options) (*File, Diagnostics) {
+	d := newDecoder(srcs[0].name, opts)
+	f := d.load(name, srcs, dir)
+	return f, d.ds.sortAndDedup()
+}
+
+func newDecoder(name string, opts Options) *decoder {
 	lookup := opts.LookupEnv
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	d := &decoder{
+	return &decoder{
 		file:    name,
 		outside: opts.AllowOutsideFiles,
+		max:     maxSize(opts),
 		lookup: func(k string) (string, bool) {
 			if v, ok := opts.Vars[k]; ok {
 				return v, true
@@ -94,18 +146,61 @@ func LoadBytes(name string, src []byte, dir string, opts Options) (*File, Diagno
 		refPos:     map[string]Position{},
 		failed:     map[*Meta]map[string]bool{},
 		itemIdx:    map[*Meta]int{},
+		keepTree:   opts.keepTree,
 	}
-	src = bytes.TrimPrefix(src, utf8BOM)
-	if line, col, msg := checkLimits(src, maxSize(opts)); msg != "" {
-		d.errorf(Position{File: name, Line: line, Col: col}, "", "%s", msg)
-		return nil, d.ds.sortAndDedup()
-	}
-	f := d.load(src, dir)
-	return f, d.ds.sortAndDedup()
 }
 
-func (d *decoder) load(src []byte, dir string) *File {
+// load decodes the files of a spec: each is parsed, their trees are merged
+// and the environments that extend others resolved (merge.go), then the
+// whole is decoded and validated.
+func (d *decoder) load(name string, srcs []source, dir string) *File {
+	first := d.file
+	tops := make([]ast.Node, 0, len(srcs))
+	for i, s := range srcs {
+		d.file = s.name
+		top := d.parseTop(s.src)
+		if top == nil {
+			continue
+		}
+		if i > 0 {
+			d.markFile(top, s.name)
+		}
+		tops = append(tops, top)
+	}
+	d.file = first
+	if len(tops) < len(srcs) {
+		return nil
+	}
+	top := tops[0]
+	if len(tops) > 1 {
+		top = d.union(tops)
+	}
+	top = d.extend(top)
+	start := d.posOf(top)
+	f := &File{Path: name, Dir: dir, start: start}
+	if d.keepTree {
+		d.secretNodes = map[ast.Node]bool{}
+		f.tree, f.secretNodes, f.aliases = top, d.secretNodes, d.aliases
+	}
+	f.keys, _ = d.structValue(top, start, reflect.ValueOf(f).Elem(), ctx{pos: start})
+	d.resolveEnv(f)
+	d.loadFiles(f)
+	f.unset = sortedSet(d.unset)
+	f.secretVars = d.secretVars(f.Secrets)
+	f.refPos, f.failed, f.itemIdx = d.refPos, d.failed, d.itemIdx
+	d.ds = append(d.ds, Validate(f)...)
+	return f
+}
+
+// parseTop parses one file (d.file) and returns its top mapping, or nil
+// after reporting why there is none.
+func (d *decoder) parseTop(src []byte) ast.Node {
 	filePos := Position{File: d.file}
+	src = bytes.TrimPrefix(src, utf8BOM)
+	if line, col, msg := checkLimits(src, d.max); msg != "" {
+		d.errorf(Position{File: d.file, Line: line, Col: col}, "", "%s", msg)
+		return nil
+	}
 	const empty = "empty file: expected apiVersion and projects"
 	if len(bytes.TrimSpace(src)) == 0 {
 		d.errorf(filePos, "", empty)
@@ -154,16 +249,7 @@ func (d *decoder) load(src []byte, dir string) *File {
 		d.errorf(d.posOf(body), "", "the document must be a mapping with apiVersion and projects, got %s", describe(top))
 		return nil
 	}
-	start := d.posOf(top)
-	f := &File{Path: d.file, Dir: dir, start: start}
-	f.keys, _ = d.structValue(top, start, reflect.ValueOf(f).Elem(), ctx{pos: start})
-	d.resolveEnv(f)
-	d.loadFiles(f)
-	f.unset = sortedSet(d.unset)
-	f.secretVars = d.secretVars(f.Secrets)
-	f.refPos, f.failed, f.itemIdx = d.refPos, d.failed, d.itemIdx
-	d.ds = append(d.ds, Validate(f)...)
-	return f
+	return top
 }
 
 // flowHint explains the most common syntax error with ${VAR}: in a { } or

@@ -3,6 +3,8 @@
 // positions. It does no network I/O.
 package spec
 
+import "github.com/goccy/go-yaml/ast"
+
 // APIVersion is the only apiVersion this version of dokploy-sync reads.
 const APIVersion = "dokploy-sync/v1"
 
@@ -82,6 +84,11 @@ type File struct {
 	// list item (see decoder).
 	failed  map[*Meta]map[string]bool
 	itemIdx map[*Meta]int
+	// tree is the merged YAML tree, with the secret values in it and the
+	// aliases' targets: kept for Render only.
+	tree        ast.Node
+	secretNodes map[ast.Node]bool
+	aliases     map[*ast.AliasNode]ast.Node
 }
 
 // Project is a Dokploy project, matched by name.
@@ -105,7 +112,10 @@ type Project struct {
 // Environment is an environment inside a project, matched by name.
 // "production" is the default environment.
 type Environment struct {
-	Description  *string                 `yaml:"description" spec:"nullable"`
+	Description *string `yaml:"description" spec:"nullable"`
+	// Extends names another environment of the project whose services and
+	// env this one has too, merged with its own (merge.go).
+	Extends      *string                 `yaml:"extends"`
 	Env          map[string]string       `yaml:"env"`
 	EnvFile      StringList              `yaml:"envFile"`
 	Applications map[string]*Application `yaml:"applications"`
