@@ -9,24 +9,26 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
 )
 
-// TestExamples validates every example, applies it to an empty fake
-// Dokploy and checks that a second plan has no changes.
+// TestExamples validates every example (a directory: its dokploy*.yaml
+// files are one spec), applies it to an empty fake Dokploy and checks that
+// a second plan has no changes.
 func TestExamples(t *testing.T) {
 	specs, _ := filepath.Glob("examples/*/dokploy.yaml")
 	if len(specs) < 2 {
 		t.Fatalf("found %d examples", len(specs))
 	}
 	for _, path := range specs {
-		t.Run(filepath.Base(filepath.Dir(path)), func(t *testing.T) {
+		path := filepath.Dir(path)
+		t.Run(filepath.Base(path), func(t *testing.T) {
 			fake := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
-			for _, name := range exampleServers[filepath.Base(filepath.Dir(path))] {
+			for _, name := range exampleServers[filepath.Base(path)] {
 				if err := fake.EnsureServer(name); err != nil {
 					t.Fatal(err)
 				}
 			}
 			t.Setenv("DOKPLOY_URL", fake.URL())
 			t.Setenv("DOKPLOY_API_KEY", "k")
-			varFile := filepath.Join(filepath.Dir(path), "demo.env")
+			varFile := filepath.Join(path, "demo.env")
 			cli := func(args ...string) (int, string) {
 				var out, errOut bytes.Buffer
 				code := run(args, strings.NewReader(""), &out, &errOut)

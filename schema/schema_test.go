@@ -1369,12 +1369,12 @@ const modelinePrefix = "# yaml-language-server: $schema="
 
 func TestExamplesValidate(t *testing.T) {
 	sch := compile(t, document(t))
-	paths, _ := filepath.Glob("../examples/*/dokploy.yaml")
+	paths, _ := filepath.Glob("../examples/*/dokploy*.yaml")
 	if len(paths) == 0 {
-		t.Fatal("no examples found in ../examples/*/dokploy.yaml")
+		t.Fatal("no examples found in ../examples/*/dokploy*.yaml")
 	}
 	for _, path := range paths {
-		t.Run(filepath.Base(filepath.Dir(path)), func(t *testing.T) {
+		t.Run(strings.TrimPrefix(path, "../examples/"), func(t *testing.T) {
 			src, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)

@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// TestExamplesLoad: every example loads without errors. Without variables
+// TestExamplesLoad: every example (a directory of dokploy*.yaml files)
+// loads without errors. Without variables
 // the only diagnostics are unset-variable warnings; with the example's
 // demo.env there are none.
 func TestExamplesLoad(t *testing.T) {
@@ -15,14 +16,15 @@ func TestExamplesLoad(t *testing.T) {
 		t.Fatal("no examples in ../examples/*/dokploy.yaml")
 	}
 	for _, path := range specs {
-		t.Run(filepath.Base(filepath.Dir(path)), func(t *testing.T) {
+		path := filepath.Dir(path)
+		t.Run(filepath.Base(path), func(t *testing.T) {
 			_, ds := Load(path, noVarsOptions())
 			for _, d := range ds {
 				if d.Severity != Warning || !strings.HasSuffix(d.Message, "is not set; fields that use it are shown as unknown") {
 					t.Errorf("without variables: %s", d)
 				}
 			}
-			vars, err := ReadVarFile(filepath.Join(filepath.Dir(path), "demo.env"))
+			vars, err := ReadVarFile(filepath.Join(path, "demo.env"))
 			if err != nil {
 				t.Fatal(err)
 			}
