@@ -19,7 +19,7 @@ import (
 )
 
 type validateCmd struct {
-	Files       []string `arg:"" optional:"" help:"Spec files to check (default dokploy.yaml; - for stdin)." placeholder:"FILE"`
+	Files       []string `arg:"" optional:"" help:"Specs to check: files, directories of dokploy*.yaml files (each directory one spec), or - for stdin (default dokploy.yaml)." placeholder:"FILE|DIR"`
 	Format      string   `enum:"text,json,github" default:"text" help:"Output: text (diagnostics on stderr), json (one document on stdout) or github (workflow commands on stdout, for GitHub Actions annotations)."`
 	RequireVars bool     `name:"require-vars" help:"Treat unset variables as errors instead of warnings."`
 }
@@ -180,7 +180,7 @@ func plural(n int, one, many string) string {
 
 // renderCmd prints the merged spec.
 type renderCmd struct {
-	File string `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files, or - for stdin." placeholder:"FILE|DIR"`
+	File string `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files (merged), or - for stdin." placeholder:"FILE|DIR"`
 }
 
 func (c *renderCmd) Run(g *Globals) error {

@@ -21,7 +21,7 @@ import (
 )
 
 type specFlags struct {
-	File       string   `short:"f" default:"dokploy.yaml" help:"The spec file (- for stdin)." placeholder:"FILE"`
+	File       string   `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files (merged), or - for stdin." placeholder:"FILE|DIR"`
 	ShowValues bool     `name:"show-values" help:"Show env values in the plan (never passwords). For debugging: the output is no longer safe to share."`
 	Target     []string `name:"target" sep:"none" help:"Limit the plan to this address (a project, an environment or a resource, with what is under it and the parents it needs); repeatable." placeholder:"ADDRESS"`
 	Prune      bool     `name:"prune" help:"Delete the resources inside the declared projects that dokploy.yaml does not list (never protect: true ones, never the default environment, never other projects)."`
@@ -56,7 +56,7 @@ type deployFlags struct {
 }
 
 type deployCmd struct {
-	File      string   `short:"f" default:"dokploy.yaml" help:"The spec file (- for stdin)." placeholder:"FILE"`
+	File      string   `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files (merged), or - for stdin." placeholder:"FILE|DIR"`
 	Addresses []string `arg:"" help:"Services to deploy, or a project or environment for all of its services (as dokploy.yaml declares them)." placeholder:"ADDRESS"`
 	deployFlags
 }
@@ -68,22 +68,34 @@ func (c *deployCmd) Run(ctx context.Context, g *Globals) error {
 		return err
 	}
 	defer s.requests()
+	targets, err := s.servicesAt(c.Addresses)
+	if err != nil {
+		return err
+	}
+	apply.Stamp(targets, s.live) // the live state just read: what these deploys deploy
+	return s.deploy(ctx, targets, c.deployFlags, g.stdout, nil)
+}
+
+// servicesAt returns the services of the spec at or under each address (a
+// service, an environment or a project), with their ids from the plan: the
+// one reading of addresses of deploy and of the commands that act on
+// services by address. A service not created yet is an error.
+func (s *session) servicesAt(addrs []string) ([]apply.DeployTarget, error) {
 	var targets []apply.DeployTarget
-	for _, a := range c.Addresses {
+	for _, a := range addrs {
 		found := apply.ServicesUnder(s.spec, []string{a})
 		if len(found) == 0 {
-			return &exitError{code: 1, msg: fmt.Sprintf("%s: no service of dokploy.yaml is at or under this address; addresses look like shop, shop/staging or shop/production/application/api", a)}
+			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: no service of dokploy.yaml is at or under this address; addresses look like shop, shop/staging or shop/production/application/api", a)}
 		}
 		for _, t := range found {
 			t.ID = s.plan.IDs[t.Address]
 			if t.ID == "" {
-				return &exitError{code: 1, msg: fmt.Sprintf("%s does not exist in Dokploy yet: run apply first", t.Address)}
+				return nil, &exitError{code: 1, msg: fmt.Sprintf("%s does not exist in Dokploy yet: run apply first", t.Address)}
 			}
 			targets = append(targets, t)
 		}
 	}
-	apply.Stamp(targets, s.live) // the live state just read: what these deploys deploy
-	return s.deploy(ctx, targets, c.deployFlags, g.stdout, nil)
+	return targets, nil
 }
 
 // session is what plan and apply share: the spec, the client and the plan.
