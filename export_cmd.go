@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,7 +15,7 @@ import (
 // exportCmd writes a dokploy.yaml from the live state of the server.
 type exportCmd struct {
 	Project        []string `name:"project" sep:"none" help:"Export this project (repeatable; default: every project on the server)." placeholder:"NAME"`
-	Output         string   `short:"o" name:"output" default:"dokploy.yaml" help:"The spec file to write; the env files and secrets.env go next to it." placeholder:"FILE"`
+	Output         string   `short:"o" name:"output" default:"dokploy.yaml" help:"The spec file to write; the env files and secrets.env go next to it. A directory (one that exists, or a path ending in /) gets a directory spec: dokploy.yaml with the instance resources and one dokploy.PROJECT.yaml per project." placeholder:"FILE|DIR"`
 	EnvDir         string   `name:"env-dir" help:"Directory for the env files (default: env next to the output)." placeholder:"DIR"`
 	IncludeSecrets bool     `name:"include-secrets" help:"Write env values and passwords into the spec itself (mode 0600) instead of env files and secrets.env."`
 	Force          bool     `name:"force" help:"Overwrite files that already exist."`
@@ -23,6 +24,14 @@ type exportCmd struct {
 func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 	if c.Output == "-" || c.Output == "" {
 		return &exitError{code: 1, msg: "-o: give the path of the spec to write (the env files and secrets.env go next to it)"}
+	}
+	output, split := c.Output, false
+	if st, err := os.Stat(c.Output); err == nil && st.IsDir() || strings.HasSuffix(c.Output, "/") || strings.HasSuffix(c.Output, string(filepath.Separator)) {
+		output, split = filepath.Join(c.Output, "dokploy.yaml"), true
+	}
+	specArg := output // what plan -f takes
+	if split {
+		specArg = filepath.Clean(c.Output)
 	}
 	secret := newRedactor(g.APIKey)
 	client, err := g.newClient(ctx)
@@ -52,7 +61,7 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 		if !filepath.IsAbs(envDir) {
 			// --env-dir is relative to the current directory; the spec
 			// refers to the files relative to its own directory.
-			specDir, err1 := filepath.Abs(filepath.Dir(c.Output))
+			specDir, err1 := filepath.Abs(filepath.Dir(output))
 			abs, err2 := filepath.Abs(envDir)
 			if err := errors.Join(err1, err2); err != nil {
 				return &exitError{code: 1, msg: err.Error()}
@@ -63,14 +72,14 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 				envDir = abs
 			}
 		}
-		specDir, err1 := filepath.Abs(filepath.Dir(c.Output))
+		specDir, err1 := filepath.Abs(filepath.Dir(output))
 		abs, err2 := filepath.Abs(c.EnvDir)
 		rel, err3 := filepath.Rel(specDir, abs)
 		if (errors.Join(err1, err2, err3) != nil || !filepath.IsLocal(rel)) && !g.AllowOutsideFiles {
-			return &exitError{code: 1, msg: fmt.Sprintf("--env-dir %s is outside the directory of %s, and a spec reads only files in its directory or below it; choose a directory there, or pass --allow-outside-files (to every plan and apply of that spec too)", c.EnvDir, c.Output)}
+			return &exitError{code: 1, msg: fmt.Sprintf("--env-dir %s is outside the directory of %s, and a spec reads only files in its directory or below it; choose a directory there, or pass --allow-outside-files (to every plan and apply of that spec too)", c.EnvDir, output)}
 		}
 	}
-	res, err := export.Build(live, export.Options{Projects: c.Project, EnvDir: envDir, IncludeSecrets: c.IncludeSecrets})
+	res, err := export.Build(live, export.Options{Projects: c.Project, EnvDir: envDir, IncludeSecrets: c.IncludeSecrets, Split: split})
 	if res != nil {
 		for _, w := range res.Warnings {
 			fmt.Fprintf(g.stderr, "Warning: %s\n", w)
@@ -82,19 +91,19 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
-	if err := export.Write(res, c.Output, c.Force, c.IncludeSecrets); err != nil {
+	if err := export.Write(res, output, c.Force, c.IncludeSecrets); err != nil {
 		return &exitError{code: 1, msg: "writing the export: " + err.Error()}
 	}
-	c.report(g, res)
+	c.report(g, res, output)
 
-	check, err := export.Verify(res, c.Output, live, g.AllowOutsideFiles)
+	check, err := export.Verify(res, output, live, g.AllowOutsideFiles)
 	if err != nil {
 		return &exitError{code: 1, msg: "checking the export: " + err.Error()}
 	}
 	varFile := ""
 	for _, f := range res.Files {
 		if f.Path == export.SecretsFile {
-			varFile = " --var-file " + export.FilePath(c.Output, f)
+			varFile = " --var-file " + export.FilePath(output, f)
 		}
 	}
 	// Warnings of validate (say, https without a certificate) describe the
@@ -113,15 +122,15 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 		fmt.Fprintf(g.stderr, "Warning: %s\n", secret.redact(ch))
 	}
 	if check.OK() {
-		fmt.Fprintf(g.stdout, "\nChecked: dokploy-sync plan -f %s%s shows no changes.\n", c.Output, varFile)
+		fmt.Fprintf(g.stdout, "\nChecked: dokploy-sync plan -f %s%s shows no changes.\n", specArg, varFile)
 	} else {
-		fmt.Fprintf(g.stderr, "Warning: dokploy-sync plan -f %s%s does not show \"No changes.\" (above): edit the spec by hand, and please report what dokploy-sync could not export\n", c.Output, varFile)
+		fmt.Fprintf(g.stderr, "Warning: dokploy-sync plan -f %s%s does not show \"No changes.\" (above): edit the spec by hand, and please report what dokploy-sync could not export\n", specArg, varFile)
 	}
 	return nil
 }
 
 // report prints what was written.
-func (c *exportCmd) report(g *Globals, res *export.Result) {
+func (c *exportCmd) report(g *Globals, res *export.Result, output string) {
 	n := res.Counts
 	var parts []string
 	for _, p := range []struct {
@@ -138,11 +147,11 @@ func (c *exportCmd) report(g *Globals, res *export.Result) {
 	if c.IncludeSecrets {
 		mode = " (mode 0600: it holds env values and passwords)"
 	}
-	fmt.Fprintf(g.stdout, "Wrote %s%s\n", c.Output, mode)
+	fmt.Fprintf(g.stdout, "Wrote %s%s\n", output, mode)
 	envDirs := map[string]bool{}
 	secretsPath := ""
 	for _, f := range res.Files {
-		p := export.FilePath(c.Output, f)
+		p := export.FilePath(output, f)
 		switch {
 		case f.Path == export.SecretsFile:
 			secretsPath = p
@@ -153,7 +162,7 @@ func (c *exportCmd) report(g *Globals, res *export.Result) {
 		}
 	}
 	if n.EnvFiles > 0 {
-		fmt.Fprintf(g.stdout, "Wrote %d env %s under %s (mode 0600)\n", n.EnvFiles, plural(n.EnvFiles, "file", "files"), envRoot(c, res))
+		fmt.Fprintf(g.stdout, "Wrote %d env %s under %s (mode 0600)\n", n.EnvFiles, plural(n.EnvFiles, "file", "files"), envRoot(c, output))
 	}
 	if secretsPath != "" {
 		fmt.Fprintf(g.stdout, "Wrote %s: %d %s (mode 0600)\n", secretsPath, n.Secrets, plural(n.Secrets, "secret", "secrets"))
@@ -161,14 +170,18 @@ func (c *exportCmd) report(g *Globals, res *export.Result) {
 	fmt.Fprintln(g.stdout)
 	switch {
 	case c.IncludeSecrets:
-		fmt.Fprintf(g.stdout, "%s holds secrets in clear: keep it out of git.\n", c.Output)
+		held := output + " holds"
+		if len(res.Specs) > 0 {
+			held = filepath.Join(filepath.Dir(output), "dokploy*.yaml") + " hold"
+		}
+		fmt.Fprintf(g.stdout, "%s secrets in clear: keep it out of git.\n", held)
 	case secretsPath != "" || n.EnvFiles > 0:
 		var keep []string
 		if secretsPath != "" {
 			keep = append(keep, secretsPath)
 		}
 		if n.EnvFiles > 0 {
-			keep = append(keep, envRoot(c, res)+" (env values)")
+			keep = append(keep, envRoot(c, output)+" (env values)")
 		}
 		fmt.Fprintf(g.stdout, "Keep %s out of git (add %s to .gitignore, or encrypt them).\n", strings.Join(keep, " and "), plural(len(keep), "it", "them"))
 		if secretsPath != "" {
@@ -178,9 +191,9 @@ func (c *exportCmd) report(g *Globals, res *export.Result) {
 }
 
 // envRoot is the env file directory, as given or next to the output.
-func envRoot(c *exportCmd, res *export.Result) string {
+func envRoot(c *exportCmd, output string) string {
 	if c.EnvDir != "" {
 		return c.EnvDir
 	}
-	return filepath.Join(filepath.Dir(c.Output), "env")
+	return filepath.Join(filepath.Dir(output), "env")
 }

@@ -46,6 +46,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/goccy/go-yaml"
+
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/internal/atomicfile"
 	"github.com/dokploy-sync/dokploy-sync/kinds"
@@ -68,6 +70,10 @@ type Options struct {
 	// IncludeSecrets writes env values and passwords into the spec itself:
 	// no env files, no secrets.env.
 	IncludeSecrets bool
+	// Split writes a directory spec: YAML (dokploy.yaml) holds apiVersion
+	// and the instance resources, and each project goes to a file of its
+	// own, dokploy.PROJECT.yaml, among Files (Result.Specs names them).
+	Split bool
 }
 
 // Result is an export in memory: the spec and the files next to it.
@@ -78,6 +84,8 @@ type Result struct {
 	Vars     map[string]string
 	Warnings []string
 	Counts   Counts
+	// Specs are the paths, among Files, of the spec's other files (Split).
+	Specs []string
 }
 
 // File is a file written with the spec. Path is slash-separated, relative
@@ -170,15 +178,21 @@ func Build(live *dokploy.Live, opts Options) (*Result, error) {
 		return b.res, ErrNothing
 	}
 	root := b.build(projects)
-	body, err := marshal(root)
-	if err != nil {
-		return nil, err
-	}
 	header := "# Written by dokploy-sync export from the live state of a Dokploy server.\n"
 	if opts.IncludeSecrets {
 		header += "# It holds env values and passwords in clear (--include-secrets): keep it out of git.\n"
 	} else if len(b.secrets) > 0 {
 		header += "# Secrets are ${VAR}s: pass their values with --var-file " + SecretsFile + " (keep that file out of git).\n"
+	}
+	if opts.Split {
+		if err := b.split(&root, header); err != nil {
+			return nil, err
+		}
+		header += "# The projects are in the dokploy.*.yaml files next to this one: the directory is one spec (-f DIR).\n"
+	}
+	body, err := marshal(root)
+	if err != nil {
+		return nil, err
 	}
 	b.res.YAML = append([]byte(header), body...)
 	if len(b.secrets) > 0 {
@@ -202,6 +216,34 @@ func Build(live *dokploy.Live, opts Options) (*Result, error) {
 		b.res.Counts.Secrets = len(b.secrets)
 	}
 	return b.res, nil
+}
+
+// split moves each project of root to a file of its own, dokploy.NAME.yaml
+// (NAME made safe for a file name), which repeats apiVersion as every file
+// of a directory spec does.
+func (b *builder) split(root *yaml.MapSlice, header string) error {
+	var rest yaml.MapSlice
+	for _, it := range *root {
+		if it.Key != "projects" {
+			rest = append(rest, it)
+			continue
+		}
+		for _, p := range it.Value.(yaml.MapSlice) {
+			body, err := marshal(yaml.MapSlice{{Key: "apiVersion", Value: spec.APIVersion}, {Key: "projects", Value: yaml.MapSlice{p}}})
+			if err != nil {
+				return err
+			}
+			mode := fs.FileMode(0o644)
+			if b.opts.IncludeSecrets {
+				mode = 0o600
+			}
+			name := b.files.name("", "dokploy."+p.Key.(string), ".yaml")
+			b.addFile(name, header+string(body), mode)
+			b.res.Specs = append(b.res.Specs, name)
+		}
+	}
+	*root = rest
+	return nil
 }
 
 // Write writes the spec to specPath and the other files next to it. It
@@ -274,7 +316,8 @@ func (c *Check) OK() bool { return !c.Diagnostics.HasErrors() && len(c.Changes) 
 
 // Verify loads the spec written at specPath with the secrets written next
 // to it, as plan --var-file secrets.env would (the process environment is
-// not read), and plans it against the live state it came from. An export
+// not read), and plans it against the live state it came from; a split
+// export is loaded as the directory spec it is. An export
 // that round-trips has no error diagnostics and an empty plan.
 // allowOutside is --allow-outside-files: the env files may be outside the
 // spec's directory.
@@ -289,7 +332,11 @@ func Verify(res *Result, specPath string, live *dokploy.Live, allowOutside bool)
 			vars = v
 		}
 	}
-	f, diags := spec.Load(specPath, spec.Options{Vars: vars, LookupEnv: func(string) (string, bool) { return "", false }, AllowOutsideFiles: allowOutside})
+	load := specPath
+	if len(res.Specs) > 0 {
+		load = filepath.Dir(specPath) // a directory spec
+	}
+	f, diags := spec.Load(load, spec.Options{Vars: vars, LookupEnv: func(string) (string, bool) { return "", false }, AllowOutsideFiles: allowOutside})
 	c := &Check{Diagnostics: diags}
 	if f == nil || diags.HasErrors() {
 		return c, nil
