@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -21,10 +20,6 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/schema"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
-
-// version is set with -ldflags "-X main.version=..."; otherwise the module
-// version from the build info is used.
-var version = ""
 
 // Globals are the flags every command takes.
 type Globals struct {
@@ -85,16 +80,6 @@ func (e *exitError) Error() string { return e.msg }
 
 // ExitCode is read by kong.
 func (e *exitError) ExitCode() int { return e.code }
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -157,7 +142,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	parser, err := kong.New(&cli,
 		kong.Name("dokploy-sync"),
 		kong.Description("Make a Dokploy server match a dokploy.yaml kept in git."),
-		kong.Vars{"version": buildVersion(), // the defaults where they are defined
+		kong.Vars{"version": versionText(version, commit, date, buildInfo()), // the defaults where they are defined
 			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations),
 			"maxSpecSize": strconv.Itoa(spec.DefaultMaxSpecSize)},
 		kong.Writers(stdout, stderr),
