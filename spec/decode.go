@@ -916,42 +916,6 @@ func (d *decoder) unknownField(e entry, fields []fieldInfo, t reflect.Type, c ct
 	return ""
 }
 
-// Suggest returns the candidate closest to key (case-insensitive edit
-// distance at most 2, and less than the key's length), or "": the
-// did-you-mean of every message that names something unknown.
-func Suggest(key string, candidates []string) string {
-	best, bestD := "", 3
-	lk := strings.ToLower(key)
-	for _, c := range candidates {
-		dist := levenshtein(lk, strings.ToLower(c))
-		if dist < bestD && dist < len([]rune(key)) {
-			best, bestD = c, dist
-		}
-	}
-	return best
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
 // resourceMap decodes a map of resources keyed by name (projects,
 // environments, applications, postgres, ...). Each entry is a resource with
 // its own address.
