@@ -114,6 +114,9 @@ type decoder struct {
 	// (Options.AllowOutsideFiles).
 	outside bool
 	lookup  func(string) (string, bool)
+	// setVars are the names of the variables that are set (--var-file and
+	// process environment), for the did-you-mean of an unset one.
+	setVars func() []string
 	aliases map[*ast.AliasNode]ast.Node
 
 	nodes     int  // nodes visited, bounded by maxNodes
@@ -751,10 +754,26 @@ func (d *decoder) interp(raw string, pos Position, c ctx, fi fieldInfo) (s strin
 		d.unset[name] = true
 		if !d.warnedVars[name] {
 			d.warnedVars[name] = true
-			d.fieldWarn(pos, c, "${"+name+"} is not set; fields that use it are shown as unknown")
+			d.fieldWarn(pos, c, "${"+name+"} is not set"+d.varHint(name)+"; fields that use it are shown as unknown")
 		}
 	}
 	return r.value, len(r.unset) > 0, true
+}
+
+// varHint suggests the set variables whose names are near an unset one's:
+// ` (did you mean ${DB_PASSWORD}?)`, or "". Names only, never values.
+func (d *decoder) varHint(name string) string {
+	if d.setVars == nil {
+		return ""
+	}
+	near := Closest(name, d.setVars())
+	if len(near) == 0 {
+		return ""
+	}
+	for i, n := range near {
+		near[i] = "${" + n + "}"
+	}
+	return " (did you mean " + orList(near) + "?)"
 }
 
 // refs checks the ${ref:...} references in an interpolated value: they are

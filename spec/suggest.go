@@ -221,15 +221,23 @@ func AddressHint(addr string, known []string) string {
 }
 
 // AddressExamples picks from the known addresses (sorted) the first of
-// one, two and four segments: a project, an environment, a service.
+// one, two and four segments: a project, an environment, a service; then,
+// when there are any, the first item of a service (.../domain[host]) and
+// the first server-wide resource (destination[s3-main]).
 func AddressExamples(known []string) []string {
 	var out []string
-	for _, n := range []int{1, 2, 4} {
+	for _, n := range []int{1, 2, 4, 5} {
 		for _, k := range known {
-			if strings.Count(k, "/") == n-1 && !strings.Contains(k, "[") {
+			if strings.Count(k, "/") == n-1 && strings.Contains(k, "[") == (n == 5) {
 				out = append(out, k)
 				break
 			}
+		}
+	}
+	for _, k := range known {
+		if !strings.Contains(k, "/") && strings.Contains(k, "[") {
+			out = append(out, k)
+			break
 		}
 	}
 	return out

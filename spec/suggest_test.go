@@ -2,6 +2,7 @@ package spec
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -96,5 +97,44 @@ func TestAddressHint(t *testing.T) {
 	}
 	if got := orList([]string{"a", "b", "c"}); got != "a, b or c" {
 		t.Errorf("orList = %q", got)
+	}
+}
+
+func TestUnsetVariableNearASetOne(t *testing.T) {
+	doc := `apiVersion: dokploy-sync/v1
+projects:
+  shop:
+    environments:
+      production:
+        postgres:
+          db: {dockerImage: "postgres:16", databaseName: shop, databaseUser: shop, databasePassword: "${DB_PASWORD}"}
+        applications:
+          api:
+            source: {docker: {image: "nginx:1"}}
+            env: {URL: "${DATABSE_URL}", OTHER: "${NOTHING_LIKE_IT}"}
+`
+	env := map[string]string{"DATABASE_URL": "postgres://secret-value@db"}
+	opts := Options{
+		Vars:      map[string]string{"DB_PASSWORD": "var-file-secret"},
+		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		Environ: func() []string {
+			return []string{"DATABASE_URL=postgres://secret-value@db", "lower=1", "NOT_SET_ANY_MORE=1"}
+		},
+	}
+	_, ds := LoadBytes("dokploy.yaml", []byte(doc), t.TempDir(), opts)
+	got := ds.String()
+	for _, want := range []string{
+		"dokploy.yaml:7:102: shop/production/postgres/db: databasePassword: ${DB_PASWORD} is not set (did you mean ${DB_PASSWORD}?); fields that use it are shown as unknown",
+		"env.URL: ${DATABSE_URL} is not set (did you mean ${DATABASE_URL}?)",
+		"env.OTHER: ${NOTHING_LIKE_IT} is not set; fields",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics lack %q:\n%s", want, got)
+		}
+	}
+	for _, secret := range []string{"secret-value", "var-file-secret", "NOT_SET_ANY_MORE"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("diagnostics contain %q:\n%s", secret, got)
+		}
 	}
 }
