@@ -2,6 +2,9 @@ package spec
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -85,4 +88,27 @@ func FuzzScanEnv(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A variable the process environment or a --var-file sets still comes out
+// empty in an env file; the warning says why, and never shows the value.
+func TestEnvFileVariableSetElsewhere(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "api.env"), []byte("URL=postgres://${DB_PASSWORD}@db\nOK='${DB_PASSWORD}'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc := "apiVersion: dokploy-sync/v1\nprojects:\n  shop:\n    envFile: api.env\n"
+	opts := Options{Vars: map[string]string{"DB_PASSWORD": "var-file-secret"}, LookupEnv: func(string) (string, bool) { return "", false }}
+	_, ds := LoadBytes(filepath.Join(dir, "dokploy.yaml"), []byte(doc), dir, opts)
+	if len(ds) != 1 {
+		t.Fatalf("want one warning, got:\n%s", ds)
+	}
+	d := ds[0]
+	want := `envFile "api.env": URL: ${DB_PASSWORD} comes out empty: env files read only the keys defined above them in the same file, not the environment or --var-file where DB_PASSWORD is set; put the value in single quotes to keep it as written (URL='...'), or define DB_PASSWORD on a line above`
+	if d.Severity != Warning || d.Pos != (Position{File: filepath.Join(dir, "api.env"), Line: 1, Col: 16}) || d.Address != "shop" || d.Message != want {
+		t.Errorf("got %#v\nwant the message %s", d, want)
+	}
+	if strings.Contains(ds.String(), "var-file-secret") {
+		t.Errorf("the warning shows the value:\n%s", ds)
+	}
 }
