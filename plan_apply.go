@@ -85,7 +85,7 @@ func (s *session) servicesAt(addrs []string) ([]apply.DeployTarget, error) {
 	for _, a := range addrs {
 		found := apply.ServicesUnder(s.spec, []string{a})
 		if len(found) == 0 {
-			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: no service of dokploy.yaml is at or under this address; addresses look like shop, shop/staging or shop/production/application/api", a)}
+			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: no service of dokploy.yaml is at or under this address%s", a, s.serviceHint(a))}
 		}
 		for _, t := range found {
 			t.ID = s.plan.IDs[t.Address]
@@ -96,6 +96,20 @@ func (s *session) servicesAt(addrs []string) ([]apply.DeployTarget, error) {
 		}
 	}
 	return targets, nil
+}
+
+// serviceHint ends the message about an address with no service: the
+// nearest addresses of services (and of their environments and projects)
+// and examples drawn from the spec.
+func (s *session) serviceHint(addr string) string {
+	var services []string
+	for _, t := range apply.ServicesUnder(s.spec, spec.SortedKeys(s.spec.Projects)) {
+		services = append(services, t.Address)
+	}
+	if len(services) == 0 {
+		return "; dokploy.yaml declares no service"
+	}
+	return spec.AddressHint(addr, spec.WithParents(services))
 }
 
 // session is what plan and apply share: the spec, the client and the plan.

@@ -121,7 +121,7 @@ func (b *builder) choose(live *dokploy.Live) []*expProject {
 		ps := live.Projects[name]
 		switch {
 		case len(ps) == 0:
-			b.warnf("", "no project named %q on the server; nothing exported for it", name)
+			b.warnf("", "no project named %q on the server%s; nothing exported for it", name, projectHint(name, live))
 			continue
 		case len(ps) > 1:
 			b.warnf(name, "%d live projects are named %q (ids %s); export cannot choose and skips them: rename all but one in Dokploy and export again",
@@ -1070,4 +1070,32 @@ func (b *builder) composeDir(s site) string {
 	d := b.files.name(pdir, s.env, "")
 	b.dirs[key] = d
 	return d
+}
+
+// projectHint ends the message about a project the server does not have:
+// the nearest names of the server's projects, or the names themselves when
+// none is near and they are few.
+func projectHint(name string, live *dokploy.Live) string {
+	var names []string
+	for n, ps := range live.Projects {
+		if len(ps) > 0 {
+			names = append(names, n)
+		}
+	}
+	names = append(names, live.Undeclared...)
+	sort.Strings(names)
+	if near := spec.Closest(name, names); len(near) > 0 {
+		q := make([]string, len(near))
+		for i, n := range near {
+			q[i] = strconv.Quote(n)
+		}
+		return " (did you mean " + strings.Join(q, " or ") + "?)"
+	}
+	switch {
+	case len(names) == 0:
+		return ", which has no projects"
+	case len(names) <= 10:
+		return "; it has " + strings.Join(names, ", ")
+	}
+	return ""
 }

@@ -68,6 +68,13 @@ var Domain = &Kind{
 			host, _ := v["host"].(string)
 			return "host " + host + " with path " + domainPath(v)
 		},
+		// Each Dokploy server runs its own Traefik: on one server two
+		// routers with the same Host and PathPrefix rule have the same
+		// priority (the rule's length), and Traefik sends every request
+		// to one of them. Services on different servers have different
+		// Traefiks, so their domains do not clash there.
+		Across:     true,
+		AcrossHint: "; on one server Traefik routes a host and path to one service only: give each service its own host or path",
 	},
 	Hooks: Hooks{
 		Identify: func(id []string) string {

@@ -241,6 +241,13 @@ type Duplicate struct {
 	// quoted value).
 	Key  func(v Values) string
 	Text func(v Values) string
+	// Across says that two items must not share the key in the whole
+	// spec either, on one Dokploy server: two services of any
+	// environments or projects that run on the same server (their
+	// server: field, none for the Dokploy server itself). AcrossHint ends
+	// that error, saying why and what to do.
+	Across     bool
+	AcrossHint string
 }
 
 // Hashed names a kind's items in the settings fingerprint of their

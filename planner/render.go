@@ -257,17 +257,16 @@ func (pr printer) lineDiff(before, after string) {
 	}
 }
 
-// value shows a field's change: "old -> new", "new", or "(sensitive)".
+// value shows a field's change: "old -> new", "new", or "(sensitive)". An
+// empty value is "" (an env key may be set to it); a field cleared is a
+// Delete, "old -> null".
 func (pr printer) value(f *FieldDiff) string {
 	hide := f.Sensitive || f.Env && !pr.opt.ShowValues
 	show := func(s string) string {
 		if hide {
 			return "(sensitive)"
 		}
-		if s == "" {
-			return "null"
-		}
-		if f.Env || needsQuote(s) {
+		if f.Env || s == "" || needsQuote(s) {
 			return strconv.Quote(s)
 		}
 		return s

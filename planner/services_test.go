@@ -171,3 +171,21 @@ projects:
 		t.Errorf("plan = %q, want no changes", got)
 	}
 }
+
+func TestTargetMisspeltSuggestsTheNearestAddress(t *testing.T) {
+	for _, c := range []struct{ target, want string }{
+		{"shop/production/app/api", "--target shop/production/app/api: no such resource in dokploy.yaml or in the declared projects (did you mean shop/production/application/api?); addresses look like shop, shop/production or shop/production/application/api"},
+		{"shop/prodution/postgres/db", "(did you mean shop/production/postgres/db?)"},
+		{"shpo", "(did you mean shop?)"},
+		{"nothing/near", "; addresses look like shop, shop/production or shop/production/application/api"},
+	} {
+		p := Compute(load(t, shopSpec, nil), liveJSON(t, shopLive))
+		err := p.Target([]string{c.target})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Target(%s) = %v, want it to contain %q", c.target, err, c.want)
+		}
+		if c.target == "nothing/near" && strings.Contains(err.Error(), "did you mean") {
+			t.Errorf("Target(%s) suggests something: %v", c.target, err)
+		}
+	}
+}

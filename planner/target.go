@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
 // Target narrows the plan to the given addresses: each target (a project,
@@ -17,7 +19,7 @@ func (p *Plan) Target(targets []string) error {
 	}
 	for _, t := range targets {
 		if !p.declared[t] && !p.liveAddress(t) {
-			return fmt.Errorf("--target %s: no such resource in dokploy.yaml or in the declared projects; addresses look like shop, shop/staging, shop/production/application/api, shop/production/application/api/domain[api.example.com] or destination[s3-main]", t)
+			return fmt.Errorf("--target %s: no such resource in dokploy.yaml or in the declared projects%s", t, spec.AddressHint(t, p.addresses()))
 		}
 	}
 	under := func(addr string) bool {
@@ -77,6 +79,27 @@ func (p *Plan) Target(targets []string) error {
 	sort.Strings(sorted)
 	p.Targets = sorted
 	return nil
+}
+
+// addresses lists every address the plan knows: declared in the spec, or
+// live in the declared projects (sorted, each once).
+func (p *Plan) addresses() []string {
+	seen := map[string]bool{}
+	for a := range p.declared {
+		seen[a] = true
+	}
+	for a := range p.IDs {
+		seen[a] = true
+	}
+	for _, r := range p.Unmanaged {
+		seen[r.Address] = true
+	}
+	out := make([]string, 0, len(seen))
+	for a := range seen {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (p *Plan) liveAddress(addr string) bool {

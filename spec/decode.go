@@ -114,6 +114,9 @@ type decoder struct {
 	// (Options.AllowOutsideFiles).
 	outside bool
 	lookup  func(string) (string, bool)
+	// setVars are the names of the variables that are set (--var-file and
+	// process environment), for the did-you-mean of an unset one.
+	setVars func() []string
 	aliases map[*ast.AliasNode]ast.Node
 
 	nodes     int  // nodes visited, bounded by maxNodes
@@ -751,10 +754,26 @@ func (d *decoder) interp(raw string, pos Position, c ctx, fi fieldInfo) (s strin
 		d.unset[name] = true
 		if !d.warnedVars[name] {
 			d.warnedVars[name] = true
-			d.fieldWarn(pos, c, "${"+name+"} is not set; fields that use it are shown as unknown")
+			d.fieldWarn(pos, c, "${"+name+"} is not set"+d.varHint(name)+"; fields that use it are shown as unknown")
 		}
 	}
 	return r.value, len(r.unset) > 0, true
+}
+
+// varHint suggests the set variables whose names are near an unset one's:
+// ` (did you mean ${DB_PASSWORD}?)`, or "". Names only, never values.
+func (d *decoder) varHint(name string) string {
+	if d.setVars == nil {
+		return ""
+	}
+	near := Closest(name, d.setVars())
+	if len(near) == 0 {
+		return ""
+	}
+	for i, n := range near {
+		near[i] = "${" + n + "}"
+	}
+	return " (did you mean " + orList(near) + "?)"
 }
 
 // refs checks the ${ref:...} references in an interpolated value: they are
@@ -914,42 +933,6 @@ func (d *decoder) unknownField(e entry, fields []fieldInfo, t reflect.Type, c ct
 	}
 	d.fieldErr(e.keyPos, c, msg+"; expected one of: "+strings.Join(names, ", "))
 	return ""
-}
-
-// Suggest returns the candidate closest to key (case-insensitive edit
-// distance at most 2, and less than the key's length), or "": the
-// did-you-mean of every message that names something unknown.
-func Suggest(key string, candidates []string) string {
-	best, bestD := "", 3
-	lk := strings.ToLower(key)
-	for _, c := range candidates {
-		dist := levenshtein(lk, strings.ToLower(c))
-		if dist < bestD && dist < len([]rune(key)) {
-			best, bestD = c, dist
-		}
-	}
-	return best
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // resourceMap decodes a map of resources keyed by name (projects,

@@ -36,7 +36,9 @@ import (
 //     from keys defined EARLIER IN THE SAME FILE only, and only when the name
 //     is upper case ([A-Z0-9_]+). Anything else, a process environment
 //     variable or a --var-file variable included, becomes "" (so an unquoted
-//     pa$SWORD is "pa"). \$ escapes a dollar. dokploy.yaml's own ${VAR}
+//     pa$SWORD is "pa"). The name in $(NAME) and ${NAME without "}" is
+//     expanded too, and so are digits: an unquoted pa$1 is "pa". validate
+//     warns about each of these (envscan.go). \$ escapes a dollar. dokploy.yaml's own ${VAR}
 //     interpolation is NOT applied to env files. Dokploy references such as
 //     ${{project.KEY}} pass through unchanged, but single quotes are the
 //     safe way to write them and any value with a $.
@@ -108,11 +110,12 @@ func (d *decoder) mergeEnv(dir, addr string, meta *Meta, env map[string]string, 
 			d.errorf(pos, addr, "envFile: the path must not be empty")
 			continue
 		}
-		vars, err := readEnvFile(d.root(dir), path)
+		vars, full, err := readEnvFile(d.root(dir), path)
 		if err != nil {
 			d.errorf(pos, addr, "envFile %s: %s", strconv.Quote(path), err)
 			continue
 		}
+		d.emptyEnvVars(full, path, addr)
 		for _, k := range sortedKeys(vars) {
 			if !envKeyRE.MatchString(k) {
 				d.errorf(pos, addr, "envFile %s: %s", strconv.Quote(path), invalidEnvKey(k))
@@ -137,16 +140,46 @@ func resolvePath(dir, path string) string {
 
 // readEnvFile reads one env file with godotenv.Read. Errors name the
 // resolved path and, where it can be found, the line.
-func readEnvFile(root fileRoot, path string) (map[string]string, error) {
+func readEnvFile(root fileRoot, path string) (map[string]string, string, error) {
 	full, _, err := root.statRegular(path, "envFile")
 	if err != nil {
-		return nil, err
+		return nil, full, err
 	}
 	vars, err := godotenv.Read(full)
 	if err != nil {
-		return nil, errors.New(dotenvError(err, full))
+		return nil, full, errors.New(dotenvError(err, full))
 	}
-	return vars, nil
+	return vars, full, nil
+}
+
+// emptyEnvVars warns about each $VAR and ${VAR} of the env file full
+// that godotenv turns into "" (envscan.go), at its line and column in the
+// file. The variable's value, when the process environment or a
+// --var-file sets it, is never shown.
+func (d *decoder) emptyEnvVars(full, path, addr string) {
+	src, err := os.ReadFile(full)
+	if err != nil {
+		return
+	}
+	_, refs, err := scanEnv(src)
+	if err != nil {
+		return
+	}
+	for _, r := range refs {
+		pos := Position{File: full, Line: r.Line, Col: r.Col}
+		quote := "put the value in single quotes to keep it as written (" + r.Key + "='...')"
+		if r.Name[0] >= '0' && r.Name[0] <= '9' {
+			d.warnf(pos, addr, "envFile %s: %s: %s comes out empty: godotenv reads a $ followed by digits as a variable; %s, or write \\$",
+				strconv.Quote(path), r.Key, r.Text, quote)
+			continue
+		}
+		why := r.Name + " is not defined above it in the file"
+		if _, set := d.lookup(r.Name); set {
+			why = "env files read only the keys defined above them in the same file, not the environment or --var-file where " + r.Name + " is set"
+		}
+		d.warnf(pos, addr, "envFile %s: %s: %s comes out empty: %s; %s, or define %s on a line above",
+			strconv.Quote(path), r.Key, r.Text, why, quote, r.Name)
+	}
 }
 
 // fileRoot is where the files a spec names (envFile, contentFile,

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -19,6 +20,10 @@ type Options struct {
 	Vars map[string]string
 	// LookupEnv reads the process environment; nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
+	// Environ lists the process environment as KEY=VALUE (only the names
+	// are used: for the did-you-mean of an unset ${VAR}); nil means
+	// os.Environ when LookupEnv is nil, and no names otherwise.
+	Environ func() []string
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
 	// AllowOutsideFiles lets envFile, contentFile and composeFile name
@@ -129,7 +134,36 @@ func newDecoder(name string, opts Options) *decoder {
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
+	environ := opts.Environ
+	if environ == nil && opts.LookupEnv == nil {
+		environ = os.Environ
+	}
+	var names []string
+	setVars := func() []string {
+		if names != nil {
+			return names
+		}
+		seen := map[string]bool{}
+		for k := range opts.Vars {
+			seen[k] = true
+		}
+		if environ != nil {
+			for _, kv := range environ() {
+				if k, _, ok := strings.Cut(kv, "="); ok && varNameRE.MatchString(k) {
+					if _, set := lookup(k); set {
+						seen[k] = true
+					}
+				}
+			}
+		}
+		names = sortedKeys(seen)
+		if names == nil {
+			names = []string{}
+		}
+		return names
+	}
 	return &decoder{
+		setVars: setVars,
 		file:    name,
 		outside: opts.AllowOutsideFiles,
 		max:     maxSize(opts),

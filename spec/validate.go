@@ -20,13 +20,17 @@ import (
 // adopted, never created or removed). A project without environments is
 // fine.
 func Validate(f *File) Diagnostics {
-	v := &validator{failed: f.failed, itemIdx: f.itemIdx}
+	v := &validator{f: f, failed: f.failed, itemIdx: f.itemIdx, across: map[string][]acrossItem{}}
 	v.file(f)
 	return v.ds.sortAndDedup()
 }
 
 type validator struct {
 	diagList
+	f *File
+	// across holds, per kind and Duplicate key (with the server), the
+	// items with it in the whole spec (kinds.Duplicate.Across).
+	across  map[string][]acrossItem
 	failed  map[*Meta]map[string]bool // keys the decoder could not read (File.failed)
 	itemIdx map[*Meta]int             // index in the file of list items (File.itemIdx)
 }

@@ -103,8 +103,108 @@ func (v *validator) objects(addr string, objs Objects, parent string) {
 				continue
 			}
 			first[id], firstPos[id] = i, m.Pos
+			if k.Duplicate.Across && parent != "" {
+				v.acrossCheck(k, addr, prefix, text, id, objs, m.Pos)
+			}
 		}
 	}
+}
+
+// acrossItem is an item of a service with a key that must be unique in
+// the whole spec (kinds.Duplicate.Across).
+type acrossItem struct {
+	addr, field string
+	pos         Position
+}
+
+// acrossCheck reports an item whose key another service on the same
+// server already has (kinds.Duplicate.Across). objs are the service's
+// described items, where its server is.
+func (v *validator) acrossCheck(k *kinds.Kind, addr, field, text, id string, objs Objects, pos Position) {
+	server := ""
+	if s := objs[kinds.ServiceServer.Name]; len(s) > 0 {
+		if v.skip(&s[0].Meta, "server") {
+			return // on a server not known yet
+		}
+		server = s[0].Str("server")
+	}
+	key := k.Name + "\x00" + server + "\x00" + id
+	held := v.across[key]
+	v.across[key] = append(held, acrossItem{addr, field, pos})
+	if len(held) == 0 {
+		return
+	}
+	// Another service at the same node (inherited) says more than the
+	// first service with the key.
+	prev := held[0]
+	for _, h := range held {
+		if h.pos == pos && h.addr != addr {
+			prev = h
+			break
+		}
+	}
+	if prev.addr == addr {
+		return
+	}
+	on := ""
+	if server != "" {
+		on = " on server " + strconv.Quote(server)
+	}
+	if prev.pos == pos && pos.Line > 0 {
+		// One node, two services: an environment inherited it.
+		child, parentAddr := addr, prev.addr
+		if !v.extends(addr) && v.extends(prev.addr) {
+			child, parentAddr = prev.addr, addr
+		}
+		if v.extends(child) {
+			v.errorf(pos, child, "%s: %s is inherited via extends from %s, so two services%s would serve it; override %s in the environment %s (a list there replaces the inherited one; %s: [] for none)",
+				field, text, parentAddr, on, serviceField(child, k.Key), envAddress(child), k.Key)
+			return
+		}
+		v.errorf(pos, addr, "%s: %s is used by %s too (one YAML node, through an alias)%s",
+			field, text, prev.addr, k.Duplicate.AcrossHint)
+		return
+	}
+	v.errorf(pos, addr, "%s: duplicate %s: %s is already %s by %s %s%s%s",
+		field, or(k.Duplicate.Noun, k.Name), text, or(k.Duplicate.Verb, "used"), prev.addr, prev.field, posText(prev.pos), k.Duplicate.AcrossHint)
+}
+
+// extends reports whether the environment of the service at addr
+// extends another.
+func (v *validator) extends(addr string) bool {
+	parts := strings.SplitN(addr, "/", 3)
+	if v.f == nil || len(parts) < 3 {
+		return false
+	}
+	p := v.f.Projects[parts[0]]
+	if p == nil {
+		return false
+	}
+	e := p.Environments[parts[1]]
+	return e != nil && e.Extends != nil && *e.Extends != ""
+}
+
+// serviceField names a field of the service at addr as the spec writes
+// it: applications.api.domains.
+func serviceField(addr, field string) string {
+	parts := strings.Split(addr, "/")
+	if len(parts) != 4 {
+		return field
+	}
+	key := parts[2]
+	if key == "application" {
+		key = "applications"
+	}
+	return key + "." + parts[3] + "." + field
+}
+
+// envAddress is the address of the environment of a service's address.
+func envAddress(addr string) string {
+	parts := strings.SplitN(addr, "/", 3)
+	if len(parts) < 2 {
+		return addr
+	}
+	return parts[0] + "/" + parts[1]
 }
 
 // applies reports the fields o sets that are not for its parent's kind
