@@ -243,6 +243,13 @@ func (s *session) follow(ctx context.Context, acts []*stateAct, want string, f r
 				a.err = fmt.Errorf("%s answered, but Dokploy shows it in error (%s is %q); see its logs in Dokploy", a.proc, key, status)
 			}
 		}
+		pending := false
+		for _, a := range acts {
+			pending = pending || a.call != nil && a.err == nil && !a.done
+		}
+		if !pending {
+			return
+		}
 		if ctx.Err() != nil || time.Now().After(deadline) {
 			for _, a := range acts {
 				if a.call != nil && a.err == nil && !a.done {
