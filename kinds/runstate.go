@@ -57,7 +57,7 @@ var stateField = &Field{Name: "state", Type: String, Enum: []string{StateRunning
 
 // RunState is a service's run state.
 var RunState = &Kind{
-	Name: "runState", Parents: ServiceKinds, After: "deploy",
+	Name: "runState", Parents: ServiceKinds, After: "protect",
 	Doc:       "Whether the service runs.",
 	Singleton: true, Inline: true,
 	Fields: []*Field{stateField},
