@@ -331,4 +331,9 @@ func (r *run) acts(ops []*op) {
 		}
 	}
 	r.do(calls, owner)
+	for _, call := range calls {
+		if o := owner[call]; call.Err == nil && o.note == "" {
+			o.note = call.Proc // the log line says what was done: "updated (application.stop)"
+		}
+	}
 }
