@@ -55,6 +55,8 @@ type CLI struct {
 	Plan     planCmd     `cmd:"" help:"Read the live state of the declared projects and show what apply would change."`
 	Apply    applyCmd    `cmd:"" help:"Make Dokploy match dokploy.yaml (shows the plan and asks first)."`
 	Deploy   deployCmd   `cmd:"" help:"Deploy services of dokploy.yaml now, without changing their settings, and follow the deploys."`
+	Stop     stopCmd     `cmd:"" help:"Stop services of dokploy.yaml now (dokploy.yaml is not changed: set state: stopped there to keep them stopped)."`
+	Start    startCmd    `cmd:"" help:"Start stopped services of dokploy.yaml now (dokploy.yaml is not changed)."`
 	Export   exportCmd   `cmd:"" help:"Write a dokploy.yaml (with env files and secrets.env) from what the Dokploy server has now."`
 	Render   renderCmd   `cmd:"" help:"Print the spec as plan reads it: its files merged, extends resolved, anchors expanded (offline; variables as written, secrets hidden)."`
 

@@ -107,6 +107,7 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"seed":       cmdSeed,
 			"mutations":  cmdMutations,
+			"called":     cmdCalled,
 			"nosecrets":  cmdNoSecrets,
 			"envis":      cmdEnvIs,
 			"replace":    cmdReplace,
@@ -212,6 +213,18 @@ func cmdMutations(ts *testscript.TestScript, neg bool, args []string) {
 	got := fmt.Sprint(resourceMutations(fakeOf(ts)))
 	if (got == args[0]) == neg {
 		ts.Fatalf("fake executed %s mutations, want %s%s", got, map[bool]string{true: "not ", false: ""}[neg], args[0])
+	}
+}
+
+// called PROC N asserts how many times the fake has executed the
+// mutation PROC.
+func cmdCalled(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: called PROC N")
+	}
+	got := fmt.Sprint(fakeOf(ts).MutationCounts()[args[0]])
+	if (got == args[1]) == neg {
+		ts.Fatalf("fake executed %s %s times, want %s%s", args[0], got, map[bool]string{true: "not ", false: ""}[neg], args[1])
 	}
 }
 

@@ -72,6 +72,9 @@ func (c *deployCmd) Run(ctx context.Context, g *Globals) error {
 	if err != nil {
 		return err
 	}
+	if targets, err = deployable(c.Addresses, targets, g.stderr); err != nil {
+		return err
+	}
 	apply.Stamp(targets, s.live) // the live state just read: what these deploys deploy
 	return s.deploy(ctx, targets, c.deployFlags, g.stdout, nil)
 }

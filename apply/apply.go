@@ -222,6 +222,9 @@ func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
 	if ctx.Err() == nil {
 		r.writes(ops)
 	}
+	if ctx.Err() == nil {
+		r.acts(ops)
+	}
 	r.report(ops)
 	// Deletions last, children first: only when everything else worked.
 	for _, level := range deletes {

@@ -35,6 +35,9 @@ type DeployTarget struct {
 	// Fingerprint is the settings fingerprint of the live service being
 	// deployed (Stamp sets it); the deployment's description carries it.
 	Fingerprint string
+	// State is the run state dokploy.yaml gives the service
+	// (kinds.StateRunning, kinds.StateStopped; "" when it gives none).
+	State string
 }
 
 // DeployOptions configure Deploy. The zero value of every field but Wait

@@ -27,18 +27,23 @@ const (
 // so do ports and mounts a --prune deleted. The password of a running
 // database (but libsql) was already changed by changePassword. ids holds
 // the ids of the services (live ones and those the apply created);
+// a service whose spec says state: stopped is never deployed;
 // targets, when set, limits "always" to the targeted addresses.
 func DeployTargets(f *spec.File, p *planner.Plan, ids map[string]string) []DeployTarget {
 	var out []DeployTarget
 	seen := map[string]bool{}
+	all := services(f)
+	stopped := map[string]bool{}
+	for _, s := range all {
+		stopped[s.addr] = s.state == kinds.StateStopped
+	}
 	add := func(addr, kind, id string) {
-		if seen[addr] || id == "" {
-			return
+		if seen[addr] || id == "" || stopped[addr] {
+			return // a stopped service is never deployed
 		}
 		seen[addr] = true
 		out = append(out, DeployTarget{Address: addr, Kind: kind, ID: id})
 	}
-	all := services(f)
 	policies := map[string]string{}
 	for _, s := range all {
 		policies[s.addr] = s.policy
@@ -198,6 +203,7 @@ func targeted(p *planner.Plan, addr string) bool {
 
 type service struct {
 	addr, kind, policy string
+	state              string   // the run state the spec gives it, "" for none
 	values             []string // env, build args and secrets, command: where ${{...}} can be
 }
 
@@ -226,7 +232,7 @@ func services(f *spec.File) []service {
 			base := pn + "/" + en + "/"
 			for _, d := range e.Databases() {
 				if !spec.HandsOff(&d.Meta, d.Protect) {
-					out = append(out, service{base + d.Kind + "/" + d.Name, d.Kind, policy(d.Deploy), envValues(d.EnvVars)})
+					out = append(out, service{base + d.Kind + "/" + d.Name, d.Kind, policy(d.Deploy), planner.DesiredState(d.Objects), envValues(d.EnvVars)})
 				}
 			}
 			for _, n := range spec.SortedKeys(e.Compose) {
@@ -235,7 +241,7 @@ func services(f *spec.File) []service {
 					if c.Command != nil {
 						vals = append(vals, *c.Command)
 					}
-					out = append(out, service{base + "compose/" + n, "compose", policy(c.Deploy), vals})
+					out = append(out, service{base + "compose/" + n, "compose", policy(c.Deploy), planner.DesiredState(c.Objects), vals})
 				}
 			}
 			for _, n := range spec.SortedKeys(e.Applications) {
@@ -244,7 +250,7 @@ func services(f *spec.File) []service {
 					if a.Command != nil {
 						vals = append(vals, *a.Command)
 					}
-					out = append(out, service{base + "application/" + n, "application", policy(a.Deploy), vals})
+					out = append(out, service{base + "application/" + n, "application", policy(a.Deploy), planner.DesiredState(a.Objects), vals})
 				}
 			}
 		}
@@ -259,7 +265,7 @@ func ServicesUnder(f *spec.File, addrs []string) []DeployTarget {
 	for _, s := range services(f) {
 		for _, a := range addrs {
 			if s.addr == a || strings.HasPrefix(s.addr, a+"/") {
-				out = append(out, DeployTarget{Address: s.addr, Kind: s.kind})
+				out = append(out, DeployTarget{Address: s.addr, Kind: s.kind, State: s.state})
 				break
 			}
 		}

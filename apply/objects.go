@@ -2,6 +2,7 @@ package apply
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/kinds"
@@ -174,8 +175,8 @@ func (r *run) createSettings(c *planner.Change, in map[string]any) error {
 
 func (r *run) settings(c *planner.Change, objs spec.Objects, parent string, in map[string]any, create bool) error {
 	for _, k := range kinds.Of(parent) {
-		if !k.Singleton {
-			continue
+		if !k.Singleton || k.Hooks.Act != nil {
+			continue // acts (acts) are no update's keys
 		}
 		prefix := ""
 		if !k.Inline {
@@ -281,5 +282,58 @@ func (r *run) findCreated(ops []*op) {
 		}
 		r.ids[o.c.Address] = found[0]
 		known[found[0]] = true
+	}
+}
+
+// actTimeout bounds a call that acts on a service (a stop or start): it
+// runs Docker commands before it answers.
+const actTimeout = 5 * time.Minute
+
+// acts runs, in one round trip after the writes and before any deploy,
+// the calls of the changed fields of singleton kinds that act on their
+// service (kinds.Hooks.Act: the run state's <kind>.stop and
+// <kind>.start). A create acts on nothing: a new service is idle until
+// its deploy, and one whose spec says stopped is not deployed.
+func (r *run) acts(ops []*op) {
+	var calls []*dokploy.Call
+	owner := map[*dokploy.Call]*op{}
+	for _, o := range ops {
+		c := o.c
+		if o.failed != nil || c.Action != planner.Update || kinds.ByName(c.Kind) != nil {
+			continue
+		}
+		objs := planner.ObjectsOf(c.Desired)
+		for _, k := range kinds.Of(c.Kind) {
+			if !k.Singleton || k.Hooks.Act == nil {
+				continue
+			}
+			var row map[string]any
+			if rows := planner.LiveItems(c.Live)[k.Name]; len(rows) > 0 {
+				row = rows[0]
+			}
+			for _, f := range k.Fields {
+				name := f.Name
+				if !k.Inline {
+					name = k.Key + "." + f.Name
+				}
+				if c.Field(name) == nil {
+					continue
+				}
+				proc := k.Hooks.Act(c.Kind, setting(objs, k, f.Name), row)
+				if proc == "" {
+					continue // a deploy does it (the plan owes it one)
+				}
+				call := dokploy.NewCall(proc, map[string]any{dokploy.IDKey(c.Kind): c.LiveID}, nil)
+				call.Timeout = actTimeout
+				calls = append(calls, call)
+				owner[call] = o
+			}
+		}
+	}
+	r.do(calls, owner)
+	for _, call := range calls {
+		if o := owner[call]; call.Err == nil && o.note == "" {
+			o.note = call.Proc // the log line says what was done: "updated (application.stop)"
+		}
 	}
 }

@@ -78,6 +78,17 @@ func readItems(data []byte, parent kinds.Parent) (Items, error) {
 		items[k.Name] = rows
 	}
 	for _, k := range settings {
+		if k.Hooks.Setting != nil {
+			get := func(key string) any {
+				var v any
+				if raw, ok := all[key]; ok {
+					json.Unmarshal(raw, &v) // a value json.Unmarshal read already
+				}
+				return v
+			}
+			items[k.Name] = []Row{k.Hooks.Setting(get, parent.Kind)}
+			continue
+		}
 		row := Row{}
 		var read func(fields []*kinds.Field) error
 		read = func(fields []*kinds.Field) error {

@@ -351,6 +351,18 @@ type Hooks struct {
 	// out: gitProvider.getAll lists the providers of every type, and each
 	// provider kind keeps those of its type, with their id at the top.
 	Row func(row map[string]any) map[string]any
+	// Setting makes a singleton's live row from its parent's .one
+	// answer (get gives a key of it, nil when absent), for a singleton
+	// whose fields are not the parent's keys as they are: the run state
+	// is read from the status column. parent is the parent's kind.
+	Setting func(get func(key string) any, parent string) map[string]any
+	// Act marks a singleton whose fields are not written by the parent's
+	// update but by procedures that act on the parent (the run state:
+	// <kind>.stop, <kind>.start): it names the procedure that gives the
+	// kind's field the value on a service of kind parent whose live row
+	// (of this kind) is live, called with the service's id under its
+	// id key; "" when a deploy does it instead.
+	Act func(parent string, value any, live map[string]any) string
 }
 
 // Parent is the resource a live item belongs to.

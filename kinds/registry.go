@@ -35,7 +35,7 @@ var all = []*Kind{
 	SSHKey, Certificate, Notification,
 	Server, ServiceServer, ServiceRegistry,
 	GitHubProvider, GitLabProvider, BitbucketProvider, GiteaProvider,
-	ApplicationSettings, ComposeSettings, DatabaseSettings, LibSQLSettings, Swarm, Preview,
+	ApplicationSettings, ComposeSettings, DatabaseSettings, LibSQLSettings, Swarm, Preview, RunState,
 }
 
 var (

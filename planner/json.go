@@ -89,6 +89,9 @@ type JSONField struct {
 	Sensitive  bool    `json:"sensitive,omitempty"`
 	Unknown    string  `json:"unknown,omitempty"`
 	AfterApply bool    `json:"afterApply,omitempty"`
+	// Note says what apply does for the change beyond writing it ("apply
+	// stops it (application.stop)").
+	Note string `json:"note,omitempty"`
 }
 
 // JSONResource names a live resource.
@@ -120,7 +123,7 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 	for _, c := range p.Changes {
 		jc := JSONChange{Address: c.Address, Kind: c.Kind, Name: c.Name, Action: actionNames[c.Action], ID: c.LiveID, Fields: []JSONField{}, Warnings: c.Warnings, DataLoss: c.DataLoss}
 		for _, f := range c.Fields {
-			jf := JSONField{Name: f.Name, Action: actionNames[f.Action], Unknown: f.Unknown, AfterApply: f.AfterApply}
+			jf := JSONField{Name: f.Name, Action: actionNames[f.Action], Unknown: f.Unknown, AfterApply: f.AfterApply, Note: f.Note}
 			hidden := f.Sensitive || f.Env && !opt.ShowValues
 			jf.Sensitive = hidden
 			if !hidden {

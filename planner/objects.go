@@ -649,3 +649,18 @@ func ObjectsOf(desired any) spec.Objects {
 	}
 	return nil
 }
+
+// LiveItems are the described items of a live service (a change's Live:
+// *dokploy.Application, *dokploy.Compose, *dokploy.Database); nil for
+// anything else.
+func LiveItems(live any) dokploy.Items {
+	switch l := live.(type) {
+	case *dokploy.Application:
+		return l.Items
+	case *dokploy.Compose:
+		return l.Items
+	case *dokploy.Database:
+		return l.Items
+	}
+	return nil
+}

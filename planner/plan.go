@@ -163,6 +163,9 @@ type FieldDiff struct {
 	// Redacted: the server answered a placeholder in place of the live
 	// value (dokploy.IsRedacted), so the field was not compared.
 	Redacted bool
+	// Note says what apply does for the change beyond writing it, shown
+	// after the value: "apply stops it (application.stop)".
+	Note string
 }
 
 // Counts returns how many changes add, change and destroy.

@@ -196,6 +196,8 @@ func (pr printer) change(c *Change) {
 			pr.lineDiff(f.Before, f.After)
 		case f.Action == Delete && f.Env:
 			fmt.Fprintf(w, "      %s %s\n", sym, strings.TrimRight(name, " "))
+		case f.Note != "":
+			fmt.Fprintf(w, "      %s %s = %s  %s\n", sym, name, pr.value(f), pr.paint(ansiBold, "# "+f.Note))
 		default:
 			fmt.Fprintf(w, "      %s %s = %s\n", sym, name, pr.value(f))
 		}

@@ -124,6 +124,12 @@ func (d *decoder) described(e entry, parent string, objs *Objects, c ctx) bool {
 			o.Meta.Pos = c.meta.Pos
 		}
 		d.field(e, f, o, fc, c.meta)
+		// The value's position, for the checks of the object's fields
+		// (an enum's error at the value, as for any field).
+		if o.Meta.Keys == nil {
+			o.Meta.Keys = map[string]Position{}
+		}
+		o.Meta.Keys[e.key] = e.valPos
 	case k.Singleton:
 		rn, _, ok := d.resolve(e.value, fc)
 		if !ok {
