@@ -300,6 +300,7 @@ var clientReads = []string{
 	"destination.all", "destination.one", "certificates.all", "certificates.one",
 	"notification.all", "notification.one", "gitProvider.getAll", "github.githubProviders",
 	"gitlab.gitlabProviders", "bitbucket.bitbucketProviders", "gitea.giteaProviders", "tag.all", "tag.one",
+	"github.one", "gitlab.one", "bitbucket.one", "gitea.one",
 }
 
 // TestOpenAPIQueries goes through every query (GET operation) of the real
