@@ -26,7 +26,10 @@ import (
 //     service the member did not create (or was not given) is never found,
 //     even by an owner. Projects and environments are limited to
 //     accessedProjects and accessedEnvironments for roles other than owner
-//     and admin.
+//     and admin. Dokploy's addNewService (services/permission.ts) writes
+//     the member's list back as read, so services created concurrently can
+//     drop each other's ids and then never be found (QUIRKS LS2); the fake
+//     runs calls one at a time and loses none.
 
 // searchDef describes one .search procedure.
 type searchDef struct {
