@@ -238,3 +238,30 @@ func TestFaultFlagsAreInjected(t *testing.T) {
 		})
 	}
 }
+
+// TestFaultRateFollowsSeed: the same -seed draws the same requests, another
+// seed others.
+func TestFaultRateFollowsSeed(t *testing.T) {
+	t.Setenv("FAKEDOKPLOY_PROBE", strings.TrimSuffix(strings.Repeat("GET project.all;", 24), ";"))
+	draw := func(seed string) string {
+		var stdout, stderr strings.Builder
+		if code := run(context.Background(), []string{"-seed", seed, "-fault", "503:rate=0.5", "--", os.Args[0]}, nil, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+		}
+		var b strings.Builder
+		for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+			b.WriteByte(map[bool]byte{true: 'x', false: '.'}[strings.HasPrefix(line, "503")])
+		}
+		return b.String()
+	}
+	first, again, other := draw("7"), draw("7"), draw("8")
+	if first != again {
+		t.Errorf("-seed 7 drew %s, then %s", first, again)
+	}
+	if first == other {
+		t.Errorf("-seed 7 and -seed 8 drew the same faults %s", first)
+	}
+	if !strings.Contains(first, "x") || !strings.Contains(first, ".") {
+		t.Errorf("rate=0.5 over 24 requests drew %s: all or none", first)
+	}
+}
