@@ -3,7 +3,8 @@ package dokploytest
 import "fmt"
 
 // gitProvider.getAll, github.githubProviders, gitlab.gitlabProviders,
-// bitbucket.bitbucketProviders, gitea.giteaProviders
+// bitbucket.bitbucketProviders, gitea.giteaProviders, and github.one,
+// gitlab.one, bitbucket.one, gitea.one
 // (routers/git-provider.ts, github.ts, gitlab.ts, bitbucket.ts, gitea.ts;
 // captures 555, 556 of a server with none). Providers are connected
 // through OAuth and app installs in the UI, which the fake has not: tests
@@ -179,7 +180,29 @@ func gitProviderProcedures() []*procedure {
 		query("gitea.giteaProviders", nil, providerList(giteaTable, func(r row) bool {
 			return truthy(r["clientId"]) && truthy(r["clientSecret"])
 		}, "giteaId", "gitProvider")),
+		providerOne(githubTable, "Github Provider not found"),
+		providerOne(gitlabTable, "Gitlab Provider not found"),
+		providerOne(bitbucketTable, "Bitbucket Provider not found"),
+		providerOne(giteaTable, "Gitea Provider not found"),
 	}
+}
+
+// providerOne is github.one, gitlab.one, bitbucket.one and gitea.one
+// (routers/github.ts, gitlab.ts, bitbucket.ts, gitea.ts; services
+// find<Type>ById): the whole row, secrets included, and its gitProvider.
+// No capture exists.
+func providerOne(t *tableDef, notFound string) *procedure {
+	return query(t.name+".one", schema{text(t.id).min1().req()}, func(s *Server, in map[string]any) (any, error) {
+		r := s.find(t, str(in[t.id]))
+		if r == nil {
+			return nil, errNotFound("%s", notFound)
+		}
+		g := s.find(gitProviderTable, str(r["gitProviderId"]))
+		if g == nil || g["organizationId"] != s.st.OrganizationID {
+			return nil, errNotFound("Git provider not found")
+		}
+		return append(t.object(r), kv{"gitProvider", gitProviderTable.object(g)}), nil
+	})
 }
 
 func truthy(v any) bool { return v != nil && v != "" && v != false && v != 0.0 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
+	"strings"
 	"testing"
 )
 
@@ -278,6 +280,110 @@ func TestImplementsToolProcedures(t *testing.T) {
 			if s.lookup(k.name+"."+p) == nil {
 				t.Errorf("%s.%s: not implemented", k.name, p)
 			}
+		}
+	}
+}
+
+// clientReads are read procedures that real clients (dokploy-sync, the
+// Dokploy CLI, Terraform providers, scripts) call to find things: the fake
+// must answer every one of them.
+var clientReads = []string{
+	"settings.getDokployVersion", "user.get",
+	"project.all", "project.one", "project.search",
+	"environment.one", "environment.byProjectId", "environment.search",
+	"application.one", "application.search", "compose.one", "compose.search",
+	"postgres.one", "postgres.search", "mysql.one", "mysql.search", "mariadb.one", "mariadb.search",
+	"mongo.one", "mongo.search", "redis.one", "redis.search", "libsql.one",
+	"domain.one", "domain.byApplicationId", "domain.byComposeId", "mounts.listByServiceId",
+	"deployment.all", "deployment.allByCompose",
+	"server.all", "server.one", "registry.all", "registry.one", "sshKey.all", "sshKey.one",
+	"destination.all", "destination.one", "certificates.all", "certificates.one",
+	"notification.all", "notification.one", "gitProvider.getAll", "github.githubProviders",
+	"gitlab.gitlabProviders", "bitbucket.bitbucketProviders", "gitea.giteaProviders", "tag.all", "tag.one",
+	"github.one", "gitlab.one", "bitbucket.one", "gitea.one",
+}
+
+// TestOpenAPIQueries goes through every query (GET operation) of the real
+// server's openapi.json: the fake answers it, or, for the ones it does not
+// implement, answers on both faces exactly like Dokploy for a procedure it
+// does not have (REST: the body of capture 108, trpc-openapi's route miss;
+// tRPC: NOT_FOUND "No procedure found on path"), so that a client sees a
+// known error rather than something else. The response schemas of
+// openapi.json are all an empty object ({"type":"object","properties":{},
+// "additionalProperties":false} for every operation), so answers are
+// compared with the captures (TestCaptures) rather than with them.
+func TestOpenAPIQueries(t *testing.T) {
+	dir := sharedDokployDir(t)
+	data, err := os.ReadFile(filepath.Join(dir, "openapi.json"))
+	if err != nil {
+		t.Skip(sharedSkip)
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	capture, err := os.ReadFile(filepath.Join(dir, "captures", "108-project.all-post-on-query.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routeMiss struct {
+		Status       int             `json:"status"`
+		ResponseBody json.RawMessage `json:"responseBody"`
+	}
+	if err := json.Unmarshal(capture, &routeMiss); err != nil {
+		t.Fatal(err)
+	}
+	wantMiss := decode(t, routeMiss.ResponseBody)
+
+	c := newClient(t, Options{})
+	var queries []string
+	for path, ops := range doc.Paths {
+		if _, ok := ops["get"]; ok {
+			queries = append(queries, strings.TrimPrefix(path, "/"))
+		}
+	}
+	sort.Strings(queries)
+	if len(queries) < 200 {
+		t.Fatalf("%d queries in openapi.json, want the 200 and more of v0.30.2", len(queries))
+	}
+	isQuery := map[string]bool{}
+	missing := 0
+	for _, name := range queries {
+		isQuery[name] = true
+		restStatus, restBody := c.get(name, nil)
+		trpcStatus, trpcBody := c.trpcGet([]string{name}, nil, false)
+		trpcErr := at(decode(t, trpcBody), "error", "json")
+		if p := c.s.lookup(name); p != nil {
+			if p.mutation {
+				t.Errorf("%s: a query in openapi.json, a mutation in the fake", name)
+			}
+			if restStatus == 404 && reflect.DeepEqual(decode(t, restBody), wantMiss) {
+				t.Errorf("%s: implemented, but REST answers the route miss: %s", name, restBody)
+			}
+			if trpcStatus == 404 && strings.HasPrefix(fmt.Sprint(at(trpcErr, "message")), "No procedure found") {
+				t.Errorf("%s: implemented, but tRPC answers %s", name, trpcBody)
+			}
+			continue
+		}
+		missing++
+		if restStatus != routeMiss.Status || !reflect.DeepEqual(decode(t, restBody), wantMiss) {
+			t.Errorf("%s: REST answers %d %s, want Dokploy's %d %s for a procedure it lacks", name, restStatus, restBody, routeMiss.Status, routeMiss.ResponseBody)
+		}
+		want := map[string]any{"message": `No procedure found on path "` + name + `"`, "code": -32004.0,
+			"data": map[string]any{"code": "NOT_FOUND", "httpStatus": 404.0, "path": name, "zodError": nil}}
+		if trpcStatus != 404 || !reflect.DeepEqual(trpcErr, want) {
+			t.Errorf("%s: tRPC answers %d %s, want 404 %v", name, trpcStatus, trpcBody, want)
+		}
+	}
+	t.Logf("%d queries in openapi.json, %d answered by the fake, %d answered as unknown", len(queries), len(queries)-missing, missing)
+	for _, name := range clientReads {
+		if !isQuery[name] {
+			t.Errorf("%s: listed as a client read, but not a query of openapi.json", name)
+		}
+		if c.s.lookup(name) == nil {
+			t.Errorf("%s: a read real clients call, not implemented by the fake", name)
 		}
 	}
 }

@@ -67,6 +67,7 @@ func allProcedures(version string) []*procedure {
 	ps = append(ps, volumeBackupsProcedures()...)
 	ps = append(ps, scheduleProcedures()...)
 	ps = append(ps, registryProcedures()...)
+	ps = append(ps, searchProcedures()...)
 	if !versionBefore(version, tagsSince) {
 		ps = append(ps, tagProcedures()...)
 	}

@@ -54,7 +54,11 @@
 //     (Slack, Telegram, Discord, Email, Resend, Gotify, Ntfy, Mattermost,
 //     Custom, Lark, Pushover, Teams), all, one, remove;
 //   - gitProvider.getAll, github.githubProviders, gitlab.gitlabProviders,
-//     bitbucket.bitbucketProviders, gitea.giteaProviders;
+//     bitbucket.bitbucketProviders, gitea.giteaProviders, and github,
+//     gitlab, bitbucket, gitea .one;
+//   - project.search, environment.search, application.search,
+//     compose.search and postgres, mysql, mariadb, mongo, redis .search
+//     ({items, total}; search.go);
 //   - tag.create, all, one, update, remove, assignToProject,
 //     removeFromProject (not when Options.Version is
 //     older than v0.29.0, which has no tag router: they answer 404 like

@@ -3,12 +3,18 @@
 //
 //	fakedokploy -addr 127.0.0.1:3000 -api-key KEY [-state FILE] [-v]
 //	fakedokploy [flags] -- CMD ARGS...
+//	fakedokploy -fault 503:rate=0.2 -seed 7 -- CMD ARGS...
 //
 // With -state, the state is loaded from FILE at start (if it exists) and
 // saved after every mutation, so that separate runs (plan, then apply) see
 // each other's changes. With a command after "--", the fake listens on a
 // free loopback port, runs CMD with DOKPLOY_URL and DOKPLOY_API_KEY set, and
 // exits with CMD's exit code.
+//
+// -fault KIND[:KEY=VALUE,...] (repeatable) injects a dokploytest.Fault, so
+// that failures can be rehearsed: 5xx and 429 answers, resets, timeouts,
+// lost answers, failed batch items, a 401 after N requests (see -h and
+// faults.go).
 package main
 
 import (
@@ -23,6 +29,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -43,12 +50,15 @@ const defaultCommandKey = "fakedokploy"
 // run is the whole command; it returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("fakedokploy", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// The flag package writes its error and the usage to this buffer: -h
+	// copies it to stderr, a bad flag prints only the error.
+	var parseOut strings.Builder
+	fs.SetOutput(&parseOut)
 	addr := fs.String("addr", "127.0.0.1:3000", "listen `address` (with a command: a free loopback port unless given)")
 	apiKey := fs.String("api-key", "", "the accepted x-api-key `value`; empty accepts any non-empty key")
 	stateFile := fs.String("state", "", "load the state from `FILE` at start if it exists, save it after every mutation")
-	verbose := fs.Bool("v", false, "log one line per request (method, path, status) to stderr")
-	seed := fs.Int64("seed", 0, "seed of generated ids and appName suffixes (0: 1)")
+	verbose := fs.Bool("v", false, "log one line per request (method, path, status, the fault injected) to stderr")
+	seed := fs.Int64("seed", 0, "seed of generated ids, appName suffixes and the draws of -fault rate= (0: 1)")
 	version := fs.String("version", "v0.30.2", "Dokploy `version` to report")
 	deployDuration := fs.Duration("deploy-duration", 0, "how long an application deployment runs")
 	deployError := fs.String("deploy-error", "", "make every deploy fail with this `message`")
@@ -60,14 +70,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	})
 	poolSize := fs.Int("pool-size", dokploytest.DefaultPoolSize, "modelled Postgres pool `size`: this many pool-holding calls (domain.create, ...) in flight wedge the server, as on Dokploy")
+	var faults faultFlags
+	fs.Var(&faults, "fault", "inject a fault: `KIND[:KEY=VALUE,...]`, repeatable (see fault injection below)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: fakedokploy [flags]\n       fakedokploy [flags] -- CMD ARGS...\n\nflags:\n")
+		out := fs.Output()
+		fmt.Fprintf(out, "usage: fakedokploy [flags]\n       fakedokploy [flags] -- CMD ARGS...\n\nflags:\n")
 		fs.PrintDefaults()
+		fmt.Fprintf(out, "\n%s", faultHelp)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			io.WriteString(stderr, parseOut.String()) //nolint:errcheck // best effort
 			return 0
 		}
+		fmt.Fprintf(stderr, "fakedokploy: %v\nrun fakedokploy -h for the flags\n", err)
 		return 2
 	}
 	command := fs.Args()
@@ -81,9 +97,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fake := dokploytest.New(dokploytest.Options{
 		APIKey: *apiKey, Version: *version, Seed: *seed,
 		Latency: *latency, PoolSize: *poolSize, DeployDuration: *deployDuration, DeployError: *deployError, Redact: *redact,
-		OnRequest: h.observe,
+		Faults: faults.faults, OnRequest: h.observe,
 	})
 	h.fake = fake
+	if err := faults.checkProcs(fake.Procedures()); err != nil {
+		fmt.Fprintf(stderr, "fakedokploy: %v\nrun fakedokploy -h for the flags\n", err)
+		return 2
+	}
 	if err := h.load(); err != nil {
 		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
 		return 1
@@ -183,7 +203,11 @@ func (h *handler) observe(r dokploytest.Request) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.verbose { // never bodies, queries or keys
-		fmt.Fprintf(h.log, "%s %s %d %s\n", r.Method, r.Path, r.Status, r.Duration.Round(time.Microsecond))
+		fault := ""
+		if r.Fault != "" {
+			fault = " fault: " + r.Fault
+		}
+		fmt.Fprintf(h.log, "%s %s %d %s%s\n", r.Method, r.Path, r.Status, r.Duration.Round(time.Microsecond), fault)
 	}
 	if n := h.fake.MutationCount(); n != h.mutations {
 		h.mutations = n

@@ -18,10 +18,14 @@ import (
 
 // The test binary doubles as the command that fakedokploy runs: with
 // FAKEDOKPLOY_CHILD set, it creates a project through DOKPLOY_URL and exits
-// with code 3.
+// with code 3. With FAKEDOKPLOY_PROBE set, it sends the requests of a script
+// (see probe).
 func TestMain(m *testing.M) {
 	if name := os.Getenv("FAKEDOKPLOY_CHILD"); name != "" {
 		os.Exit(child(name))
+	}
+	if script := os.Getenv("FAKEDOKPLOY_PROBE"); script != "" {
+		os.Exit(probe(script))
 	}
 	os.Exit(m.Run())
 }
