@@ -63,7 +63,7 @@ func TestRenderMarkdownGolden(t *testing.T) {
 		"unmanaged": {spec: shopSpec, live: shopLiveWithOld},
 		// An unset variable, a dropped env key, a plan error.
 		"warnings": {
-			spec: strings.NewReplacer("pw-1234", "${DB_PASSWORD}", `B: two`, `C: "3"`).Replace(shopSpec),
+			spec:   strings.NewReplacer("pw-1234", "${DB_PASSWORD}", `B: two`, `C: "3"`).Replace(shopSpec),
 			live:   strings.Replace(shopLive, `"postgres": [{`, `"postgres": [{"postgresId": "D2", "name": "db"}, {`, 1),
 			member: true,
 		},
