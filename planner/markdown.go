@@ -240,6 +240,9 @@ func (d *mdDoc) close() {
 // longest run of its first lines that fits with the closing lines of the
 // blocks open there and note.
 func (d *mdDoc) String(limit int, note string) string {
+	for len(d.lines) > 0 && d.lines[len(d.lines)-1].text == "" {
+		d.lines = d.lines[:len(d.lines)-1] // end with one newline
+	}
 	var b strings.Builder
 	for _, l := range d.lines {
 		b.WriteString(l.text)
