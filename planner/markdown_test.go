@@ -263,3 +263,20 @@ func TestMarkdownEscapes(t *testing.T) {
 	}
 	checkMarkdown(t, got, MarkdownLimit)
 }
+
+// The README's sample of a Markdown plan is what RenderMarkdown writes.
+func TestReadmeMarkdownSample(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sample, ok := strings.Cut(string(readme), "````markdown\n")
+	if sample, _, ok = strings.Cut(sample, "````\n"); !ok {
+		t.Fatal("no ````markdown block in README.md")
+	}
+	spec := strings.NewReplacer("replicas: 2", "replicas: 3", `B: two`, `C: "3"`).Replace(shopSpec)
+	got := markdown(Compute(load(t, spec, nil), liveJSON(t, shopLive)), RenderOptions{}, MarkdownLimit)
+	if d := cmp.Diff(sample, got); d != "" {
+		t.Errorf("README.md's Markdown plan (-readme +rendered):\n%s", d)
+	}
+}
