@@ -121,6 +121,9 @@ func TestActionYAML(t *testing.T) {
 		if strings.Contains(s.Run, "${{") {
 			t.Errorf("step %q has an expression in its script: pass it through env", s.Name)
 		}
+		if s.Run != "" {
+			bashSyntax(t, "action.yml step "+s.Name, s.Run)
+		}
 		if s.ID != "" {
 			steps[s.ID] = s
 		}
@@ -149,6 +152,19 @@ func TestActionYAML(t *testing.T) {
 	}
 	if plan := a.step(t, "dokploy-sync plan").Run; !strings.Contains(plan, planner.TruncatedMarker) {
 		t.Errorf("the plan step does not look for %q", planner.TruncatedMarker)
+	}
+}
+
+// bashSyntax checks a script with bash -n.
+func bashSyntax(t *testing.T, what, script string) {
+	t.Helper()
+	if _, err := exec.LookPath("bash"); err != nil {
+		return
+	}
+	cmd := exec.Command("bash", "-n")
+	cmd.Stdin = strings.NewReader(script)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("%s: bash -n: %v\n%s", what, err, out)
 	}
 }
 
@@ -388,6 +404,13 @@ cp "$input" "$FAKE_SENT"
 		t.Errorf("not an edit of comment 42:\n%s", calls)
 	}
 
+	// No plan (it failed before printing one): the comment says so.
+	os.WriteFile(plan, nil, 0o600)
+	_, _, sent = run(`[{"id": 42, "body": "`+marker+`\nold plan"}]`, "acme/infra")
+	if err := json.Unmarshal([]byte(sent), &body); err != nil || !strings.Contains(body.Body, "**The plan failed**") || strings.Contains(body.Body, "old plan") {
+		t.Errorf("after a failed plan, sent %q (%v)", sent, err)
+	}
+
 	// A fork's pull request: a notice, no call.
 	out, calls, _ := run(`[]`, "someone/infra")
 	if calls != "" || !strings.Contains(out, "::notice title=dokploy-sync::a pull request from a fork") {
@@ -482,8 +505,12 @@ func TestCIExamples(t *testing.T) {
 		if ext, ok := job["extends"].(string); ok && gl[ext] == nil {
 			t.Errorf("gitlab job %s extends %s, which does not exist", name, ext)
 		}
-		if _, ok := job["script"].([]any); !ok {
+		script, ok := job["script"].([]any)
+		if !ok {
 			t.Errorf("gitlab job %s has no script", name)
+		}
+		for _, line := range script {
+			bashSyntax(t, "gitlab job "+name, fmt.Sprint(line))
 		}
 	}
 	if jobs != 4 {
@@ -503,5 +530,60 @@ func TestCIExamples(t *testing.T) {
 	}
 	if !bytes.Contains(readme, []byte("uses: dokploy-sync/dokploy-sync@"+version)) {
 		t.Errorf("the README does not show the action at %s", version)
+	}
+}
+
+// The GitLab plan job's script edits the note that starts with its marker,
+// or posts one; with fakes of curl and dokploy-sync.
+func TestGitLabPlanNote(t *testing.T) {
+	if _, err := exec.LookPath("jq"); err != nil {
+		t.Skip("no jq")
+	}
+	var gl struct {
+		Plan struct {
+			Script []string `yaml:"script"`
+		} `yaml:"plan"`
+	}
+	data, err := os.ReadFile("examples/ci/gitlab-ci.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, &gl); err != nil || len(gl.Plan.Script) != 2 {
+		t.Fatalf("gitlab plan script: %v, %d lines", err, len(gl.Plan.Script))
+	}
+	bin := t.TempDir()
+	os.WriteFile(filepath.Join(bin, "dokploy-sync"), []byte("#!/bin/sh\necho '**Plan:** 1 to add, 0 to change, 0 to destroy.'\nexit 2\n"), 0o755)
+	os.WriteFile(filepath.Join(bin, "curl"), []byte(`#!/usr/bin/env bash
+echo "curl $*" >> "$FAKE_LOG"
+for a in "$@"; do
+  case "$a" in body@*) cp "${a#body@}" "$FAKE_SENT"; exit 0 ;; esac
+done
+cat "$FAKE_NOTES"
+`), 0o755)
+	const marker = "<!-- dokploy-sync-plan -->"
+	for _, tc := range []struct{ notes, want string }{
+		{`[{"id": 5, "body": "lgtm ` + marker + `"}]`, "--request POST --header PRIVATE-TOKEN: glpat-secret --data-urlencode body@note.md https://gitlab.example.com/api/v4/projects/9/merge_requests/3/notes\n"},
+		{`[{"id": 5, "body": "lgtm"}, {"id": 6, "body": "` + marker + `\nold"}]`, "--request PUT --header PRIVATE-TOKEN: glpat-secret --data-urlencode body@note.md https://gitlab.example.com/api/v4/projects/9/merge_requests/3/notes/6\n"},
+	} {
+		dir := t.TempDir()
+		notes, log, sent := filepath.Join(dir, "notes.json"), filepath.Join(dir, "log"), filepath.Join(dir, "sent")
+		os.WriteFile(notes, []byte(tc.notes), 0o600)
+		script := "cd " + dir + "\n" + gl.Plan.Script[1]
+		out, err := runStep(t, script, "PATH="+bin+":"+os.Getenv("PATH"), "GITLAB_PLAN_TOKEN=glpat-secret",
+			"CI_API_V4_URL=https://gitlab.example.com/api/v4", "CI_PROJECT_ID=9", "CI_MERGE_REQUEST_IID=3",
+			"CI_COMMIT_SHORT_SHA=abc1234", "CI_PIPELINE_URL=https://gitlab.example.com/p/-/pipelines/1",
+			"FAKE_LOG="+log, "FAKE_NOTES="+notes, "FAKE_SENT="+sent)
+		if err != nil {
+			t.Errorf("script: %v\n%s", err, out)
+			continue
+		}
+		calls, _ := os.ReadFile(log)
+		if !strings.HasSuffix(string(calls), tc.want) {
+			t.Errorf("calls:\n%s\nwant the last to end with %q", calls, tc.want)
+		}
+		body, _ := os.ReadFile(sent)
+		if !strings.HasPrefix(string(body), marker+"\n### dokploy-sync plan\n\n**Plan:** 1 to add") || strings.Contains(out, "glpat-secret") {
+			t.Errorf("note %q\nlog:\n%s", body, out)
+		}
 	}
 }
