@@ -280,3 +280,39 @@ func TestReadmeMarkdownSample(t *testing.T) {
 		t.Errorf("README.md's Markdown plan (-readme +rendered):\n%s", d)
 	}
 }
+
+// Instance resources have their own section, first; then the projects by
+// name, each with its changes, deploys and unmanaged resources.
+func TestMarkdownSections(t *testing.T) {
+	p := &Plan{
+		Changes: []*Change{
+			{Action: Create, Address: "shop", Kind: KindProject, Name: "shop"},
+			{Action: Create, Address: "registry[ghcr]", Kind: "registry", Name: "ghcr"},
+			{Action: Delete, Address: "blog/production/application/old", Kind: KindApplication, Name: "old", LiveID: "A1"},
+		},
+		Deploys:   []Deploy{{Address: "shop/production/application/api", Kind: KindApplication, ID: "A2", Reason: "its last deploy failed"}},
+		Unmanaged: []Resource{{Address: "blog/production/postgres/db", Kind: "postgres", ID: "D1"}},
+	}
+	var titles []string
+	for _, s := range p.sections() {
+		titles = append(titles, fmt.Sprintf("%s %d/%d/%d", s.title, len(s.changes), len(s.deploys), len(s.unmanaged)))
+	}
+	want := []string{"instance resources 1/0/0", "project blog 1/0/1", "project shop 1/1/0"}
+	if d := cmp.Diff(want, titles); d != "" {
+		t.Errorf("sections (-want +got):\n%s", d)
+	}
+	got := markdown(p, RenderOptions{}, MarkdownLimit)
+	for _, s := range []string{
+		"**Plan:** 2 to add, 0 to change, 1 to destroy, 1 to deploy.\n",
+		"<details><summary>instance resources: 1 to add, 0 to change, 0 to destroy</summary>\n",
+		"<details><summary>project blog: 0 to add, 0 to change, 1 to destroy, 1 unmanaged</summary>\n",
+		"<details><summary>project shop: 1 to add, 0 to change, 0 to destroy, 1 to deploy</summary>\n",
+		"\n  # shop/production/application/api will be deployed: its last deploy failed\n",
+		"\n- `blog/production/postgres/db` (id `D1`)\n",
+	} {
+		if !strings.Contains(got, s) {
+			t.Errorf("no %q in:\n%s", s, got)
+		}
+	}
+	checkMarkdown(t, got, MarkdownLimit)
+}
