@@ -53,12 +53,16 @@ func TestRenderMarkdownGolden(t *testing.T) {
 		spec, live string
 		vars       map[string]string
 		prune      bool
+		deleteData bool
 		member     bool
 		opt        RenderOptions
 	}{
 		"nochange": {spec: shopSpec, live: shopLive},
 		// Creates in blog; updates and (with --prune) a delete in shop.
 		"two-projects": {spec: edited + blogSpec, live: shopLiveWithOld, prune: true},
+		// --prune --delete-data deletes the database the spec dropped: a
+		// visible data-loss list.
+		"data-loss": {spec: strings.Replace(shopSpec, "        postgres:\n          db:\n            dockerImage: postgres:16\n            databaseName: shop\n            databaseUser: shop\n            databasePassword: pw-1234\n", "", 1), live: shopLive, prune: true, deleteData: true},
 		// Without --prune the extra application is unmanaged.
 		"unmanaged": {spec: shopSpec, live: shopLiveWithOld},
 		// An unset variable, a dropped env key, a plan error.
@@ -82,7 +86,7 @@ func TestRenderMarkdownGolden(t *testing.T) {
 			}
 			p := Compute(load(t, tc.spec, tc.vars), live)
 			if tc.prune {
-				p.Prune(PruneOptions{})
+				p.Prune(PruneOptions{Data: tc.deleteData})
 			}
 			var buf bytes.Buffer
 			if err := RenderMarkdown(&buf, p, tc.opt); err != nil {
