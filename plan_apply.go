@@ -34,7 +34,8 @@ type planCmd struct {
 	specFlags
 	DetailedExitcode bool   `name:"detailed-exitcode" help:"Exit 0 when there are no changes, 2 when there are (or deploys are owed), 1 on errors."`
 	RequireVars      bool   `name:"require-vars" help:"Treat unset variables as errors instead of unknown values."`
-	JSON             bool   `name:"json" help:"Print the plan as JSON (formatVersion 1) instead of text."`
+	Format           string `name:"format" enum:"text,json,markdown" default:"text" help:"Output: text, json (formatVersion 1) or markdown (for a pull request comment: no colour, cut to fit GitHub's 65,536 characters)."`
+	JSON             bool   `name:"json" help:"Same as --format json."`
 	Out              string `name:"out" help:"Also save the plan to FILE, for apply FILE." placeholder:"FILE"`
 }
 
@@ -224,23 +225,34 @@ func (c *planCmd) Run(ctx context.Context, g *Globals) error {
 	if c.Out != "" && c.File == "-" {
 		return &exitError{code: 1, msg: "--out needs a spec file, not stdin: apply reads the spec again to check that it did not change"}
 	}
+	if c.JSON {
+		if c.Format != "text" && c.Format != "json" {
+			return &exitError{code: 1, msg: fmt.Sprintf("--json is --format json: it cannot go with --format %s", c.Format)}
+		}
+		c.Format = "json"
+	}
 	s, err := g.prepare(ctx, c.specFlags, c.RequireVars, nil)
 	if err != nil {
 		return err
 	}
 	defer s.requests()
-	if c.JSON {
+	switch c.Format {
+	case "json":
 		if err := planner.RenderJSON(g.stdout, s.plan, s.renderOptions(g.stdout)); err != nil {
 			return err
 		}
-	} else {
+	case "markdown":
+		if err := planner.RenderMarkdown(g.stdout, s.plan, s.renderOptions(g.stdout)); err != nil {
+			return err
+		}
+	default:
 		s.render(g.stdout)
 	}
 	if c.Out != "" {
 		if err := s.save(c.Out); err != nil {
 			return err
 		}
-		if !c.JSON {
+		if c.Format == "text" {
 			fmt.Fprintf(g.stdout, "\nSaved the plan to %s. Apply exactly this plan with: dokploy-sync apply %s\n", c.Out, c.Out)
 		}
 	}

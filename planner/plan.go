@@ -169,8 +169,11 @@ type FieldDiff struct {
 }
 
 // Counts returns how many changes add, change and destroy.
-func (p *Plan) Counts() (add, change, destroy int) {
-	for _, c := range p.Changes {
+func (p *Plan) Counts() (add, change, destroy int) { return count(p.Changes) }
+
+// count returns how many of changes add, change and destroy.
+func count(changes []*Change) (add, change, destroy int) {
+	for _, c := range changes {
 		switch c.Action {
 		case Create:
 			add++

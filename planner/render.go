@@ -27,6 +27,31 @@ const (
 type printer struct {
 	w   io.Writer
 	opt RenderOptions
+	// gutter puts each line's plan symbol in column 0, as a diff line
+	// prefix (+ create, - delete, ! update), for the Markdown plan's diff
+	// blocks; the text plan indents the symbols.
+	gutter bool
+}
+
+// sym writes a line that starts with a plan symbol: indent, the symbol,
+// a space and the text. In gutter mode the symbol moves to column 0 (as
+// its diff prefix) and its place is a space, so the text stays where the
+// text plan has it.
+func (pr printer) sym(indent string, a Action, color, text string) {
+	if pr.gutter {
+		fmt.Fprintf(pr.w, "%s%s  %s\n", diffPrefix(a), indent[1:], text)
+		return
+	}
+	fmt.Fprintf(pr.w, "%s%s %s\n", indent, pr.paint(color, string(a)), text)
+}
+
+// diffPrefix is the diff line prefix that gives a symbol its colour in a
+// diff block: + and - are themselves, an update is ! (a changed line).
+func diffPrefix(a Action) string {
+	if a == Update {
+		return "!"
+	}
+	return string(a)
 }
 
 func (pr printer) paint(color, s string) string {
@@ -78,25 +103,20 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 	if len(p.Deploys) > 0 {
 		fmt.Fprintf(w, "dokploy-sync owes these services a deploy, which apply makes:\n\n")
 		for _, d := range p.Deploys {
-			fmt.Fprintf(w, "  %s\n", pr.paint(ansiBold, "# "+d.Address+" will be deployed: "+d.Reason))
+			pr.deploy(d)
 		}
 		fmt.Fprintln(w)
 	}
 	pr.dataLoss(p)
 	if n := len(p.DataKept); n > 0 {
-		fmt.Fprintf(w, "Kept: --prune would delete %d more %s, but deleting %s loses data; add --delete-data to delete %s as well:\n",
-			n, plural(n, "resource", "resources"), plural(n, "it", "them"), plural(n, "it", "them"))
+		fmt.Fprintf(w, "%s:\n", keptText(n))
 		for _, r := range p.DataKept {
 			fmt.Fprintf(w, "  %s %s (id %s): %s\n", pr.paint(ansiYellow, "!"), r.Address, r.ID, r.Why)
 		}
 		fmt.Fprintln(w)
 	}
-	if n := len(p.Unmanaged); n > 0 && p.Pruned {
-		fmt.Fprintf(w, "Protected: %d %s in the declared projects %s not in dokploy.yaml, but protect: true keeps %s:\n",
-			n, plural(n, "resource", "resources"), plural(n, "is", "are"), plural(n, "it", "them"))
-	} else if n > 0 {
-		fmt.Fprintf(w, "Unmanaged: %d %s in the declared projects %s not in dokploy.yaml and will be left as %s (--prune deletes %s):\n",
-			n, plural(n, "resource", "resources"), plural(n, "is", "are"), plural(n, "it is", "they are"), plural(n, "it", "them"))
+	if n := len(p.Unmanaged); n > 0 {
+		fmt.Fprintf(w, "%s:\n", unmanagedText(n, p.Pruned))
 	}
 	if len(p.Unmanaged) > 0 {
 		for _, r := range p.Unmanaged {
@@ -104,12 +124,8 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 		}
 		fmt.Fprintln(w)
 	}
-	if len(p.UnsetVars) > 0 {
-		fmt.Fprintf(w, "%s these variables are not set, so the fields that use them are unknown and were not compared: %s. apply needs them.\n",
-			pr.paint(ansiYellow+ansiBold, "Warning:"), strings.Join(p.UnsetVars, ", "))
-	} else if len(p.NotCompared) > 0 {
-		fmt.Fprintf(w, "%s the server hides some secrets (it answers a placeholder in their place), so dokploy-sync cannot compare them and leaves them as they are:\n",
-			pr.paint(ansiYellow+ansiBold, "Warning:"))
+	if head := notComparedText(p); head != "" {
+		fmt.Fprintf(w, "%s %s\n", pr.paint(ansiYellow+ansiBold, "Warning:"), head)
 	}
 	for _, f := range p.NotCompared {
 		fmt.Fprintf(w, "  not compared: %s\n", f)
@@ -121,28 +137,73 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiYellow+ansiBold, "Warning:"), warn)
 	}
 	if len(p.Targets) > 0 {
-		fmt.Fprintf(w, "%s the plan is limited to --target %s: it may not show every difference between Dokploy and dokploy.yaml.\n\n",
-			pr.paint(ansiYellow+ansiBold, "Warning:"), strings.Join(p.Targets, ", "))
+		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiYellow+ansiBold, "Warning:"), targetsText(p.Targets))
 	}
 	for _, e := range p.Errors {
 		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiRed+ansiBold, "Error:"), e)
 	}
+	fmt.Fprintln(w, summaryText(p, func(s string) string { return pr.paint(ansiBold, s) }, "above"))
+}
+
+// summaryText is the plan's last line: "Plan: 3 to add, 2 to change, 1 to
+// destroy, 1 to deploy." or "No changes. ...", with bold applied to
+// "Plan:". where says where the errors are listed (above, below).
+func summaryText(p *Plan, bold func(string) string, where string) string {
 	add, change, destroy := p.Counts()
-	deploys := ""
-	if n := len(p.Deploys); n > 0 {
-		deploys = fmt.Sprintf(", %d to deploy", n)
-	}
+	counts := countsText(add, change, destroy, len(p.Deploys))
 	if n := len(p.Errors); n > 0 {
 		// Never "No changes": the errors hide what the plan could not compare.
-		fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy%s, and %d %s (above) to fix first: nothing can be applied until then.\n",
-			pr.paint(ansiBold, "Plan:"), add, change, destroy, deploys, n, plural(n, "error", "errors"))
-		return
+		return fmt.Sprintf("%s %s, and %d %s (%s) to fix first: nothing can be applied until then.",
+			bold("Plan:"), counts, n, plural(n, "error", "errors"), where)
 	}
 	if p.Empty() {
-		fmt.Fprintln(w, "No changes. Dokploy matches dokploy.yaml.")
-		return
+		return "No changes. Dokploy matches dokploy.yaml."
 	}
-	fmt.Fprintf(w, "%s %d to add, %d to change, %d to destroy%s.\n", pr.paint(ansiBold, "Plan:"), add, change, destroy, deploys)
+	return bold("Plan:") + " " + counts + "."
+}
+
+// countsText: "1 to add, 2 to change, 0 to destroy", and ", 1 to deploy"
+// when deploys are owed.
+func countsText(add, change, destroy, deploys int) string {
+	s := fmt.Sprintf("%d to add, %d to change, %d to destroy", add, change, destroy)
+	if deploys > 0 {
+		s += fmt.Sprintf(", %d to deploy", deploys)
+	}
+	return s
+}
+
+func keptText(n int) string {
+	return fmt.Sprintf("Kept: --prune would delete %d more %s, but deleting %s loses data; add --delete-data to delete %s as well",
+		n, plural(n, "resource", "resources"), plural(n, "it", "them"), plural(n, "it", "them"))
+}
+
+func unmanagedText(n int, pruned bool) string {
+	if pruned {
+		return fmt.Sprintf("Protected: %d %s in the declared projects %s not in dokploy.yaml, but protect: true keeps %s",
+			n, plural(n, "resource", "resources"), plural(n, "is", "are"), plural(n, "it", "them"))
+	}
+	return fmt.Sprintf("Unmanaged: %d %s in the declared projects %s not in dokploy.yaml and will be left as %s (--prune deletes %s)",
+		n, plural(n, "resource", "resources"), plural(n, "is", "are"), plural(n, "it is", "they are"), plural(n, "it", "them"))
+}
+
+// notComparedText heads the list of fields that were not compared (unset
+// variables, secrets the server hides), "" for none.
+func notComparedText(p *Plan) string {
+	if len(p.UnsetVars) > 0 {
+		return fmt.Sprintf("these variables are not set, so the fields that use them are unknown and were not compared: %s. apply needs them.", strings.Join(p.UnsetVars, ", "))
+	}
+	if len(p.NotCompared) > 0 {
+		return "the server hides some secrets (it answers a placeholder in their place), so dokploy-sync cannot compare them and leaves them as they are:"
+	}
+	return ""
+}
+
+func targetsText(targets []string) string {
+	return fmt.Sprintf("the plan is limited to --target %s: it may not show every difference between Dokploy and dokploy.yaml.", strings.Join(targets, ", "))
+}
+
+func dataLossText(n int) string {
+	return fmt.Sprintf("%d of these deletions %s data", n, plural(n, "removes", "remove"))
 }
 
 // DataLosses returns the deletions of the plan that lose data.
@@ -165,18 +226,21 @@ func (pr printer) dataLoss(p *Plan) {
 	if len(losses) == 0 {
 		return
 	}
-	n := len(losses)
-	fmt.Fprintf(pr.w, "%s %d of these deletions %s data:\n", pr.paint(ansiRed+ansiBold, "DATA WILL BE LOST:"), n, plural(n, "removes", "remove"))
+	fmt.Fprintf(pr.w, "%s %s:\n", pr.paint(ansiRed+ansiBold, "DATA WILL BE LOST:"), dataLossText(len(losses)))
 	for _, c := range losses {
 		fmt.Fprintf(pr.w, "  %s %s (id %s): %s\n", pr.paint(ansiRed, "-"), c.Address, c.LiveID, c.DataLoss)
 	}
 	fmt.Fprintln(pr.w)
 }
 
+func (pr printer) deploy(d Deploy) {
+	fmt.Fprintf(pr.w, "  %s\n", pr.paint(ansiBold, "# "+d.Address+" will be deployed: "+d.Reason))
+}
+
 func (pr printer) change(c *Change) {
 	w := pr.w
 	fmt.Fprintf(w, "  %s\n", pr.paint(ansiBold, "# "+c.Address+" "+verbs[c.Action]))
-	fmt.Fprintf(w, "  %s %s %q\n", pr.paint(actionColor(c.Action), string(c.Action)), c.Kind, c.Name)
+	pr.sym("  ", c.Action, actionColor(c.Action), fmt.Sprintf("%s %q", c.Kind, c.Name))
 	width := 0
 	for _, f := range c.Fields {
 		if len(f.Name) > width {
@@ -184,22 +248,22 @@ func (pr printer) change(c *Change) {
 		}
 	}
 	for _, f := range c.Fields {
-		sym := pr.paint(actionColor(f.Action), string(f.Action))
+		line := func(text string) { pr.sym("      ", f.Action, actionColor(f.Action), text) }
 		name := f.Name + strings.Repeat(" ", width-len(f.Name))
 		switch {
 		case f.Unknown != "":
-			fmt.Fprintf(w, "      %s %s = (unknown: $%s not set)\n", sym, name, f.Unknown)
+			line(fmt.Sprintf("%s = (unknown: $%s not set)", name, f.Unknown))
 		case f.AfterApply:
-			fmt.Fprintf(w, "      %s %s = (known after apply)\n", sym, name)
+			line(name + " = (known after apply)")
 		case f.Text && (strings.Contains(f.Before, "\n") || strings.Contains(f.After, "\n")):
-			fmt.Fprintf(w, "      %s %s:\n", sym, strings.TrimRight(name, " "))
+			line(f.Name + ":")
 			pr.lineDiff(f.Before, f.After)
 		case f.Action == Delete && f.Env:
-			fmt.Fprintf(w, "      %s %s\n", sym, strings.TrimRight(name, " "))
+			line(f.Name)
 		case f.Note != "":
-			fmt.Fprintf(w, "      %s %s = %s  %s\n", sym, name, pr.value(f), pr.paint(ansiBold, "# "+f.Note))
+			line(name + " = " + pr.value(f) + "  " + pr.paint(ansiBold, "# "+f.Note))
 		default:
-			fmt.Fprintf(w, "      %s %s = %s\n", sym, name, pr.value(f))
+			line(name + " = " + pr.value(f))
 		}
 	}
 	for _, warn := range c.Warnings {
@@ -247,9 +311,9 @@ func (pr printer) lineDiff(before, after string) {
 		}
 		switch l.op {
 		case diffmatchpatch.DiffInsert:
-			fmt.Fprintf(pr.w, "          %s\n", pr.paint(ansiGreen, "+ "+l.text))
+			pr.textLine(Create, ansiGreen, l.text)
 		case diffmatchpatch.DiffDelete:
-			fmt.Fprintf(pr.w, "          %s\n", pr.paint(ansiRed, "- "+l.text))
+			pr.textLine(Delete, ansiRed, l.text)
 		default:
 			fmt.Fprintf(pr.w, "            %s\n", l.text)
 		}
@@ -257,6 +321,17 @@ func (pr printer) lineDiff(before, after string) {
 	if skipped {
 		fmt.Fprintln(pr.w, "          ...")
 	}
+}
+
+// textLine writes an added or removed line of a line diff, the whole line
+// in the symbol's colour.
+func (pr printer) textLine(a Action, color, text string) {
+	const indent = "          "
+	if pr.gutter {
+		pr.sym(indent, a, "", text)
+		return
+	}
+	fmt.Fprintf(pr.w, "%s%s\n", indent, pr.paint(color, string(a)+" "+text))
 }
 
 // value shows a field's change: "old -> new", "new", or "(sensitive)". An
