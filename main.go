@@ -60,6 +60,7 @@ type CLI struct {
 	Plan     planCmd     `cmd:"" help:"Read the live state of the declared projects and show what apply would change."`
 	Apply    applyCmd    `cmd:"" help:"Make Dokploy match dokploy.yaml (shows the plan and asks first)."`
 	Deploy   deployCmd   `cmd:"" help:"Deploy services of dokploy.yaml now, without changing their settings, and follow the deploys."`
+	Env      envCmd      `cmd:"" help:"Pull the live env of a project, an environment or a service into a dotenv file, or push one, through plan and apply."`
 	Export   exportCmd   `cmd:"" help:"Write a dokploy.yaml (with env files and secrets.env) from what the Dokploy server has now."`
 	Render   renderCmd   `cmd:"" help:"Print the spec as plan reads it: its files merged, extends resolved, anchors expanded (offline; variables as written, secrets hidden)."`
 

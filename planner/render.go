@@ -120,7 +120,10 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiYellow+ansiBold, "Warning:"), warn)
 	}
-	if len(p.Targets) > 0 {
+	if p.EnvOnly != "" {
+		fmt.Fprintf(w, "%s the plan is limited to the env of %s (env push): it does not show other differences between Dokploy and dokploy.yaml.\n\n",
+			pr.paint(ansiYellow+ansiBold, "Warning:"), p.EnvOnly)
+	} else if len(p.Targets) > 0 {
 		fmt.Fprintf(w, "%s the plan is limited to --target %s: it may not show every difference between Dokploy and dokploy.yaml.\n\n",
 			pr.paint(ansiYellow+ansiBold, "Warning:"), strings.Join(p.Targets, ", "))
 	}
