@@ -193,7 +193,7 @@ func (s *session) observe(ctx context.Context) error {
 		s.plan.Prune(planner.PruneOptions{Data: s.flags.DeleteData})
 	}
 	if s.flags.push != nil {
-		s.plan.OnlyEnv(s.flags.push.addr)
+		s.plan.OnlyEnv(s.flags.push.addr, s.flags.push.file)
 	}
 	return nil
 }
@@ -391,7 +391,11 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 		return nil
 	}
 	if !c.AutoApprove && saved == nil {
-		if err := confirm(g, s.plan); err != nil {
+		again := "apply"
+		if c.push != nil {
+			again = "env push " + c.push.addr + " " + c.push.file
+		}
+		if err := confirm(g, s.plan, again); err != nil {
 			return err
 		}
 		if err := s.stillLocked(ctx); err != nil {

@@ -59,12 +59,13 @@ func LiveEnv(live *dokploy.Live, id string) (kind string, env *string, ok bool) 
 }
 
 // OnlyEnv narrows the plan to the env of the resource at addr (env push):
-// the env fields of its change and their warnings; no other change,
+// the env fields of its change, with the warning about the keys it drops
+// naming source (the file pushed) in the place of dokploy.yaml; no other change,
 // nothing unmanaged, no deploy owed from before. What apply then deploys
 // follows from the env change (apply.DeployTargets), as after any apply;
 // Targets is addr, so that "deploy: always" means the services at or
 // under addr.
-func (p *Plan) OnlyEnv(addr string) {
+func (p *Plan) OnlyEnv(addr, source string) {
 	var changes []*Change
 	for _, c := range p.Changes {
 		if c.Address != addr {
@@ -79,11 +80,15 @@ func (p *Plan) OnlyEnv(addr string) {
 		if len(fields) == 0 {
 			continue
 		}
-		var warnings []string
-		for _, w := range c.Warnings {
-			if strings.HasPrefix(w, "env:") {
-				warnings = append(warnings, w)
+		// The env's one warning, the keys it drops, now of source.
+		var warnings, dropped []string
+		for _, f := range fields {
+			if k, ok := strings.CutPrefix(f.Name, "env."); ok && f.Action == Delete {
+				dropped = append(dropped, k)
 			}
+		}
+		if len(dropped) > 0 {
+			warnings = append(warnings, droppedWarning("env", dropped, source))
 		}
 		n := *c
 		n.Fields, n.Warnings = fields, warnings
