@@ -223,7 +223,8 @@ func writeKeys(w io.Writer, env map[string]string, bad []string) {
 	}
 }
 
-func isTerminal(w io.Writer) bool {
+// isTerminal says whether w is a terminal (a variable: tests stand in for one).
+var isTerminal = func(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isatty.IsTerminal(f.Fd())
 }
