@@ -75,6 +75,11 @@ func (pe *pushedEnv) replace(f *spec.File) error {
 		return &exitError{code: 1, msg: fmt.Sprintf("%s says only protect: true in dokploy.yaml: dokploy-sync keeps it as it is and never changes its env; give it its settings in dokploy.yaml to manage it", pe.addr)}
 	}
 	pe.declared, pe.files, pe.pos = o.Declared(), o.Files, o.Meta.Pos
+	for _, k := range []string{"env", "envFile"} { // where the spec says it
+		if p, ok := o.Meta.Keys[k]; ok && (k == "env" || len(o.Files) > 0) {
+			pe.pos = p
+		}
+	}
 	if *o.Vars != nil {
 		pe.before = map[string]string{}
 		for k, v := range *o.Vars {
@@ -129,7 +134,7 @@ func (pe *pushedEnv) specNote() string {
 	}
 	where := fmt.Sprintf("%s:%d", pe.pos.File, pe.pos.Line)
 	if len(pe.files) > 0 {
-		return fmt.Sprintf("the env of %s comes from envFile %s in dokploy.yaml (%s), which says otherwise: the next plan shows the difference and apply undoes this push. To keep it, write it into that file instead (dokploy-sync env pull %s -o FILE gives the live env) and run apply.",
+		return fmt.Sprintf("the env of %s comes from envFile %s (%s), which says otherwise: the next plan shows the difference and apply undoes this push. To keep it, write it into that file instead (dokploy-sync env pull %s -o FILE gives the live env) and run apply.",
 			pe.addr, strings.Join(pe.files, ", "), where, pe.addr)
 	}
 	return fmt.Sprintf("dokploy.yaml declares the env of %s inline (%s) and says otherwise: the next plan shows the difference and apply undoes this push; copy the change into dokploy.yaml to keep it.", pe.addr, where)
