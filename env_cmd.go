@@ -99,6 +99,10 @@ func (pe *pushedEnv) check(s *session) error {
 		}
 		return &exitError{code: 1, msg: fmt.Sprintf("%s does not exist in Dokploy yet: run apply first (it creates it with the env of dokploy.yaml); nothing was changed", pe.addr)}
 	}
+	if _, text, _ := planner.LiveEnv(s.live, s.plan.LiveID(pe.addr)); dokploy.IsRedacted(text) {
+		// The plan cannot compare it, so it would push nothing.
+		return &exitError{code: 1, msg: fmt.Sprintf("%s: Dokploy answered a placeholder in place of its env (it hides secrets from this API key), so the keys that change cannot be shown; nothing was changed; push with a key that may read the env, or set it in the Dokploy UI", pe.addr)}
+	}
 	return nil
 }
 
