@@ -231,9 +231,10 @@ func (g *Globals) specOptions(vars map[string]string) spec.Options {
 // confirm asks on the terminal; only "yes" proceeds. Without a terminal it
 // refuses: closed stdin is never consent. Deletions are listed again right
 // above the question.
-func confirm(g *Globals, p *planner.Plan) error {
+// again is the command line to run again with --auto-approve.
+func confirm(g *Globals, p *planner.Plan, again string) error {
 	if !terminal(g) {
-		return &exitError{code: 1, msg: "refusing to apply without confirmation: there is no terminal to ask on; review the plan and run apply --auto-approve (e.g. in CI); nothing was changed"}
+		return &exitError{code: 1, msg: fmt.Sprintf("refusing to apply without confirmation: there is no terminal to ask on; review the plan and run %s --auto-approve (e.g. in CI); nothing was changed", again)}
 	}
 	if _, _, destroy := p.Counts(); destroy > 0 {
 		fmt.Fprintf(g.stdout, "\nThis will DELETE %d %s:\n", destroy, plural(destroy, "resource", "resources"))

@@ -57,6 +57,7 @@ type CLI struct {
 	Deploy   deployCmd   `cmd:"" help:"Deploy services of dokploy.yaml now, without changing their settings, and follow the deploys."`
 	Stop     stopCmd     `cmd:"" help:"Stop services of dokploy.yaml now (dokploy.yaml is not changed: set state: stopped there to keep them stopped)."`
 	Start    startCmd    `cmd:"" help:"Start stopped services of dokploy.yaml now (dokploy.yaml is not changed)."`
+	Env      envCmd      `cmd:"" help:"Pull the live env of a project, an environment or a service into a dotenv file, or push one, through plan and apply."`
 	Export   exportCmd   `cmd:"" help:"Write a dokploy.yaml (with env files and secrets.env) from what the Dokploy server has now."`
 	Render   renderCmd   `cmd:"" help:"Print the spec as plan reads it: its files merged, extends resolved, anchors expanded (offline; variables as written, secrets hidden)."`
 

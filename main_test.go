@@ -119,6 +119,7 @@ func TestScript(t *testing.T) {
 			"redact":     cmdRedact,
 			"requests":   cmdRequests,
 			"provider":   cmdProvider,
+			"mode":       cmdMode,
 		},
 	})
 }
@@ -258,6 +259,21 @@ func TestSchemaCommand(t *testing.T) {
 	}
 	if !bytes.Equal(out.Bytes(), schema.JSON()) {
 		t.Errorf("dokploy-sync schema printed something else than schema.JSON()")
+	}
+}
+
+// mode FILE PERM asserts the permission bits of a file (PERM in octal,
+// e.g. 0600).
+func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: mode FILE PERM")
+	}
+	st, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	if got := st.Mode().Perm(); (uint64(got) == want) == neg {
+		ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
 	}
 }
 

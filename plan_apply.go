@@ -28,6 +28,10 @@ type specFlags struct {
 	DeleteData bool     `name:"delete-data" help:"With --prune: also delete databases and compose services (Dokploy removes a compose service's directory, with its bind-mounted files, and with deleteVolumes its volumes). Their data is lost."`
 
 	planFile string // the saved plan being applied, if any: named when its spec is missing
+	// push, for env push: the env put in the place of the spec's at one
+	// address, with every plan (the one applied and the check after it)
+	// narrowed to that env.
+	push *pushedEnv
 }
 
 type planCmd struct {
@@ -46,6 +50,10 @@ type applyCmd struct {
 	JSON        bool   `name:"json" help:"Write events as JSON lines instead of text: the plan, each change, each deploy, a summary."`
 	Lock        bool   `name:"lock" negatable:"" default:"true" help:"Take a lease on each declared project (a Dokploy tag dokploy-sync-lock:PROJECT) before reading the live state, so that a second apply at the same time refuses instead of duplicating resources (--no-lock: do not)."`
 	deployFlags
+
+	// review, when set, prints more under the plan, before the question
+	// (env push: the keys it removes).
+	review func(*session, io.Writer)
 }
 
 // deployFlags control the deploys after apply and in the deploy command.
@@ -143,6 +151,11 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool, l
 		return nil, err
 	}
 	writeText(g.stderr, diags)
+	if !diags.HasErrors() && sf.push != nil {
+		if err := sf.push.replace(f); err != nil {
+			return nil, err
+		}
+	}
 	if diags.HasErrors() {
 		if f == nil && len(diags.Errors()) == 1 && strings.Contains(diags.Errors()[0].Message, "cannot read") {
 			if sf.planFile != "" {
@@ -196,6 +209,9 @@ func (s *session) observe(ctx context.Context) error {
 	}
 	if s.flags.Prune {
 		s.plan.Prune(planner.PruneOptions{Data: s.flags.DeleteData})
+	}
+	if s.flags.push != nil {
+		s.plan.OnlyEnv(s.flags.push.addr, s.flags.push.file)
 	}
 	return nil
 }
@@ -359,6 +375,11 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 	// Held through the apply, its check and its deploys; released also on
 	// failure and on interrupt (with a context of its own).
 	defer s.unlock(ctx)
+	if c.push != nil {
+		if err := c.push.check(s); err != nil {
+			return err
+		}
+	}
 	if saved != nil {
 		if len(s.spec.UnsetVars()) > 0 {
 			return &exitError{code: 1, msg: fmt.Sprintf("apply needs every variable the spec uses; not set: %s (set them in the environment or pass --var-file); nothing was changed", strings.Join(s.spec.UnsetVars(), ", "))}
@@ -386,6 +407,9 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan, out io.Writer, ev *events) error {
 	g := s.g
 	planner.Render(out, s.plan, s.renderOptions(out))
+	if c.review != nil {
+		c.review(s, out)
+	}
 	if len(s.plan.Errors) > 0 {
 		return &exitError{code: 1, msg: "the plan has errors (above); nothing was changed"}
 	}
@@ -396,7 +420,11 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 		return nil
 	}
 	if !c.AutoApprove && saved == nil {
-		if err := confirm(g, s.plan); err != nil {
+		again := "apply"
+		if c.push != nil {
+			again = "env push " + c.push.addr + " " + c.push.file
+		}
+		if err := confirm(g, s.plan, again); err != nil {
 			return err
 		}
 		if err := s.stillLocked(ctx); err != nil {

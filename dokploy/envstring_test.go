@@ -21,6 +21,29 @@ func TestParseEnvLikeNodeDotenv(t *testing.T) {
 	}
 }
 
+// The whitespace and quote rules of JavaScript's dotenv, where Go's
+// differ: trim removes U+FEFF and NBSP but not U+0085, \v is a space, and
+// \n is expanded in a value that starts with a double quote even when the
+// quote is not closed.
+func TestParseEnvJavaScriptRules(t *testing.T) {
+	text := "BOM=\ufeffx\ufeff\nNEL=\u0085y\u0085\nNBSP=\u00a0z\u00a0\nVT=\v'q'\nOPEN=\"a\\nb\n"
+	want := map[string]string{"BOM": "x", "NEL": "\u0085y\u0085", "NBSP": "z", "VT": "q", "OPEN": "\"a\nb"}
+	if d := cmp.Diff(want, ParseEnv(&text)); d != "" {
+		t.Errorf("ParseEnv (-want +got):\n%s", d)
+	}
+	// and FormatEnv quotes what either notion of space would trim, and
+	// JavaScript's other line terminators
+	for _, v := range []string{"\ufeffbom", "nel\u0085", "\u00a0nbsp", "ls\u2028x", "ps\u2029'q'"} {
+		text, err := FormatEnv(map[string]string{"K": v})
+		if err != nil || text == "K="+v {
+			t.Errorf("%q: written %q (%v), want it quoted", v, text, err)
+		}
+		if got := ParseEnv(&text)["K"]; got != v {
+			t.Errorf("%q: reads back as %q", v, got)
+		}
+	}
+}
+
 func TestFormatEnvRoundTrip(t *testing.T) {
 	values := []string{
 		"", "plain", "with space", " leading", "trailing ", "has#hash", "multi\nline", "'quoted'",

@@ -501,7 +501,7 @@ func (b *builder) env(s site, text *string, refs bool) yaml.MapSlice {
 	var content string
 	if len(file) > 0 {
 		var badFile []string
-		content, badFile = envFile([]string{s.addr + ": env (dokploy-sync export)"}, file)
+		content, badFile, _ = EnvFile([]string{s.addr + ": env (dokploy-sync export)"}, file)
 		bad = append(bad, badFile...)
 	}
 	if len(bad) > 0 {

@@ -74,30 +74,48 @@ func readsBack(text, key, value string) bool {
 	return err == nil && len(m) == 1 && m[key] == value
 }
 
-// envFile renders env as a file (a comment header, then the keys sorted).
-// bad lists the keys no line can hold.
-func envFile(header []string, env map[string]string) (text string, bad []string) {
+// EnvFile renders env as a dotenv file: the header as comment lines, then
+// one line per key, sorted. It is the one env writer of dokploy-sync:
+// export's env files and env pull. godotenv (spec.Load, env push) reads
+// the text back as env without the keys in bad, which no line can hold
+// (they are left out). Dokploy's parser reads it back the same too, but
+// for the keys in godotenvOnly (whose values it cannot read back from any
+// form): such a file is for dokploy-sync, not for pasting into Dokploy.
+func EnvFile(header []string, env map[string]string) (text string, bad, godotenvOnly []string) {
 	var b strings.Builder
 	for _, h := range header {
 		b.WriteString("# " + oneLine(h) + "\n")
 	}
 	keys := sortedKeys(env)
+	written := map[string]string{}
 	for _, k := range keys {
-		line, _, ok := envLine(k, env[k])
+		line, dokployToo, ok := envLine(k, env[k])
 		if !ok {
 			bad = append(bad, k)
 			continue
 		}
+		if !dokployToo {
+			godotenvOnly = append(godotenvOnly, k)
+		}
+		written[k] = env[k]
 		b.WriteString(line + "\n")
 	}
 	text = b.String()
-	if len(bad) == 0 {
-		// The lines were checked one by one; check the whole file too.
-		if m, err := godotenv.Unmarshal(text); err != nil || !maps.Equal(m, env) {
-			return "", keys
+	// The lines were checked one by one; check the whole file too.
+	if m, err := godotenv.Unmarshal(text); err != nil || !maps.Equal(m, written) {
+		return "", keys, nil
+	}
+	parsed := dokploy.ParseEnv(&text)
+	only := map[string]bool{}
+	for _, k := range godotenvOnly {
+		only[k] = true
+	}
+	for k, v := range written {
+		if parsed[k] != v {
+			only[k] = true
 		}
 	}
-	return text, bad
+	return text, bad, sortedKeys(only)
 }
 
 // oneLine makes s safe for a comment line.

@@ -671,9 +671,15 @@ func (d *differ) envMap(field string, want map[string]string, haveText *string, 
 		d.c.Fields = append(d.c.Fields, f)
 	}
 	if len(dropped) > 0 {
-		d.c.Warnings = append(d.c.Warnings, fmt.Sprintf("%s: Dokploy replaces the whole %s, so %s, which %s live but not in dokploy.yaml, will be removed; add %s to dokploy.yaml to keep %s",
-			field, field, strings.Join(dropped, ", "), plural(len(dropped), "exists", "exist"), plural(len(dropped), "it", "them"), plural(len(dropped), "it", "them")))
+		d.c.Warnings = append(d.c.Warnings, droppedWarning(field, dropped, "dokploy.yaml"))
 	}
+}
+
+// droppedWarning says that the keys dropped, which exist live but not in
+// source (dokploy.yaml, or env push's file), will be removed.
+func droppedWarning(field string, dropped []string, source string) string {
+	return fmt.Sprintf("%s: Dokploy replaces the whole %s, so %s, which %s live but not in %s, will be removed; add %s to %s to keep %s",
+		field, field, strings.Join(dropped, ", "), plural(len(dropped), "exists", "exist"), source, plural(len(dropped), "it", "them"), source, plural(len(dropped), "it", "them"))
 }
 
 func plural(n int, one, many string) string {

@@ -75,8 +75,8 @@ func markdown(p *Plan, opt RenderOptions, limit int) string {
 			warnings = append(warnings, mdCode(c.Address)+": "+mdText(warn))
 		}
 	}
-	if len(p.Targets) > 0 {
-		warnings = append(warnings, mdText(targetsText(p.Targets)))
+	if p.EnvOnly != "" || len(p.Targets) > 0 {
+		warnings = append(warnings, mdText(targetsText(p)))
 	}
 	if len(warnings) > 0 {
 		d.add("**Warnings**", "")

@@ -49,6 +49,9 @@ type Plan struct {
 	// Targets are the addresses the plan was narrowed to (none: the whole
 	// spec). A targeted plan is not complete: it says so.
 	Targets []string
+	// EnvOnly is the address whose env alone the plan is narrowed to
+	// (OnlyEnv), or "".
+	EnvOnly string
 
 	// Deploys are the deploys owed to services that exist, whatever the
 	// changes (see OwedReason): apply makes them, with the deploys its

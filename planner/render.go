@@ -136,8 +136,8 @@ func Render(w io.Writer, p *Plan, opt RenderOptions) {
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiYellow+ansiBold, "Warning:"), warn)
 	}
-	if len(p.Targets) > 0 {
-		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiYellow+ansiBold, "Warning:"), targetsText(p.Targets))
+	if p.EnvOnly != "" || len(p.Targets) > 0 {
+		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiYellow+ansiBold, "Warning:"), targetsText(p))
 	}
 	for _, e := range p.Errors {
 		fmt.Fprintf(w, "%s %s\n\n", pr.paint(ansiRed+ansiBold, "Error:"), e)
@@ -198,8 +198,13 @@ func notComparedText(p *Plan) string {
 	return ""
 }
 
-func targetsText(targets []string) string {
-	return fmt.Sprintf("the plan is limited to --target %s: it may not show every difference between Dokploy and dokploy.yaml.", strings.Join(targets, ", "))
+// targetsText warns that the plan is narrowed: to the env of one address
+// (env push) or to --target.
+func targetsText(p *Plan) string {
+	if p.EnvOnly != "" {
+		return fmt.Sprintf("the plan is limited to the env of %s (env push): it does not show other differences between Dokploy and dokploy.yaml.", p.EnvOnly)
+	}
+	return fmt.Sprintf("the plan is limited to --target %s: it may not show every difference between Dokploy and dokploy.yaml.", strings.Join(p.Targets, ", "))
 }
 
 func dataLossText(n int) string {

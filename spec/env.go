@@ -346,3 +346,107 @@ func ReadVarFile(path string) (map[string]string, error) {
 	}
 	return vars, nil
 }
+
+// ReadEnvFile reads a dotenv file named on the command line (env push
+// FILE) with the rules of envFile (above): godotenv, errors as
+// "FILE:LINE: message" without the file's text, keys that dokploy.yaml
+// accepts. Unlike an envFile it may be anywhere, a pipe included
+// (<(pass show ...)): the user names it, not a spec.
+func ReadEnvFile(path string) (map[string]string, error) {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: no such file", path)
+	case err != nil:
+		return nil, unwrapPathError(err)
+	case st.IsDir():
+		return nil, fmt.Errorf("%s is a directory, not a dotenv file", path)
+	}
+	vars, err := godotenv.Read(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: %w", path, pe.Err)
+		}
+		return nil, errors.New(dotenvError(err, path))
+	}
+	for _, k := range sortedKeys(vars) {
+		if !envKeyRE.MatchString(k) {
+			return nil, fmt.Errorf("%s: %s", path, invalidEnvKey(k))
+		}
+	}
+	return vars, nil
+}
+
+// EnvOwner is a resource of the spec that has an env: a project, an
+// environment or a service.
+type EnvOwner struct {
+	Address string
+	Kind    string // project, environment, application, compose or a database kind
+	Meta    *Meta
+	// Vars is the resource's merged env (its EnvVars field): nil when the
+	// spec does not manage it.
+	Vars *map[string]string
+	// Files are its envFile paths, relative to the spec's directory.
+	Files StringList
+	// Protect is its protect setting (with HandsOff: a hands-off entry).
+	Protect *bool
+}
+
+// Declared says whether the spec declares the env (env or envFile).
+func (o *EnvOwner) Declared() bool { return o.Meta.Has("env") || o.Meta.Has("envFile") }
+
+// Replace makes vars the whole env of the resource, as if the spec
+// declared exactly it: env push plans and applies a file's env this way.
+// The spec's own env, its files and its unknown values are set aside.
+func (o *EnvOwner) Replace(vars map[string]string) {
+	m := make(map[string]string, len(vars))
+	for k, v := range vars {
+		m[k] = v
+	}
+	*o.Vars = m
+	for k := range o.Meta.Unknown {
+		if k == "env" || k == "envFile" || strings.HasPrefix(k, "env.") {
+			delete(o.Meta.Unknown, k)
+		}
+	}
+}
+
+// EnvOwnerAt returns the project, environment or service of the spec at
+// addr (shop, shop/staging, shop/production/application/api), or nil.
+func (f *File) EnvOwnerAt(addr string) *EnvOwner {
+	parts := strings.Split(addr, "/")
+	p := f.Projects[parts[0]]
+	if p == nil || len(parts) == 3 || len(parts) > 4 {
+		return nil
+	}
+	if len(parts) == 1 {
+		return &EnvOwner{Address: addr, Kind: "project", Meta: &p.Meta, Vars: &p.EnvVars, Files: p.EnvFile, Protect: p.Protect}
+	}
+	e := p.Environments[parts[1]]
+	if e == nil {
+		return nil
+	}
+	if len(parts) == 2 {
+		return &EnvOwner{Address: addr, Kind: "environment", Meta: &e.Meta, Vars: &e.EnvVars, Files: e.EnvFile, Protect: e.Protect}
+	}
+	kind, name := parts[2], parts[3]
+	switch kind {
+	case "application":
+		if a := e.Applications[name]; a != nil {
+			return &EnvOwner{Address: addr, Kind: kind, Meta: &a.Meta, Vars: &a.EnvVars, Files: a.EnvFile, Protect: a.Protect}
+		}
+	case "compose":
+		if c := e.Compose[name]; c != nil {
+			return &EnvOwner{Address: addr, Kind: kind, Meta: &c.Meta, Vars: &c.EnvVars, Files: c.EnvFile, Protect: c.Protect}
+		}
+	default:
+		for _, d := range e.Databases() {
+			if d.Kind == kind && d.Name == name {
+				c := d.DatabaseCommon
+				return &EnvOwner{Address: addr, Kind: kind, Meta: &c.Meta, Vars: &c.EnvVars, Files: c.EnvFile, Protect: c.Protect}
+			}
+		}
+	}
+	return nil
+}
