@@ -69,7 +69,7 @@ type pushedEnv struct {
 func (pe *pushedEnv) replace(f *spec.File) error {
 	o := f.EnvOwnerAt(pe.addr)
 	if o == nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("%s: no project, environment or service of dokploy.yaml is at this address; env push changes what dokploy.yaml declares (its deploy: policy decides the deploy), so declare it first (dokploy-sync export writes a dokploy.yaml from the server); addresses look like shop, shop/staging or shop/production/application/api", pe.addr)}
+		return &exitError{code: 1, msg: fmt.Sprintf("%s: no project, environment or service of dokploy.yaml is at this address; env push changes what dokploy.yaml declares (its deploy: policy decides the deploy), so declare it first (dokploy-sync export writes a dokploy.yaml from the server)%s", pe.addr, addressHint(f, pe.addr))}
 	}
 	if spec.HandsOff(o.Meta, o.Protect) {
 		return &exitError{code: 1, msg: fmt.Sprintf("%s says only protect: true in dokploy.yaml: dokploy-sync keeps it as it is and never changes its env; give it its settings in dokploy.yaml to manage it", pe.addr)}
@@ -249,7 +249,7 @@ func (s *session) liveEnv(addr string) (*string, error) {
 		if s.spec.EnvOwnerAt(addr) != nil {
 			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s does not exist in Dokploy yet: run apply first", addr)}
 		}
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: no project, environment or service of dokploy.yaml or of its projects in Dokploy is at this address; addresses look like shop, shop/staging or shop/production/application/api", addr)}
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: no project, environment or service of dokploy.yaml or of its projects in Dokploy is at this address%s", addr, addressHint(s.spec, addr))}
 	}
 	kind, text, ok := planner.LiveEnv(s.live, id)
 	if !ok {

@@ -113,9 +113,13 @@ func (s *session) servicesAt(addrs []string) ([]apply.DeployTarget, error) {
 // serviceHint ends the message about an address with no service: the
 // nearest addresses of services (and of their environments and projects)
 // and examples drawn from the spec.
-func (s *session) serviceHint(addr string) string {
+func (s *session) serviceHint(addr string) string { return addressHint(s.spec, addr) }
+
+// addressHint is the did-you-mean and the examples, drawn from the spec's
+// own projects, environments and services, of an address that names none.
+func addressHint(f *spec.File, addr string) string {
 	var services []string
-	for _, t := range apply.ServicesUnder(s.spec, spec.SortedKeys(s.spec.Projects)) {
+	for _, t := range apply.ServicesUnder(f, spec.SortedKeys(f.Projects)) {
 		services = append(services, t.Address)
 	}
 	if len(services) == 0 {
