@@ -54,19 +54,7 @@ func TestBrokenGolden(t *testing.T) {
 					t.Errorf("the diagnostics contain the password %q of the spec", pw)
 				}
 			}
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./spec -update to create it)", err)
-			}
-			if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
-				t.Errorf("diagnostics differ from %s (-want +got):\n%s", golden, diff)
-			}
+			checkGolden(t, golden, got)
 		})
 	}
 	// The password check must have something to check.
@@ -92,6 +80,25 @@ var passwordRE = regexp.MustCompile(`(?m)(?:databasePassword|databaseRootPasswor
 // file (what a broken decode may not have kept) and as loaded. Values that
 // use ${VAR} are references, not secrets, and very short values would match
 // by accident; both are left out.
+// checkGolden compares got with the file golden (go test ./spec -update
+// rewrites it).
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./spec -update to create it)", err)
+	}
+	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
+		t.Errorf("differs from %s (-want +got):\n%s", golden, diff)
+	}
+}
+
 func passwordsIn(t *testing.T, path string, f *File) []string {
 	src, err := os.ReadFile(path)
 	if err != nil {

@@ -200,16 +200,11 @@ func (d *decoder) union(tops []ast.Node) ast.Node {
 }
 
 func (d *decoder) unionMaps(nodes []ast.Node, lvl *level, addr string, c ctx) ast.Node {
-	var order []string
-	byKey := map[string][]entry{}
+	var lists [][]entry
 	for _, n := range nodes {
-		for _, e := range d.entries(n, c, 0) {
-			if _, seen := byKey[e.key]; !seen {
-				order = append(order, e.key)
-			}
-			byKey[e.key] = append(byKey[e.key], e)
-		}
+		lists = append(lists, d.entries(n, c, 0))
 	}
+	order, byKey := byKeys(lists)
 	values := make([]*ast.MappingValueNode, 0, len(order))
 	for _, key := range order {
 		es := byKey[key]
@@ -243,27 +238,36 @@ func (d *decoder) unionMaps(nodes []ast.Node, lvl *level, addr string, c ctx) as
 	return mappingOf(values)
 }
 
+// byKeys groups the entries of several mappings by key, the keys in the
+// order they first appear.
+func byKeys(lists [][]entry) ([]string, map[string][]entry) {
+	var order []string
+	by := map[string][]entry{}
+	for _, l := range lists {
+		for _, e := range l {
+			if _, seen := by[e.key]; !seen {
+				order = append(order, e.key)
+			}
+			by[e.key] = append(by[e.key], e)
+		}
+	}
+	return order, by
+}
+
 // unionNames merges the maps of named entries that several files give one
 // key (projects, environments, applications, ...).
 func (d *decoder) unionNames(es []entry, parent, lvl *level, addr, key string, c ctx) ast.Node {
-	var order []string
-	byName := map[string][]entry{}
+	var lists [][]entry
 	for _, e := range es {
 		rn, _, ok := d.resolve(e.value, c)
 		if !ok {
 			continue
 		}
-		ents, ok := d.mapping(rn, e.valPos, c)
-		if !ok {
-			continue
-		}
-		for _, ne := range ents {
-			if _, seen := byName[ne.key]; !seen {
-				order = append(order, ne.key)
-			}
-			byName[ne.key] = append(byName[ne.key], ne)
+		if ents, ok := d.mapping(rn, e.valPos, c); ok {
+			lists = append(lists, ents)
 		}
 	}
+	order, byName := byKeys(lists)
 	values := make([]*ast.MappingValueNode, 0, len(order))
 	for _, name := range order {
 		ns := byName[name]

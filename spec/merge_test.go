@@ -3,10 +3,7 @@ package spec
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // TestMultiGolden loads each directory of testdata/multi as one spec (its
@@ -40,19 +37,7 @@ func TestMultiGolden(t *testing.T) {
 				got += "# render\n" + string(out)
 			}
 			golden := dir + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./spec -update to create it)", err)
-			}
-			if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
-				t.Errorf("differs from %s (-want +got):\n%s", golden, diff)
-			}
+			checkGolden(t, golden, got)
 		})
 	}
 	if n < 10 {
