@@ -90,6 +90,7 @@ func (v *validator) file(f *File) {
 			v.errorf(f.keys["secrets"], "", "secrets[%d]: not a variable name (letters, digits and _, not starting with a digit); list the names of the variables, without ${}", i)
 		}
 	}
+	v.contexts(f)
 	for _, pn := range sortedKeys(f.Projects) {
 		p := f.Projects[pn]
 		if p == nil {
