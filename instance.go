@@ -31,7 +31,7 @@ import (
 //  3. DOKPLOY_URL (and DOKPLOY_API_KEY or DOKPLOY_API_KEY_FILE);
 //  4. the spec's defaultContext.
 //
-// A key given on the command line is used with the URL of a --context. Two
+// A key given on the command line is used with the URL of a context. Two
 // choices of one rank are refused, not chosen between: --url with
 // --context, DOKPLOY_CONTEXT with DOKPLOY_URL or an API key in the
 // environment, an API key in the environment with only the defaultContext
@@ -107,6 +107,9 @@ func chooseInstance(j *planner.JSONInstance) string {
 // resolveInstance chooses the instance (see above).
 func resolveInstance(in instanceInput) (instance, error) {
 	name, fromDefault := in.context, false
+	if in.urlFlag && !in.contextFlag {
+		name = "" // --url on the command line beats DOKPLOY_CONTEXT
+	}
 	contextWord := "--context " + name
 	if !in.contextFlag {
 		contextWord = "DOKPLOY_CONTEXT=" + name
@@ -120,7 +123,7 @@ func resolveInstance(in instanceInput) (instance, error) {
 	}
 	switch {
 	case in.urlFlag:
-		return instance{}, fmt.Errorf("--url and %s both choose the Dokploy instance: drop one", contextWord)
+		return instance{}, fmt.Errorf("--url and --context %s both choose the Dokploy instance: drop one", name)
 	case !in.contextFlag && !fromDefault && in.url != "":
 		return instance{}, fmt.Errorf("DOKPLOY_CONTEXT=%s and DOKPLOY_URL are both set and both choose the Dokploy instance: unset one (or pass --context %s to override DOKPLOY_URL)", name, name)
 	case !in.contextFlag && !in.keyFlag && in.key != "":

@@ -77,8 +77,9 @@ func TestResolveInstance(t *testing.T) {
 			in.context, in.contextFlag, in.url, in.urlFlag = "production", true, "https://x.example.com", true
 		},
 			"--url and --context production both choose the Dokploy instance: drop one"},
-		{"--url with DOKPLOY_CONTEXT", func(in *instanceInput) { in.context, in.url, in.urlFlag = "production", "https://x.example.com", true },
-			"--url and DOKPLOY_CONTEXT=production both choose the Dokploy instance: drop one"},
+		{"--url beats DOKPLOY_CONTEXT", func(in *instanceInput) {
+			in.context, in.url, in.urlFlag, in.key = "production", "https://x.example.com", true, key
+		}, "https://x.example.com " + key + " "},
 		{"DOKPLOY_CONTEXT with DOKPLOY_URL", func(in *instanceInput) { in.context, in.url = "production", "https://env.example.com" },
 			"DOKPLOY_CONTEXT=production and DOKPLOY_URL are both set and both choose the Dokploy instance: unset one"},
 		{"DOKPLOY_CONTEXT with DOKPLOY_API_KEY", func(in *instanceInput) { in.context, in.key = "production", key },
