@@ -1624,6 +1624,7 @@ func TestGoOnlyChecks(t *testing.T) {
 		{"file mount without content", inProduction(app + "    mounts: [{type: file, mountPath: /etc/x}]\n"), "needs content", "a file mount content or contentFile"},
 		{"redirect regex that does not compile", inProduction(app + "    redirects: [{regex: \"^(a\", replacement: /b}]\n"), "regex: does not compile", "redirect regexes must compile"},
 		{"username with a colon", inProduction(app + "    security: [{username: \"a:b\", password: p}]\n"), "username: must not contain", "basic-auth usernames must not contain \":\""},
+		{"unknown defaultContext", "apiVersion: dokploy-sync/v1\ndefaultContext: prodution\ncontexts:\n  production: {url: https://p.example.com, apiKeyEnv: K}\nprojects: {}\n", `no context "prodution"`, "defaultContext naming one of the contexts"},
 		{"duplicate domains", inProduction(app + "    domains: [{host: a.example.com}, {host: A.example.com, path: /}]\n"), "duplicate domain", "duplicate domains, ports, mounts"},
 		{"duplicate mounts", inProduction(app + "    mounts: [{type: volume, mountPath: /data, volumeName: a1}, {type: volume, mountPath: /data/, volumeName: b1}]\n"), "duplicate mount", "duplicate domains, ports, mounts"},
 	} {
