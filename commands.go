@@ -408,10 +408,14 @@ func (r *redactor) redact(s string) string {
 	return s
 }
 
-// newClient is the Dokploy client of every command, from the global flags.
+// newClient is the Dokploy client of every command, from the global flags
+// and the contexts (of the spec f, nil for a command that reads none).
 // ctx is the command's: its abort context (the second Ctrl-C) cuts the
 // requests under way; the first Ctrl-C only stops new ones.
-func (g *Globals) newClient(ctx context.Context) (*dokploy.Client, error) {
+func (g *Globals) newClient(ctx context.Context, f *spec.File) (*dokploy.Client, error) {
+	if err := g.resolveInstance(f); err != nil {
+		return nil, err
+	}
 	var log io.Writer
 	if g.Verbose {
 		log = g.stderr

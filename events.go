@@ -10,7 +10,7 @@ import (
 
 // apply --json writes one JSON object per line (formatVersion 1):
 //
-//	{"type":"plan","formatVersion":"1","plan":{...}}                 the plan, as plan --json
+//	{"type":"plan","formatVersion":"1","plan":{...}}                 the plan, as plan --json (with "instance")
 //	{"type":"change","address":...,"action":...,"status":"done"}     per change: done, failed, not started
 //	{"type":"deploy","address":...,"status":...,"deploymentId":...}  per deploy: done, error, cancelled, running, ...
 //	{"type":"summary","ok":true,"add":1,"change":0,"destroy":0}      last; "error" when ok is false
@@ -44,8 +44,8 @@ func newEvents(w io.Writer, redact func(string) string) *events {
 
 func (e *events) emit(ev event) { e.enc.Encode(ev) }
 
-func (e *events) plan(p *planner.Plan) {
-	jp := p.JSON(planner.RenderOptions{})
+func (e *events) plan(p *planner.Plan, inst *planner.JSONInstance) {
+	jp := p.JSON(planner.RenderOptions{Instance: inst})
 	e.emit(event{Type: "plan", FormatVersion: planner.FormatVersion, Plan: &jp})
 }
 

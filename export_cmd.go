@@ -33,11 +33,11 @@ func (c *exportCmd) Run(ctx context.Context, g *Globals) error {
 	if split {
 		specArg = filepath.Clean(c.Output)
 	}
-	secret := newRedactor(g.APIKey)
-	client, err := g.newClient(ctx)
+	client, err := g.newClient(ctx, nil)
 	if err != nil {
 		return err
 	}
+	secret := newRedactor(g.APIKey)
 	if g.Verbose {
 		defer func() {
 			fmt.Fprintf(g.stderr, "dokploy: %d HTTP requests in %d round trips (%s)\n", client.Requests(), client.RoundTrips(), client.Transport())

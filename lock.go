@@ -69,7 +69,7 @@ type forceUnlockCmd struct {
 }
 
 func (c *forceUnlockCmd) Run(ctx context.Context, g *Globals) error {
-	client, err := g.newClient(ctx)
+	client, err := g.newClient(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -23,14 +23,16 @@ import (
 
 // Globals are the flags every command takes.
 type Globals struct {
-	URL         string   `name:"url" env:"DOKPLOY_URL" help:"Dokploy panel base URL, e.g. https://dokploy.example.com." placeholder:"URL"`
-	APIKey      string   `name:"api-key" env:"DOKPLOY_API_KEY,DOKPLOY_AUTH_TOKEN" help:"Dokploy API key (never printed). On the command line it is visible to other users of this machine (ps): prefer the environment or --api-key-file." placeholder:"KEY"`
-	APIKeyFile  string   `name:"api-key-file" env:"DOKPLOY_API_KEY_FILE" help:"Read the Dokploy API key from FILE (a trailing newline is trimmed)." placeholder:"FILE"`
-	API         string   `name:"api" enum:"auto,trpc,rest" default:"auto" help:"HTTP face of the Dokploy API: auto (tRPC batches, REST when /api/trpc is refused), trpc or rest."`
-	VarFile     []string `name:"var-file" type:"path" help:"dotenv file with values for the variables the spec uses (overrides the process environment); repeatable." placeholder:"FILE"`
-	MaxRequests int      `name:"max-requests" default:"0" help:"Send at most N HTTP requests to Dokploy (0: no limit); a step that would need more is not sent at all (default ${default})." placeholder:"N"`
-	URLBudget   int      `name:"url-budget" default:"8192" help:"Longest GET request line, in bytes; batched reads are split to stay under it (proxies often refuse over 8 KB) (default ${default})." placeholder:"BYTES"`
-	Parallelism int      `name:"parallelism" default:"8" help:"HTTP requests in flight at once (default ${default})." placeholder:"N"`
+	URL          string   `name:"url" env:"DOKPLOY_URL" help:"Dokploy panel base URL, e.g. https://dokploy.example.com." placeholder:"URL"`
+	APIKey       string   `name:"api-key" env:"DOKPLOY_API_KEY,DOKPLOY_AUTH_TOKEN" help:"Dokploy API key (never printed). On the command line it is visible to other users of this machine (ps): prefer the environment or --api-key-file." placeholder:"KEY"`
+	APIKeyFile   string   `name:"api-key-file" env:"DOKPLOY_API_KEY_FILE" help:"Read the Dokploy API key from FILE (a trailing newline is trimmed)." placeholder:"FILE"`
+	Context      string   `name:"context" env:"DOKPLOY_CONTEXT" help:"Talk to the Dokploy instance of this context (declared under contexts: in the spec, or in the contexts file): its URL and where its key is." placeholder:"NAME"`
+	ContextsFile string   `name:"contexts-file" env:"DOKPLOY_CONTEXTS_FILE" help:"The contexts file, outside the repository (default $XDG_CONFIG_HOME/dokploy-sync/contexts.yaml)." placeholder:"FILE"`
+	API          string   `name:"api" enum:"auto,trpc,rest" default:"auto" help:"HTTP face of the Dokploy API: auto (tRPC batches, REST when /api/trpc is refused), trpc or rest."`
+	VarFile      []string `name:"var-file" type:"path" help:"dotenv file with values for the variables the spec uses (overrides the process environment); repeatable." placeholder:"FILE"`
+	MaxRequests  int      `name:"max-requests" default:"0" help:"Send at most N HTTP requests to Dokploy (0: no limit); a step that would need more is not sent at all (default ${default})." placeholder:"N"`
+	URLBudget    int      `name:"url-budget" default:"8192" help:"Longest GET request line, in bytes; batched reads are split to stay under it (proxies often refuse over 8 KB) (default ${default})." placeholder:"BYTES"`
+	Parallelism  int      `name:"parallelism" default:"8" help:"HTTP requests in flight at once (default ${default})." placeholder:"N"`
 	// MaxPoolCalls and MaxMutations: see dokploy.Options.
 	MaxPoolCalls int  `name:"max-pool-calls" default:"${maxPoolCalls}" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10 (default ${default})." placeholder:"N"`
 	MaxMutations int  `name:"max-mutations" default:"${maxMutations}" help:"Changes (mutation calls) in flight at once (default ${default})." placeholder:"N"`
@@ -45,6 +47,10 @@ type Globals struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+
+	given         map[string]bool // the flags given on the command line (flagsGiven)
+	instance      *instance       // chosen by resolveInstance
+	quietInstance bool            // the instance goes into JSON output, not on a line of its own
 }
 
 // CLI is the command line.
@@ -178,6 +184,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			parser.Exit(80) // kong's usage-error code
 			return 80
 		}
+		cli.Globals.given = flagsGiven(kctx)
 		kctx.BindTo(ctx, (*context.Context)(nil))
 		err = kctx.Run(&cli.Globals)
 		if err == nil {

@@ -32,6 +32,9 @@ type specFlags struct {
 	// address, with every plan (the one applied and the check after it)
 	// narrowed to that env.
 	push *pushedEnv
+	// planInstance is the instance the saved plan was made against: apply
+	// refuses another.
+	planInstance *planner.JSONInstance
 }
 
 type planCmd struct {
@@ -179,9 +182,14 @@ func (g *Globals) prepare(ctx context.Context, sf specFlags, requireVars bool, l
 	}
 	s := &session{g: g, flags: sf, spec: f, secret: newRedactor(g.APIKey), targets: sf.Target}
 	s.secret.addSpec(f)
-	s.client, err = g.newClient(ctx)
+	s.client, err = g.newClient(ctx, f)
 	if err != nil {
 		return nil, err
+	}
+	s.secret.add(g.APIKey) // the key may come from a context
+	if p := sf.planInstance; p != nil && !sameInstance(p.URL, g.URL) {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s was made against the Dokploy instance %s, and this apply talks to %s: apply it there (%s), or run plan --out again against this one; nothing was changed",
+			sf.planFile, describeInstance(p), describeInstance(g.instance.json()), chooseInstance(p))}
 	}
 	if lock != nil {
 		if err := lock(ctx, s); err != nil {
@@ -221,7 +229,7 @@ func (s *session) observe(ctx context.Context) error {
 }
 
 func (s *session) renderOptions(w io.Writer) planner.RenderOptions {
-	return planner.RenderOptions{Color: s.g.color(w), ShowValues: s.flags.ShowValues}
+	return planner.RenderOptions{Color: s.g.color(w), ShowValues: s.flags.ShowValues, Instance: s.g.instance.json()}
 }
 
 func (s *session) render(w io.Writer) { planner.Render(w, s.plan, s.renderOptions(w)) }
@@ -251,6 +259,7 @@ func (c *planCmd) Run(ctx context.Context, g *Globals) error {
 		}
 		c.Format = "json"
 	}
+	g.quietInstance = c.Format == "json" // the plan names it
 	s, err := g.prepare(ctx, c.specFlags, c.RequireVars, nil)
 	if err != nil {
 		return err
@@ -299,6 +308,7 @@ func (s *session) save(path string) error {
 		Salt:            salt,
 		SpecFingerprint: planner.SpecFingerprint(salt, s.spec),
 		LiveFingerprint: planner.LiveFingerprint(salt, s.live),
+		Instance:        s.g.instance.json(),
 		Plan:            s.plan.JSON(planner.RenderOptions{}),
 	}
 	// Written whole or not at all, 0600 whatever was there, never through
@@ -332,7 +342,7 @@ func (c *applyCmd) loadSaved(g *Globals) (*planner.SavedPlan, error) {
 		return nil, &exitError{code: 1, msg: fmt.Sprintf("%s applies the spec, targets and prune settings it was made with (%s); do not pass -f, --target, --prune or --delete-data with a saved plan", c.PlanFile, saved.SpecFile)}
 	}
 	c.File, c.Target, c.Prune, c.DeleteData, g.VarFile = saved.SpecFile, saved.Targets, saved.Prune, saved.DeleteData, saved.VarFiles
-	c.planFile = c.PlanFile
+	c.planFile, c.planInstance = c.PlanFile, saved.Instance
 	return saved, nil
 }
 
@@ -367,6 +377,7 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 	if c.JSON && !c.AutoApprove && saved == nil {
 		return &exitError{code: 1, msg: "apply --json cannot ask for confirmation: add --auto-approve, or apply a saved plan"}
 	}
+	g.quietInstance = c.JSON // the plan event names it
 	var lock func(context.Context, *session) error
 	if c.Lock {
 		lock = func(ctx context.Context, s *session) error { return s.lock(ctx, c.DeployTimeout+time.Hour) }
@@ -397,7 +408,7 @@ func (c *applyCmd) Run(ctx context.Context, g *Globals) error {
 	var ev *events
 	if c.JSON {
 		out, ev = io.Discard, newEvents(g.stdout, s.secret.redact)
-		ev.plan(s.plan)
+		ev.plan(s.plan, g.instance.json())
 	}
 	err = c.run(ctx, s, saved, out, ev)
 	if ev != nil {

@@ -16,6 +16,9 @@ const FormatVersion = "1"
 // (parents first), the other lists sorted as the text plan shows them.
 type JSONPlan struct {
 	FormatVersion string `json:"formatVersion"`
+	// Instance is the Dokploy instance the plan was read from (set by
+	// the command, from RenderOptions.Instance).
+	Instance *JSONInstance `json:"instance,omitempty"`
 	// Complete is false when the plan has errors and cannot be applied.
 	Complete bool         `json:"complete"`
 	Summary  JSONSummary  `json:"summary"`
@@ -38,6 +41,13 @@ type JSONPlan struct {
 	// DataKept are the resources --prune keeps because deleting them
 	// loses data and --delete-data was not given.
 	DataKept []JSONKept `json:"dataKept,omitempty"`
+}
+
+// JSONInstance names a Dokploy instance: its URL (never with credentials)
+// and the context it was chosen by, if any. Never the key.
+type JSONInstance struct {
+	URL     string `json:"url"`
+	Context string `json:"context,omitempty"`
 }
 
 // JSONKept is a resource --prune keeps, and why.
@@ -108,6 +118,7 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 	add, change, destroy := p.Counts()
 	out := JSONPlan{
 		FormatVersion: FormatVersion,
+		Instance:      opt.Instance,
 		Complete:      len(p.Errors) == 0,
 		Summary:       JSONSummary{add, change, destroy, len(p.Deploys), len(p.Errors)},
 		Changes:       []JSONChange{},

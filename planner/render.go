@@ -14,6 +14,9 @@ type RenderOptions struct {
 	Color bool // ANSI colours (only on a terminal, never with NO_COLOR)
 	// ShowValues reveals env values (never passwords) for debugging.
 	ShowValues bool
+	// Instance is the Dokploy instance the live state was read from: the
+	// JSON plan names it.
+	Instance *JSONInstance
 }
 
 const (

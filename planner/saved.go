@@ -32,10 +32,14 @@ type SavedPlan struct {
 	// that they cannot be compared with hashes of guessed values made
 	// beforehand. The file still holds hashes over secrets: keep it as
 	// private as the spec's secrets (it is written 0600).
-	Salt            string   `json:"salt"`
-	SpecFingerprint string   `json:"specFingerprint"`
-	LiveFingerprint string   `json:"liveFingerprint"`
-	Plan            JSONPlan `json:"plan"`
+	Salt            string `json:"salt"`
+	SpecFingerprint string `json:"specFingerprint"`
+	LiveFingerprint string `json:"liveFingerprint"`
+	// Instance is the Dokploy instance the plan was made against: apply
+	// refuses to apply it to another. Absent in plans saved before it was
+	// recorded.
+	Instance *JSONInstance `json:"instance,omitempty"`
+	Plan     JSONPlan      `json:"plan"`
 }
 
 // WriteSaved writes a saved plan as JSON.

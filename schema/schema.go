@@ -28,7 +28,8 @@
 // Some checks stay in Go only: env files, contentFile and composeFile
 // files, ${VAR}s that are not set, ${ref:...} references and where they
 // may appear, Dokploy's password rule (a ${VAR} would not pass it), the
-// sqldNode/sqldPrimaryUrl pairing, reservations not above limits,
+// sqldNode/sqldPrimaryUrl pairing, defaultContext naming one of the
+// contexts, reservations not above limits,
 // duplicate domains, ports, mounts, redirects, basic-auth users and
 // backups, buildPath in a compose service's source, the warnings (build
 // fields for another build type, https without a certificate), and the

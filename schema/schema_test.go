@@ -1567,6 +1567,16 @@ func TestBrokenSpecsAreRejected(t *testing.T) {
 		{"empty destination endpoint", withDestinations(inProduction(db), "  r2: {provider: Cloudflare, accessKey: \"${USER}\", secretAccessKey: \"${PW}\", bucket: b, region: auto, endpoint: \"\"}\n"), "/destinations/r2/endpoint"},
 		{"rclone flag without --", withDestinations(inProduction(db), "  r2: {provider: Cloudflare, accessKey: \"${USER}\", secretAccessKey: \"${PW}\", bucket: b, region: auto, endpoint: https://r2.example.com, additionalFlags: [fast-list]}\n"), "/destinations/r2/additionalFlags/0"},
 		{"null destination", withDestinations(inProduction(db), "  r2:\n"), "/destinations/r2"},
+		// Contexts: never a key, one key source, names as written.
+		{"key in a context", "apiVersion: dokploy-sync/v1\ncontexts:\n  prod: {url: https://p.example.com, apiKey: dkp_0123}\nprojects: {}\n", "/contexts/prod"},
+		{"context without a key source", "apiVersion: dokploy-sync/v1\ncontexts:\n  prod: {url: https://p.example.com}\nprojects: {}\n", "/contexts/prod"},
+		{"context with two key sources", "apiVersion: dokploy-sync/v1\ncontexts:\n  prod: {url: https://p.example.com, apiKeyEnv: K, apiKeyFile: /k}\nprojects: {}\n", "/contexts/prod"},
+		{"context key from a variable", "apiVersion: dokploy-sync/v1\ncontexts:\n  prod: {url: https://p.example.com, apiKeyEnv: \"${K}\"}\nprojects: {}\n", "/contexts/prod/apiKeyEnv"},
+		{"context key file in the repository", "apiVersion: dokploy-sync/v1\ncontexts:\n  prod: {url: https://p.example.com, apiKeyFile: keys/prod.key}\nprojects: {}\n", "/contexts/prod/apiKeyFile"},
+		{"context url without scheme", "apiVersion: dokploy-sync/v1\ncontexts:\n  prod: {url: p.example.com, apiKeyEnv: K}\nprojects: {}\n", "/contexts/prod/url"},
+		{"context url with credentials", "apiVersion: dokploy-sync/v1\ncontexts:\n  prod: {url: \"https://u:pw@p.example.com\", apiKeyEnv: K}\nprojects: {}\n", "/contexts/prod/url"},
+		{"null context", "apiVersion: dokploy-sync/v1\ncontexts:\n  prod:\nprojects: {}\n", "/contexts/prod"},
+		{"key at the top level", "apiVersion: dokploy-sync/v1\napiKey: dkp_0123\nprojects: {}\n", "/"},
 		{"destinations is a list", strings.Replace(inProduction(db), "projects:\n", "destinations: [s3-main]\nprojects:\n", 1), "/destinations"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1614,6 +1624,7 @@ func TestGoOnlyChecks(t *testing.T) {
 		{"file mount without content", inProduction(app + "    mounts: [{type: file, mountPath: /etc/x}]\n"), "needs content", "a file mount content or contentFile"},
 		{"redirect regex that does not compile", inProduction(app + "    redirects: [{regex: \"^(a\", replacement: /b}]\n"), "regex: does not compile", "redirect regexes must compile"},
 		{"username with a colon", inProduction(app + "    security: [{username: \"a:b\", password: p}]\n"), "username: must not contain", "basic-auth usernames must not contain \":\""},
+		{"unknown defaultContext", "apiVersion: dokploy-sync/v1\ndefaultContext: prodution\ncontexts:\n  production: {url: https://p.example.com, apiKeyEnv: K}\nprojects: {}\n", `no context "prodution"`, "defaultContext naming one of the contexts"},
 		{"duplicate domains", inProduction(app + "    domains: [{host: a.example.com}, {host: A.example.com, path: /}]\n"), "duplicate domain", "duplicate domains, ports, mounts"},
 		{"duplicate mounts", inProduction(app + "    mounts: [{type: volume, mountPath: /data, volumeName: a1}, {type: volume, mountPath: /data/, volumeName: b1}]\n"), "duplicate mount", "duplicate domains, ports, mounts"},
 	} {
@@ -1650,6 +1661,7 @@ postgres:
 libsql:
   edge: {dockerImage: libsql, databaseUser: u, databasePassword: "${PW}", sqldNode: "${NODE}"}
 `)},
+		{"contexts", "apiVersion: dokploy-sync/v1\ndefaultContext: staging\ncontexts:\n  production: {url: https://panel.example.com, apiKeyEnv: PROD_DOKPLOY_KEY}\n  staging: {url: \"http://localhost:3000/sub/\", apiKeyFile: ~/.config/dokploy-sync/staging.key}\n  ci.run-1: {url: https://ci.example.com, apiKeyFile: /run/secrets/dokploy}\nprojects: {}\n"},
 		{"env values and env files", inProduction(`
 applications:
   api:

@@ -59,6 +59,7 @@ var (
 	fileType       = reflect.TypeOf(File{})
 	appType        = reflect.TypeOf(Application{})
 	composeType    = reflect.TypeOf(Compose{})
+	contextType    = reflect.TypeOf(Context{})
 )
 
 // refFieldNames are the fields of applications and compose services whose
@@ -84,11 +85,19 @@ var resourceKinds = map[reflect.Type]string{
 var keyHints = map[reflect.Type]map[string]string{
 	reflect.TypeOf(File{}): {
 		"servers": `remote servers are set up in Dokploy (Settings, Remote servers); a service names the one it runs on with server: NAME`,
+		"apiKey":  literalKeyTop,
+		"url":     `the panel's URL goes into a context: contexts: {production: {url: https://..., apiKeyEnv: PROD_DOKPLOY_KEY}}, or --url / DOKPLOY_URL`,
 	},
 	reflect.TypeOf(Application{}): {
 		"image":       `the image goes under source: {docker: {image: ...}}`,
 		"dockerImage": `an application's image goes under source: {docker: {image: ...}}`,
 		"serviceName": `serviceName belongs to a domain of a compose service`,
+	},
+	contextType: {
+		"apiKey":   literalKey,
+		"key":      literalKey,
+		"token":    literalKey,
+		"apiToken": literalKey,
 	},
 	reflect.TypeOf(Compose{}): {
 		"image":       `a compose service's images are in its compose file (composeFile)`,
@@ -193,6 +202,7 @@ type fieldInfo struct {
 	required bool
 	nullable bool
 	secret   bool
+	literal  bool // read as written: no ${VAR}s (the fields of a context)
 }
 
 var fieldCache sync.Map // reflect.Type -> []fieldInfo
@@ -228,6 +238,8 @@ func fieldsOf(t reflect.Type) []fieldInfo {
 					fi.nullable = true
 				case "secret":
 					fi.secret = true
+				case "literal":
+					fi.literal = true
 				}
 			}
 			out = append(out, fi)
@@ -722,6 +734,13 @@ const literalSecret = "the secret is written in the file; use ${VAR} and set VAR
 
 // interp interpolates raw (interpolate.go) and records what it finds.
 func (d *decoder) interp(raw string, pos Position, c ctx, fi fieldInfo) (s string, unknown, ok bool) {
+	if fi.literal {
+		if strings.Contains(raw, "${") {
+			d.fieldErr(pos, c, "is read as written, without ${VAR}s: a variable here would put its value (perhaps the key) where the name or the path goes; write the name of the variable (apiKeyEnv: PROD_DOKPLOY_KEY), a path (~/ is your home) or the URL itself")
+			return "", false, false
+		}
+		return raw, false, true
+	}
 	r := interpolate(raw, d.lookup)
 	for _, e := range r.errs {
 		d.fieldErr(pos, c, e)
@@ -837,16 +856,16 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 				continue
 			}
 			suggested[d.unknownField(e, fields, t, c)] = true
+			if t == contextType && keyHints[t][e.key] != "" && meta != nil {
+				d.markFailed(meta, "apiKey") // a key written in: its source is not missing too
+			}
 			continue
 		}
 		keys[e.key] = e.valPos
 		fc := c.child(e.key, e.keyPos)
 		fc.refsOK = (t == appType || t == composeType) && refFieldNames[e.key]
 		if !d.value(e.value, v.FieldByIndex(fi.index), fc, fi) && meta != nil {
-			if d.failed[meta] == nil {
-				d.failed[meta] = map[string]bool{}
-			}
-			d.failed[meta][e.key] = true
+			d.markFailed(meta, e.key)
 		}
 	}
 	// A resource that only says protect: true is a hands-off entry: it
@@ -872,6 +891,15 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 		meta.Keys = keys
 	}
 	return keys, true
+}
+
+// markFailed notes that the value of key could not be decoded (and was
+// reported): Validate does not check it again.
+func (d *decoder) markFailed(meta *Meta, key string) {
+	if d.failed[meta] == nil {
+		d.failed[meta] = map[string]bool{}
+	}
+	d.failed[meta][key] = true
 }
 
 // oneOf checks that exactly one member of a union (Source) is given. A
@@ -945,7 +973,8 @@ func (d *decoder) resourceMap(n ast.Node, pos Position, v reflect.Value, c ctx) 
 		panic("spec: the decoder does not handle " + t.String())
 	}
 	kind, isResource := resourceKinds[elem.Elem()]
-	if !isResource {
+	isContext := elem.Elem() == contextType
+	if !isResource && !isContext {
 		panic("spec: map of non-resource type " + t.String())
 	}
 	entries, ok := d.mapping(n, pos, c)
@@ -955,6 +984,9 @@ func (d *decoder) resourceMap(n ast.Node, pos Position, v reflect.Value, c ctx) 
 	m := reflect.MakeMapWithSize(t, len(entries))
 	for _, e := range entries {
 		rc := ctx{addr: childAddress(c.addr, kind, e.key), pos: e.keyPos, kind: kind}
+		if isContext {
+			rc.addr = ContextAddress(e.key)
+		}
 		if !d.spend(e.keyPos) {
 			return false
 		}

@@ -151,12 +151,16 @@ var fileLevel = func() *level {
 			if k := instanceKeys[key]; k != nil {
 				return k.Name + "[" + name + "]" // as the decoder names them
 			}
+			if key == "contexts" {
+				return ContextAddress(name)
+			}
 			return name
 		},
 	}
 	for key := range instanceKeys {
 		top.maps[key] = nil
 	}
+	top.maps["contexts"] = nil // a context is declared in one file
 	return top
 }()
 

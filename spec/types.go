@@ -53,6 +53,7 @@ var DeployPolicies = []string{"onChange", "always", "never"}
 //     without it null is an error. Maps, env, envFile and lists
 //     (watchPaths, and the lists of described kinds: domains, ...) always
 //     accept null, which clears them like {} or [].
+//   - literal: the string is read as written; a ${VAR} in it is an error.
 //   - secret: the value is a secret. It is never printed in diagnostics, and
 //     a value written literally in the file (not through ${VAR}) draws a
 //     warning, since dokploy.yaml lives in git.
@@ -64,6 +65,11 @@ type File struct {
 	// Secrets names variables whose values are secret although their
 	// names do not say so and no secret field uses them (see SecretValues).
 	Secrets []string `yaml:"secrets"`
+	// Contexts are the Dokploy instances the spec is applied to, by name
+	// (contexts.go); DefaultContext names the one used when neither the
+	// command line nor the environment names an instance.
+	Contexts       map[string]*Context `yaml:"contexts"`
+	DefaultContext string              `yaml:"defaultContext" spec:"literal"`
 	// Objects are the instance resources (package kinds): destinations,
 	// registries, ..., by kind.
 	Objects Objects `yaml:"-"`

@@ -11,7 +11,8 @@ import (
 // database passwords, libsql nodes, sources, build settings, compose
 // services, the items of described kinds (domains, ports, mounts,
 // redirects, basic-auth users, ..., validate_objects.go) and the targets
-// of ${ref:...} references (validate_services.go, validate_refs.go). Load runs it; it is exported for specs built in Go.
+// of ${ref:...} references (validate_services.go, validate_refs.go), and the
+// contexts with defaultContext (contexts.go). Load runs it; it is exported for specs built in Go.
 // Positions come from Meta (unknown for a hand-built File). Values that use
 // an unset ${VAR} are not checked.
 //
@@ -90,6 +91,7 @@ func (v *validator) file(f *File) {
 			v.errorf(f.keys["secrets"], "", "secrets[%d]: not a variable name (letters, digits and _, not starting with a digit); list the names of the variables, without ${}", i)
 		}
 	}
+	v.contexts(f)
 	for _, pn := range sortedKeys(f.Projects) {
 		p := f.Projects[pn]
 		if p == nil {
