@@ -141,16 +141,9 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	var cli CLI
 	cli.stdin, cli.stdout, cli.stderr = stdin, stdout, stderr
 	exit := -1
-	parser, err := kong.New(&cli,
-		kong.Name("dokploy-sync"),
-		kong.Description("Make a Dokploy server match a dokploy.yaml kept in git."),
-		kong.Vars{"version": versionText(version, commit, date, buildInfo()), // the defaults where they are defined
-			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations),
-			"maxSpecSize": strconv.Itoa(spec.DefaultMaxSpecSize)},
+	parser, err := newParser(&cli,
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exit = code; panic(exitSignal{}) }),
-		kong.ShortUsageOnError(),
-		kong.HelpOptions{Compact: true},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "dokploy-sync: %v\n", err)
@@ -201,6 +194,20 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 }
 
 type exitSignal struct{}
+
+// newParser is the kong parser of the command line (also the model that
+// completion and the tests walk), with extra options such as the writers.
+func newParser(cli *CLI, extra ...kong.Option) (*kong.Kong, error) {
+	return kong.New(cli, append([]kong.Option{
+		kong.Name("dokploy-sync"),
+		kong.Description("Make a Dokploy server match a dokploy.yaml kept in git."),
+		kong.Vars{"version": versionText(version, commit, date, buildInfo()), // the defaults where they are defined
+			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations),
+			"maxSpecSize": strconv.Itoa(spec.DefaultMaxSpecSize)},
+		kong.ShortUsageOnError(),
+		kong.HelpOptions{Compact: true},
+	}, extra...)...)
+}
 
 // AfterApply reads the API key from --api-key-file (DOKPLOY_API_KEY_FILE)
 // once the flags are parsed. A key given both ways is refused rather than
