@@ -159,6 +159,11 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 				panic(r)
 			}
 		}()
+		if err := singleDash(parser.Model, args); err != nil {
+			parser.Errorf("%s", err)
+			parser.Exit(80) // a usage error, like kong's
+			return 80
+		}
 		kctx, err := parser.Parse(args)
 		var hookErr *exitError
 		if errors.As(err, &hookErr) { // from a hook (AfterApply), not a usage error
