@@ -46,7 +46,7 @@ func commandFlags(t *testing.T) map[string][]string {
 // anyway).
 func TestCommandFlags(t *testing.T) {
 	want := map[string][]string{
-		"validate":     {"format", "require-vars"},
+		"validate":     {"file", "format", "require-vars"},
 		"plan":         {"delete-data", "detailed-exitcode", "file", "format", "json", "out", "prune", "require-vars", "show-values", "target"},
 		"apply":        {"auto-approve", "delete-data", "deploy-poll", "deploy-timeout", "file", "json", "lock", "no-deploy", "prune", "show-values", "target", "wait"},
 		"deploy":       {"deploy-poll", "deploy-timeout", "file", "wait"},
