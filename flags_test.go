@@ -56,6 +56,7 @@ func TestCommandFlags(t *testing.T) {
 		"render":       {"file"},
 		"force-unlock": {"auto-approve"},
 		"schema":       {},
+		"doctor":       {},
 	}
 	got := commandFlags(t)
 	for cmd, flags := range got {

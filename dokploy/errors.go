@@ -102,6 +102,16 @@ func statusOf(err error) int {
 	return 0
 }
 
+// HTTPStatus is the HTTP status of an error answer (a procedure's, or of a
+// tRPC request refused as a whole), or 0 for an error without an answer.
+func HTTPStatus(err error) int {
+	var r *errRefused
+	if errors.As(err, &r) {
+		return r.status
+	}
+	return statusOf(err)
+}
+
 // IsUnauthorized reports whether err is a 401 answer.
 func IsUnauthorized(err error) bool { return statusOf(err) == 401 }
 
@@ -264,7 +274,7 @@ func ExplainNetError(base *url.URL, err error) error {
 		plain := *base
 		plain.Scheme, plain.User, plain.Path, plain.RawQuery = "http", nil, "", ""
 		fix := fmt.Sprintf("use DOKPLOY_URL=%s", plain.String())
-		if !isLocal(host) {
+		if !IsLocal(host) {
 			fix += " with --allow-http (the API key then travels in clear: only on a private network), or put TLS in front of Dokploy"
 		}
 		return &HostError{Host: host, Err: err, Msg: fmt.Sprintf("cannot reach %s: the server answers plain http, not https: %s", at, fix)}
@@ -279,9 +289,9 @@ func ExplainNetError(base *url.URL, err error) error {
 	return scrubURLError(err)
 }
 
-// isLocal reports whether host is this machine (localhost or a loopback
-// address).
-func isLocal(host string) bool {
+// IsLocal reports whether host is this machine (localhost or a loopback
+// address): plain http to it needs no --allow-http.
+func IsLocal(host string) bool {
 	if host == "localhost" {
 		return true
 	}

@@ -60,7 +60,7 @@ func insecureURL(u *url.URL) error {
 	if u.Scheme != "http" {
 		return nil
 	}
-	if isLocal(u.Hostname()) {
+	if IsLocal(u.Hostname()) {
 		return nil
 	}
 	return fmt.Errorf("dokploy URL %s is plain http to another machine: the API key would travel in clear; use https, or pass --allow-http if the network is private", origin(u))
