@@ -57,6 +57,7 @@ func TestCommandFlags(t *testing.T) {
 		"force-unlock": {"auto-approve"},
 		"schema":       {},
 		"doctor":       {},
+		"completion":   {},
 	}
 	got := commandFlags(t)
 	for cmd, flags := range got {

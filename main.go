@@ -62,6 +62,7 @@ type CLI struct {
 
 	ForceUnlock forceUnlockCmd `cmd:"" name:"force-unlock" help:"Remove the lease of a project left by an apply that did not end cleanly (the Dokploy tag dokploy-sync-lock:PROJECT)."`
 	Schema      schemaCmd      `cmd:"" help:"Print the JSON Schema of dokploy.yaml (for editors) to stdout."`
+	Completion  completionCmd  `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
 	Doctor      doctorCmd      `cmd:"" help:"Check the connection to Dokploy: URL, DNS, TCP, TLS, the API faces, the server version and the key (one line each, with the fix)."`
 }
 
