@@ -18,14 +18,18 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
+// validateCmd checks specs given with -f (as plan and apply take them) or as
+// arguments (as pre-commit passes them); both together check every one,
+// the -f ones first.
 type validateCmd struct {
+	File        []string `short:"f" name:"file" sep:"none" help:"A spec to check, as plan and apply take it (repeatable; FILE arguments work too)." placeholder:"FILE|DIR"`
 	Files       []string `arg:"" optional:"" help:"Specs to check: files, directories of dokploy*.yaml files (each directory one spec), or - for stdin (default dokploy.yaml)." placeholder:"FILE|DIR"`
 	Format      string   `enum:"text,json,github" default:"text" help:"Output: text (diagnostics on stderr), json (one document on stdout) or github (workflow commands on stdout, for GitHub Actions annotations)."`
 	RequireVars bool     `name:"require-vars" help:"Treat unset variables as errors instead of warnings."`
 }
 
 func (c *validateCmd) Run(g *Globals) error {
-	files := c.Files
+	files := append(append([]string{}, c.File...), c.Files...)
 	if len(files) == 0 {
 		files = []string{"dokploy.yaml"}
 	}

@@ -69,6 +69,8 @@ type CLI struct {
 
 	ForceUnlock forceUnlockCmd `cmd:"" name:"force-unlock" help:"Remove the lease of a project left by an apply that did not end cleanly (the Dokploy tag dokploy-sync-lock:PROJECT)."`
 	Schema      schemaCmd      `cmd:"" help:"Print the JSON Schema of dokploy.yaml (for editors) to stdout."`
+	Completion  completionCmd  `cmd:"" help:"Print a shell completion script: bash, zsh or fish."`
+	Doctor      doctorCmd      `cmd:"" help:"Check the connection to Dokploy: URL, DNS, TCP, TLS, the API faces, the server version and the key (one line each, with the fix)."`
 }
 
 // schemaCmd prints the JSON Schema of dokploy.yaml, for editors.
@@ -148,16 +150,9 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	var cli CLI
 	cli.stdin, cli.stdout, cli.stderr = stdin, stdout, stderr
 	exit := -1
-	parser, err := kong.New(&cli,
-		kong.Name("dokploy-sync"),
-		kong.Description("Make a Dokploy server match a dokploy.yaml kept in git."),
-		kong.Vars{"version": versionText(version, commit, date, buildInfo()), // the defaults where they are defined
-			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations),
-			"maxSpecSize": strconv.Itoa(spec.DefaultMaxSpecSize)},
+	parser, err := newParser(&cli,
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exit = code; panic(exitSignal{}) }),
-		kong.ShortUsageOnError(),
-		kong.HelpOptions{Compact: true},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "dokploy-sync: %v\n", err)
@@ -173,6 +168,11 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 				panic(r)
 			}
 		}()
+		if err := singleDash(parser.Model, args); err != nil {
+			parser.Errorf("%s", err)
+			parser.Exit(80) // a usage error, like kong's
+			return 80
+		}
 		kctx, err := parser.Parse(args)
 		var hookErr *exitError
 		if errors.As(err, &hookErr) { // from a hook (AfterApply), not a usage error
@@ -209,6 +209,20 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 }
 
 type exitSignal struct{}
+
+// newParser is the kong parser of the command line (also the model that
+// completion and the tests walk), with extra options such as the writers.
+func newParser(cli *CLI, extra ...kong.Option) (*kong.Kong, error) {
+	return kong.New(cli, append([]kong.Option{
+		kong.Name("dokploy-sync"),
+		kong.Description("Make a Dokploy server match a dokploy.yaml kept in git."),
+		kong.Vars{"version": versionText(version, commit, date, buildInfo()), // the defaults where they are defined
+			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations),
+			"maxSpecSize": strconv.Itoa(spec.DefaultMaxSpecSize)},
+		kong.ShortUsageOnError(),
+		kong.HelpOptions{Compact: true},
+	}, extra...)...)
+}
 
 // AfterApply reads the API key from --api-key-file (DOKPLOY_API_KEY_FILE)
 // once the flags are parsed. A key given both ways is refused rather than

@@ -98,6 +98,7 @@ func TestScript(t *testing.T) {
 				}
 			})
 			env.Setenv("DOKPLOY_URL", srv.URL)
+			env.Setenv("DOKPLOY_HOST", strings.TrimPrefix(srv.URL, "http://")) // host:port of the fake
 			env.Setenv("DOKPLOY_API_KEY", testAPIKey)
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("EXAMPLES", examples)

@@ -52,6 +52,7 @@ type applyCmd struct {
 	AutoApprove bool   `name:"auto-approve" help:"Apply without asking (required when there is no terminal, e.g. in CI)."`
 	JSON        bool   `name:"json" help:"Write events as JSON lines instead of text: the plan, each change, each deploy, a summary."`
 	Lock        bool   `name:"lock" negatable:"" default:"true" help:"Take a lease on each declared project (a Dokploy tag dokploy-sync-lock:PROJECT) before reading the live state, so that a second apply at the same time refuses instead of duplicating resources (--no-lock: do not)."`
+	NoDeploy    bool   `name:"no-deploy" help:"Do not deploy anything after applying."`
 	deployFlags
 
 	// review, when set, prints more under the plan, before the question
@@ -59,9 +60,10 @@ type applyCmd struct {
 	review func(*session, io.Writer)
 }
 
-// deployFlags control the deploys after apply and in the deploy command.
+// deployFlags control how the deploys are followed, after apply and in the
+// deploy command. Only flags both commands read belong here (--no-deploy is
+// apply's own: deploy always deploys).
 type deployFlags struct {
-	NoDeploy      bool          `name:"no-deploy" help:"Do not deploy anything after applying."`
 	Wait          bool          `name:"wait" negatable:"" default:"true" help:"Follow each deploy to its end (--no-wait: start the deploys and return)."`
 	DeployTimeout time.Duration `name:"deploy-timeout" default:"15m" help:"How long to follow the deploys (they go on in Dokploy after it)."`
 	DeployPoll    time.Duration `name:"deploy-poll" default:"3s" hidden:"" help:"Time between polls of the deployments."`

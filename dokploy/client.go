@@ -492,15 +492,17 @@ func (c *Client) netError(err error, rctx context.Context, timeout time.Duration
 	if rctx.Err() != nil {
 		return errAborted, true
 	}
-	if e := hostProblem(c.base.Hostname(), err); e != nil {
-		return e, false
-	}
 	var re *RedirectError
 	if errors.As(err, &re) {
 		return re, false // answered with a redirect: not run
 	}
+	err = ExplainNetError(c.base, err)
+	var he *HostError
+	if errors.As(err, &he) {
+		return err, false
+	}
 	var op *net.OpError
-	return scrubURLError(err), !(errors.As(err, &op) && op.Op == "dial")
+	return err, !(errors.As(err, &op) && op.Op == "dial")
 }
 
 // scrubURLError drops the URL (with its query, which can be long) from a

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"reflect"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // Error is an error answer of the Dokploy server to one procedure call.
@@ -98,6 +100,16 @@ func statusOf(err error) int {
 		return e.Status
 	}
 	return 0
+}
+
+// HTTPStatus is the HTTP status of an error answer (a procedure's, or of a
+// tRPC request refused as a whole), or 0 for an error without an answer.
+func HTTPStatus(err error) int {
+	var r *errRefused
+	if errors.As(err, &r) {
+		return r.status
+	}
+	return statusOf(err)
 }
 
 // IsUnauthorized reports whether err is a 401 answer.
@@ -225,4 +237,64 @@ func hostProblem(host string, err error) error {
 	}
 	msg := strings.TrimPrefix(reason.Error(), "x509: ")
 	return &HostError{Host: host, Err: err, Msg: fmt.Sprintf("cannot verify the TLS certificate of %s: %s; check DOKPLOY_URL, or the server's certificate", host, msg)}
+}
+
+// UnreachableError is a failure to connect to the server that may mend by
+// itself (a server restarting refuses connections for a moment), so reads
+// are still retried; Msg says what to check.
+type UnreachableError struct {
+	Msg string
+	Err error
+}
+
+func (e *UnreachableError) Error() string { return e.Msg }
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// ExplainNetError is the one classification of a request that got no
+// answer (the caller's context alive, the request's own timeout not
+// reached): it says what failed and what to check, naming the URL by its
+// origin (never a path, a query or credentials):
+//
+//   - a name that does not resolve, or a TLS certificate that does not
+//     verify: *HostError (hostProblem), never retried;
+//   - an https URL answered by a plain http server: *HostError, suggesting
+//     http:// (with --allow-http for another machine);
+//   - connection refused, or no connection within the OS's connect
+//     timeout: *UnreachableError, retried like any read;
+//   - anything else: the error without the request's URL.
+func ExplainNetError(base *url.URL, err error) error {
+	host := base.Hostname()
+	if e := hostProblem(host, err); e != nil {
+		return e
+	}
+	at := "DOKPLOY_URL=" + origin(base)
+	var rh tls.RecordHeaderError
+	if base.Scheme == "https" && (errors.As(err, &rh) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")) {
+		plain := *base
+		plain.Scheme, plain.User, plain.Path, plain.RawQuery = "http", nil, "", ""
+		fix := fmt.Sprintf("use DOKPLOY_URL=%s", plain.String())
+		if !IsLocal(host) {
+			fix += " with --allow-http (the API key then travels in clear: only on a private network), or put TLS in front of Dokploy"
+		}
+		return &HostError{Host: host, Err: err, Msg: fmt.Sprintf("cannot reach %s: the server answers plain http, not https: %s", at, fix)}
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return &UnreachableError{Err: err, Msg: fmt.Sprintf("cannot reach %s: connection refused: is Dokploy up and the URL right?", at)}
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" && op.Timeout() {
+		return &UnreachableError{Err: err, Msg: fmt.Sprintf("cannot reach %s: timed out connecting: is the host up, the port right, and open in its firewall?", at)}
+	}
+	return scrubURLError(err)
+}
+
+// IsLocal reports whether host is this machine (localhost or a loopback
+// address): plain http to it needs no --allow-http.
+func IsLocal(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

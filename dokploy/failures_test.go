@@ -78,8 +78,9 @@ func TestFailuresNameTheirCallOnly(t *testing.T) {
 	calls = append(calls, dokploy.NewCall("application.create", map[string]any{"name": "a"}, nil),
 		dokploy.NewCall("project.one", map[string]any{"projectId": "p"}, nil), dokploy.NewCall("project.all", nil, nil))
 	c.Do(context.Background(), calls...) //nolint:errcheck
+	const refused = "cannot reach DOKPLOY_URL=http://127.0.0.1:9: connection refused: is Dokploy up and the URL right?"
 	for _, call := range calls {
-		want := call.Proc + ": " + map[bool]string{true: "GET", false: "POST"}[dokploy.IsQuery(call.Proc)] + " /api/trpc/" + call.Proc + ": dial tcp: connection refused"
+		want := call.Proc + ": " + map[bool]string{true: "GET", false: "POST"}[dokploy.IsQuery(call.Proc)] + " /api/trpc/" + call.Proc + ": " + refused
 		if call.Err == nil || call.Err.Error() != want {
 			t.Errorf("%s: %v\nwant %s", call.Proc, call.Err, want)
 		}
@@ -91,8 +92,8 @@ func TestFailuresNameTheirCallOnly(t *testing.T) {
 			t.Errorf("log line %q", line)
 		}
 	}
-	if !strings.Contains(log.String(), "dokploy: POST /api/trpc (13 calls): dial tcp: connection refused") ||
-		!strings.Contains(log.String(), "dokploy: GET /api/trpc (2 calls): dial tcp: connection refused; retry 1 of 3") {
+	if !strings.Contains(log.String(), "dokploy: POST /api/trpc (13 calls): "+refused) ||
+		!strings.Contains(log.String(), "dokploy: GET /api/trpc (2 calls): "+refused+"; retry 1 of 3") {
 		t.Errorf("log:\n%s", log.String())
 	}
 }

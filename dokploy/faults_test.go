@@ -222,7 +222,7 @@ func TestMutationRefusalsAreNotUncertain(t *testing.T) {
 	}}
 	c2, _ := dokploy.New(dokploy.Options{BaseURL: "http://127.0.0.1:9", APIKey: "k", API: dokploy.APIREST, HTTPClient: &http.Client{Transport: refuse}})
 	err = c2.Do(context.Background(), dokploy.NewCall("project.create", map[string]string{"name": "x"}, nil))
-	if err == nil || dokploy.IsUncertain(err) || err.Error() != "project.create: POST /api/project.create: dial tcp: connection refused" {
+	if err == nil || dokploy.IsUncertain(err) || err.Error() != "project.create: POST /api/project.create: cannot reach DOKPLOY_URL=http://127.0.0.1:9: connection refused: is Dokploy up and the URL right?" {
 		t.Errorf("refused connection: %v", err)
 	}
 }

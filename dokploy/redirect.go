@@ -3,7 +3,6 @@ package dokploy
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 )
@@ -61,11 +60,7 @@ func insecureURL(u *url.URL) error {
 	if u.Scheme != "http" {
 		return nil
 	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if IsLocal(u.Hostname()) {
 		return nil
 	}
 	return fmt.Errorf("dokploy URL %s is plain http to another machine: the API key would travel in clear; use https, or pass --allow-http if the network is private", origin(u))
