@@ -184,7 +184,7 @@ func plural(n int, one, many string) string {
 
 // renderCmd prints the merged spec.
 type renderCmd struct {
-	File string `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files (merged), or - for stdin." placeholder:"FILE|DIR"`
+	fileFlag
 }
 
 func (c *renderCmd) Run(g *Globals) error {

@@ -34,14 +34,14 @@ type envCmd struct {
 }
 
 type envPullCmd struct {
-	File       string `short:"f" default:"dokploy.yaml" help:"The spec (it names the projects to read): a file, a directory of dokploy*.yaml files (merged), or - for stdin." placeholder:"FILE|DIR"`
+	fileFlag          // the spec names the projects to read
 	Address    string `arg:"" help:"A project (shop), an environment (shop/staging) or a service (shop/production/application/api)." placeholder:"ADDRESS"`
 	Output     string `short:"o" name:"output" help:"Write the dotenv file to FILE (mode 0600, replaced whole) instead of stdout." placeholder:"FILE"`
 	ShowValues bool   `name:"show-values" help:"Print the values on a terminal too (on a terminal, without it, only the keys are shown; to a pipe or a file the values are always written)."`
 }
 
 type envPushCmd struct {
-	File        string `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files (merged), or - for stdin." placeholder:"FILE|DIR"`
+	fileFlag
 	Address     string `arg:"" help:"A project (shop), an environment (shop/staging) or a service (shop/production/application/api)." placeholder:"ADDRESS"`
 	EnvFile     string `arg:"" name:"file" help:"The dotenv file: the whole env the address gets (keys it lacks are removed)." placeholder:"FILE"`
 	AutoApprove bool   `name:"auto-approve" help:"Push without asking (required when there is no terminal, e.g. in CI)."`
@@ -164,7 +164,7 @@ func (c *envPushCmd) Run(ctx context.Context, g *Globals) error {
 	}
 	pe := &pushedEnv{addr: c.Address, file: c.EnvFile, vars: vars}
 	a := &applyCmd{
-		specFlags:   specFlags{File: c.File, Target: []string{c.Address}, ShowValues: c.ShowValues, push: pe},
+		specFlags:   specFlags{fileFlag: c.fileFlag, Target: []string{c.Address}, ShowValues: c.ShowValues, push: pe},
 		AutoApprove: c.AutoApprove, Lock: c.Lock, deployFlags: c.deployFlags,
 		review: pe.review,
 	}
@@ -173,7 +173,7 @@ func (c *envPushCmd) Run(ctx context.Context, g *Globals) error {
 
 // Run writes the live env of the address.
 func (c *envPullCmd) Run(ctx context.Context, g *Globals) error {
-	s, err := g.prepare(ctx, specFlags{File: c.File}, false, nil)
+	s, err := g.prepare(ctx, specFlags{fileFlag: c.fileFlag}, false, nil)
 	if err != nil {
 		return err
 	}

@@ -20,8 +20,13 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
+// fileFlag is the -f of the commands that read a spec.
+type fileFlag struct {
+	File string `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files (merged), or - for stdin." placeholder:"FILE|DIR"`
+}
+
 type specFlags struct {
-	File       string   `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files (merged), or - for stdin." placeholder:"FILE|DIR"`
+	fileFlag
 	ShowValues bool     `name:"show-values" help:"Show env values in the plan (never passwords). For debugging: the output is no longer safe to share."`
 	Target     []string `name:"target" sep:"none" help:"Limit the plan to this address (a project, an environment or a resource, with what is under it and the parents it needs); repeatable." placeholder:"ADDRESS"`
 	Prune      bool     `name:"prune" help:"Delete the resources inside the declared projects that dokploy.yaml does not list (never protect: true ones, never the default environment, never other projects)."`
@@ -70,14 +75,14 @@ type deployFlags struct {
 }
 
 type deployCmd struct {
-	File      string   `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files (merged), or - for stdin." placeholder:"FILE|DIR"`
+	fileFlag
 	Addresses []string `arg:"" help:"Services to deploy, or a project or environment for all of its services (as dokploy.yaml declares them)." placeholder:"ADDRESS"`
 	deployFlags
 }
 
 // Run deploys the chosen services without changing anything else.
 func (c *deployCmd) Run(ctx context.Context, g *Globals) error {
-	s, err := g.prepare(ctx, specFlags{File: c.File}, false, nil)
+	s, err := g.prepare(ctx, specFlags{fileFlag: c.fileFlag}, false, nil)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 
 // runStateFlags are the flags of stop and start.
 type runStateFlags struct {
-	File        string        `short:"f" default:"dokploy.yaml" help:"The spec: a file, a directory of dokploy*.yaml files (merged), or - for stdin." placeholder:"FILE|DIR"`
+	fileFlag
 	AutoApprove bool          `name:"auto-approve" help:"Act without asking (required when there is no terminal, e.g. in CI)."`
 	Timeout     time.Duration `name:"timeout" default:"15m" help:"How long to wait for the services to reach the state (a start by a deploy follows the deploy)."`
 	Poll        time.Duration `name:"poll" default:"2s" hidden:"" help:"Time between reads of the services' status."`
@@ -68,7 +68,7 @@ func verbs(want string) (verb, past string) {
 // follows the deploys that start the others.
 func runState(ctx context.Context, g *Globals, addrs []string, f runStateFlags, want string) error {
 	verb, past := verbs(want)
-	s, err := g.prepare(ctx, specFlags{File: f.File}, false, nil)
+	s, err := g.prepare(ctx, specFlags{fileFlag: f.fileFlag}, false, nil)
 	if err != nil {
 		return err
 	}
