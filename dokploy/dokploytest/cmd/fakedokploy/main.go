@@ -49,6 +49,9 @@ const defaultCommandKey = "fakedokploy"
 
 // run is the whole command; it returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// The handlers' log lines, this function and the command all write to
+	// stderr, from their own goroutines.
+	stderr = &syncWriter{w: stderr}
 	fs := flag.NewFlagSet("fakedokploy", flag.ContinueOnError)
 	// The flag package writes its error and the usage to this buffer: -h
 	// copies it to stderr, a bad flag prints only the error.
@@ -261,4 +264,16 @@ func (h *handler) saveLocked() error {
 		return err
 	}
 	return os.Rename(tmp.Name(), h.stateFile)
+}
+
+// syncWriter serialises the writes of several goroutines to one writer.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
