@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -130,6 +131,31 @@ func BenchmarkLoadFlatEnv(b *testing.B) {
 					b.Fatal(diags)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkLoad loads specs of 1,000 and 5,000 services (bigSpec) and
+// reports the allocations per service: they must not grow with the size.
+//
+// go test -run XXX -bench Load/ -benchmem ./spec
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range []int{1000, 5000} {
+		src := bigSpec(n)
+		dir := b.TempDir()
+		opts := testOptions()
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for b.Loop() {
+				if _, ds := LoadBytes("dokploy.yaml", src, dir, opts); len(ds) != 0 {
+					b.Fatalf("diagnostics:\n%s", ds)
+				}
+			}
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N*n), "allocs/service")
 		})
 	}
 }
