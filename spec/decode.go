@@ -449,13 +449,18 @@ func (d *decoder) mapping(n ast.Node, pos Position, c ctx) ([]entry, bool) {
 
 func (d *decoder) entries(n ast.Node, c ctx, depth int) []entry {
 	var values []*ast.MappingValueNode
+	var one [1]*ast.MappingValueNode
 	switch x := n.(type) {
 	case *ast.MappingNode:
 		values = x.Values
 	case *ast.MappingValueNode:
-		values = []*ast.MappingValueNode{x}
+		one[0] = x
+		values = one[:]
 	}
 	var explicit []entry
+	if len(values) > 0 {
+		explicit = make([]entry, 0, len(values))
+	}
 	var merges []*ast.MappingValueNode
 	for _, mv := range values {
 		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
