@@ -585,7 +585,7 @@ func (d *decoder) overlay(base, over ast.Node, t reflect.Type, c ctx, env bool) 
 			continue
 		}
 		if named && isNullNode(d, o.value) {
-			d.warnf(o.keyPos, c.addr, "%s", fieldMsg(joinField(c.field, o.key), "null leaves out an inherited entry, but the environment extended has none of this name; remove the line"))
+			d.warnf(o.keyPos, c.addr, "%s", fieldMsg(joinField(c.field.String(), o.key), "null leaves out an inherited entry, but the environment extended has none of this name; remove the line"))
 			continue
 		}
 		// New here; its maps of names may still say null.
