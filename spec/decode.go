@@ -884,7 +884,7 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 	}
 	fields := fieldsOf(t)
 	keys := make(map[string]Position, len(entries))
-	suggested := map[string]bool{} // known keys offered for a misspelt one
+	var suggested map[string]bool // known keys offered for a misspelt one
 	for _, e := range entries {
 		fi, found := findField(fields, e.key)
 		if !found && t == fileType && strings.HasPrefix(e.key, "x-") {
@@ -894,6 +894,9 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 			if objs := objectsOf(v); objs != nil && d.described(e, parentOf(t), objs, c) {
 				keys[e.key] = e.valPos
 				continue
+			}
+			if suggested == nil {
+				suggested = map[string]bool{}
 			}
 			suggested[d.unknownField(e, fields, t, c)] = true
 			if t == contextType && keyHints[t][e.key] != "" && meta != nil {
