@@ -102,7 +102,7 @@ func (d *decoder) markFile(n ast.Node, name string) {
 	if d.tokenFile == nil {
 		d.tokenFile = map[*token.Token]string{}
 	}
-	ast.Walk(fileMarker{d.tokenFile, name}, n)
+	ast.Walk(&fileMarker{d.tokenFile, name}, n)
 }
 
 type fileMarker struct {
@@ -110,7 +110,8 @@ type fileMarker struct {
 	name string
 }
 
-func (v fileMarker) Visit(n ast.Node) ast.Visitor {
+// Visit has a pointer receiver: returning v then boxes nothing.
+func (v *fileMarker) Visit(n ast.Node) ast.Visitor {
 	if n == nil {
 		return nil
 	}
