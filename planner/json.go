@@ -248,10 +248,7 @@ const jsonChunk = 32 << 10
 func newJSONStream(w io.Writer) *jsonStream {
 	s := &jsonStream{w: w, first: true}
 	s.buf.Grow(jsonChunk + 4<<10)
-	s.enc = json.NewEncoder(&s.value)
-	// Values are at depth 1 (fields) or 2 (array elements); the prefix is
-	// what each line after the first starts with.
-	s.enc.SetIndent("", "  ")
+	s.enc = json.NewEncoder(&s.value) // indented by encode
 	return s
 }
 
@@ -303,7 +300,8 @@ func (s *jsonStream) array(n int, elem func(i int) any) {
 }
 
 // encode writes v indented, its lines after the first starting with
-// prefix, then writes the buffer out if it is full.
+// prefix (the indentation of its depth: "  " for a field's value, "    "
+// for an array element's), then writes the buffer out if it is full.
 func (s *jsonStream) encode(v any, prefix string) {
 	if s.err != nil {
 		return

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -106,5 +107,29 @@ func TestRenderJSONReportsTheWriteError(t *testing.T) {
 	}
 	if w.n != 1 {
 		t.Errorf("%d writes after the first failed one, want none", w.n-1)
+	}
+}
+
+// RenderJSON writes the fields of JSONPlan by hand: everyFieldPlan, which
+// the test above renders, must have every one of them (a field added to
+// JSONPlan and not to RenderJSON fails here).
+func TestEveryFieldPlanHasEveryField(t *testing.T) {
+	var b strings.Builder
+	if err := RenderJSON(&b, everyFieldPlan(), RenderOptions{Instance: &JSONInstance{URL: "u"}}); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(b.String()), &got); err != nil {
+		t.Fatal(err)
+	}
+	typ := reflect.TypeOf(JSONPlan{})
+	for i := range typ.NumField() {
+		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+		if _, ok := got[name]; !ok {
+			t.Errorf("the JSON of everyFieldPlan has no %q", name)
+		}
+	}
+	if len(got) != typ.NumField() {
+		t.Errorf("%d fields written, JSONPlan has %d", len(got), typ.NumField())
 	}
 }
