@@ -1,8 +1,11 @@
 package planner_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -90,7 +93,7 @@ func checkBenchPlan(b *testing.B, name string, p *planner.Plan) {
 	}
 }
 
-func benchSpec(b *testing.B) *spec.File {
+func benchSpec(b testing.TB) *spec.File {
 	b.Helper()
 	var y strings.Builder
 	y.WriteString("apiVersion: dokploy-sync/v1\nprojects:\n")
@@ -218,4 +221,59 @@ func benchLive(half bool) *dokploy.Live {
 		live.Projects[pn] = []*dokploy.Project{p}
 	}
 	return live
+}
+
+// countingWriter discards what it is given and counts the bytes.
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+// BenchmarkRenderJSON5000 renders the half-live plan of
+// BenchmarkCompute5000 (2,500 creations and some updates) as JSON, the
+// output of `plan --json`. alloc-B/out-B is the bytes allocated per byte
+// written: a streamed rendering keeps it well below 1.
+//
+// go test -run XXX -bench RenderJSON5000 ./planner/
+func BenchmarkRenderJSON5000(b *testing.B) {
+	p := planner.Compute(benchSpec(b), benchLive(true))
+	checkBenchPlan(b, "half-live", p)
+	var out countingWriter
+	if err := planner.RenderJSON(&out, p, planner.RenderOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	size := out.n
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		out.n = 0
+		if err := planner.RenderJSON(&out, p, planner.RenderOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(int64(b.N)*size), "alloc-B/out-B")
+	b.ReportMetric(float64(size), "out-B")
+}
+
+// The streamed JSON of the 5,000-resource plan is the whole encoding of
+// its JSONPlan, byte for byte (several chunks of output).
+func TestRenderJSON5000IsTheWholeEncoding(t *testing.T) {
+	p := planner.Compute(benchSpec(t), benchLive(true))
+	for _, opt := range []planner.RenderOptions{{}, {ShowValues: true}} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(p.JSON(opt)); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := planner.RenderJSON(&got, p, opt); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("ShowValues %v: RenderJSON wrote %d bytes, not the %d of the whole encoding", opt.ShowValues, got.Len(), want.Len())
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 )
@@ -121,9 +122,9 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 		Instance:      opt.Instance,
 		Complete:      len(p.Errors) == 0,
 		Summary:       JSONSummary{add, change, destroy, len(p.Deploys), len(p.Errors)},
-		Changes:       []JSONChange{},
-		Deploys:       []JSONDeploy{},
-		Unmanaged:     []JSONResource{},
+		Changes:       make([]JSONChange, 0, len(p.Changes)),
+		Deploys:       make([]JSONDeploy, 0, len(p.Deploys)),
+		Unmanaged:     make([]JSONResource, 0, len(p.Unmanaged)),
 		Warnings:      append([]string{}, p.Warnings...),
 		Errors:        append([]string{}, p.Errors...),
 		UnsetVars:     append([]string{}, p.UnsetVars...),
@@ -132,22 +133,18 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 		Pruned:        p.Pruned,
 	}
 	for _, c := range p.Changes {
-		jc := JSONChange{Address: c.Address, Kind: c.Kind, Name: c.Name, Action: actionNames[c.Action], ID: c.LiveID, Fields: []JSONField{}, Warnings: c.Warnings, DataLoss: c.DataLoss}
-		for _, f := range c.Fields {
-			jf := JSONField{Name: f.Name, Action: actionNames[f.Action], Unknown: f.Unknown, AfterApply: f.AfterApply, Note: f.Note}
-			hidden := f.Sensitive || f.Env && !opt.ShowValues
-			jf.Sensitive = hidden
-			if !hidden {
-				if f.Action != Create {
-					b := f.Before
-					jf.Before = &b
-				}
-				if f.Action != Delete && f.Unknown == "" && !f.AfterApply {
-					a := f.After
-					jf.After = &a
-				}
+		jc := jsonChange(c, opt, make([]JSONField, 0, len(c.Fields)))
+		// The value is the plan's: own copies, not pointers into it.
+		for i := range jc.Fields {
+			jf := &jc.Fields[i]
+			if jf.Before != nil {
+				b := *jf.Before
+				jf.Before = &b
 			}
-			jc.Fields = append(jc.Fields, jf)
+			if jf.After != nil {
+				a := *jf.After
+				jf.After = &a
+			}
 		}
 		out.Changes = append(out.Changes, jc)
 	}
@@ -155,17 +152,181 @@ func (p *Plan) JSON(opt RenderOptions) JSONPlan {
 		out.Deploys = append(out.Deploys, JSONDeploy(d))
 	}
 	for _, r := range p.Unmanaged {
-		out.Unmanaged = append(out.Unmanaged, JSONResource{r.Address, r.Kind, r.ID})
+		out.Unmanaged = append(out.Unmanaged, JSONResource(r))
 	}
 	for _, r := range p.DataKept {
-		out.DataKept = append(out.DataKept, JSONKept{JSONResource{r.Address, r.Kind, r.ID}, r.Why})
+		out.DataKept = append(out.DataKept, JSONKept{JSONResource(r.Resource), r.Why})
 	}
 	return out
 }
 
-// RenderJSON writes the plan as indented JSON.
+// jsonChange is the JSON form of c, its fields appended to fields. Before
+// and After point into c's fields.
+func jsonChange(c *Change, opt RenderOptions, fields []JSONField) JSONChange {
+	jc := JSONChange{Address: c.Address, Kind: c.Kind, Name: c.Name, Action: actionNames[c.Action], ID: c.LiveID, Fields: fields, Warnings: c.Warnings, DataLoss: c.DataLoss}
+	for _, f := range c.Fields {
+		jf := JSONField{Name: f.Name, Action: actionNames[f.Action], Unknown: f.Unknown, AfterApply: f.AfterApply, Note: f.Note}
+		hidden := f.Sensitive || f.Env && !opt.ShowValues
+		jf.Sensitive = hidden
+		if !hidden {
+			if f.Action != Create {
+				jf.Before = &f.Before
+			}
+			if f.Action != Delete && f.Unknown == "" && !f.AfterApply {
+				jf.After = &f.After
+			}
+		}
+		jc.Fields = append(jc.Fields, jf)
+	}
+	return jc
+}
+
+// RenderJSON writes the plan as indented JSON: the bytes that encoding
+// p.JSON(opt) with a json.Encoder indented by two spaces writes, streamed
+// element by element, so that a large plan is never held whole in memory
+// (neither as a JSONPlan nor as its text).
 func RenderJSON(w io.Writer, p *Plan, opt RenderOptions) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(p.JSON(opt))
+	s := newJSONStream(w)
+	add, change, destroy := p.Counts()
+	s.raw("{\n")
+	s.field("formatVersion", FormatVersion)
+	if opt.Instance != nil {
+		s.field("instance", opt.Instance)
+	}
+	s.field("complete", len(p.Errors) == 0)
+	s.field("summary", &JSONSummary{add, change, destroy, len(p.Deploys), len(p.Errors)})
+
+	s.key("changes")
+	var jc JSONChange
+	fields := make([]JSONField, 0, 16) // never nil: "fields": [] for none
+	s.array(len(p.Changes), func(i int) any {
+		jc = jsonChange(p.Changes[i], opt, fields[:0])
+		fields = jc.Fields // reused by the next change
+		return &jc
+	})
+	s.key("deploys")
+	var jd JSONDeploy
+	s.array(len(p.Deploys), func(i int) any { jd = JSONDeploy(p.Deploys[i]); return &jd })
+	s.key("unmanaged")
+	var jr JSONResource
+	s.array(len(p.Unmanaged), func(i int) any { jr = JSONResource(p.Unmanaged[i]); return &jr })
+	s.strings("warnings", p.Warnings, false)
+	s.strings("errors", p.Errors, false)
+	s.strings("unsetVars", p.UnsetVars, false)
+	s.strings("notCompared", p.NotCompared, true)
+	s.strings("targets", p.Targets, true)
+	if p.Pruned {
+		s.field("pruned", true)
+	}
+	if len(p.DataKept) > 0 {
+		s.key("dataKept")
+		var jk JSONKept
+		s.array(len(p.DataKept), func(i int) any {
+			jk = JSONKept{JSONResource(p.DataKept[i].Resource), p.DataKept[i].Why}
+			return &jk
+		})
+	}
+	s.raw("\n}\n")
+	return s.flush()
+}
+
+// jsonStream writes the top level of an indented JSON object by hand and
+// each value in it with one json.Encoder (whose buffers are reused), into
+// a buffer written out in chunks.
+type jsonStream struct {
+	w     io.Writer
+	buf   bytes.Buffer // output not yet written to w
+	value bytes.Buffer // the value being encoded
+	enc   *json.Encoder
+	first bool // no field written yet
+	err   error
+}
+
+// jsonChunk is how much output jsonStream holds before writing it.
+const jsonChunk = 32 << 10
+
+func newJSONStream(w io.Writer) *jsonStream {
+	s := &jsonStream{w: w, first: true}
+	s.buf.Grow(jsonChunk + 4<<10)
+	s.enc = json.NewEncoder(&s.value) // indented by encode
+	return s
+}
+
+func (s *jsonStream) raw(text string) { s.buf.WriteString(text) }
+
+// key starts the field named name (a name that needs no escaping).
+func (s *jsonStream) key(name string) {
+	if s.first {
+		s.first = false
+	} else {
+		s.buf.WriteString(",\n")
+	}
+	s.buf.WriteString("  \"")
+	s.buf.WriteString(name)
+	s.buf.WriteString("\": ")
+}
+
+// field writes the field named name with the value v.
+func (s *jsonStream) field(name string, v any) {
+	s.key(name)
+	s.encode(v, "  ")
+}
+
+// strings writes a list of strings: [] for none, or nothing when
+// omitEmpty.
+func (s *jsonStream) strings(name string, list []string, omitEmpty bool) {
+	if omitEmpty && len(list) == 0 {
+		return
+	}
+	s.key(name)
+	s.array(len(list), func(i int) any { return &list[i] })
+}
+
+// array writes the n elements elem returns, as the value of a field.
+func (s *jsonStream) array(n int, elem func(i int) any) {
+	if n == 0 {
+		s.buf.WriteString("[]")
+		return
+	}
+	s.buf.WriteString("[\n")
+	for i := range n {
+		if i > 0 {
+			s.buf.WriteString(",\n")
+		}
+		s.buf.WriteString("    ")
+		s.encode(elem(i), "    ")
+	}
+	s.buf.WriteString("\n  ]")
+}
+
+// encode writes v indented, its lines after the first starting with
+// prefix (the indentation of its depth: "  " for a field's value, "    "
+// for an array element's), then writes the buffer out if it is full.
+func (s *jsonStream) encode(v any, prefix string) {
+	if s.err != nil {
+		return
+	}
+	s.enc.SetIndent(prefix, "  ")
+	s.value.Reset()
+	if err := s.enc.Encode(v); err != nil {
+		s.err = err
+		return
+	}
+	b := s.value.Bytes()
+	s.buf.Write(b[:len(b)-1]) // without the newline Encode ends a value with
+	if s.buf.Len() >= jsonChunk {
+		s.flushBuf()
+	}
+}
+
+func (s *jsonStream) flushBuf() {
+	if s.err == nil {
+		_, s.err = s.w.Write(s.buf.Bytes())
+	}
+	s.buf.Reset()
+}
+
+func (s *jsonStream) flush() error {
+	s.flushBuf()
+	return s.err
 }

@@ -2,6 +2,9 @@ package spec
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -130,6 +133,88 @@ func BenchmarkLoadFlatEnv(b *testing.B) {
 					b.Fatal(diags)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkLoad loads specs of 1,000 and 5,000 services (bigSpec) and
+// reports the allocations per service: they must not grow with the size.
+//
+// go test -run XXX -bench Load/ -benchmem ./spec
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range []int{1000, 5000} {
+		src := bigSpec(n)
+		dir := b.TempDir()
+		opts := testOptions()
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for b.Loop() {
+				if _, ds := LoadBytes("dokploy.yaml", src, dir, opts); len(ds) != 0 {
+					b.Fatalf("diagnostics:\n%s", ds)
+				}
+			}
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N*n), "allocs/service")
+		})
+	}
+}
+
+// splitSpec writes the spec src (bigSpec) as a directory of files, one per
+// project, each with its own apiVersion: a spec split as a team splits it.
+func splitSpec(tb testing.TB, src []byte) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	const head = "apiVersion: dokploy-sync/v1\nprojects:\n"
+	parts := strings.Split(strings.TrimPrefix(string(src), head), "\n  project-")
+	for i, p := range parts {
+		if i > 0 {
+			p = "  project-" + p
+		}
+		name := "dokploy.yaml"
+		if i > 0 {
+			name = fmt.Sprintf("dokploy.p%02d.yaml", i)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(head+p+"\n"), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// The split spec is the spec.
+func TestSplitBigSpec(t *testing.T) {
+	f, ds := Load(splitSpec(t, bigSpec(1000)), testOptions())
+	if len(ds) != 0 {
+		t.Fatalf("the split benchmark spec has diagnostics:\n%s", ds)
+	}
+	if got := countServices(f); got != 1000 {
+		t.Fatalf("%d services, want 1000", got)
+	}
+	if got := len(f.Projects); got != 10 {
+		t.Fatalf("%d projects, want 10", got)
+	}
+}
+
+// BenchmarkLoadDir is BenchmarkLoad for the spec split into one file per
+// project (a directory spec, merged before it is decoded).
+func BenchmarkLoadDir(b *testing.B) {
+	for _, n := range []int{1000, 5000} {
+		dir := splitSpec(b, bigSpec(n))
+		opts := testOptions()
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for b.Loop() {
+				if _, ds := Load(dir, opts); len(ds) != 0 {
+					b.Fatalf("diagnostics:\n%s", ds)
+				}
+			}
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N*n), "allocs/service")
 		})
 	}
 }

@@ -44,17 +44,14 @@ type bigMap struct {
 func findBigMaps(lines [][]byte) []bigMap {
 	var out []bigMap
 	for i := 1; i < len(lines); {
-		m := simpleEntry.FindSubmatch(lines[i])
-		p := parentKey.FindSubmatch(bytes.TrimRight(lines[i-1], " \r"))
-		if m == nil || p == nil || len(p[1]) >= len(m[1]) {
+		indent, ok := simpleIndent(lines[i])
+		if !ok || !isParentKey(lines[i-1], indent) {
 			i++
 			continue
 		}
-		indent := len(m[1])
 		j := i
 		for j < len(lines) {
-			e := simpleEntry.FindSubmatch(lines[j])
-			if e == nil || len(e[1]) != indent {
+			if e, ok := simpleIndent(lines[j]); !ok || e != indent {
 				break
 			}
 			j++
@@ -68,6 +65,34 @@ func findBigMaps(lines [][]byte) []bigMap {
 		i = j + 1
 	}
 	return out
+}
+
+// simpleIndent reports whether line is a simple entry, and its indentation
+// (simpleEntry's first group: its leading spaces, as a key cannot start
+// with one). Match, unlike FindSubmatch, allocates nothing.
+func simpleIndent(line []byte) (int, bool) {
+	if len(line) == 0 || line[0] != ' ' || !simpleEntry.Match(line) {
+		return 0, false
+	}
+	return leadingSpaces(line), true
+}
+
+// isParentKey reports whether line is a key whose value is on the next
+// lines, indented less than indent (parentKey's first group is its
+// leading spaces).
+func isParentKey(line []byte, indent int) bool {
+	line = bytes.TrimRight(line, " \r")
+	if len(line) == 0 || line[len(line)-1] != ':' || leadingSpaces(line) >= indent {
+		return false
+	}
+	return parentKey.Match(line)
+}
+
+// simpleKey is the key of a simple entry (simpleEntry's second group: a
+// key has no colon).
+func simpleKey(line []byte) []byte {
+	line = line[leadingSpaces(line):]
+	return line[:bytes.IndexByte(line, ':')]
 }
 
 func leadingSpaces(b []byte) int {
@@ -187,11 +212,11 @@ func hasDuplicateKeys(lines [][]byte, maps []bigMap) bool {
 	for _, m := range maps {
 		seen := map[string]bool{}
 		for i := m.first; i < m.last; i++ {
-			k := string(simpleEntry.FindSubmatch(lines[i])[2])
-			if seen[k] {
+			k := simpleKey(lines[i])
+			if seen[string(k)] {
 				return true
 			}
-			seen[k] = true
+			seen[string(k)] = true
 		}
 	}
 	return false

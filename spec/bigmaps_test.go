@@ -70,3 +70,32 @@ func TestChunkedParseDuplicateKeys(t *testing.T) {
 		t.Fatalf("diagnostics:\n%.2000s", diags)
 	}
 }
+
+// The line tests of findBigMaps (simpleIndent, isParentKey, simpleKey)
+// say what the submatches of simpleEntry and parentKey say.
+func TestBigMapLineTestsAreTheRegexps(t *testing.T) {
+	lines := []string{
+		"", " ", ":", " :", "  K: v", "  K:v", "  K: ", "  K:  v", "K: v", "\tK: v", "  K: v # c", "  K: v\t", "  K: v\r",
+		"  K: \"quoted\"", "  K: \"a\\\"b\"", "  K: 'single'", "  K: 'a'b'", "  K: {a: b}", "  K: [a]", "  K: &x v", "  K: *x",
+		"  K: !!str v", "  K: |", "  K: >", "  K: @v", "  K: `v`", "  K: ,v", "  K: %v", "  K: #c", "  K.a-b_9: v: w",
+		"  K K: v", "  ünï: v", "   deep: value with spaces", "env:", "  env:", "  env: ", "  env:\r", "  env:  \r ", "env: # c",
+		"  - item:", "  #c:", "  'q':", "a b:", " : ", "\r", "          SHARED_1: \"v 1\"", "  K: ${UNSET_VAR}", "  K: ${{project.X}}",
+	}
+	for _, l := range lines {
+		line := []byte(l)
+		m := simpleEntry.FindSubmatch(line)
+		indent, ok := simpleIndent(line)
+		if ok != (m != nil) || ok && indent != len(m[1]) {
+			t.Errorf("simpleIndent(%q) = %d, %v; the regexp says %q", l, indent, ok, m)
+		}
+		if m != nil && string(simpleKey(line)) != string(m[2]) {
+			t.Errorf("simpleKey(%q) = %q, want %q", l, simpleKey(line), m[2])
+		}
+		p := parentKey.FindSubmatch(bytes.TrimRight(line, " \r"))
+		for indent := 0; indent < 12; indent++ {
+			if got, want := isParentKey(line, indent), p != nil && len(p[1]) < indent; got != want {
+				t.Errorf("isParentKey(%q, %d) = %v, want %v", l, indent, got, want)
+			}
+		}
+	}
+}

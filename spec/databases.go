@@ -28,6 +28,9 @@ type Database struct {
 // (in DatabaseKinds order) and then by name.
 func (e *Environment) Databases() []Database {
 	var out []Database
+	if n := len(e.Postgres) + len(e.MySQL) + len(e.MariaDB) + len(e.Mongo) + len(e.Redis) + len(e.LibSQL); n > 0 {
+		out = make([]Database, 0, n)
+	}
 	for _, n := range sortedKeys(e.Postgres) {
 		d := e.Postgres[n]
 		out = append(out, Database{Kind: "postgres", Name: n, DatabaseCommon: &d.DatabaseCommon,

@@ -158,10 +158,10 @@ type listItem struct {
 // ctx says where in the file and in the object tree a value is.
 type ctx struct {
 	addr  string // address of the resource the value belongs to
-	field string // path of the value inside that resource, for messages: "source.docker.image", "domains[1].port"
+	field path   // path of the value inside that resource, for messages: "source.docker.image", "domains[1].port"
 	// key is the path of the value inside meta, for Meta.Unknown: the same
 	// as field in a resource, "port" in the item domains[1].
-	key  string
+	key  path
 	meta *Meta    // the Meta of the resource or list item, for Unknown; nil outside resources
 	pos  Position // position of the key the value belongs to
 	kind string   // the resource's kind word: "application", "compose", "postgres", ...
@@ -170,11 +170,21 @@ type ctx struct {
 }
 
 func (c ctx) child(name string, pos Position) ctx {
-	c.field = joinField(c.field, name)
-	c.key = joinField(c.key, name)
+	c.field = c.field.child(name)
+	c.key = c.key.child(name)
 	c.pos = pos
 	return c
 }
+
+// path is a dotted path (joinField) whose last name is joined only when
+// the path is read: most values (the keys of an env, say) are decoded
+// without their paths being needed, in a message or a record.
+type path struct{ parent, name string }
+
+// String is the path: "source.docker.image".
+func (p path) String() string { return joinField(p.parent, p.name) }
+
+func (p path) child(name string) path { return path{p.String(), name} }
 
 func joinField(parent, name string) string {
 	if parent == "" {
@@ -185,12 +195,12 @@ func joinField(parent, name string) string {
 
 // fieldErr reports an error about the value at c, prefixed with its field path.
 func (d *decoder) fieldErr(pos Position, c ctx, msg string) {
-	d.errorf(pos, c.addr, "%s", fieldMsg(c.field, msg))
+	d.errorf(pos, c.addr, "%s", fieldMsg(c.field.String(), msg))
 }
 
 // fieldWarn reports a warning about the value at c.
 func (d *decoder) fieldWarn(pos Position, c ctx, msg string) {
-	d.warnf(pos, c.addr, "%s", fieldMsg(c.field, msg))
+	d.warnf(pos, c.addr, "%s", fieldMsg(c.field.String(), msg))
 }
 
 // ---- fields of a struct type ----
@@ -253,12 +263,37 @@ func fieldsOf(t reflect.Type) []fieldInfo {
 // metaOf returns the Meta of a struct value (promoted from an embedded
 // struct too), or nil.
 func metaOf(v reflect.Value) *Meta {
-	f := v.FieldByName("Meta")
+	f := structField(v, "Meta")
 	if !f.IsValid() || f.Type() != metaType || !f.CanAddr() {
 		return nil
 	}
 	return f.Addr().Interface().(*Meta)
 }
+
+// structField is v.FieldByName(name), the field's index looked up once per
+// type (FieldByName allocates at each call).
+func structField(v reflect.Value, name string) reflect.Value {
+	key := namedField{v.Type(), name}
+	idx, ok := namedFields.Load(key)
+	if !ok {
+		var index []int
+		if sf, found := v.Type().FieldByName(name); found {
+			index = sf.Index
+		}
+		idx, _ = namedFields.LoadOrStore(key, index)
+	}
+	if idx.([]int) == nil {
+		return reflect.Value{}
+	}
+	return v.FieldByIndex(idx.([]int))
+}
+
+type namedField struct {
+	t    reflect.Type
+	name string
+}
+
+var namedFields sync.Map // namedField -> []int, nil for none
 
 // ---- positions and node helpers ----
 
@@ -449,13 +484,18 @@ func (d *decoder) mapping(n ast.Node, pos Position, c ctx) ([]entry, bool) {
 
 func (d *decoder) entries(n ast.Node, c ctx, depth int) []entry {
 	var values []*ast.MappingValueNode
+	var one [1]*ast.MappingValueNode
 	switch x := n.(type) {
 	case *ast.MappingNode:
 		values = x.Values
 	case *ast.MappingValueNode:
-		values = []*ast.MappingValueNode{x}
+		one[0] = x
+		values = one[:]
 	}
 	var explicit []entry
+	if len(values) > 0 {
+		explicit = make([]entry, 0, len(values))
+	}
 	var merges []*ast.MappingValueNode
 	for _, mv := range values {
 		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
@@ -765,8 +805,8 @@ func (d *decoder) interp(raw string, pos Position, c ctx, fi fieldInfo) (s strin
 		if c.meta.Unknown == nil {
 			c.meta.Unknown = map[string]string{}
 		}
-		if _, dup := c.meta.Unknown[c.key]; !dup {
-			c.meta.Unknown[c.key] = r.unset[0]
+		if _, dup := c.meta.Unknown[c.key.String()]; !dup {
+			c.meta.Unknown[c.key.String()] = r.unset[0]
 		}
 	}
 	for _, name := range r.unset {
@@ -821,7 +861,7 @@ func (d *decoder) refs(value string, pos Position, c ctx) (has, ok bool) {
 		d.fieldErr(pos, c, err.Error())
 		return true, false
 	}
-	d.refPos[refKey(c.addr, c.field)] = pos
+	d.refPos[refKey(c.addr, c.field.String())] = pos
 	return true, true
 }
 
@@ -836,7 +876,7 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 	t := v.Type()
 	meta := metaOf(v)
 	if _, isResource := resourceKinds[t]; isResource {
-		c.meta, c.field, c.key = meta, "", ""
+		c.meta, c.field, c.key = meta, path{}, path{}
 	}
 	entries, ok := d.mapping(n, pos, c)
 	if !ok {
@@ -844,7 +884,7 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 	}
 	fields := fieldsOf(t)
 	keys := make(map[string]Position, len(entries))
-	suggested := map[string]bool{} // known keys offered for a misspelt one
+	var suggested map[string]bool // known keys offered for a misspelt one
 	for _, e := range entries {
 		fi, found := findField(fields, e.key)
 		if !found && t == fileType && strings.HasPrefix(e.key, "x-") {
@@ -854,6 +894,9 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 			if objs := objectsOf(v); objs != nil && d.described(e, parentOf(t), objs, c) {
 				keys[e.key] = e.valPos
 				continue
+			}
+			if suggested == nil {
+				suggested = map[string]bool{}
 			}
 			suggested[d.unknownField(e, fields, t, c)] = true
 			if t == contextType && keyHints[t][e.key] != "" && meta != nil {
@@ -880,7 +923,7 @@ func (d *decoder) structValue(n ast.Node, pos Position, v reflect.Value, c ctx) 
 			if t == fileType && fi.name == "apiVersion" {
 				msg += `; add "apiVersion: ` + APIVersion + `" at the top`
 			}
-			d.errorf(c.pos, c.addr, "%s", fieldMsg(joinField(c.field, fi.name), msg))
+			d.errorf(c.pos, c.addr, "%s", fieldMsg(joinField(c.field.String(), fi.name), msg))
 		}
 	}
 	if t == sourceType {
@@ -1183,7 +1226,7 @@ func (d *decoder) eachItem(values []ast.Node, c ctx, fn func(i int, ic ctx, n as
 			return false
 		}
 		ic := c
-		ic.field = c.field + "[" + strconv.Itoa(i) + "]"
+		ic.field = path{name: c.field.String() + "[" + strconv.Itoa(i) + "]"}
 		ic.pos = ipos
 		if ri, tag, ok := d.resolve(item, ic); ok {
 			fn(i, ic, ri, tag)

@@ -47,67 +47,73 @@ func interpolate(s string, lookup func(string) (string, bool)) interpolation {
 		res.value = s
 		return res
 	}
+	// Only replacements are written to b, with the text before them since
+	// the last one (s[last:]): a value without any (${{...}}, ${ref:...})
+	// is s itself, not a copy.
 	var b strings.Builder
+	last, replaced := 0, false
+	replace := func(from, to int, with string) {
+		if !replaced {
+			b.Grow(len(s))
+			replaced = true
+		}
+		b.WriteString(s[last:from])
+		b.WriteString(with)
+		last = to
+	}
 	for i := 0; i < len(s); {
 		rest := s[i:]
 		switch {
 		case strings.HasPrefix(rest, "$${ref:"):
 			res.errs = append(res.errs, `"$${ref:" would write a literal "${ref:", which dokploy-sync reads as a reference; write ${ref:KIND/NAME.FIELD} for a reference`)
-			b.WriteString(rest[:3])
-			i += 3
+			i += 3 // kept as written
 		case strings.HasPrefix(rest, "$${"):
-			b.WriteString("${")
+			replace(i, i+3, "${")
 			i += 3
 		case strings.HasPrefix(rest, "${{"):
 			end := strings.Index(rest[3:], "}}")
 			if end < 0 {
 				res.errs = append(res.errs, `unterminated "${{": Dokploy references look like ${{project.KEY}} (write $${ for a literal ${)`)
-				b.WriteString(rest)
 				i = len(s)
 				continue
 			}
-			n := 3 + end + 2
-			b.WriteString(rest[:n])
-			i += n
+			i += 3 + end + 2 // passed through
 		case strings.HasPrefix(rest, "${"):
 			end := strings.IndexByte(rest[2:], '}')
 			if end < 0 {
 				res.errs = append(res.errs, `unterminated "${": expected ${NAME} (write $${ for a literal ${)`)
-				b.WriteString(rest)
 				i = len(s)
 				continue
 			}
 			whole := rest[:2+end+1]
 			name := rest[2 : 2+end]
+			from := i
 			i += len(whole)
 			switch {
 			case strings.HasPrefix(name, "ref:"):
-				b.WriteString(whole) // a reference: checked by the decoder
+				// a reference, kept: checked by the decoder
 			case name != "" && strings.Trim(name, "0123456789") == "":
 				res.errs = append(res.errs, quoteShort(whole)+" is not a variable: for a regular expression's capture group write $"+name+" or $${"+name+"} (write $${ for a literal ${)")
-				b.WriteString(whole)
 			case !varNameRE.MatchString(name):
 				res.errs = append(res.errs, "invalid variable name "+quoteShort(name)+
 					" in ${...}: a name is letters, digits and _, not starting with a digit (write $${ for a literal ${)")
-				b.WriteString(whole)
 			default:
 				res.vars = true
 				if v, ok := lookup(name); ok {
-					b.WriteString(v)
+					replace(from, i, v)
 					res.set = append(res.set, name)
 				} else {
-					res.unset = append(res.unset, name)
-					b.WriteString(whole)
+					res.unset = append(res.unset, name) // kept as written
 				}
 			}
 		default:
-			b.WriteByte(s[i])
 			i++
 		}
 	}
-	res.value = b.String()
-	if len(res.unset) > 0 {
-		res.value = s
+	res.value = s
+	if replaced && len(res.unset) == 0 {
+		b.WriteString(s[last:])
+		res.value = b.String()
 	}
 	return res
 }

@@ -3,6 +3,7 @@ package spec
 import (
 	"reflect"
 	"testing"
+	"unsafe"
 )
 
 func TestInterpolate(t *testing.T) {
@@ -80,5 +81,20 @@ projects:
 	}
 	if got := f.Projects["shop"].EnvVars; !reflect.DeepEqual(got, want) {
 		t.Errorf("EnvVars =\n%v\nwant\n%v", got, want)
+	}
+}
+
+// A value in which nothing is replaced (Dokploy's references, resource
+// references, lone $s) is the input itself, not a copy.
+func TestInterpolateKeepsTheInput(t *testing.T) {
+	lookup := func(string) (string, bool) { return "x", true }
+	for _, in := range []string{"${{project.X}}", "postgresql://${ref:postgres/db.appName}:5432/${{environment.DB}}", "$A $ $$ pa$$word", "${1A}"} {
+		var got interpolation
+		if n := testing.AllocsPerRun(10, func() { got = interpolate(in, lookup) }); n != 0 && len(got.errs) == 0 {
+			t.Errorf("interpolate(%q) allocates %v times", in, n)
+		}
+		if got.value != in || unsafe.StringData(got.value) != unsafe.StringData(in) {
+			t.Errorf("interpolate(%q) = %q, a copy", in, got.value)
+		}
 	}
 }

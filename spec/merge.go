@@ -102,7 +102,7 @@ func (d *decoder) markFile(n ast.Node, name string) {
 	if d.tokenFile == nil {
 		d.tokenFile = map[*token.Token]string{}
 	}
-	ast.Walk(fileMarker{d.tokenFile, name}, n)
+	ast.Walk(&fileMarker{d.tokenFile, name}, n)
 }
 
 type fileMarker struct {
@@ -110,7 +110,8 @@ type fileMarker struct {
 	name string
 }
 
-func (v fileMarker) Visit(n ast.Node) ast.Visitor {
+// Visit has a pointer receiver: returning v then boxes nothing.
+func (v *fileMarker) Visit(n ast.Node) ast.Visitor {
 	if n == nil {
 		return nil
 	}
@@ -585,7 +586,7 @@ func (d *decoder) overlay(base, over ast.Node, t reflect.Type, c ctx, env bool) 
 			continue
 		}
 		if named && isNullNode(d, o.value) {
-			d.warnf(o.keyPos, c.addr, "%s", fieldMsg(joinField(c.field, o.key), "null leaves out an inherited entry, but the environment extended has none of this name; remove the line"))
+			d.warnf(o.keyPos, c.addr, "%s", fieldMsg(joinField(c.field.String(), o.key), "null leaves out an inherited entry, but the environment extended has none of this name; remove the line"))
 			continue
 		}
 		// New here; its maps of names may still say null.

@@ -76,7 +76,7 @@ func valueString(v any) string {
 
 // objectsOf returns the Objects field of a struct value, or nil.
 func objectsOf(v reflect.Value) *Objects {
-	f := v.FieldByName("Objects")
+	f := structField(v, "Objects")
 	if !f.IsValid() || f.Type() != objectsType || !f.CanAddr() {
 		return nil
 	}
@@ -136,7 +136,7 @@ func (d *decoder) described(e entry, parent string, objs *Objects, c ctx) bool {
 			return true
 		}
 		o := &Object{Kind: k}
-		fc.meta, fc.key = &o.Meta, ""
+		fc.meta, fc.key = &o.Meta, path{}
 		if d.objectFields(rn, e.valPos, k.Fields, o, fc) {
 			o.Meta.Pos = e.keyPos
 			d.addObject(objs, k, o)
@@ -215,7 +215,7 @@ func (d *decoder) objectList(e entry, fields []*kinds.Field, c ctx, each func(*O
 			return
 		}
 		o := &Object{}
-		ic.meta, ic.key = &o.Meta, ""
+		ic.meta, ic.key = &o.Meta, path{}
 		if d.objectFields(ri, ic.pos, fields, o, ic) {
 			o.Meta.Pos = ic.pos
 			each(o, i)
@@ -262,7 +262,7 @@ func (d *decoder) objectFields(n ast.Node, pos Position, fields []*kinds.Field, 
 	handsOff := protect && len(o.Meta.Keys) == 1 // protect: true alone needs nothing else
 	for _, f := range fields {
 		if _, ok := o.Meta.Keys[f.Name]; f.Required && !ok && !suggested[f.Name] && !handsOff {
-			d.errorf(c.pos, c.addr, "%s", fieldMsg(joinField(c.field, f.Name), "required field is missing"))
+			d.errorf(c.pos, c.addr, "%s", fieldMsg(joinField(c.field.String(), f.Name), "required field is missing"))
 		}
 	}
 	return true
@@ -317,7 +317,7 @@ func (d *decoder) field(e entry, f *kinds.Field, o *Object, c ctx, meta *Meta) {
 		if f.Type == kinds.Object {
 			sub := &Object{}
 			sc := c
-			sc.meta, sc.key = &sub.Meta, ""
+			sc.meta, sc.key = &sub.Meta, path{}
 			if !d.objectFields(rn, e.valPos, f.Fields, sub, sc) {
 				fail()
 				return

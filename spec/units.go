@@ -43,6 +43,13 @@ const (
 // ParseMemory parses a memory size written as a string ("512Mi", "1Gi",
 // "256M", "100k", "1.5Gi", "1024").
 func ParseMemory(s string) (Memory, error) {
+	if num, suffix, ok := splitQuantity(s); ok {
+		if mult, ok := memorySuffixes[suffix]; ok {
+			if n, ok := scaleFast(num, mult); ok {
+				return Memory(n), nil
+			}
+		}
+	}
 	m := quantityRE.FindStringSubmatch(s)
 	if m == nil {
 		return 0, fmt.Errorf("%s, got %s", memoryExpect, quoteShort(s))
@@ -60,6 +67,15 @@ func ParseMemory(s string) (Memory, error) {
 
 // ParseCPU parses a CPU amount written as a string ("0.5", "2", "500m").
 func ParseCPU(s string) (CPU, error) {
+	if num, suffix, ok := splitQuantity(s); ok && (suffix == "" || suffix == "m") {
+		mult := int64(1e9)
+		if suffix == "m" {
+			mult = 1e6
+		}
+		if n, ok := scaleFast(num, mult); ok {
+			return CPU(n), nil
+		}
+	}
 	m := quantityRE.FindStringSubmatch(s)
 	if m == nil || (m[2] != "" && m[2] != "m") {
 		return 0, fmt.Errorf("%s, got %s", cpuExpect, quoteShort(s))
@@ -73,6 +89,60 @@ func ParseCPU(s string) (CPU, error) {
 		return 0, fmt.Errorf("%s, got %s (%s)", cpuExpect, quoteShort(s), err)
 	}
 	return CPU(n), nil
+}
+
+// splitQuantity splits s as quantityRE does (number, then letters), without
+// the allocations of a regexp match.
+func splitQuantity(s string) (num, suffix string, ok bool) {
+	i, digits := 0, 0
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return "", "", false
+	}
+	for j := i; j < len(s); j++ {
+		if c := s[j] | 0x20; c < 'a' || c > 'z' {
+			return "", "", false
+		}
+	}
+	return s[:i], s[i:], true
+}
+
+// scaleFast is scaleExact(num, mult) for the values that int64 arithmetic
+// gets exactly (num a quantityRE number, mult positive); ok is false for
+// the others, and for those that are not whole or too large, which
+// scaleExact then reports.
+func scaleFast(num string, mult int64) (int64, bool) {
+	intPart, frac, _ := strings.Cut(num, ".")
+	if len(intPart)+len(frac) > 18 {
+		return 0, false // might not fit an int64 before scaling
+	}
+	n := int64(0)
+	for i := 0; i < len(intPart); i++ {
+		n = n*10 + int64(intPart[i]-'0')
+	}
+	div := int64(1)
+	for i := 0; i < len(frac); i++ {
+		n = n*10 + int64(frac[i]-'0')
+		div *= 10
+	}
+	// num*mult = n*mult/div.
+	if n != 0 && mult > math.MaxInt64/n {
+		return 0, false
+	}
+	if n*mult%div != 0 {
+		return 0, false
+	}
+	return n * mult / div, true
 }
 
 // scaleExact returns num*mult, which must be a whole number fitting int64.

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"math/big"
 	"strings"
 	"testing"
 
@@ -152,5 +153,38 @@ func TestUnitsWithGoccy(t *testing.T) {
 	}
 	if err := yaml.Unmarshal([]byte("m: lots\n"), &r); err == nil || !strings.Contains(err.Error(), `must be a size like 512Mi or 1Gi, got "lots"`) {
 		t.Errorf("error = %v", err)
+	}
+}
+
+// splitQuantity splits as quantityRE does, and scaleFast, when it answers,
+// answers what scaleExact does.
+func TestQuantityFastPathIsExact(t *testing.T) {
+	inputs := []string{"", ".", "5", "5.", ".5", "0.5", "1.5Gi", "512Mi", "500m", "250m", "0.25", "1e3", "1.2.3", "-1", "+1", " 1", "1 ",
+		"12ab", "1Ki", "1KiB", "1k", "1@", "1[", "1`", "1{", "007", "0.0000001", "0.000000001", "0.0000000001", "9223372036854775807",
+		"9223372036", "9223372036.854775807", "999999999999999999", "1000000000000000000", "123456789012345678.9", "8796093022207Ki",
+		"8796093022208Ki", "8388607Ti", "8388608Ti", "1.0000000000000000001", "3.14159", "2.5m", "0.0005Gi", "1ü"}
+	mults := []int64{1, 1e3, 1e6, 1e9, 1e12, 1 << 10, 1 << 20, 1 << 30, 1 << 40}
+	for _, s := range inputs {
+		m := quantityRE.FindStringSubmatch(s)
+		num, suffix, ok := splitQuantity(s)
+		if ok != (m != nil) || ok && (num != m[1] || suffix != m[2]) {
+			t.Errorf("splitQuantity(%q) = %q, %q, %v; the regexp says %q", s, num, suffix, ok, m)
+		}
+		if !ok {
+			continue
+		}
+		for _, mult := range mults {
+			want, err := scaleExact(num, big.NewRat(mult, 1), "bytes")
+			if got, ok := scaleFast(num, mult); ok && (err != nil || got != want) {
+				t.Errorf("scaleFast(%q, %d) = %d; scaleExact says %d, %v", num, mult, got, want, err)
+			}
+		}
+	}
+	// The fast path answers the common values.
+	for _, s := range []string{"512Mi", "1.5Gi", "100k"} {
+		num, suffix, _ := splitQuantity(s)
+		if _, ok := scaleFast(num, memorySuffixes[suffix]); !ok {
+			t.Errorf("scaleFast does not answer %q", s)
+		}
 	}
 }

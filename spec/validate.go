@@ -1,9 +1,12 @@
 package spec
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
 
 // Validate checks the rules that are about values rather than the shape of
@@ -34,6 +37,7 @@ type validator struct {
 	across  map[string][]acrossItem
 	failed  map[*Meta]map[string]bool // keys the decoder could not read (File.failed)
 	itemIdx map[*Meta]int             // index in the file of list items (File.itemIdx)
+	kindsOf map[string][]*kinds.Kind  // kinds.Of, per parent kind
 }
 
 // skip says that a value must not be checked: it uses an unset ${VAR}, or
@@ -187,22 +191,23 @@ func (v *validator) application(addr, name string, a *Application) {
 
 func (v *validator) resources(addr string, r *Resources) {
 	m := &r.Meta
-	positive := func(field string, n int64, s string) {
+	// s is formatted only for the message.
+	positive := func(field string, n int64, s fmt.Stringer) {
 		if n <= 0 {
 			v.errorf(at(m, field), addr, "resources.%s: must be > 0, got %s", field, s)
 		}
 	}
 	if r.MemoryLimit != nil {
-		positive("memoryLimit", int64(*r.MemoryLimit), r.MemoryLimit.String())
+		positive("memoryLimit", int64(*r.MemoryLimit), r.MemoryLimit)
 	}
 	if r.MemoryReservation != nil {
-		positive("memoryReservation", int64(*r.MemoryReservation), r.MemoryReservation.String())
+		positive("memoryReservation", int64(*r.MemoryReservation), r.MemoryReservation)
 	}
 	if r.CPULimit != nil {
-		positive("cpuLimit", int64(*r.CPULimit), r.CPULimit.String())
+		positive("cpuLimit", int64(*r.CPULimit), r.CPULimit)
 	}
 	if r.CPUReservation != nil {
-		positive("cpuReservation", int64(*r.CPUReservation), r.CPUReservation.String())
+		positive("cpuReservation", int64(*r.CPUReservation), r.CPUReservation)
 	}
 	if r.MemoryLimit != nil && r.MemoryReservation != nil && *r.MemoryLimit > 0 && *r.MemoryReservation > *r.MemoryLimit {
 		v.errorf(at(m, "memoryReservation"), addr, "resources.memoryReservation: must not be more than memoryLimit, got %s > %s",

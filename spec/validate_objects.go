@@ -18,7 +18,13 @@ func (v *validator) objects(addr string, objs Objects, parent string) {
 	if parent == "" {
 		ks = kinds.Instance()
 	} else {
-		ks = kinds.Of(parent)
+		if ks = v.kindsOf[parent]; ks == nil {
+			ks = kinds.Of(parent)
+			if v.kindsOf == nil {
+				v.kindsOf = map[string][]*kinds.Kind{}
+			}
+			v.kindsOf[parent] = ks
+		}
 	}
 	for _, k := range ks {
 		items := objs[k.Name]

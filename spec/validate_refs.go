@@ -87,8 +87,17 @@ type refSite struct {
 }
 
 func (rc *refChecker) values(s refSite, key string, m map[string]string) {
+	refs := false
+	for _, v := range m {
+		refs = refs || HasRef(v)
+	}
+	if !refs {
+		return // nothing to check (nor to sort and name)
+	}
 	for _, k := range sortedKeys(m) {
-		rc.value(s, key, key+"."+k, m[k])
+		if v := m[k]; HasRef(v) {
+			rc.value(s, key, key+"."+k, v)
+		}
 	}
 }
 
