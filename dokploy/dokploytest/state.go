@@ -153,30 +153,46 @@ func newState() *state {
 }
 
 // --- row access; callers hold s.mu ---
+//
+// The lookups answer like scans of the table in insertion order; index.go
+// says how they avoid scanning.
 
-func (s *Server) rows(t *tableDef) []row { return s.st.Tables[t.name] }
+func (s *Server) rows(t *tableDef) []row {
+	s.handOut(t)
+	return s.st.Tables[t.name]
+}
 
 func (s *Server) find(t *tableDef, id string) row {
-	for _, r := range s.st.Tables[t.name] {
-		if r[t.id] == id {
-			return r
+	r := s.handOut(t).byID[id]
+	if checkIndexes {
+		if want := scanFind(s.st.Tables[t.name], t.id, id); !sameMap(r, want) {
+			panic(fmt.Sprintf("dokploytest: index of %s: find(%q) differs from a scan", t.name, id))
 		}
 	}
-	return nil
+	return r
 }
 
 // where returns the rows of t whose column col equals val, in insertion order.
+// The slice is shared: callers must not modify it.
 func (s *Server) where(t *tableDef, col string, val any) []row {
-	var out []row
-	for _, r := range s.st.Tables[t.name] {
-		if r[col] == val {
-			out = append(out, r)
+	ix := s.handOut(t)
+	v, ok := val.(string)
+	if !s.reading || !ok {
+		return scanWhere(s.st.Tables[t.name], col, val)
+	}
+	out := slices.Clip(ix.column(s.st.Tables[t.name], col)[v])
+	if checkIndexes {
+		if want := scanWhere(s.st.Tables[t.name], col, val); !sameRows(out, want) {
+			panic(fmt.Sprintf("dokploytest: index of %s.%s: where(%q) differs from a scan", t.name, col, v))
 		}
 	}
 	return out
 }
 
 func (s *Server) insert(t *tableDef, r row) {
+	ix := s.index(t)
+	ix.cols = nil
+	ix.add(t, r)
 	s.st.Tables[t.name] = append(s.st.Tables[t.name], r)
 }
 
@@ -223,6 +239,9 @@ func (s *Server) deleteWhere(t *tableDef, col string, val any) []row {
 		}
 	}
 	s.st.Tables[t.name] = kept
+	if len(removed) > 0 {
+		s.handOut(t).remove(t, removed, kept)
+	}
 	return removed
 }
 
@@ -231,6 +250,7 @@ func (s *Server) deleteWhere(t *tableDef, col string, val any) []row {
 // of application.one) list updated rows last (capture 057: the mounts come
 // bind, volume, file after the volume and the file were updated).
 func (s *Server) touch(t *tableDef, r row) {
+	s.index(t).cols = nil // the order changes
 	rows := s.st.Tables[t.name]
 	for i, e := range rows {
 		if e[t.id] == r[t.id] {
@@ -348,6 +368,7 @@ func (s *Server) LoadState(r io.Reader) error {
 	st.RNG = nil
 	s.stopTimersLocked()
 	s.st = st
+	s.idx = nil
 	for _, d := range s.rows(deploymentTable) {
 		if d["status"] != "running" {
 			continue
