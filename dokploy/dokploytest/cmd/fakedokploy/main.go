@@ -11,9 +11,9 @@
 // (default 1s), and at exit (end of CMD, SIGINT, SIGTERM). Each save
 // replaces FILE whole through a temporary file renamed over it, so FILE is
 // always a complete snapshot: a crash (SIGKILL, power loss) loses at most
-// the mutations of the last interval, never the file. With a command after "--", the fake listens on a
-// free loopback port, runs CMD with DOKPLOY_URL and DOKPLOY_API_KEY set, and
-// exits with CMD's exit code.
+// the mutations of the last interval, never the file. With a command after
+// "--", the fake listens on a free loopback port, runs CMD with DOKPLOY_URL
+// and DOKPLOY_API_KEY set, and exits with CMD's exit code.
 //
 // -fault KIND[:KEY=VALUE,...] (repeatable) injects a dokploytest.Fault, so
 // that failures can be rehearsed: 5xx and 429 answers, resets, timeouts,
