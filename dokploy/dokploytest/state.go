@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -473,6 +474,19 @@ func appendJSON(b *bytes.Buffer, v any) error {
 		}
 		b.WriteByte(']')
 		return nil
+	case nil:
+		b.WriteString("null")
+		return nil
+	case bool:
+		b.WriteString(strconv.FormatBool(v))
+		return nil
+	case string:
+		if plainJSON(v) {
+			b.WriteByte('"')
+			b.WriteString(v)
+			b.WriteByte('"')
+			return nil
+		}
 	}
 	j, err := marshal(v)
 	if err != nil {
@@ -482,9 +496,25 @@ func appendJSON(b *bytes.Buffer, v any) error {
 	return nil
 }
 
+// plainJSON reports whether s is written as is between quotes: printable
+// ASCII without quote or backslash (encoding/json's safeSet).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
 // marshal encodes v like JSON.stringify: no HTML escaping of <, > and &.
 func marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
+	switch v.(type) {
+	case object, []any: // what encoding/json would write, less its compacting of MarshalJSON's output again
+		err := appendJSON(&b, v)
+		return b.Bytes(), err
+	}
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
