@@ -1,6 +1,7 @@
 package dokploytest
 
 import (
+	"os"
 	"reflect"
 	"slices"
 )
@@ -28,8 +29,10 @@ type index struct {
 }
 
 // checkIndexes makes every indexed lookup compare its answer with a scan of
-// the table and panic on a difference (set by the package's tests).
-var checkIndexes = false
+// the table and panic on a difference: in the package's tests, and in any
+// test run with DOKPLOYTEST_CHECK_INDEXES set (go test ./... with it checks
+// the lookups of every package's use of the fake).
+var checkIndexes = os.Getenv("DOKPLOYTEST_CHECK_INDEXES") != ""
 
 // index returns t's index, building its ids on first use.
 func (s *Server) index(t *tableDef) *index {
