@@ -203,3 +203,11 @@ func wantStatus(t *testing.T, got int, body []byte, want int) {
 		t.Fatalf("status %d, want %d; body %s", got, want, body)
 	}
 }
+
+// Every test of the package checks each indexed lookup against a scan;
+// benchmarks turn it off (SetCheckIndexes).
+func init() { checkIndexes = true }
+
+// SetCheckIndexes sets checkIndexes for the tests of package
+// dokploytest_test.
+func SetCheckIndexes(on bool) { checkIndexes = on }

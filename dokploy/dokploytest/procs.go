@@ -98,6 +98,8 @@ func (s *Server) lookup(name string) *procedure { return s.procs[name] }
 func (s *Server) run(p *procedure, input any, present, coerce bool) (result, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.reading = !p.mutation // queries write no rows: the column indexes hold
+	defer func() { s.reading = false }()
 	var in map[string]any
 	if p.input != nil {
 		var issues []issue

@@ -206,6 +206,8 @@ type Server struct {
 
 	mu       sync.Mutex // guards the state, the generator and the timers
 	st       *state
+	idx      map[string]*index // by table name, see index.go
+	reading  bool              // a query procedure runs: no row is written
 	pcg      *rand.PCG
 	rng      *rand.Rand
 	timers   map[*time.Timer]struct{}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -153,30 +154,46 @@ func newState() *state {
 }
 
 // --- row access; callers hold s.mu ---
+//
+// The lookups answer like scans of the table in insertion order; index.go
+// says how they avoid scanning.
 
-func (s *Server) rows(t *tableDef) []row { return s.st.Tables[t.name] }
+func (s *Server) rows(t *tableDef) []row {
+	s.handOut(t)
+	return s.st.Tables[t.name]
+}
 
 func (s *Server) find(t *tableDef, id string) row {
-	for _, r := range s.st.Tables[t.name] {
-		if r[t.id] == id {
-			return r
+	r := s.handOut(t).byID[id]
+	if checkIndexes {
+		if want := scanFind(s.st.Tables[t.name], t.id, id); !sameMap(r, want) {
+			panic(fmt.Sprintf("dokploytest: index of %s: find(%q) differs from a scan", t.name, id))
 		}
 	}
-	return nil
+	return r
 }
 
 // where returns the rows of t whose column col equals val, in insertion order.
+// The slice is shared: callers must not modify it.
 func (s *Server) where(t *tableDef, col string, val any) []row {
-	var out []row
-	for _, r := range s.st.Tables[t.name] {
-		if r[col] == val {
-			out = append(out, r)
+	ix := s.handOut(t)
+	v, ok := val.(string)
+	if !s.reading || !ok {
+		return scanWhere(s.st.Tables[t.name], col, val)
+	}
+	out := slices.Clip(ix.column(s.st.Tables[t.name], col)[v])
+	if checkIndexes {
+		if want := scanWhere(s.st.Tables[t.name], col, val); !sameRows(out, want) {
+			panic(fmt.Sprintf("dokploytest: index of %s.%s: where(%q) differs from a scan", t.name, col, v))
 		}
 	}
 	return out
 }
 
 func (s *Server) insert(t *tableDef, r row) {
+	ix := s.index(t)
+	ix.cols = nil
+	ix.add(t, r)
 	s.st.Tables[t.name] = append(s.st.Tables[t.name], r)
 }
 
@@ -223,6 +240,9 @@ func (s *Server) deleteWhere(t *tableDef, col string, val any) []row {
 		}
 	}
 	s.st.Tables[t.name] = kept
+	if len(removed) > 0 {
+		s.handOut(t).remove(t, removed, kept)
+	}
 	return removed
 }
 
@@ -231,6 +251,7 @@ func (s *Server) deleteWhere(t *tableDef, col string, val any) []row {
 // of application.one) list updated rows last (capture 057: the mounts come
 // bind, volume, file after the volume and the file were updated).
 func (s *Server) touch(t *tableDef, r row) {
+	s.index(t).cols = nil // the order changes
 	rows := s.st.Tables[t.name]
 	for i, e := range rows {
 		if e[t.id] == r[t.id] {
@@ -348,6 +369,7 @@ func (s *Server) LoadState(r io.Reader) error {
 	st.RNG = nil
 	s.stopTimersLocked()
 	s.st = st
+	s.idx = nil
 	for _, d := range s.rows(deploymentTable) {
 		if d["status"] != "running" {
 			continue
@@ -452,6 +474,19 @@ func appendJSON(b *bytes.Buffer, v any) error {
 		}
 		b.WriteByte(']')
 		return nil
+	case nil:
+		b.WriteString("null")
+		return nil
+	case bool:
+		b.WriteString(strconv.FormatBool(v))
+		return nil
+	case string:
+		if plainJSON(v) {
+			b.WriteByte('"')
+			b.WriteString(v)
+			b.WriteByte('"')
+			return nil
+		}
 	}
 	j, err := marshal(v)
 	if err != nil {
@@ -461,9 +496,25 @@ func appendJSON(b *bytes.Buffer, v any) error {
 	return nil
 }
 
+// plainJSON reports whether s is written as is between quotes: printable
+// ASCII without quote or backslash (encoding/json's safeSet).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
 // marshal encodes v like JSON.stringify: no HTML escaping of <, > and &.
 func marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
+	switch v.(type) {
+	case object, []any: // what encoding/json would write, less its compacting of MarshalJSON's output again
+		err := appendJSON(&b, v)
+		return b.Bytes(), err
+	}
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {

@@ -6,10 +6,14 @@
 //	fakedokploy -fault 503:rate=0.2 -seed 7 -- CMD ARGS...
 //
 // With -state, the state is loaded from FILE at start (if it exists) and
-// saved after every mutation, so that separate runs (plan, then apply) see
-// each other's changes. With a command after "--", the fake listens on a
-// free loopback port, runs CMD with DOKPLOY_URL and DOKPLOY_API_KEY set, and
-// exits with CMD's exit code.
+// saved after mutations, so that separate runs (plan, then apply) see each
+// other's changes: in the background, at most once per -state-interval
+// (default 1s), and at exit (end of CMD, SIGINT, SIGTERM). Each save
+// replaces FILE whole through a temporary file renamed over it, so FILE is
+// always a complete snapshot: a crash (SIGKILL, power loss) loses at most
+// the mutations of the last interval, never the file. With a command after
+// "--", the fake listens on a free loopback port, runs CMD with DOKPLOY_URL
+// and DOKPLOY_API_KEY set, and exits with CMD's exit code.
 //
 // -fault KIND[:KEY=VALUE,...] (repeatable) injects a dokploytest.Fault, so
 // that failures can be rehearsed: 5xx and 429 answers, resets, timeouts,
@@ -18,6 +22,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -28,13 +33,13 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
+	"github.com/dokploy-sync/dokploy-sync/internal/atomicfile"
 )
 
 func main() {
@@ -59,7 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.SetOutput(&parseOut)
 	addr := fs.String("addr", "127.0.0.1:3000", "listen `address` (with a command: a free loopback port unless given)")
 	apiKey := fs.String("api-key", "", "the accepted x-api-key `value`; empty accepts any non-empty key")
-	stateFile := fs.String("state", "", "load the state from `FILE` at start if it exists, save it after every mutation")
+	stateFile := fs.String("state", "", "load the state from `FILE` at start if it exists; save it after mutations (see -state-interval) and at exit")
+	stateInterval := fs.Duration("state-interval", time.Second, "with -state, save at most once per `interval`, in the background; each save replaces FILE atomically, so a crash loses only the mutations not saved yet (about one interval's) and never corrupts FILE (0: save after every mutation)")
 	verbose := fs.Bool("v", false, "log one line per request (method, path, status, the fault injected) to stderr")
 	seed := fs.Int64("seed", 0, "seed of generated ids, appName suffixes and the draws of -fault rate= (0: 1)")
 	version := fs.String("version", "v0.30.2", "Dokploy `version` to report")
@@ -96,7 +102,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		*addr = "127.0.0.1:0"
 	}
 
-	h := &handler{stateFile: *stateFile, verbose: *verbose, log: stderr}
+	h := &handler{stateFile: *stateFile, interval: *stateInterval, verbose: *verbose, log: stderr}
 	fake := dokploytest.New(dokploytest.Options{
 		APIKey: *apiKey, Version: *version, Seed: *seed,
 		Latency: *latency, PoolSize: *poolSize, DeployDuration: *deployDuration, DeployError: *deployError, Redact: *redact,
@@ -145,7 +151,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	defer cancel()
 	srv.Shutdown(shutdownCtx) //nolint:errcheck // exiting anyway
 	fake.Close()
-	if err := h.save(); err != nil {
+	if err := h.close(); err != nil {
 		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
 		if code == 0 {
 			code = 1
@@ -194,14 +200,21 @@ func runCommand(ctx context.Context, command []string, url, apiKey string, stdin
 type handler struct {
 	fake      *dokploytest.Server
 	stateFile string
+	interval  time.Duration // between saves; 0: after every mutation
 	verbose   bool
 	log       io.Writer
 
-	mu        sync.Mutex // serialises saves and log lines
+	mu        sync.Mutex // serialises log lines; guards the fields below
 	mutations int
+	timer     *time.Timer // the save scheduled, or nil
+	closed    bool
+
+	saveMu sync.Mutex // serialises saves
+	saves  int        // state files written
 }
 
-// observe logs a request with -v and saves the state after mutations.
+// observe logs a request with -v and, after a mutation, saves the state or
+// schedules a save.
 func (h *handler) observe(r dokploytest.Request) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -212,12 +225,49 @@ func (h *handler) observe(r dokploytest.Request) {
 		}
 		fmt.Fprintf(h.log, "%s %s %d %s%s\n", r.Method, r.Path, r.Status, r.Duration.Round(time.Microsecond), fault)
 	}
-	if n := h.fake.MutationCount(); n != h.mutations {
-		h.mutations = n
-		if err := h.saveLocked(); err != nil {
+	n := h.fake.MutationCount()
+	if n == h.mutations || h.stateFile == "" || h.closed {
+		return
+	}
+	h.mutations = n
+	if h.interval <= 0 {
+		if err := h.save(); err != nil {
 			fmt.Fprintf(h.log, "fakedokploy: %v\n", err)
 		}
+		return
 	}
+	if h.timer == nil { // a save is due in interval: it takes this mutation too
+		h.timer = time.AfterFunc(h.interval, h.flush)
+	}
+}
+
+// flush is the scheduled save. A mutation observed from here on schedules
+// the next one; those before are in the snapshot this one takes.
+func (h *handler) flush() {
+	h.mu.Lock()
+	h.timer = nil
+	closed := h.closed
+	h.mu.Unlock()
+	if closed { // close saves
+		return
+	}
+	if err := h.save(); err != nil {
+		h.mu.Lock()
+		fmt.Fprintf(h.log, "fakedokploy: %v\n", err)
+		h.mu.Unlock()
+	}
+}
+
+// close cancels the scheduled save and saves the state a last time.
+func (h *handler) close() error {
+	h.mu.Lock()
+	h.closed = true
+	if h.timer != nil {
+		h.timer.Stop()
+		h.timer = nil
+	}
+	h.mu.Unlock()
+	return h.save()
 }
 
 // load reads the state file, if there is one.
@@ -239,31 +289,23 @@ func (h *handler) load() error {
 	return nil
 }
 
+// save writes the state file atomically (a temporary file renamed over
+// it). It holds passwords and env values, so it is private to the user.
 func (h *handler) save() error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.saveLocked()
-}
-
-// saveLocked writes the state file atomically. It holds passwords and env
-// values, so it is private to the user.
-func (h *handler) saveLocked() error {
 	if h.stateFile == "" {
 		return nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(h.stateFile), ".fakedokploy-state-*")
-	if err != nil {
+	h.saveMu.Lock()
+	defer h.saveMu.Unlock()
+	var buf bytes.Buffer
+	if err := h.fake.SaveState(&buf); err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := h.fake.SaveState(tmp); err != nil {
-		tmp.Close()
+	if err := atomicfile.Write(h.stateFile, buf.Bytes(), 0o600); err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), h.stateFile)
+	h.saves++
+	return nil
 }
 
 // syncWriter serialises the writes of several goroutines to one writer.

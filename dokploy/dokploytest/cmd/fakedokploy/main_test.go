@@ -104,7 +104,7 @@ func TestServeModeLogsAndSaves(t *testing.T) {
 	stderr := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-api-key", "key-abc123", "-state", state, "-v"}, nil, io.Discard, stderr)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-api-key", "key-abc123", "-state", state, "-state-interval", "20ms", "-v"}, nil, io.Discard, stderr)
 	}()
 
 	var url string
@@ -132,8 +132,13 @@ func TestServeModeLogsAndSaves(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	// Saved after the mutation, before shutdown.
-	data, err := os.ReadFile(state)
+	// Saved after the mutation, before shutdown: within the interval.
+	var data []byte
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if data, err = os.ReadFile(state); err == nil && strings.Contains(string(data), `"name": "p"`) {
+			break
+		}
+	}
 	if err != nil || !strings.Contains(string(data), `"name": "p"`) {
 		t.Errorf("state not saved after the mutation: %v %s", err, data)
 	}
