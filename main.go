@@ -31,7 +31,7 @@ type Globals struct {
 	API          string   `name:"api" enum:"auto,trpc,rest" default:"auto" help:"HTTP face of the Dokploy API: auto (tRPC batches, REST when /api/trpc is refused), trpc or rest."`
 	VarFile      []string `name:"var-file" type:"path" help:"dotenv file with values for the variables the spec uses (overrides the process environment); repeatable." placeholder:"FILE"`
 	MaxRequests  int      `name:"max-requests" default:"0" help:"Send at most N HTTP requests to Dokploy (0: no limit); a step that would need more is not sent at all (default ${default})." placeholder:"N"`
-	URLBudget    int      `name:"url-budget" default:"8192" help:"Longest GET request line, in bytes; batched reads are split to stay under it (proxies often refuse over 8 KB) (default ${default})." placeholder:"BYTES"`
+	URLBudget    int      `name:"url-budget" default:"8192" help:"Longest HTTP request line (GET, URL, HTTP/1.1 and CRLF), in bytes; batched reads are split to stay under it (nginx refuses over 8 KB by default) (default ${default})." placeholder:"BYTES"`
 	Parallelism  int      `name:"parallelism" default:"8" help:"HTTP requests in flight at once (default ${default})." placeholder:"N"`
 	// MaxPoolCalls and MaxMutations: see dokploy.Options.
 	MaxPoolCalls int  `name:"max-pool-calls" default:"${maxPoolCalls}" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10 (default ${default})." placeholder:"N"`

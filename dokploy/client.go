@@ -24,9 +24,10 @@ const (
 	APIREST = "rest"
 )
 
-// DefaultURLBudget is the longest GET request line (path and query) the
-// client sends by default. Dokploy (Node) answers 431 past about 16 KB and
-// common reverse proxies cut at 8 KB.
+// DefaultURLBudget is the longest request line (method, target, protocol
+// and CRLF: requestLine) the client sends by default. Dokploy (Node)
+// answers 431 past about 16 KB, and nginx in front of a panel 414 past one
+// of its large_client_header_buffers, 8 KB by default.
 const DefaultURLBudget = 8 << 10
 
 // The bounds of the calls in flight at once, over every request of a
@@ -55,9 +56,11 @@ type Options struct {
 
 	HTTPClient *http.Client  // default: a client with Timeout, keeping Parallelism connections
 	Timeout    time.Duration // per HTTP request; default 60s
-	// URLBudget is the longest GET request line; default DefaultURLBudget.
-	// A request the server refuses as too long (431) is split in halves,
-	// and later batches stay under half its length.
+	// URLBudget is the longest request line, whole: "GET ", the target
+	// (path and query), " HTTP/1.1" and CRLF; default DefaultURLBudget. A
+	// request the server or a proxy refuses as too long (431, or 414 URI
+	// Too Long) is split in halves, and later batches stay under half its
+	// length.
 	URLBudget int
 	// Parallelism bounds the HTTP requests in flight at once, over all the
 	// round trips of the client (the chunks of a tRPC round trip, REST's
@@ -113,7 +116,7 @@ type Client struct {
 	slots      chan struct{} // one per request in flight (Parallelism)
 	poolSem    *semaphore    // pool-holding calls in flight (MaxPoolCalls)
 	mutSem     *semaphore    // mutation calls in flight (MaxMutations)
-	urlLimit   atomic.Int64  // URLBudget, lowered after a 431
+	urlLimit   atomic.Int64  // URLBudget, lowered after a 431 or 414
 	rest       atomic.Bool   // true once the client uses REST (chosen or fallen back to)
 	requests   atomic.Int64
 	roundTrips atomic.Int64
@@ -281,7 +284,7 @@ func parallel(n int, f func(i int)) {
 type request struct {
 	method string
 	url    string
-	line   int    // length of the request line's target (path and query)
+	line   int    // length of the request line (requestLine)
 	body   []byte // nil for GET
 	path   string // for logs: never the query, which can be long, nor a batch's names
 	prefix string // the path before a call's procedure: /api/ or /api/trpc/
@@ -299,19 +302,26 @@ type answer struct {
 	retryAfter time.Duration
 }
 
-// errTooLong is exchange's report of a 431: the caller splits the batch.
-var errTooLong = errors.New("request line too long")
+// tooLong is exchange's report of a request line refused as too long: 431
+// (Request Header Fields Too Large: Node, whose limit counts the request
+// line with the headers) or 414 (URI Too Long: nginx and most proxies).
+// Either way the caller splits the batch.
+type tooLong struct{ status int }
+
+func (e *tooLong) Error() string {
+	return fmt.Sprintf("request line too long (HTTP %d)", e.status)
+}
 
 // exchange sends rq, retrying a read, and sets the Err of its calls from the
-// answer (decode) or the failure. It returns errTooLong, with the calls'
+// answer (decode) or the failure. It returns a *tooLong, with the calls'
 // Err unset, when the server refused the request line as too long. The
 // caller has reserved one unit of the request budget for rq.
 func (c *Client) exchange(ctx context.Context, rq *request, decode func(int, []byte, []*Call) error) error {
 	read := rq.method == http.MethodGet
 	for attempt := 1; ; attempt++ {
 		ans, sent, err := c.send(ctx, rq)
-		if err == nil && ans.status == http.StatusRequestHeaderFieldsTooLarge {
-			return errTooLong
+		if err == nil && (ans.status == http.StatusRequestHeaderFieldsTooLarge || ans.status == http.StatusRequestURITooLong) {
+			return &tooLong{status: ans.status}
 		}
 		var bad error // the answer is not the API's
 		if err == nil {
