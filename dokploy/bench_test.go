@@ -189,3 +189,44 @@ func BenchmarkObserveItems(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkObserveLatency is plan's read (Observe, tRPC) of a project of n
+// services at benchLatency per request, against its floor: two dependent
+// round trips, 2·benchLatency. It reports the round trips the client
+// counted and the wall time as a multiple of the floor (x-floor), with the
+// default options and with the read batches held to Parallelism's 8 in
+// flight (read-batches-8: the client before MaxReadBatches).
+//
+//	go test -run XXX -bench ObserveLatency -benchtime 3x ./dokploy/
+func BenchmarkObserveLatency(b *testing.B) {
+	for _, n := range []int{2000, 5000} {
+		for _, readBatches := range []int{0, 8} {
+			name := fmt.Sprint(n)
+			if readBatches > 0 {
+				name += fmt.Sprintf("/read-batches-%d", readBatches)
+			}
+			b.Run(name, func(b *testing.B) {
+				s := dokploytest.NewTestServer(b, dokploytest.Options{APIKey: "k"})
+				seedServices(b, s, "shop", n)
+				s.SetLatency(benchLatency)
+				c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", MaxReadBatches: readBatches})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					live, err := c.Observe(context.Background(), []string{"shop"})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if env := live.Projects["shop"][0].Environments[0]; len(env.Applications)+len(env.Databases) != n {
+						b.Fatalf("read %d services, want %d", len(env.Applications)+len(env.Databases), n)
+					}
+				}
+				b.ReportMetric(float64(c.Requests())/float64(b.N), "requests/op")
+				b.ReportMetric(float64(c.RoundTrips())/float64(b.N), "round-trips/op")
+				b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(2*benchLatency), "x-floor")
+			})
+		}
+	}
+}
