@@ -230,3 +230,80 @@ func BenchmarkObserveLatency(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeTRPC decodes the answer of one batch of plan's read: 70
+// .one answers of the fake, half applications and half postgres, about what
+// fits the default URL budget; once is decodeTRPC, twice the decoder that
+// parsed the envelope and then each answer again.
+//
+//	go test -run XXX -bench DecodeTRPC ./dokploy/
+func BenchmarkDecodeTRPC(b *testing.B) {
+	s := dokploytest.NewTestServer(b, dokploytest.Options{APIKey: "k"})
+	seedServices(b, s, "shop", 70)
+	raw, err := s.Call("project.all", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var all []struct {
+		Environments []struct {
+			Applications []struct{ ApplicationID string }
+			Postgres     []struct{ PostgresID string }
+		}
+	}
+	jsonUnmarshalTB(b, raw, &all)
+	type one struct {
+		proc string
+		in   map[string]any
+	}
+	var ones []one
+	for _, a := range all[0].Environments[0].Applications {
+		ones = append(ones, one{"application.one", map[string]any{"applicationId": a.ApplicationID}})
+	}
+	for _, p := range all[0].Environments[0].Postgres {
+		ones = append(ones, one{"postgres.one", map[string]any{"postgresId": p.PostgresID}})
+	}
+	body := []byte{'['}
+	for i, o := range ones {
+		res, err := s.Call(o.proc, o.in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, `{"result":{"data":{"json":`...)
+		body = append(body, res...)
+		body = append(body, `}}}`...)
+	}
+	body = append(body, ']')
+	for _, d := range []struct {
+		name   string
+		decode func(int, []byte, []*dokploy.Call) error
+	}{{"once", dokploy.DecodeTRPC}, {"twice", dokploy.DecodeTRPCTwice}} {
+		b.Run(d.name, func(b *testing.B) {
+			calls := make([]*dokploy.Call, len(ones))
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				for i, o := range ones {
+					var out any = &dokploy.Application{}
+					if o.proc == "postgres.one" {
+						out = &dokploy.Database{Kind: "postgres"}
+					}
+					calls[i] = dokploy.NewCall(o.proc, o.in, out)
+				}
+				if err := d.decode(207, body, calls); err != nil {
+					b.Fatal(err)
+				}
+				for _, c := range calls {
+					if c.Err != nil {
+						b.Fatal(c.Err)
+					}
+				}
+			}
+			if calls[0].Out.(*dokploy.Application).ApplicationID == "" {
+				b.Fatal("nothing decoded")
+			}
+		})
+	}
+}
