@@ -430,7 +430,8 @@ func (g *Globals) newClient(ctx context.Context, f *spec.File) (*dokploy.Client,
 	c, err := dokploy.New(dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, Notice: g.stderr,
 		UserAgent: "dokploy-sync/" + buildVersion(), MaxRequests: g.MaxRequests, URLBudget: g.URLBudget,
 		Parallelism: g.Parallelism, MaxPoolCalls: g.MaxPoolCalls, MaxMutations: g.MaxMutations,
-		Abort: abortOf(ctx), AllowHTTP: g.AllowHTTP})
+		MaxReadBatches: g.MaxReadBatches,
+		Abort:          abortOf(ctx), AllowHTTP: g.AllowHTTP})
 	if err != nil {
 		return nil, &exitError{code: 1, msg: err.Error()}
 	}

@@ -31,13 +31,14 @@ type Globals struct {
 	API          string   `name:"api" enum:"auto,trpc,rest" default:"auto" help:"HTTP face of the Dokploy API: auto (tRPC batches, REST when /api/trpc is refused), trpc or rest."`
 	VarFile      []string `name:"var-file" type:"path" help:"dotenv file with values for the variables the spec uses (overrides the process environment); repeatable." placeholder:"FILE"`
 	MaxRequests  int      `name:"max-requests" default:"0" help:"Send at most N HTTP requests to Dokploy (0: no limit); a step that would need more is not sent at all (default ${default})." placeholder:"N"`
-	URLBudget    int      `name:"url-budget" default:"8192" help:"Longest GET request line, in bytes; batched reads are split to stay under it (proxies often refuse over 8 KB) (default ${default})." placeholder:"BYTES"`
+	URLBudget    int      `name:"url-budget" default:"8192" help:"Longest HTTP request line (GET, URL, HTTP/1.1 and CRLF), in bytes; batched reads are split to stay under it (nginx refuses over 8 KB by default) (default ${default})." placeholder:"BYTES"`
 	Parallelism  int      `name:"parallelism" default:"8" help:"HTTP requests in flight at once (default ${default})." placeholder:"N"`
 	// MaxPoolCalls and MaxMutations: see dokploy.Options.
-	MaxPoolCalls int  `name:"max-pool-calls" default:"${maxPoolCalls}" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10 (default ${default})." placeholder:"N"`
-	MaxMutations int  `name:"max-mutations" default:"${maxMutations}" help:"Changes (mutation calls) in flight at once (default ${default})." placeholder:"N"`
-	Verbose      bool `short:"v" help:"Log every HTTP request to stderr (never keys or bodies) and the request count."`
-	NoColor      bool `name:"no-color" help:"No colours (also when NO_COLOR is set or the output is not a terminal)."`
+	MaxPoolCalls   int  `name:"max-pool-calls" default:"${maxPoolCalls}" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10 (default ${default})." placeholder:"N"`
+	MaxReadBatches int  `name:"max-read-batches" default:"${maxReadBatches}" help:"Batches of reads (tRPC GETs) in flight at once; reads hold no database connection across queries, so the reads of a step go together (default ${default})." placeholder:"N"`
+	MaxMutations   int  `name:"max-mutations" default:"${maxMutations}" help:"Changes (mutation calls) in flight at once (default ${default})." placeholder:"N"`
+	Verbose        bool `short:"v" help:"Log every HTTP request to stderr (never keys or bodies) and the request count."`
+	NoColor        bool `name:"no-color" help:"No colours (also when NO_COLOR is set or the output is not a terminal)."`
 
 	AllowHTTP         bool             `name:"allow-http" help:"Allow a plain http:// DOKPLOY_URL to a machine other than this one (the API key then travels in clear)."`
 	AllowOutsideFiles bool             `name:"allow-outside-files" help:"Let envFile, contentFile and composeFile name files outside the spec's directory (symlinks included). Never /proc, /sys or /dev."`
@@ -217,7 +218,7 @@ func newParser(cli *CLI, extra ...kong.Option) (*kong.Kong, error) {
 		kong.Name("dokploy-sync"),
 		kong.Description("Make a Dokploy server match a dokploy.yaml kept in git."),
 		kong.Vars{"version": versionText(version, commit, date, buildInfo()), // the defaults where they are defined
-			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations),
+			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations), "maxReadBatches": strconv.Itoa(dokploy.DefaultMaxReadBatches),
 			"maxSpecSize": strconv.Itoa(spec.DefaultMaxSpecSize)},
 		kong.ShortUsageOnError(),
 		kong.HelpOptions{Compact: true},

@@ -189,3 +189,121 @@ func BenchmarkObserveItems(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkObserveLatency is plan's read (Observe, tRPC) of a project of n
+// services at benchLatency per request, against its floor: two dependent
+// round trips, 2·benchLatency. It reports the round trips the client
+// counted and the wall time as a multiple of the floor (x-floor), with the
+// default options and with the read batches held to Parallelism's 8 in
+// flight (read-batches-8: the client before MaxReadBatches).
+//
+//	go test -run XXX -bench ObserveLatency -benchtime 3x ./dokploy/
+func BenchmarkObserveLatency(b *testing.B) {
+	for _, n := range []int{2000, 5000} {
+		for _, readBatches := range []int{0, 8} {
+			name := fmt.Sprint(n)
+			if readBatches > 0 {
+				name += fmt.Sprintf("/read-batches-%d", readBatches)
+			}
+			b.Run(name, func(b *testing.B) {
+				s := dokploytest.NewTestServer(b, dokploytest.Options{APIKey: "k"})
+				seedServices(b, s, "shop", n)
+				s.SetLatency(benchLatency)
+				c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", MaxReadBatches: readBatches})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					live, err := c.Observe(context.Background(), []string{"shop"})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if env := live.Projects["shop"][0].Environments[0]; len(env.Applications)+len(env.Databases) != n {
+						b.Fatalf("read %d services, want %d", len(env.Applications)+len(env.Databases), n)
+					}
+				}
+				b.ReportMetric(float64(c.Requests())/float64(b.N), "requests/op")
+				b.ReportMetric(float64(c.RoundTrips())/float64(b.N), "round-trips/op")
+				b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(2*benchLatency), "x-floor")
+			})
+		}
+	}
+}
+
+// BenchmarkDecodeTRPC decodes the answer of one batch of plan's read: 70
+// .one answers of the fake, half applications and half postgres, about what
+// fits the default URL budget; once is decodeTRPC, twice the decoder that
+// parsed the envelope and then each answer again.
+//
+//	go test -run XXX -bench DecodeTRPC ./dokploy/
+func BenchmarkDecodeTRPC(b *testing.B) {
+	s := dokploytest.NewTestServer(b, dokploytest.Options{APIKey: "k"})
+	seedServices(b, s, "shop", 70)
+	raw, err := s.Call("project.all", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var all []struct {
+		Environments []struct {
+			Applications []struct{ ApplicationID string }
+			Postgres     []struct{ PostgresID string }
+		}
+	}
+	jsonUnmarshalTB(b, raw, &all)
+	type one struct {
+		proc string
+		in   map[string]any
+	}
+	var ones []one
+	for _, a := range all[0].Environments[0].Applications {
+		ones = append(ones, one{"application.one", map[string]any{"applicationId": a.ApplicationID}})
+	}
+	for _, p := range all[0].Environments[0].Postgres {
+		ones = append(ones, one{"postgres.one", map[string]any{"postgresId": p.PostgresID}})
+	}
+	body := []byte{'['}
+	for i, o := range ones {
+		res, err := s.Call(o.proc, o.in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, `{"result":{"data":{"json":`...)
+		body = append(body, res...)
+		body = append(body, `}}}`...)
+	}
+	body = append(body, ']')
+	for _, d := range []struct {
+		name   string
+		decode func(int, []byte, []*dokploy.Call) error
+	}{{"once", dokploy.DecodeTRPC}, {"twice", dokploy.DecodeTRPCTwice}} {
+		b.Run(d.name, func(b *testing.B) {
+			calls := make([]*dokploy.Call, len(ones))
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				for i, o := range ones {
+					var out any = &dokploy.Application{}
+					if o.proc == "postgres.one" {
+						out = &dokploy.Database{Kind: "postgres"}
+					}
+					calls[i] = dokploy.NewCall(o.proc, o.in, out)
+				}
+				if err := d.decode(207, body, calls); err != nil {
+					b.Fatal(err)
+				}
+				for _, c := range calls {
+					if c.Err != nil {
+						b.Fatal(c.Err)
+					}
+				}
+			}
+			if calls[0].Out.(*dokploy.Application).ApplicationID == "" {
+				b.Fatal("nothing decoded")
+			}
+		})
+	}
+}

@@ -24,9 +24,10 @@ const (
 	APIREST = "rest"
 )
 
-// DefaultURLBudget is the longest GET request line (path and query) the
-// client sends by default. Dokploy (Node) answers 431 past about 16 KB and
-// common reverse proxies cut at 8 KB.
+// DefaultURLBudget is the longest request line (method, target, protocol
+// and CRLF: requestLine) the client sends by default. Dokploy (Node)
+// answers 431 past about 16 KB, and nginx in front of a panel 414 past one
+// of its large_client_header_buffers, 8 KB by default.
 const DefaultURLBudget = 8 << 10
 
 // The bounds of the calls in flight at once, over every request of a
@@ -40,12 +41,44 @@ const DefaultURLBudget = 8 << 10
 //     requests and the deploy queue wait behind them that long at most.
 //     A lower bound would add a round trip per 256 creates or writes.
 //
-// Reads are bounded only by Parallelism (requests in flight) and the URL
-// budget: they hold no connection across queries.
+// Reads hold no connection across queries (see DefaultMaxReadBatches):
+// their tRPC batches have a bound of their own, MaxReadBatches.
 const (
 	DefaultMaxPoolCalls = 4
 	DefaultMaxMutations = 256
 )
+
+// DefaultMaxReadBatches bounds the tRPC read batches (GET) in flight at
+// once (Options.MaxReadBatches, --max-read-batches). It is high enough that
+// the reads of one round trip go together, so that plan's read takes two
+// latency periods whatever its size: 5,000 services are some 10,000 reads
+// (15,000 when all are applications, each with its schedules and volume
+// backups), 70 a batch under the default URL budget: 150 to 220 batches.
+//
+// Reads do not hold Dokploy's pool the way pool-holding mutations do. In
+// Dokploy v0.30.2 every read procedure Observe uses awaits one query at a
+// time on the global pool (packages/server/src/db/index.ts:
+// drizzle(postgres(dbUrl))), in no transaction, so a query holds a
+// connection only while it runs: project.all and project.one
+// (routers/project.ts:221,109), application.one (routers/application.ts:141:
+// checkServiceAccess, findApplicationById, canEditDeployGitSource),
+// compose.one (compose.ts:138), postgres, mysql, mariadb, mongo, redis and
+// libsql .one (postgres.ts:128, mysql.ts:125, mariadb.ts:121, mongo.ts:124,
+// redis.ts:115, libsql.ts:107), schedule.list (schedule.ts:201),
+// volumeBackups.list (volume-backups.ts:37), user.get, tag.all,
+// gitProvider.getAll and the instance kinds' .all (withPermission, then one
+// findMany); the services they call (packages/server/src/services:
+// find<Service>ById, findProjectById, findServerById, findMemberByUserId,
+// checkPermission, checkServiceAccess, checkServicePermissionAndAccess,
+// canEditDeployGitSource, getAccessibleGitProviderIds) are single
+// db.query calls with no db.transaction. A tRPC batch runs its procedures
+// concurrently, so thousands of reads queue for the 10 connections and
+// are served one query each; none waits for a second connection while
+// holding one, so no number of them can deadlock the pool. They cost the
+// panel the same queries whether sent together or in turns; together, UI
+// requests wait behind them for the time they take (a fraction of a
+// second per thousand services), not a latency period per 8 batches.
+const DefaultMaxReadBatches = 256
 
 // Options configure a Client.
 type Options struct {
@@ -55,22 +88,29 @@ type Options struct {
 
 	HTTPClient *http.Client  // default: a client with Timeout, keeping Parallelism connections
 	Timeout    time.Duration // per HTTP request; default 60s
-	// URLBudget is the longest GET request line; default DefaultURLBudget.
-	// A request the server refuses as too long (431) is split in halves,
-	// and later batches stay under half its length.
+	// URLBudget is the longest request line, whole: "GET ", the target
+	// (path and query), " HTTP/1.1" and CRLF; default DefaultURLBudget. A
+	// request the server or a proxy refuses as too long (431, or 414 URI
+	// Too Long) is split in halves, and later batches stay under half its
+	// length.
 	URLBudget int
 	// Parallelism bounds the HTTP requests in flight at once, over all the
-	// round trips of the client (the chunks of a tRPC round trip, REST's
-	// one request per call); default 8.
+	// round trips of the client (tRPC mutation batches, REST's one request
+	// per call), tRPC read batches aside (MaxReadBatches); default 8.
 	Parallelism int
+	// MaxReadBatches bounds the tRPC read batches (GET) in flight at once,
+	// over every request of the client; default DefaultMaxReadBatches,
+	// which sends the reads of a round trip together (reads hold no pool
+	// connection across queries).
+	MaxReadBatches int
 	// MaxPoolCalls bounds the pool-holding calls (PoolHolding) in flight
 	// at once, over every request of the client; default
 	// DefaultMaxPoolCalls. Dokploy's 10-connection pool deadlocks at 10.
 	MaxPoolCalls int
 	// MaxMutations bounds the mutation calls in flight at once, over every
 	// request of the client, pool-holding ones included; default
-	// DefaultMaxMutations. Reads are bounded only by Parallelism and the
-	// URL budget.
+	// DefaultMaxMutations. Reads are bounded by MaxReadBatches (tRPC) or
+	// Parallelism (REST) and the URL budget.
 	MaxMutations int
 	// MaxRequests, when positive, is the most HTTP requests the client
 	// sends (--max-requests). A round trip that would go past it is not
@@ -111,9 +151,10 @@ type Client struct {
 	sleep      func(context.Context, time.Duration) error
 	budget     *budget
 	slots      chan struct{} // one per request in flight (Parallelism)
+	readSlots  chan struct{} // one per tRPC read batch in flight (MaxReadBatches)
 	poolSem    *semaphore    // pool-holding calls in flight (MaxPoolCalls)
 	mutSem     *semaphore    // mutation calls in flight (MaxMutations)
-	urlLimit   atomic.Int64  // URLBudget, lowered after a 431
+	urlLimit   atomic.Int64  // URLBudget, lowered after a 431 or 414
 	rest       atomic.Bool   // true once the client uses REST (chosen or fallen back to)
 	requests   atomic.Int64
 	roundTrips atomic.Int64
@@ -159,6 +200,9 @@ func New(opts Options) (*Client, error) {
 	if opts.Parallelism <= 0 {
 		opts.Parallelism = 8
 	}
+	if opts.MaxReadBatches <= 0 {
+		opts.MaxReadBatches = DefaultMaxReadBatches
+	}
 	if opts.MaxMutations <= 0 {
 		opts.MaxMutations = DefaultMaxMutations
 	}
@@ -175,19 +219,20 @@ func New(opts Options) (*Client, error) {
 		// idle per host and would dial (and TLS-handshake) the others again.
 		// No client-wide timeout: send gives each request its own.
 		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = opts.Parallelism
+		t.MaxIdleConnsPerHost = opts.Parallelism + opts.MaxReadBatches
 		hc = &http.Client{Transport: t}
 	}
 	c := &Client{
-		opts:    opts,
-		base:    u,
-		http:    hc,
-		retry:   opts.Retry.withDefaults(),
-		sleep:   opts.Sleep,
-		budget:  newBudget(opts.MaxRequests),
-		slots:   make(chan struct{}, opts.Parallelism),
-		poolSem: newSemaphore(opts.MaxPoolCalls),
-		mutSem:  newSemaphore(opts.MaxMutations),
+		opts:      opts,
+		base:      u,
+		http:      hc,
+		retry:     opts.Retry.withDefaults(),
+		sleep:     opts.Sleep,
+		budget:    newBudget(opts.MaxRequests),
+		slots:     make(chan struct{}, opts.Parallelism),
+		readSlots: make(chan struct{}, opts.MaxReadBatches),
+		poolSem:   newSemaphore(opts.MaxPoolCalls),
+		mutSem:    newSemaphore(opts.MaxMutations),
 	}
 	if c.sleep == nil {
 		c.sleep = Sleep
@@ -203,11 +248,12 @@ func New(opts Options) (*Client, error) {
 // Requests returns how many HTTP requests the client has sent.
 func (c *Client) Requests() int64 { return c.requests.Load() }
 
-// RoundTrips returns how many sequential waves of requests the client has
-// sent: for each Do, the waves of its longest stream that sent at least one
-// request (see schedule.go). The retries of a request, the halves of a
-// batch refused as too long and the requests of one wave sent side by side
-// belong to their wave.
+// RoundTrips returns how many latency periods the requests of the client
+// took: for each Do, those of its longest stream (see schedule.go). A wave
+// of n requests takes ceil(n/b) periods when b of them may be in flight at
+// once (MaxReadBatches for tRPC reads, else Parallelism), one when they
+// all go together. The retries of a request and the halves of a batch
+// refused as too long belong to their wave.
 func (c *Client) RoundTrips() int64 { return c.roundTrips.Load() }
 
 // Transport returns the transport in use: "trpc" or "rest".
@@ -281,7 +327,7 @@ func parallel(n int, f func(i int)) {
 type request struct {
 	method string
 	url    string
-	line   int    // length of the request line's target (path and query)
+	line   int    // length of the request line (requestLine)
 	body   []byte // nil for GET
 	path   string // for logs: never the query, which can be long, nor a batch's names
 	prefix string // the path before a call's procedure: /api/ or /api/trpc/
@@ -299,19 +345,26 @@ type answer struct {
 	retryAfter time.Duration
 }
 
-// errTooLong is exchange's report of a 431: the caller splits the batch.
-var errTooLong = errors.New("request line too long")
+// tooLong is exchange's report of a request line refused as too long: 431
+// (Request Header Fields Too Large: Node, whose limit counts the request
+// line with the headers) or 414 (URI Too Long: nginx and most proxies).
+// Either way the caller splits the batch.
+type tooLong struct{ status int }
+
+func (e *tooLong) Error() string {
+	return fmt.Sprintf("request line too long (HTTP %d)", e.status)
+}
 
 // exchange sends rq, retrying a read, and sets the Err of its calls from the
-// answer (decode) or the failure. It returns errTooLong, with the calls'
+// answer (decode) or the failure. It returns a *tooLong, with the calls'
 // Err unset, when the server refused the request line as too long. The
 // caller has reserved one unit of the request budget for rq.
 func (c *Client) exchange(ctx context.Context, rq *request, decode func(int, []byte, []*Call) error) error {
 	read := rq.method == http.MethodGet
 	for attempt := 1; ; attempt++ {
 		ans, sent, err := c.send(ctx, rq)
-		if err == nil && ans.status == http.StatusRequestHeaderFieldsTooLarge {
-			return errTooLong
+		if err == nil && (ans.status == http.StatusRequestHeaderFieldsTooLarge || ans.status == http.StatusRequestURITooLong) {
+			return &tooLong{status: ans.status}
 		}
 		var bad error // the answer is not the API's
 		if err == nil {
@@ -419,13 +472,14 @@ func (c *Client) timeout(rq *request) time.Duration {
 // unit is then given back unless a connection was attempted. Its errors
 // name neither the method nor the path: failure adds them per call.
 func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, err error) {
+	slots := c.slotsOf(rq)
 	select {
-	case c.slots <- struct{}{}:
+	case slots <- struct{}{}:
 	case <-ctx.Done():
 		c.budget.release(1)
 		return ans, false, ctx.Err()
 	}
-	defer func() { <-c.slots }()
+	defer func() { <-slots }()
 	if err := ctx.Err(); err != nil {
 		c.budget.release(1)
 		return ans, false, err
@@ -480,6 +534,15 @@ func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, 
 		return ans, true, fmt.Errorf("reading the answer: %w", err)
 	}
 	return answer{status: resp.StatusCode, body: data, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"))}, true, nil
+}
+
+// slotsOf is the bound rq's requests in flight share: a tRPC read batch
+// MaxReadBatches, the others Parallelism.
+func (c *Client) slotsOf(rq *request) chan struct{} {
+	if rq.trpc && rq.method == http.MethodGet {
+		return c.readSlots
+	}
+	return c.slots
 }
 
 // netError explains the failure of a request without an answer (the

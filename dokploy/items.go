@@ -42,7 +42,8 @@ func KindRows(k *kinds.Kind, rows []Row) []Row {
 // readItems picks the items of the described kinds of a service out of
 // its .one answer, without those that are none of the spec's business
 // (kinds.Hooks.Hidden). Nothing is parsed twice when the kind has none.
-func readItems(data []byte, parent kinds.Parent) (Items, error) {
+// all, when not nil, is the answer already parsed into its keys.
+func readItems(data []byte, all map[string]json.RawMessage, parent kinds.Parent) (Items, error) {
 	var in, settings []*kinds.Kind
 	for _, k := range kinds.Of(parent.Kind) {
 		switch {
@@ -55,9 +56,10 @@ func readItems(data []byte, parent kinds.Parent) (Items, error) {
 	if len(in) == 0 && len(settings) == 0 {
 		return nil, nil
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
-		return nil, err
+	if all == nil {
+		if err := json.Unmarshal(data, &all); err != nil {
+			return nil, err
+		}
 	}
 	items := Items{}
 	for _, k := range in {

@@ -155,7 +155,7 @@ func (a *Application) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(a)); err != nil {
 		return err
 	}
-	items, err := readItems(data, kinds.Parent{Kind: "application", AppName: a.AppName})
+	items, err := readItems(data, nil, kinds.Parent{Kind: "application", AppName: a.AppName})
 	a.Items = items
 	return err
 }
@@ -256,7 +256,7 @@ func (c *Compose) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(c)); err != nil {
 		return err
 	}
-	items, err := readItems(data, kinds.Parent{Kind: "compose", AppName: c.AppName})
+	items, err := readItems(data, nil, kinds.Parent{Kind: "compose", AppName: c.AppName})
 	c.Items = items
 	return err
 }
@@ -314,7 +314,7 @@ func (d *Database) UnmarshalJSON(data []byte) error {
 	}
 	if d.Kind != "" {
 		// A <kind>.one answer (the environments' lists have no items).
-		items, err := readItems(data, kinds.Parent{Kind: d.Kind, AppName: d.AppName})
+		items, err := readItems(data, ids, kinds.Parent{Kind: d.Kind, AppName: d.AppName}) // parsed once for both
 		d.Items = items
 		return err
 	}

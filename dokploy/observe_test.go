@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
@@ -298,5 +300,68 @@ func TestObserveSharesOneReadBetweenKinds(t *testing.T) {
 		if rows, ok := live.Items[kind]; !ok || len(rows) != 0 {
 			t.Errorf("%s: %v (read: %v), want none read", kind, rows, ok)
 		}
+	}
+}
+
+// TestLargeReadsInTwoRoundTrips: plan's read of 2,000 and 5,000 services,
+// more batches than Parallelism, sends the batches of each round trip
+// together (MaxReadBatches): two round trips, and more requests in flight
+// at once than Parallelism allows, never more than MaxReadBatches.
+func TestLargeReadsInTwoRoundTrips(t *testing.T) {
+	if testing.Short() {
+		t.Skip("5,000 services")
+	}
+	for _, n := range []int{2000, 5000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+			seedServices(t, s, "shop", n)
+			s.SetLatency(20 * time.Millisecond)
+			f := &inFlight{}
+			c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", HTTPClient: &http.Client{Transport: f}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			live, err := c.Observe(context.Background(), []string{"shop"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if env := live.Projects["shop"][0].Environments[0]; len(env.Applications)+len(env.Databases) != n {
+				t.Errorf("read %d services, want %d", len(env.Applications)+len(env.Databases), n)
+			}
+			if rt := c.RoundTrips(); rt != 2 {
+				t.Errorf("%d round trips, want 2", rt)
+			}
+			if c.Requests() <= 8 {
+				t.Fatalf("%d requests: not more than Parallelism, the test tests nothing", c.Requests())
+			}
+			if m := f.max.Load(); m <= 8 || m > dokploy.DefaultMaxReadBatches {
+				t.Errorf("%d requests in flight at once, want more than 8 (Parallelism) and at most %d", m, dokploy.DefaultMaxReadBatches)
+			}
+		})
+	}
+}
+
+// TestMaxReadBatchesBoundsReads: with fewer read batches allowed in flight
+// than a round trip has, the bound holds and the round trips count the
+// turns.
+func TestMaxReadBatchesBoundsReads(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+	seedServices(t, s, "shop", 300)
+	s.SetLatency(time.Millisecond)
+	f := &inFlight{}
+	c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", MaxReadBatches: 2, HTTPClient: &http.Client{Transport: f}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Observe(context.Background(), []string{"shop"}); err != nil {
+		t.Fatal(err)
+	}
+	if m := f.max.Load(); m > 2 {
+		t.Errorf("%d read batches in flight at once, want at most 2", m)
+	}
+	// 1 request, then 601 reads in some 9 batches: 1 + ceil(9/2) periods.
+	second := c.Requests() - 1
+	if want := 1 + (second+1)/2; c.RoundTrips() != want {
+		t.Errorf("%d round trips for 1 + %d requests, want %d", c.RoundTrips(), second, want)
 	}
 }

@@ -18,8 +18,9 @@ func (c *Client) sendREST(ctx context.Context, call *Call) {
 		call.Err = fmt.Errorf("%s: %w", call.Proc, err)
 		return
 	}
-	if errors.Is(c.exchange(ctx, rq, decodeRESTCalls), errTooLong) {
-		call.Err = fmt.Errorf("%s: the server refuses the request line of %d bytes that this call needs (HTTP 431); its input is too large to be read", call.Proc, rq.line)
+	var long *tooLong
+	if errors.As(c.exchange(ctx, rq, decodeRESTCalls), &long) {
+		call.Err = fmt.Errorf("%s: the server refuses the request line of %d bytes that this call needs (HTTP %d); its input is too large to be read", call.Proc, rq.line, long.status)
 	}
 }
 
@@ -43,7 +44,7 @@ func (c *Client) restRequest(call *Call) (*request, error) {
 	} else {
 		rq.body = call.in
 	}
-	rq.url, rq.line, rq.path, rq.prefix = u.String(), len(u.RequestURI()), u.Path, c.base.Path+"/api/"
+	rq.url, rq.line, rq.path, rq.prefix = u.String(), requestLine(rq.method, u.RequestURI()), u.Path, c.base.Path+"/api/"
 	return rq, nil
 }
 

@@ -10,8 +10,9 @@ import (
 
 // The calls of one Do are scheduled as three streams that run side by side:
 //
-//   - the reads: one wave, in as few tRPC batches as the URL budget allows
-//     (REST: a request each), bounded only by Parallelism;
+//   - the reads: one wave, in as few tRPC batches as the URL budget allows,
+//     MaxReadBatches of them in flight at once (REST: a request each,
+//     Parallelism at once);
 //   - the pool-holding mutations (PoolHolding): waves of at most
 //     MaxPoolCalls calls, one after the other;
 //   - the other mutations: waves of at most MaxMutations calls, less what
@@ -24,9 +25,10 @@ import (
 // mutations on the mutation semaphore), so that the bounds hold across
 // every Do in flight; it gives the weight back when its answers are in.
 //
-// RoundTrips counts, per Do, the waves of its longest stream that sent a
-// request: with many pool-holding calls, about their number divided by
-// MaxPoolCalls, whatever the other calls.
+// RoundTrips counts, per Do, the latency periods of its longest stream:
+// per wave that sent a request, its requests divided by how many may be
+// in flight at once (Client.RoundTrips). With many pool-holding calls,
+// about their number divided by MaxPoolCalls, whatever the other calls.
 //
 // A pool-holding call whose answer is lost (sent, no answer: an
 // *UncertainError) may still be holding its connection on the server, the
@@ -133,7 +135,8 @@ func (c *Client) schedule(ctx context.Context, calls []*Call) (refused []*Call) 
 	return refused
 }
 
-// stream sends waves one after the other and returns how many it sent.
+// stream sends waves one after the other and returns the latency periods
+// they took (rounds).
 func (c *Client) stream(ctx context.Context, waves []*wave, stop *atomic.Bool) int {
 	sent := 0
 	for i, w := range waves {
@@ -148,7 +151,7 @@ func (c *Client) stream(ctx context.Context, waves []*wave, stop *atomic.Bool) i
 			c.abandon(waves[i:], func(*Call) error { return err })
 			return sent
 		}
-		sent++
+		sent += c.rounds(w)
 		parallel(len(w.batches), func(j int) {
 			if w.rest {
 				c.sendREST(ctx, w.batches[j][0])
@@ -170,6 +173,16 @@ func (c *Client) stream(ctx context.Context, waves []*wave, stop *atomic.Bool) i
 		}
 	}
 	return sent
+}
+
+// rounds is the latency periods a wave's requests take: all at once, or in
+// turns when more than may be in flight at once.
+func (c *Client) rounds(w *wave) int {
+	bound := cap(c.slots)
+	if !w.rest && len(w.batches) > 0 && IsQuery(w.batches[0][0].Proc) {
+		bound = cap(c.readSlots)
+	}
+	return (len(w.batches) + bound - 1) / bound
 }
 
 // abandon gives back the budget of waves not sent and sets their calls' Err.

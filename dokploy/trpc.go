@@ -11,16 +11,18 @@ import (
 	"strings"
 )
 
-// sendTRPC sends one batch. When the server refuses its request line as too
-// long (431), it sends the two halves instead, down to single calls, and
-// later batches stay under half the refused length.
+// sendTRPC sends one batch. When the server or a proxy refuses its request
+// line as too long (431 or 414, see tooLong), it sends the two halves
+// instead, down to single calls, and later batches stay under half the
+// refused length.
 func (c *Client) sendTRPC(ctx context.Context, calls []*Call) {
 	rq := c.trpcRequest(calls)
-	if !errors.Is(c.exchange(ctx, rq, decodeTRPC), errTooLong) {
+	var long *tooLong
+	if !errors.As(c.exchange(ctx, rq, decodeTRPC), &long) {
 		return
 	}
 	if len(calls) == 1 {
-		calls[0].Err = fmt.Errorf("%s: the server refuses the request line of %d bytes that this call alone needs (HTTP 431); its input is too large to be read", calls[0].Proc, rq.line)
+		calls[0].Err = fmt.Errorf("%s: the server refuses the request line of %d bytes that this call alone needs (HTTP %d); its input is too large to be read", calls[0].Proc, rq.line, long.status)
 		return
 	}
 	for limit := int64(rq.line / 2); ; {
@@ -29,7 +31,7 @@ func (c *Client) sendTRPC(ctx context.Context, calls []*Call) {
 			break
 		}
 		if c.urlLimit.CompareAndSwap(cur, limit) {
-			c.logf("the server refused a request line of %d bytes (HTTP 431); sending at most %d from now on (see --url-budget)", rq.line, limit)
+			c.logf("the server refused a request line of %d bytes (HTTP %d); sending at most %d from now on (see --url-budget)", rq.line, long.status, limit)
 			break
 		}
 	}
@@ -85,24 +87,35 @@ func (c *Client) trpcRequest(calls []*Call) *request {
 		rq.body = payload.Bytes()
 	}
 	u.RawQuery = q.Encode()
-	rq.url, rq.line, rq.path, rq.prefix = u.String(), len(u.RequestURI()), u.Path, c.base.Path+"/api/trpc/"
+	rq.url, rq.line, rq.path, rq.prefix = u.String(), requestLine(rq.method, u.RequestURI()), u.Path, c.base.Path+"/api/trpc/"
 	if batch { // a batch's path names every call: the log gives their number
 		rq.path = c.base.Path + "/api/trpc"
 	}
 	return rq
 }
 
+// requestLine is the length of the HTTP/1.1 request line of a request:
+// method, space, target (path and query), space, "HTTP/1.1", CRLF. That is
+// what servers and proxies limit (nginx's large_client_header_buffers: a
+// request line must fit one buffer, 8 KB by default, else 414; Node counts
+// it with the headers, 16 KB, else 431).
+func requestLine(method, target string) int {
+	return len(method) + 1 + len(target) + len(" HTTP/1.1\r\n")
+}
+
 // chunk splits calls of one kind (queries or mutations) into batches whose
-// request line stays under the URL limit: a query's input travels in the
-// URL, a mutation's only in the body, so that only its name counts. A call
-// too large on its own travels alone.
+// request line (requestLine) stays under the URL limit: a query's input
+// travels in the URL, a mutation's only in the body, so that only its name
+// counts. A call too large on its own travels alone.
 func (c *Client) chunk(calls []*Call) [][]*Call {
 	if len(calls) == 0 {
 		return nil
 	}
 	limit := int(c.urlLimit.Load())
-	// path prefix, "?batch=1&input=", the escaped braces of the input
-	fixed := len(c.base.EscapedPath()) + len("/api/trpc/") + len("?batch=1&input=") + 2*len("%7B")
+	// the request line around the target (the longer method: a POST batch
+	// of mutations), the path prefix, "?batch=1&input=", the escaped
+	// braces of the input
+	fixed := requestLine(http.MethodPost, "") + len(c.base.EscapedPath()) + len("/api/trpc/") + len("?batch=1&input=") + 2*len("%7B")
 	cost := func(call *Call, i int) int {
 		n := len(call.Proc) + 1 // name and comma
 		if IsQuery(call.Proc) { // "i":{"json":<in>}, and a comma
