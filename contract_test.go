@@ -567,7 +567,7 @@ func schemaFailures(err error) []schemaFailure {
 		rs := reasons[field]
 		var kept []string
 		for _, r := range rs {
-			if !strings.HasSuffix(r, "want null") && !contains(kept, r) {
+			if !strings.HasSuffix(r, "want null") && !containsString(kept, r) {
 				kept = append(kept, r)
 			}
 		}
@@ -579,7 +579,7 @@ func schemaFailures(err error) []schemaFailure {
 	return out
 }
 
-func contains(list []string, s string) bool {
+func containsString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true
@@ -844,7 +844,7 @@ func (j contractTypes) allows(t string) bool {
 	return false
 }
 
-func (j contractTypes) has(t string) bool { return contains(j, t) }
+func (j contractTypes) has(t string) bool { return containsString(j, t) }
 
 func (j contractTypes) String() string { return strings.Join(j, " or ") }
 
