@@ -678,3 +678,27 @@ func TestContractQueryCoercion(t *testing.T) {
 		}
 	}
 }
+
+// TestContractFailureOrder: several violations of one body come in the
+// order of their fields, whatever order the schema library finds them in.
+func TestContractFailureOrder(t *testing.T) {
+	v := loadContract(t)
+	body := []byte(`{"host":"","port":0,"https":"no","certificateType":"other","path":""}`)
+	want := []string{
+		"domain.create: body: certificateType: value must be one of 'letsencrypt', 'none', 'custom'",
+		"domain.create: body: host: minLength: got 0, want 1",
+		"domain.create: body: https: got string, want boolean",
+		"domain.create: body: path: minLength: got 0, want 1",
+		"domain.create: body: port: minimum: got 0, want 1",
+	}
+	for range 20 {
+		errs := v.Check(http.MethodPost, "/api/domain.create", "", body)
+		var got []string
+		for _, err := range errs {
+			got = append(got, err.Error())
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}

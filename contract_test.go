@@ -534,9 +534,10 @@ type schemaFailure struct{ field, reason string }
 var schemaPrinter = message.NewPrinter(language.English)
 
 // schemaFailures turns a validation error into one failure per instance
-// location: the leaves of the error tree at one location (an anyOf gives
-// one per branch) are merged, dropping the "want null" branch of nullable
-// fields when a more telling reason exists.
+// location, sorted by location (the library's order follows Go maps): the
+// leaves of the error tree at one location (an anyOf gives one per branch)
+// are merged, dropping the "want null" branch of nullable fields when a
+// more telling reason exists.
 func schemaFailures(err error) []schemaFailure {
 	var ve *jsonschema.ValidationError
 	if err == nil {
@@ -576,6 +577,7 @@ func schemaFailures(err error) []schemaFailure {
 		}
 		out = append(out, schemaFailure{field: field, reason: strings.Join(kept, "; or ")})
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].field < out[j].field })
 	return out
 }
 
