@@ -677,6 +677,25 @@ func TestContractQueryCoercion(t *testing.T) {
 			t.Errorf("%s: got %v, want one error containing %q", c.query, errs, c.want)
 		}
 	}
+	for _, c := range []struct {
+		query string
+		want  string // "" = valid
+	}{
+		{"limit=2.5&offset=0", ""},
+		{"limit=1e1", ""},
+		{"limit=101", "application.search: query: limit: maximum: got 101, want 100"},
+		{"limit=Inf", "application.search: query: limit: Value 'Inf' is not a valid number"},
+		{"limit=NaN", "application.search: query: limit: Value 'NaN' is not a valid number"},
+		{"limit=0x10", "application.search: query: limit: Value '0x10' is not a valid number"},
+	} {
+		errs := v.Check(http.MethodGet, "/api/application.search", c.query, nil)
+		switch {
+		case c.want == "" && len(errs) > 0:
+			t.Errorf("%s: %v", c.query, errs)
+		case c.want != "" && (len(errs) != 1 || !strings.Contains(errs[0].Error(), c.want)):
+			t.Errorf("%s: got %v, want one error containing %q", c.query, errs, c.want)
+		}
+	}
 }
 
 // TestContractFailureOrder: several violations of one body come in the

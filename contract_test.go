@@ -38,6 +38,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -490,7 +491,7 @@ func coerceQueryValue(s string, types contractTypes) (any, error) {
 				return json.Number(s), nil
 			}
 		case "number":
-			if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "xXpP_") {
+			if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) && !strings.ContainsAny(s, "xXpP_") {
 				return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
 			}
 		case "boolean":
