@@ -22,7 +22,6 @@ import (
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
-	"github.com/dokploy-sync/dokploy-sync/internal/contract"
 	"github.com/dokploy-sync/dokploy-sync/schema"
 )
 
@@ -52,9 +51,9 @@ const testAPIKey = "test-key-7f3a9c2e"
 // fake Dokploy per script. Every request the binary sends is checked against
 // ../shared/dokploy/openapi.json when that file is present.
 func TestScript(t *testing.T) {
-	var validator *contract.Validator
-	if _, ok := contract.SharedDir(); ok {
-		validator = contract.Load(t)
+	var validator *contractValidator
+	if _, ok := contractSharedDir(); ok {
+		validator = loadContract(t)
 	} else {
 		t.Log("../shared/dokploy not found: requests are not checked against openapi.json")
 	}
@@ -127,7 +126,7 @@ func TestScript(t *testing.T) {
 
 // checked validates each request against the OpenAPI document before the
 // fake answers it.
-func checked(v *contract.Validator, next http.Handler, n *atomic.Int64, report func(string)) http.Handler {
+func checked(v *contractValidator, next http.Handler, n *atomic.Int64, report func(string)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		body, _ := io.ReadAll(r.Body)

@@ -21,17 +21,12 @@ import (
 
 	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/schema"
-	"github.com/dokploy-sync/dokploy-sync/schema/schematest"
 	"github.com/dokploy-sync/dokploy-sync/spec"
 )
 
 const metaschemaURL = "https://json-schema.org/draft/2020-12/schema"
 
 // ---- the schema as a document and as a compiled validator ----
-
-func document(t *testing.T) map[string]any { return schematest.Document(t) }
-
-func compile(t *testing.T, doc map[string]any) *jsonschema.Schema { return schematest.Compile(t, doc) }
 
 func TestSchemaIsValidDraft2020_12(t *testing.T) {
 	doc := document(t)
@@ -1338,8 +1333,6 @@ func TestEveryPropertyIsDocumented(t *testing.T) {
 }
 
 // ---- validating documents ----
-
-func parseYAML(t *testing.T, src []byte) any { return schematest.ParseYAML(t, src) }
 
 // errorLocations lists the instance locations ("/projects/shop/...") of a
 // validation error and all its causes, and the keys that failed

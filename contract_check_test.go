@@ -1,4 +1,4 @@
-package contract
+package main
 
 import (
 	"bytes"
@@ -17,8 +17,8 @@ import (
 	"time"
 )
 
-// capture is one file of shared/dokploy/captures.
-type capture struct {
+// contractCapture is one file of shared/dokploy/captures.
+type contractCapture struct {
 	Method      string                     `json:"method"`
 	Path        string                     `json:"path"`
 	Query       map[string]json.RawMessage `json:"query"`
@@ -29,7 +29,7 @@ type capture struct {
 
 // inputRejected reports whether the server refused the request's input
 // itself: a REST answer "Input validation failed" with zod's errors.
-func (c capture) inputRejected() bool {
+func (c contractCapture) inputRejected() bool {
 	var r struct {
 		Data struct {
 			ZodError json.RawMessage `json:"zodError"`
@@ -38,7 +38,7 @@ func (c capture) inputRejected() bool {
 	return c.Status == 400 && json.Unmarshal(c.Response, &r) == nil && len(r.Data.ZodError) > 0 && string(r.Data.ZodError) != "null"
 }
 
-func (c capture) rawQuery(t testing.TB) string {
+func (c contractCapture) rawQuery(t testing.TB) string {
 	vals := url.Values{}
 	for k, raw := range c.Query {
 		var list []json.RawMessage
@@ -57,7 +57,7 @@ func (c capture) rawQuery(t testing.TB) string {
 	return vals.Encode()
 }
 
-func (c capture) body() []byte {
+func (c contractCapture) body() []byte {
 	b := bytes.TrimSpace(c.RequestBody)
 	if len(b) == 0 || string(b) == "null" {
 		return nil
@@ -65,23 +65,23 @@ func (c capture) body() []byte {
 	return b
 }
 
-func loadCaptures(t testing.TB) map[string]capture {
+func loadContractCaptures(t testing.TB) map[string]contractCapture {
 	t.Helper()
-	dir, ok := SharedDir()
+	dir, ok := contractSharedDir()
 	if !ok {
-		t.Skip(skipMessage)
+		t.Skip(contractSkipMessage)
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "dokploy", "captures", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Skipf("no captures in %s/dokploy/captures", dir)
 	}
-	out := map[string]capture{}
+	out := map[string]contractCapture{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var c capture
+		var c contractCapture
 		if err := json.Unmarshal(b, &c); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -90,9 +90,9 @@ func loadCaptures(t testing.TB) map[string]capture {
 	return out
 }
 
-// badCaptures are the captures whose request is wrong on purpose, with a
+// contractBadCaptures are the captures whose request is wrong on purpose, with a
 // substring every reported error must contain.
-var badCaptures = map[string][]string{
+var contractBadCaptures = map[string][]string{
 	"029-application.saveBuildType-missing-fields.json":                         {"application.saveBuildType: body: missing properties 'dockerfile', 'dockerContextPath', 'dockerBuildStage', 'herokuVersion', 'railpackVersion'"},
 	"105-project.create-empty-body.json":                                        {"project.create: body: missing property 'name'"},
 	"107-project.create-get-on-mutation.json":                                   {"project.create: method GET not allowed (document has POST): project.create is a mutation, send POST"},
@@ -106,35 +106,35 @@ var badCaptures = map[string][]string{
 	"208-trpc.project.one-no-json-wrapper.json":                                 {`project.one: input lacks the superjson {"json":...} envelope: top-level keys [projectId]`},
 }
 
-// stricterThanServer are captures of requests the server took although
+// contractStricterThanServer are captures of requests the server took although
 // openapi.json says they are invalid, with the violation the document
 // reports: destination's additionalFlags is marked required, but its zod
 // default ([]) fills it in (captures 400, 407 and 411 were accepted; 411
 // failed later, running rclone).
-var stricterThanServer = map[string]string{
+var contractStricterThanServer = map[string]string{
 	"400-destination.create-minimal.json":                 "destination.create: body: missing property 'additionalFlags'",
 	"407-destination.update-all-but-additionalFlags.json": "destination.update: body: missing property 'additionalFlags'",
 	"411-destination.testConnection.json":                 "destination.testConnection: body: missing property 'additionalFlags'",
 }
 
-// TestCaptures checks every recorded request: the deliberately bad ones of
-// badCaptures must be reported with exactly the expected violations; every
+// TestContractCaptures checks every recorded request: the deliberately bad ones of
+// contractBadCaptures must be reported with exactly the expected violations; every
 // other request the server refused as invalid input (zod) must be reported
 // too; all others, including those the server refused for business reasons
 // (not found, default environment, duplicate username, bad key ...), must
 // validate cleanly, but for the few the document is stricter about than the
-// server (stricterThanServer).
-func TestCaptures(t *testing.T) {
-	v := Load(t)
-	caps := loadCaptures(t)
+// server (contractStricterThanServer).
+func TestContractCaptures(t *testing.T) {
+	v := loadContract(t)
+	caps := loadContractCaptures(t)
 	names := make([]string, 0, len(caps))
 	for n := range caps {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for name := range badCaptures {
+	for name := range contractBadCaptures {
 		if _, ok := caps[name]; !ok {
-			t.Errorf("expected bad capture %s is missing", name)
+			t.Errorf("expected bad contractCapture %s is missing", name)
 		}
 	}
 	var good, bad int
@@ -142,12 +142,12 @@ func TestCaptures(t *testing.T) {
 		c := caps[name]
 		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
 			errs := v.Check(c.Method, c.Path, c.rawQuery(t), c.body())
-			want, isBad := badCaptures[name]
+			want, isBad := contractBadCaptures[name]
 			switch {
 			case isBad:
-			case stricterThanServer[name] != "":
-				if len(errs) != 1 || !strings.Contains(errs[0].Error(), stricterThanServer[name]) {
-					t.Errorf("the document no longer differs from the server as recorded: got %v, want one error %q", errs, stricterThanServer[name])
+			case contractStricterThanServer[name] != "":
+				if len(errs) != 1 || !strings.Contains(errs[0].Error(), contractStricterThanServer[name]) {
+					t.Errorf("the document no longer differs from the server as recorded: got %v, want one error %q", errs, contractStricterThanServer[name])
 				}
 				return
 			case c.inputRejected():
@@ -159,7 +159,7 @@ func TestCaptures(t *testing.T) {
 			default:
 				good++
 				for _, err := range errs {
-					t.Errorf("status %d capture rejected: %v", c.Status, err)
+					t.Errorf("status %d contractCapture rejected: %v", c.Status, err)
 				}
 				return
 			}
@@ -178,11 +178,11 @@ func TestCaptures(t *testing.T) {
 	t.Logf("%d captures validated cleanly, %d bad captures reported", good, bad)
 }
 
-// TestCheckConcurrent runs every capture through one Validator from many
+// TestContractCheckConcurrent runs every capture through one validator from many
 // goroutines (for -race) and checks the results do not change.
-func TestCheckConcurrent(t *testing.T) {
-	v := Load(t)
-	caps := loadCaptures(t)
+func TestContractCheckConcurrent(t *testing.T) {
+	v := loadContract(t)
+	caps := loadContractCaptures(t)
 	want := map[string]int{}
 	for name, c := range caps {
 		want[name] = len(v.Check(c.Method, c.Path, c.rawQuery(t), c.body()))
@@ -206,7 +206,7 @@ func TestCheckConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
-func trpcGet(procs string, batch bool, input string) (string, string, string) {
+func contractTRPCGet(procs string, batch bool, input string) (string, string, string) {
 	q := url.Values{}
 	if batch {
 		q.Set("batch", "1")
@@ -217,9 +217,9 @@ func trpcGet(procs string, batch bool, input string) (string, string, string) {
 	return http.MethodGet, "/api/trpc/" + procs, q.Encode()
 }
 
-// TestTRPCHandBuilt covers tRPC single and batch calls, GET and POST.
-func TestTRPCHandBuilt(t *testing.T) {
-	v := Load(t)
+// TestContractTRPCHandBuilt covers tRPC single and batch calls, GET and POST.
+func TestContractTRPCHandBuilt(t *testing.T) {
+	v := loadContract(t)
 	type tc struct {
 		name   string
 		method string
@@ -229,7 +229,7 @@ func TestTRPCHandBuilt(t *testing.T) {
 		want   []string // one substring per expected error; nil = valid
 	}
 	get := func(name, procs string, batch bool, input string, want ...string) tc {
-		m, p, q := trpcGet(procs, batch, input)
+		m, p, q := contractTRPCGet(procs, batch, input)
 		return tc{name, m, p, q, "", want}
 	}
 	post := func(name, procs string, batch bool, body string, want ...string) tc {
@@ -356,9 +356,9 @@ func TestTRPCHandBuilt(t *testing.T) {
 	}
 }
 
-// TestRESTHandBuilt covers REST specifics: query coercion and path handling.
-func TestRESTHandBuilt(t *testing.T) {
-	v := Load(t)
+// TestContractRESTHandBuilt covers REST specifics: query coercion and path handling.
+func TestContractRESTHandBuilt(t *testing.T) {
+	v := loadContract(t)
 	cases := []struct {
 		method, path, query, body string
 		want                      []string
@@ -391,29 +391,29 @@ func TestRESTHandBuilt(t *testing.T) {
 	}
 }
 
-// recorder is a testing.TB that records Errorf and Skip instead of acting.
-type recorder struct {
+// contractRecorder is a testing.TB that records Errorf and Skip instead of acting.
+type contractRecorder struct {
 	testing.TB
 	mu      sync.Mutex
 	errs    []string
 	skipped string
 }
 
-func (r *recorder) Helper() {}
+func (r *contractRecorder) Helper() {}
 
-func (r *recorder) Errorf(format string, args ...any) {
+func (r *contractRecorder) Errorf(format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
 
-func (r *recorder) Skip(args ...any) {
+func (r *contractRecorder) Skip(args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.skipped = fmt.Sprint(args...)
 }
 
-func (r *recorder) take() []string {
+func (r *contractRecorder) take() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	e := r.errs
@@ -421,16 +421,16 @@ func (r *recorder) take() []string {
 	return e
 }
 
-func TestMiddleware(t *testing.T) {
-	v := Load(t)
-	rec := &recorder{TB: t}
+func TestContractMiddleware(t *testing.T) {
+	v := loadContract(t)
+	rec := &contractRecorder{TB: t}
 	var gotBody []byte
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gotBody, _ = io.ReadAll(r.Body)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"ok":true}`)
 	})
-	srv := httptest.NewServer(Middleware(rec, v, next))
+	srv := httptest.NewServer(contractMiddleware(rec, v, next))
 	defer srv.Close()
 
 	do := func(method, path, ctype, key, body string) []string {
@@ -497,79 +497,79 @@ func TestMiddleware(t *testing.T) {
 	expect("outside /api passes", do("POST", "/whatever", "", "", "junk"))
 }
 
-// TestSkipWhenSharedAbsent checks the skip path with an empty shared dir.
-func TestSkipWhenSharedAbsent(t *testing.T) {
+// TestContractSkipWhenSharedAbsent checks the skip path with an empty shared dir.
+func TestContractSkipWhenSharedAbsent(t *testing.T) {
 	empty := t.TempDir()
-	t.Setenv(EnvShared, empty)
-	dir, ok := SharedDir()
+	t.Setenv(contractEnvShared, empty)
+	dir, ok := contractSharedDir()
 	if ok || dir != empty {
-		t.Fatalf("SharedDir() = %q, %v; want %q, false", dir, ok, empty)
+		t.Fatalf("contractSharedDir() = %q, %v; want %q, false", dir, ok, empty)
 	}
-	rec := &recorder{TB: t}
-	if v := Load(rec); v != nil {
-		t.Errorf("Load returned a validator without openapi.json")
+	rec := &contractRecorder{TB: t}
+	if v := loadContract(rec); v != nil {
+		t.Errorf("loadContract returned a validator without openapi.json")
 	}
-	if rec.skipped != skipMessage {
-		t.Errorf("skip message = %q, want %q", rec.skipped, skipMessage)
+	if rec.skipped != contractSkipMessage {
+		t.Errorf("skip message = %q, want %q", rec.skipped, contractSkipMessage)
 	}
 	var inner testing.TB
 	t.Run("real", func(t *testing.T) {
 		inner = t
-		Load(t)
-		t.Error("Load did not skip")
+		loadContract(t)
+		t.Error("loadContract did not skip")
 	})
 	if !inner.Skipped() {
 		t.Error("subtest was not skipped")
 	}
 }
 
-func TestSharedDirDefault(t *testing.T) {
-	t.Setenv(EnvShared, "")
-	root, ok := moduleRoot()
+func TestContractSharedDirDefault(t *testing.T) {
+	t.Setenv(contractEnvShared, "")
+	root, ok := contractModuleRoot()
 	if !ok {
 		t.Fatal("no go.mod above the working directory")
 	}
-	dir, _ := SharedDir()
+	dir, _ := contractSharedDir()
 	if want := filepath.Join(filepath.Dir(root), "shared"); dir != want {
-		t.Errorf("SharedDir() = %q, want %q", dir, want)
+		t.Errorf("contractSharedDir() = %q, want %q", dir, want)
 	}
 }
 
-func TestLoadIsCached(t *testing.T) {
-	v1 := Load(t)
+func TestContractLoadIsCached(t *testing.T) {
+	v1 := loadContract(t)
 	start := time.Now()
-	v2 := Load(t)
+	v2 := loadContract(t)
 	if v1 != v2 {
-		t.Error("Load parsed the document twice")
+		t.Error("loadContract parsed the document twice")
 	}
 	if d := time.Since(start); d > 50*time.Millisecond {
-		t.Errorf("cached Load took %v", d)
+		t.Errorf("cached loadContract took %v", d)
 	}
 }
 
-// BenchmarkParse measures the one-time parse that Load caches.
-func BenchmarkParse(b *testing.B) {
-	dir, ok := SharedDir()
+// BenchmarkContractParse measures the one-time parse that loadContract caches.
+func BenchmarkContractParse(b *testing.B) {
+	dir, ok := contractSharedDir()
 	if !ok {
-		b.Skip(skipMessage)
+		b.Skip(contractSkipMessage)
 	}
 	for i := 0; i < b.N; i++ {
-		if _, err := parse(filepath.Join(dir, "dokploy", "openapi.json")); err != nil {
+		if _, err := parseContract(filepath.Join(dir, "dokploy", "openapi.json")); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func BenchmarkCheckRESTGet(b *testing.B) {
-	v := Load(b)
+func BenchmarkContractCheckRESTGet(b *testing.B) {
+	v := loadContract(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		_ = v.Check("GET", "/api/application.one", "applicationId=a1", nil)
 	}
 }
 
-func BenchmarkCheckRESTPost(b *testing.B) {
-	v := Load(b)
+func BenchmarkContractCheckRESTPost(b *testing.B) {
+	v := loadContract(b)
 	body := []byte(`{"name":"db","appName":"db","environmentId":"e","databaseName":"d","databaseUser":"u","databasePassword":"secret","dockerImage":"postgres:16"}`)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -577,12 +577,147 @@ func BenchmarkCheckRESTPost(b *testing.B) {
 	}
 }
 
-func BenchmarkCheckTRPCBatch3(b *testing.B) {
-	v := Load(b)
-	_, p, q := trpcGet("project.one,application.one,application.one", true,
+func BenchmarkContractCheckTRPCBatch3(b *testing.B) {
+	v := loadContract(b)
+	_, p, q := contractTRPCGet("project.one,application.one,application.one", true,
 		`{"0":{"json":{"projectId":"p1"}},"1":{"json":{"applicationId":"a1"}},"2":{"json":{"applicationId":"a2"}}}`)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		_ = v.Check("GET", p, q, nil)
+	}
+}
+
+// TestContractLookaheadPattern checks the one pattern Go's regexp cannot
+// compile (a JavaScript lookahead) is enforced as the server reads it.
+func TestContractLookaheadPattern(t *testing.T) {
+	v := loadContract(t)
+	for _, c := range []struct {
+		email string
+		want  string // "" = valid
+	}{
+		{"ops@example.com", ""},
+		{"first.last+tag@mail.example.org", ""},
+		{".ops@example.com", "bitbucket.testConnection: body: bitbucketEmail: '.ops@example.com' does not match pattern"},
+		{"a..b@example.com", "bitbucket.testConnection: body: bitbucketEmail: 'a..b@example.com' does not match pattern"},
+		{"ops@example", "does not match pattern"},
+	} {
+		body, _ := json.Marshal(map[string]any{"bitbucketId": "b1", "bitbucketEmail": c.email})
+		errs := v.Check(http.MethodPost, "/api/bitbucket.testConnection", "", body)
+		switch {
+		case c.want == "" && len(errs) > 0:
+			t.Errorf("%s: %v", c.email, errs)
+		case c.want != "" && (len(errs) != 1 || !strings.Contains(errs[0].Error(), c.want)):
+			t.Errorf("%s: got %v, want one error containing %q", c.email, errs, c.want)
+		}
+	}
+}
+
+// TestContractSchemasCompile compiles every schema of the document, so
+// that none fails the first time a request needs it.
+func TestContractSchemasCompile(t *testing.T) {
+	v := loadContract(t)
+	n := 0
+	for p, methods := range v.ops {
+		for m, op := range methods {
+			schemas := []*contractSchema{op.body}
+			for _, prm := range op.params {
+				schemas = append(schemas, prm.schema)
+			}
+			for _, s := range schemas {
+				if s == nil {
+					continue
+				}
+				n++
+				if _, err := v.compiled(s); err != nil {
+					t.Errorf("%s %s: %v", m, p, err)
+				}
+			}
+		}
+	}
+	if n < 500 {
+		t.Errorf("compiled %d schemas, want the document's 500 or more", n)
+	}
+}
+
+func TestContractFieldPath(t *testing.T) {
+	for _, c := range []struct {
+		loc  []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"port"}, "port"},
+		{[]string{"mounts", "0", "type"}, "mounts[0].type"},
+		{[]string{"labels", "a b"}, "labels['a b']"},
+		{[]string{"it's"}, `['it\'s']`},
+	} {
+		if got := fieldPath(c.loc); got != c.want {
+			t.Errorf("fieldPath(%q) = %q, want %q", c.loc, got, c.want)
+		}
+	}
+}
+
+func TestContractQueryCoercion(t *testing.T) {
+	v := loadContract(t)
+	for _, c := range []struct {
+		query string
+		want  string // "" = valid
+	}{
+		{"deploymentId=d&tail=1", ""},
+		{"deploymentId=d&tail=10000", ""},
+		{"deploymentId=d&tail=10001", "deployment.readLogs: query: tail: maximum: got 10,001, want 10,000"},
+		{"deploymentId=d&tail=1.5", "deployment.readLogs: query: tail: Value '1.5' is not a valid integer"},
+		{"deploymentId=d&tail=", "deployment.readLogs: query: tail: Value '' is not a valid integer"},
+		{"deploymentId=", "deployment.readLogs: query: deploymentId: minLength: got 0, want 1"},
+	} {
+		errs := v.Check(http.MethodGet, "/api/deployment.readLogs", c.query, nil)
+		switch {
+		case c.want == "" && len(errs) > 0:
+			t.Errorf("%s: %v", c.query, errs)
+		case c.want != "" && (len(errs) != 1 || !strings.Contains(errs[0].Error(), c.want)):
+			t.Errorf("%s: got %v, want one error containing %q", c.query, errs, c.want)
+		}
+	}
+	for _, c := range []struct {
+		query string
+		want  string // "" = valid
+	}{
+		{"limit=2.5&offset=0", ""},
+		{"limit=1e1", ""},
+		{"limit=101", "application.search: query: limit: maximum: got 101, want 100"},
+		{"limit=Inf", "application.search: query: limit: Value 'Inf' is not a valid number"},
+		{"limit=NaN", "application.search: query: limit: Value 'NaN' is not a valid number"},
+		{"limit=0x10", "application.search: query: limit: Value '0x10' is not a valid number"},
+	} {
+		errs := v.Check(http.MethodGet, "/api/application.search", c.query, nil)
+		switch {
+		case c.want == "" && len(errs) > 0:
+			t.Errorf("%s: %v", c.query, errs)
+		case c.want != "" && (len(errs) != 1 || !strings.Contains(errs[0].Error(), c.want)):
+			t.Errorf("%s: got %v, want one error containing %q", c.query, errs, c.want)
+		}
+	}
+}
+
+// TestContractFailureOrder: several violations of one body come in the
+// order of their fields, whatever order the schema library finds them in.
+func TestContractFailureOrder(t *testing.T) {
+	v := loadContract(t)
+	body := []byte(`{"host":"","port":0,"https":"no","certificateType":"other","path":""}`)
+	want := []string{
+		"domain.create: body: certificateType: value must be one of 'letsencrypt', 'none', 'custom'",
+		"domain.create: body: host: minLength: got 0, want 1",
+		"domain.create: body: https: got string, want boolean",
+		"domain.create: body: path: minLength: got 0, want 1",
+		"domain.create: body: port: minimum: got 0, want 1",
+	}
+	for range 20 {
+		errs := v.Check(http.MethodPost, "/api/domain.create", "", body)
+		var got []string
+		for _, err := range errs {
+			got = append(got, err.Error())
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
 	}
 }
