@@ -209,43 +209,35 @@ func (d *decoder) unionMaps(nodes []ast.Node, lvl *level, addr string, c ctx) as
 	for _, n := range nodes {
 		lists = append(lists, d.entries(n, c, 0))
 	}
-	order, byKey := byKeys(lists)
-	values := make([]*ast.MappingValueNode, 0, len(order))
-	for _, key := range order {
-		es := byKey[key]
+	return union(lists, func(key string, es []entry) *ast.MappingValueNode {
 		first := es[0]
-		if len(es) == 1 {
-			values = append(values, first.node())
-			continue
-		}
 		fc := c.child(key, first.keyPos)
 		fc.addr = addr
 		child, isMap := lvl.maps[key]
 		switch {
 		case isMap:
-			values = append(values, first.with(d.unionNames(es, lvl, child, addr, key, fc)))
+			return first.with(d.unionNames(es, lvl, child, addr, key, fc))
 		case lvl.lists[key]:
-			values = append(values, first.with(d.joinLists(es, fc)))
+			return first.with(d.joinLists(es, fc))
 		case strings.HasPrefix(key, "x-") && lvl == fileLevel:
-			values = append(values, first.node()) // ignored by the decoder
-		default:
-			for _, e := range es[1:] {
-				switch {
-				case !lvl.same[key]:
-					d.errorf(e.keyPos, addr, "%s", fieldMsg(key, fmt.Sprintf("also set at %s; set it in one file", first.keyPos)))
-				case scalarText(d, e.value) != scalarText(d, first.value):
-					d.errorf(e.valPos, addr, "%s", fieldMsg(key, fmt.Sprintf("%s differs from %s at %s; every file of a spec says the same", kinds.Quote(scalarText(d, e.value)), kinds.Quote(scalarText(d, first.value)), first.valPos)))
-				}
-			}
-			values = append(values, first.node())
+			return first.node() // ignored by the decoder
 		}
-	}
-	return mappingOf(values)
+		for _, e := range es[1:] {
+			switch {
+			case !lvl.same[key]:
+				d.errorf(e.keyPos, addr, "%s", fieldMsg(key, fmt.Sprintf("also set at %s; set it in one file", first.keyPos)))
+			case scalarText(d, e.value) != scalarText(d, first.value):
+				d.errorf(e.valPos, addr, "%s", fieldMsg(key, fmt.Sprintf("%s differs from %s at %s; every file of a spec says the same", kinds.Quote(scalarText(d, e.value)), kinds.Quote(scalarText(d, first.value)), first.valPos)))
+			}
+		}
+		return first.node()
+	})
 }
 
-// byKeys groups the entries of several mappings by key, the keys in the
-// order they first appear.
-func byKeys(lists [][]entry) ([]string, map[string][]entry) {
+// union is the mapping of the entries of several mappings: the keys in the
+// order they first appear, a key that one mapping has as it is, and the
+// entries of a key that several have merged by merge.
+func union(lists [][]entry, merge func(key string, es []entry) *ast.MappingValueNode) ast.Node {
 	var order []string
 	by := map[string][]entry{}
 	for _, l := range lists {
@@ -256,7 +248,15 @@ func byKeys(lists [][]entry) ([]string, map[string][]entry) {
 			by[e.key] = append(by[e.key], e)
 		}
 	}
-	return order, by
+	values := make([]*ast.MappingValueNode, 0, len(order))
+	for _, key := range order {
+		if es := by[key]; len(es) == 1 {
+			values = append(values, es[0].node())
+		} else {
+			values = append(values, merge(key, es))
+		}
+	}
+	return mappingOf(values)
 }
 
 // unionNames merges the maps of named entries that several files give one
@@ -272,15 +272,8 @@ func (d *decoder) unionNames(es []entry, parent, lvl *level, addr, key string, c
 			lists = append(lists, ents)
 		}
 	}
-	order, byName := byKeys(lists)
-	values := make([]*ast.MappingValueNode, 0, len(order))
-	for _, name := range order {
-		ns := byName[name]
+	return union(lists, func(name string, ns []entry) *ast.MappingValueNode {
 		first := ns[0]
-		if len(ns) == 1 {
-			values = append(values, first.node())
-			continue
-		}
 		naddr := parent.addr(addr, key, name)
 		if lvl == nil {
 			hint := ""
@@ -290,19 +283,16 @@ func (d *decoder) unionNames(es []entry, parent, lvl *level, addr, key string, c
 			for _, e := range ns[1:] {
 				d.errorf(e.keyPos, naddr, "declared again: also at %s; declare it in one file%s", first.keyPos, hint)
 			}
-			values = append(values, first.node())
-			continue
+			return first.node()
 		}
 		var parts []ast.Node
 		for _, e := range ns {
-			rn, _, ok := d.resolve(e.value, c)
-			if ok {
+			if rn, _, ok := d.resolve(e.value, c); ok {
 				parts = append(parts, rn)
 			}
 		}
-		values = append(values, first.with(d.unionMaps(parts, lvl, naddr, ctx{addr: naddr, pos: first.keyPos})))
-	}
-	return mappingOf(values)
+		return first.with(d.unionMaps(parts, lvl, naddr, ctx{addr: naddr, pos: first.keyPos}))
+	})
 }
 
 // joinLists joins the lists several files give one key (secrets).
