@@ -296,15 +296,18 @@ func (d *Database) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, (*plain)(d)); err != nil {
 		return err
 	}
-	var ids map[string]json.RawMessage
-	if err := json.Unmarshal(data, &ids); err != nil {
+	plan := idPlan
+	if d.Kind != "" {
+		plan = planFor(d.Kind)
+	}
+	keys, err := readKeys(data, plan) // read once for the ids and the items
+	if err != nil {
 		return err
 	}
 	d.ids = map[string]string{}
 	for _, k := range DatabaseKinds {
-		if raw, ok := ids[IDKey(k)]; ok {
-			var s string
-			if json.Unmarshal(raw, &s) == nil {
+		if raw, ok := keys.lookup(IDKey(k)); ok {
+			if s, ok := idString(raw); ok {
 				d.ids[k] = s
 				if d.Kind == "" || d.Kind == k {
 					d.ID = s
@@ -314,11 +317,32 @@ func (d *Database) UnmarshalJSON(data []byte) error {
 	}
 	if d.Kind != "" {
 		// A <kind>.one answer (the environments' lists have no items).
-		items, err := readItems(data, ids, kinds.Parent{Kind: d.Kind, AppName: d.AppName}) // parsed once for both
+		items, err := readItems(data, &keys, kinds.Parent{Kind: d.Kind, AppName: d.AppName})
 		d.Items = items
 		return err
 	}
 	return nil
+}
+
+// idPlan reads the ids of a database of the environments' lists.
+var idPlan = func() *readPlan {
+	p := &readPlan{keys: map[string]bool{}}
+	for _, k := range DatabaseKinds {
+		p.keys[IDKey(k)] = true
+	}
+	return p
+}()
+
+// idString is json.Unmarshal of raw, a valid JSON value, into a string:
+// false when it fails (not a string nor null).
+func idString(raw []byte) (string, bool) {
+	switch v, err := parseAny(raw); v := v.(type) {
+	case string:
+		return v, err == nil
+	case nil:
+		return "", err == nil
+	}
+	return "", false
 }
 
 // IDKey is the name of the id field of a service kind: applicationId,
