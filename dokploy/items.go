@@ -44,7 +44,9 @@ func KindRows(k *kinds.Kind, rows []Row) []Row {
 // the kinds of its items and settings, and the answer's keys they use.
 type readPlan struct {
 	in, settings []*kinds.Kind
-	keys         map[string]bool // Read.In and the settings' fields
+	// keys are Read.In, the settings' fields and the keys their
+	// Hooks.Setting read
+	keys map[string]bool
 }
 
 var readPlans sync.Map // service kind → *readPlan
@@ -69,6 +71,9 @@ func planFor(parent string) *readPlan {
 		case k.Singleton:
 			p.settings = append(p.settings, k)
 			fieldKeys(k.Fields)
+			if k.Hooks.Setting != nil { // the keys it asks for of an empty answer
+				k.Hooks.Setting(func(key string) any { p.keys[key] = true; return nil }, parent)
+			}
 		case k.Read.In != "":
 			p.in = append(p.in, k)
 			p.keys[k.Read.In] = true
