@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -509,12 +510,15 @@ func plainJSON(s string) bool {
 
 // marshal encodes v like JSON.stringify: no HTML escaping of <, > and &.
 func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
 	switch v.(type) {
 	case object, []any: // what encoding/json would write, less its compacting of MarshalJSON's output again
-		err := appendJSON(&b, v)
-		return b.Bytes(), err
+		b := marshalBuffers.Get().(*bytes.Buffer)
+		defer marshalBuffers.Put(b)
+		b.Reset()
+		err := appendJSON(b, v)
+		return bytes.Clone(b.Bytes()), err
 	}
+	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
@@ -522,6 +526,10 @@ func marshal(v any) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
+
+// marshalBuffers are the buffers marshal writes into before it copies out
+// the answer: no buffer grows from empty for every answer.
+var marshalBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // marshalIndent encodes v like JSON.stringify(v, null, 2).
 func marshalIndent(v any) ([]byte, error) {
