@@ -442,7 +442,7 @@ func (o object) appendJSON(b *bytes.Buffer) error {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		if err := appendJSON(b, e.k); err != nil {
+		if err := appendKey(b, e.k); err != nil {
 			return err
 		}
 		b.WriteByte(':')
@@ -455,6 +455,18 @@ func (o object) appendJSON(b *bytes.Buffer) error {
 }
 
 // appendJSON writes v to b like marshal.
+// appendKey writes a key as appendJSON writes a string, without making it
+// an any first.
+func appendKey(b *bytes.Buffer, k string) error {
+	if plainJSON(k) {
+		b.WriteByte('"')
+		b.WriteString(k)
+		b.WriteByte('"')
+		return nil
+	}
+	return appendJSON(b, k)
+}
+
 func appendJSON(b *bytes.Buffer, v any) error {
 	switch v := v.(type) {
 	case object:
