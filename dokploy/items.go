@@ -45,8 +45,14 @@ func KindRows(k *kinds.Kind, rows []Row) []Row {
 type readPlan struct {
 	in, settings []*kinds.Kind
 	// keys are Read.In, the settings' fields and the keys their
-	// Hooks.Setting read
-	keys map[string]bool
+	// Hooks.Setting read, each with its index in rawKeys.vals
+	keys map[string]int
+}
+
+func (p *readPlan) add(key string) {
+	if _, ok := p.keys[key]; !ok {
+		p.keys[key] = len(p.keys)
+	}
 }
 
 var readPlans sync.Map // service kind → *readPlan
@@ -55,14 +61,14 @@ func planFor(parent string) *readPlan {
 	if p, ok := readPlans.Load(parent); ok {
 		return p.(*readPlan)
 	}
-	p := &readPlan{keys: map[string]bool{}}
+	p := &readPlan{keys: map[string]int{}}
 	var fieldKeys func(fields []*kinds.Field)
 	fieldKeys = func(fields []*kinds.Field) {
 		for _, f := range fields {
 			if f.Flat {
 				fieldKeys(f.Fields)
 			} else {
-				p.keys[f.APIName()] = true
+				p.add(f.APIName())
 			}
 		}
 	}
@@ -72,16 +78,16 @@ func planFor(parent string) *readPlan {
 			p.settings = append(p.settings, k)
 			fieldKeys(k.Fields)
 			if k.Hooks.Setting != nil { // the keys it asks for of an empty answer
-				k.Hooks.Setting(func(key string) any { p.keys[key] = true; return nil }, parent)
+				k.Hooks.Setting(func(key string) any { p.add(key); return nil }, parent)
 			}
 		case k.Read.In != "":
 			p.in = append(p.in, k)
-			p.keys[k.Read.In] = true
+			p.add(k.Read.In)
 		}
 	}
 	if slices.Contains(DatabaseKinds, parent) {
 		for _, k := range DatabaseKinds {
-			p.keys[IDKey(k)] = true
+			p.add(IDKey(k))
 		}
 	}
 	q, _ := readPlans.LoadOrStore(parent, p)
@@ -89,36 +95,40 @@ func planFor(parent string) *readPlan {
 }
 
 // rawKeys are the raw values of some keys of a JSON object (the last of
-// a repeated key), slices of the answer: all its keys when there was
-// no plan (the answer parsed by json.Unmarshal), else those of the plan
-// (lookup finds any other in the answer).
+// a repeated key), slices of the answer: those of the plan, by their
+// index (nil when absent; lookup finds any other key in the answer), or
+// all of them in all when the answer needed json.Unmarshal.
 type rawKeys struct {
 	data []byte
 	plan *readPlan
-	vals map[string]json.RawMessage
+	vals []json.RawMessage
+	all  map[string]json.RawMessage
 }
 
 // readKeys reads the raw values of the plan's keys of data, a valid JSON
 // object or null.
 func readKeys(data []byte, plan *readPlan) (rawKeys, error) {
-	r := rawKeys{data: data, plan: plan, vals: make(map[string]json.RawMessage, len(plan.keys))}
+	r := rawKeys{data: data, plan: plan, vals: make([]json.RawMessage, len(plan.keys))}
 	if topValues(data, func(key, raw []byte) {
-		if plan.keys[string(key)] {
-			r.vals[string(key)] = raw
+		if i, ok := plan.keys[string(key)]; ok {
+			r.vals[i] = raw
 		}
 	}) {
 		return r, nil
 	}
 	r.plan, r.vals = nil, nil
-	err := json.Unmarshal(data, &r.vals)
+	err := json.Unmarshal(data, &r.all)
 	return r, err
 }
 
 // lookup is the raw value of key.
 func (r rawKeys) lookup(key string) (json.RawMessage, bool) {
-	if r.plan == nil || r.plan.keys[key] {
-		raw, ok := r.vals[key]
+	if r.plan == nil {
+		raw, ok := r.all[key]
 		return raw, ok
+	}
+	if i, ok := r.plan.keys[key]; ok {
+		return r.vals[i], r.vals[i] != nil
 	}
 	var raw json.RawMessage
 	found := false

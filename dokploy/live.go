@@ -326,9 +326,9 @@ func (d *Database) UnmarshalJSON(data []byte) error {
 
 // idPlan reads the ids of a database of the environments' lists.
 var idPlan = func() *readPlan {
-	p := &readPlan{keys: map[string]bool{}}
+	p := &readPlan{keys: map[string]int{}}
 	for _, k := range DatabaseKinds {
-		p.keys[IDKey(k)] = true
+		p.add(IDKey(k))
 	}
 	return p
 }()

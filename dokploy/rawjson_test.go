@@ -72,7 +72,7 @@ func checkRawJSON(t *testing.T, raw []byte) {
 			}
 		}
 	}
-	plan := &readPlan{keys: map[string]bool{"a": true}}
+	plan := &readPlan{keys: map[string]int{"a": 0}}
 	keys, err := readKeys(raw, plan)
 	if (err != nil) != (wantErr != nil) {
 		t.Fatalf("readKeys(%q): %v; json.Unmarshal: %v", raw, err, wantErr)
