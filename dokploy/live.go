@@ -2,6 +2,7 @@ package dokploy
 
 import (
 	"encoding/json"
+	"reflect"
 
 	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
@@ -152,10 +153,11 @@ type Application struct {
 // UnmarshalJSON also reads the items of the described kinds.
 func (a *Application) UnmarshalJSON(data []byte) error {
 	type plain Application
-	if err := json.Unmarshal(data, (*plain)(a)); err != nil {
+	keys, err := decodeService(data, (*plain)(a), applicationFields, planFor("application"))
+	if err != nil {
 		return err
 	}
-	items, err := readItems(data, nil, kinds.Parent{Kind: "application", AppName: a.AppName})
+	items, err := readItems(data, &keys, kinds.Parent{Kind: "application", AppName: a.AppName})
 	a.Items = items
 	return err
 }
@@ -253,10 +255,11 @@ type Compose struct {
 // UnmarshalJSON also reads the items of the described kinds.
 func (c *Compose) UnmarshalJSON(data []byte) error {
 	type plain Compose
-	if err := json.Unmarshal(data, (*plain)(c)); err != nil {
+	keys, err := decodeService(data, (*plain)(c), composeFields, planFor("compose"))
+	if err != nil {
 		return err
 	}
-	items, err := readItems(data, nil, kinds.Parent{Kind: "compose", AppName: c.AppName})
+	items, err := readItems(data, &keys, kinds.Parent{Kind: "compose", AppName: c.AppName})
 	c.Items = items
 	return err
 }
@@ -293,14 +296,11 @@ type Database struct {
 // UnmarshalJSON also picks up the <kind>Id keys.
 func (d *Database) UnmarshalJSON(data []byte) error {
 	type plain Database
-	if err := json.Unmarshal(data, (*plain)(d)); err != nil {
-		return err
-	}
 	plan := idPlan
 	if d.Kind != "" {
 		plan = planFor(d.Kind)
 	}
-	keys, err := readKeys(data, plan) // read once for the ids and the items
+	keys, err := decodeService(data, (*plain)(d), databaseFields, plan) // read once for the ids and the items
 	if err != nil {
 		return err
 	}
@@ -344,6 +344,13 @@ func idString(raw []byte) (string, bool) {
 	}
 	return "", false
 }
+
+// The fields of the services' structs (decodeService).
+var (
+	applicationFields = fieldsOf(reflect.TypeFor[Application]())
+	composeFields     = fieldsOf(reflect.TypeFor[Compose]())
+	databaseFields    = fieldsOf(reflect.TypeFor[Database]())
+)
 
 // IDKey is the name of the id field of a service kind: applicationId,
 // postgresId, ...

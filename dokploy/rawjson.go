@@ -2,7 +2,10 @@ package dokploy
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
+	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -331,4 +334,79 @@ func (p *scanner) str() (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// fieldNames are the JSON names of a struct's fields as encoding/json
+// decodes them, in ASCII lower case: a key of an answer that is ASCII and
+// not one of them, whatever its case, is none of the struct's.
+type fieldNames map[string]bool
+
+func fieldsOf(t reflect.Type) fieldNames {
+	names := fieldNames{}
+	for _, f := range reflect.VisibleFields(t) {
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() && !f.Anonymous || tag == "-" || f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		names[strings.ToLower(tag)] = true
+	}
+	return names
+}
+
+// may reports whether key may match a field (ASCII keys compare in lower
+// case, as encoding/json folds them; any other is kept).
+func (n fieldNames) may(key []byte) bool {
+	var buf [64]byte
+	if len(key) > len(buf) {
+		return true
+	}
+	for i, c := range key {
+		switch {
+		case c >= 0x80:
+			return true
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return n[string(buf[:len(key)])]
+}
+
+var typedBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// decodeService decodes data, the answer of a service, into typed (its
+// struct less its UnmarshalJSON) by json.Unmarshal, and reads the values
+// of the plan's keys, in one scan of data: json.Unmarshal only reads the
+// keys that may be typed's fields (names), since it skips the others.
+func decodeService(data []byte, typed any, names fieldNames, plan *readPlan) (rawKeys, error) {
+	bp := typedBuffers.Get().(*[]byte)
+	defer typedBuffers.Put(bp)
+	b := append((*bp)[:0], '{')
+	r := rawKeys{data: data, plan: plan, vals: make([]json.RawMessage, len(plan.keys))}
+	ok := topValues(data, func(key, raw []byte) {
+		if i, ok := plan.keys[string(key)]; ok {
+			r.vals[i] = raw
+		}
+		if names.may(key) {
+			if len(b) > 1 {
+				b = append(b, ',')
+			}
+			b = append(b, '"')
+			b = append(b, key...)
+			b = append(b, '"', ':')
+			b = append(b, raw...)
+		}
+	})
+	b = append(b, '}')
+	*bp = b
+	if !ok {
+		if err := json.Unmarshal(data, typed); err != nil {
+			return r, err
+		}
+		return readKeys(data, plan)
+	}
+	return r, json.Unmarshal(b, typed)
 }

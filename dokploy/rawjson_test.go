@@ -2,6 +2,7 @@ package dokploy
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -83,5 +84,60 @@ func checkRawJSON(t *testing.T, raw []byte) {
 		if err == nil && (ok != wok || string(v) != string(w)) {
 			t.Errorf("readKeys(%q).lookup(%q) = %q, %v; want %q, %v", raw, k, v, ok, w, wok)
 		}
+	}
+}
+
+var serviceSeeds = []string{
+	`{"applicationId":"a","name":"n","appName":"x","environment":{"name":"e"},"deployments":[{"deploymentId":"d","status":"done"}],"domains":[]}`,
+	`{"NAME":"upper","AppName":"mixed","name":"last"}`,
+	`{"appname":"a","APPNAME":"b","repository":"r","REPOSITORY":null}`,
+	"{\"ſourceType\":\"long s\",\"\u212aey\":1,\"name\":\"n\"}",
+	`{"name":7}`, `{"replicas":1.5,"name":"n"}`, `{"name":"a","name":"b"}`, `null`, `{}`,
+	`{"deployments":[{"title":"a"}],"deployments":[{"status":"b"}]}`, `{"watchPaths":["a","b"],"watchPaths":["c"]}`,
+	`{"postgresId":"p","databaseName":"d","externalPort":5432,"mounts":[{"mountId":"m"}]}`,
+	`{"n\u0061me":"escaped key","name":"x"}`,
+}
+
+// FuzzDecodeService holds decodeService to json.Unmarshal of the whole
+// answer: the same struct, the same error.
+func FuzzDecodeService(f *testing.F) {
+	for _, s := range serviceSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !json.Valid(raw) {
+			return
+		}
+		checkDecodeService(t, raw)
+	})
+}
+
+func TestDecodeService(t *testing.T) {
+	for _, s := range serviceSeeds {
+		checkDecodeService(t, []byte(s))
+	}
+	if !applicationFields.may([]byte("AppName")) || applicationFields.may([]byte("environment")) || applicationFields.may([]byte("items")) {
+		t.Errorf("applicationFields = %v", applicationFields)
+	}
+	if !applicationFields.may([]byte("repository")) || !databaseFields.may([]byte("databaseName")) || databaseFields.may([]byte("ids")) {
+		t.Error("fieldsOf misses embedded fields or keeps unexported ones")
+	}
+}
+
+func checkDecodeService(t *testing.T, raw []byte) {
+	t.Helper()
+	type plainApp Application
+	var want, got plainApp
+	wantErr := json.Unmarshal(raw, &want)
+	_, err := decodeService(raw, &got, applicationFields, planFor("application"))
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+		t.Errorf("decodeService(%q) = %+v, %v; json.Unmarshal: %+v, %v", raw, got, err, want, wantErr)
+	}
+	type plainDB Database
+	var wantDB, gotDB plainDB
+	wantErr = json.Unmarshal(raw, &wantDB)
+	_, err = decodeService(raw, &gotDB, databaseFields, planFor("postgres"))
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(gotDB, wantDB) {
+		t.Errorf("decodeService(%q) = %+v, %v; json.Unmarshal: %+v, %v", raw, gotDB, err, wantDB, wantErr)
 	}
 }
