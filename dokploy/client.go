@@ -343,7 +343,22 @@ type answer struct {
 	status     int
 	body       []byte
 	retryAfter time.Duration
+	buf        *bytes.Buffer // holds body, for release
 }
+
+// release gives the answer's buffer back once its body is decoded: the
+// decoders keep no part of it (encoding/json copies what it keeps).
+func (a answer) release() {
+	if a.buf != nil && a.buf.Cap() <= maxPooledBody {
+		bodyBuffers.Put(a.buf)
+	}
+}
+
+// bodyBuffers are the buffers answers are read into, so that reading one
+// does not grow a buffer from empty every time.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledBody = 16 << 20
 
 // tooLong is exchange's report of a request line refused as too long: 431
 // (Request Header Fields Too Large: Node, whose limit counts the request
@@ -364,11 +379,14 @@ func (c *Client) exchange(ctx context.Context, rq *request, decode func(int, []b
 	for attempt := 1; ; attempt++ {
 		ans, sent, err := c.send(ctx, rq)
 		if err == nil && (ans.status == http.StatusRequestHeaderFieldsTooLarge || ans.status == http.StatusRequestURITooLong) {
+			ans.release()
 			return &tooLong{status: ans.status}
 		}
 		var bad error // the answer is not the API's
 		if err == nil {
 			bad = decode(ans.status, ans.body, rq.calls)
+			ans.release()
+			ans.body, ans.buf = nil, nil
 			var r *errRefused
 			if errors.As(bad, &r) {
 				return nil
@@ -524,7 +542,9 @@ func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, 
 		return ans, sent, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	_, err = buf.ReadFrom(io.LimitReader(resp.Body, 256<<20))
 	c.logf("%s %s (%d calls) -> %d in %s", rq.method, rq.path, len(rq.calls), resp.StatusCode, time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		if ctx.Err() != nil {
@@ -533,7 +553,7 @@ func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, 
 		err, _ = c.netError(err, rctx, timeout)
 		return ans, true, fmt.Errorf("reading the answer: %w", err)
 	}
-	return answer{status: resp.StatusCode, body: data, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"))}, true, nil
+	return answer{status: resp.StatusCode, body: buf.Bytes(), buf: buf, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"))}, true, nil
 }
 
 // slotsOf is the bound rq's requests in flight share: a tRPC read batch

@@ -3,6 +3,7 @@ package dokploy
 import (
 	"encoding/json"
 	"slices"
+	"sync"
 
 	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
@@ -39,36 +40,131 @@ func KindRows(k *kinds.Kind, rows []Row) []Row {
 	return out
 }
 
-// readItems picks the items of the described kinds of a service out of
-// its .one answer, without those that are none of the spec's business
-// (kinds.Hooks.Hidden). Nothing is parsed twice when the kind has none.
-// all, when not nil, is the answer already parsed into its keys.
-func readItems(data []byte, all map[string]json.RawMessage, parent kinds.Parent) (Items, error) {
-	var in, settings []*kinds.Kind
-	for _, k := range kinds.Of(parent.Kind) {
+// readPlan is what readItems reads of the .one answer of a service kind:
+// the kinds of its items and settings, and the answer's keys they use.
+type readPlan struct {
+	in, settings []*kinds.Kind
+	// keys are Read.In, the settings' fields and the keys their
+	// Hooks.Setting read, each with its index in rawKeys.vals
+	keys map[string]int
+}
+
+func (p *readPlan) add(key string) {
+	if _, ok := p.keys[key]; !ok {
+		p.keys[key] = len(p.keys)
+	}
+}
+
+var readPlans sync.Map // service kind → *readPlan
+
+func planFor(parent string) *readPlan {
+	if p, ok := readPlans.Load(parent); ok {
+		return p.(*readPlan)
+	}
+	p := &readPlan{keys: map[string]int{}}
+	var fieldKeys func(fields []*kinds.Field)
+	fieldKeys = func(fields []*kinds.Field) {
+		for _, f := range fields {
+			if f.Flat {
+				fieldKeys(f.Fields)
+			} else {
+				p.add(f.APIName())
+			}
+		}
+	}
+	for _, k := range kinds.Of(parent) {
 		switch {
 		case k.Singleton:
-			settings = append(settings, k)
+			p.settings = append(p.settings, k)
+			fieldKeys(k.Fields)
+			if k.Hooks.Setting != nil { // the keys it asks for of an empty answer
+				k.Hooks.Setting(func(key string) any { p.add(key); return nil }, parent)
+			}
 		case k.Read.In != "":
-			in = append(in, k)
+			p.in = append(p.in, k)
+			p.add(k.Read.In)
 		}
 	}
-	if len(in) == 0 && len(settings) == 0 {
+	if slices.Contains(DatabaseKinds, parent) {
+		for _, k := range DatabaseKinds {
+			p.add(IDKey(k))
+		}
+	}
+	q, _ := readPlans.LoadOrStore(parent, p)
+	return q.(*readPlan)
+}
+
+// rawKeys are the raw values of some keys of a JSON object (the last of
+// a repeated key), slices of the answer: those of the plan, by their
+// index (nil when absent; lookup finds any other key in the answer), or
+// all of them in all when the answer needed json.Unmarshal.
+type rawKeys struct {
+	data []byte
+	plan *readPlan
+	vals []json.RawMessage
+	all  map[string]json.RawMessage
+}
+
+// readKeys reads the raw values of the plan's keys of data, a valid JSON
+// object or null.
+func readKeys(data []byte, plan *readPlan) (rawKeys, error) {
+	r := rawKeys{data: data, plan: plan, vals: make([]json.RawMessage, len(plan.keys))}
+	if topValues(data, func(key, raw []byte) {
+		if i, ok := plan.keys[string(key)]; ok {
+			r.vals[i] = raw
+		}
+	}) {
+		return r, nil
+	}
+	r.plan, r.vals = nil, nil
+	err := json.Unmarshal(data, &r.all)
+	return r, err
+}
+
+// lookup is the raw value of key.
+func (r rawKeys) lookup(key string) (json.RawMessage, bool) {
+	if r.plan == nil {
+		raw, ok := r.all[key]
+		return raw, ok
+	}
+	if i, ok := r.plan.keys[key]; ok {
+		return r.vals[i], r.vals[i] != nil
+	}
+	var raw json.RawMessage
+	found := false
+	topValues(r.data, func(k, v []byte) {
+		if string(k) == key {
+			raw, found = v, true
+		}
+	})
+	return raw, found
+}
+
+// readItems picks the items of the described kinds of a service out of
+// its .one answer, without those that are none of the spec's business
+// (kinds.Hooks.Hidden). data, a valid JSON object or null, is not parsed
+// again: its keys are found by a scan, and only the values the items use
+// are decoded. keys, when not nil, are the ones of data already read.
+func readItems(data []byte, keys *rawKeys, parent kinds.Parent) (Items, error) {
+	plan := planFor(parent.Kind)
+	if len(plan.in) == 0 && len(plan.settings) == 0 {
 		return nil, nil
 	}
-	if all == nil {
-		if err := json.Unmarshal(data, &all); err != nil {
+	if keys == nil {
+		r, err := readKeys(data, plan)
+		if err != nil {
 			return nil, err
 		}
+		keys = &r
 	}
 	items := Items{}
-	for _, k := range in {
-		raw, ok := all[k.Read.In]
+	for _, k := range plan.in {
+		raw, ok := keys.lookup(k.Read.In)
 		if !ok {
 			continue
 		}
-		var rows []Row
-		if err := json.Unmarshal(raw, &rows); err != nil {
+		rows, err := parseRows(raw)
+		if err != nil {
 			return nil, err
 		}
 		if rows == nil {
@@ -79,12 +175,12 @@ func readItems(data []byte, all map[string]json.RawMessage, parent kinds.Parent)
 		}
 		items[k.Name] = rows
 	}
-	for _, k := range settings {
+	for _, k := range plan.settings {
 		if k.Hooks.Setting != nil {
 			get := func(key string) any {
 				var v any
-				if raw, ok := all[key]; ok {
-					json.Unmarshal(raw, &v) // a value json.Unmarshal read already
+				if raw, ok := keys.lookup(key); ok {
+					v, _ = parseAny(raw) // a value json.Unmarshal read already
 				}
 				return v
 			}
@@ -101,9 +197,9 @@ func readItems(data []byte, all map[string]json.RawMessage, parent kinds.Parent)
 					}
 					continue
 				}
-				if raw, ok := all[f.APIName()]; ok {
-					var v any
-					if err := json.Unmarshal(raw, &v); err != nil {
+				if raw, ok := keys.lookup(f.APIName()); ok {
+					v, err := parseAny(raw)
+					if err != nil {
 						return err
 					}
 					row[f.APIName()] = v

@@ -2,6 +2,7 @@ package dokploy
 
 import (
 	"encoding/json"
+	"reflect"
 
 	"github.com/dokploy-sync/dokploy-sync/kinds"
 )
@@ -152,10 +153,11 @@ type Application struct {
 // UnmarshalJSON also reads the items of the described kinds.
 func (a *Application) UnmarshalJSON(data []byte) error {
 	type plain Application
-	if err := json.Unmarshal(data, (*plain)(a)); err != nil {
+	keys, err := decodeService(data, (*plain)(a), applicationFields, planFor("application"))
+	if err != nil {
 		return err
 	}
-	items, err := readItems(data, nil, kinds.Parent{Kind: "application", AppName: a.AppName})
+	items, err := readItems(data, &keys, kinds.Parent{Kind: "application", AppName: a.AppName})
 	a.Items = items
 	return err
 }
@@ -253,10 +255,11 @@ type Compose struct {
 // UnmarshalJSON also reads the items of the described kinds.
 func (c *Compose) UnmarshalJSON(data []byte) error {
 	type plain Compose
-	if err := json.Unmarshal(data, (*plain)(c)); err != nil {
+	keys, err := decodeService(data, (*plain)(c), composeFields, planFor("compose"))
+	if err != nil {
 		return err
 	}
-	items, err := readItems(data, nil, kinds.Parent{Kind: "compose", AppName: c.AppName})
+	items, err := readItems(data, &keys, kinds.Parent{Kind: "compose", AppName: c.AppName})
 	c.Items = items
 	return err
 }
@@ -293,18 +296,18 @@ type Database struct {
 // UnmarshalJSON also picks up the <kind>Id keys.
 func (d *Database) UnmarshalJSON(data []byte) error {
 	type plain Database
-	if err := json.Unmarshal(data, (*plain)(d)); err != nil {
-		return err
+	plan := idPlan
+	if d.Kind != "" {
+		plan = planFor(d.Kind)
 	}
-	var ids map[string]json.RawMessage
-	if err := json.Unmarshal(data, &ids); err != nil {
+	keys, err := decodeService(data, (*plain)(d), databaseFields, plan) // read once for the ids and the items
+	if err != nil {
 		return err
 	}
 	d.ids = map[string]string{}
 	for _, k := range DatabaseKinds {
-		if raw, ok := ids[IDKey(k)]; ok {
-			var s string
-			if json.Unmarshal(raw, &s) == nil {
+		if raw, ok := keys.lookup(IDKey(k)); ok {
+			if s, ok := idString(raw); ok {
 				d.ids[k] = s
 				if d.Kind == "" || d.Kind == k {
 					d.ID = s
@@ -314,12 +317,40 @@ func (d *Database) UnmarshalJSON(data []byte) error {
 	}
 	if d.Kind != "" {
 		// A <kind>.one answer (the environments' lists have no items).
-		items, err := readItems(data, ids, kinds.Parent{Kind: d.Kind, AppName: d.AppName}) // parsed once for both
+		items, err := readItems(data, &keys, kinds.Parent{Kind: d.Kind, AppName: d.AppName})
 		d.Items = items
 		return err
 	}
 	return nil
 }
+
+// idPlan reads the ids of a database of the environments' lists.
+var idPlan = func() *readPlan {
+	p := &readPlan{keys: map[string]int{}}
+	for _, k := range DatabaseKinds {
+		p.add(IDKey(k))
+	}
+	return p
+}()
+
+// idString is json.Unmarshal of raw, a valid JSON value, into a string:
+// false when it fails (not a string nor null).
+func idString(raw []byte) (string, bool) {
+	switch v, err := parseAny(raw); v := v.(type) {
+	case string:
+		return v, err == nil
+	case nil:
+		return "", err == nil
+	}
+	return "", false
+}
+
+// The fields of the services' structs (decodeService).
+var (
+	applicationFields = fieldsOf(reflect.TypeFor[Application]())
+	composeFields     = fieldsOf(reflect.TypeFor[Compose]())
+	databaseFields    = fieldsOf(reflect.TypeFor[Database]())
+)
 
 // IDKey is the name of the id field of a service kind: applicationId,
 // postgresId, ...

@@ -119,7 +119,7 @@ func (c *Client) chunk(calls []*Call) [][]*Call {
 	cost := func(call *Call, i int) int {
 		n := len(call.Proc) + 1 // name and comma
 		if IsQuery(call.Proc) { // "i":{"json":<in>}, and a comma
-			n += escapedLen(`"`+strconv.Itoa(i)+`":{"json":`) + escapedLen(string(call.in)) + len("%7D%2C")
+			n += escapedLen(`"`) + decimalLen(i) + escapedLen(`":{"json":`) + escapedLen(call.in) + len("%7D%2C")
 		}
 		return n
 	}
@@ -137,8 +137,18 @@ func (c *Client) chunk(calls []*Call) [][]*Call {
 	return append(out, cur)
 }
 
+// decimalLen is len(strconv.Itoa(i)) for i >= 0: its digits travel as
+// they are in a query.
+func decimalLen(i int) int {
+	n := 1
+	for ; i >= 10; i /= 10 {
+		n++
+	}
+	return n
+}
+
 // escapedLen is len(url.QueryEscape(s)) without building it.
-func escapedLen(s string) int {
+func escapedLen[T string | []byte](s T) int {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		switch b := s[i]; {

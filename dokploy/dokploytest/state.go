@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -441,7 +442,7 @@ func (o object) appendJSON(b *bytes.Buffer) error {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		if err := appendJSON(b, e.k); err != nil {
+		if err := appendKey(b, e.k); err != nil {
 			return err
 		}
 		b.WriteByte(':')
@@ -454,6 +455,18 @@ func (o object) appendJSON(b *bytes.Buffer) error {
 }
 
 // appendJSON writes v to b like marshal.
+// appendKey writes a key as appendJSON writes a string, without making it
+// an any first.
+func appendKey(b *bytes.Buffer, k string) error {
+	if plainJSON(k) {
+		b.WriteByte('"')
+		b.WriteString(k)
+		b.WriteByte('"')
+		return nil
+	}
+	return appendJSON(b, k)
+}
+
 func appendJSON(b *bytes.Buffer, v any) error {
 	switch v := v.(type) {
 	case object:
@@ -509,12 +522,15 @@ func plainJSON(s string) bool {
 
 // marshal encodes v like JSON.stringify: no HTML escaping of <, > and &.
 func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
 	switch v.(type) {
 	case object, []any: // what encoding/json would write, less its compacting of MarshalJSON's output again
-		err := appendJSON(&b, v)
-		return b.Bytes(), err
+		b := marshalBuffers.Get().(*bytes.Buffer)
+		defer marshalBuffers.Put(b)
+		b.Reset()
+		err := appendJSON(b, v)
+		return bytes.Clone(b.Bytes()), err
 	}
+	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
@@ -522,6 +538,10 @@ func marshal(v any) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
+
+// marshalBuffers are the buffers marshal writes into before it copies out
+// the answer: no buffer grows from empty for every answer.
+var marshalBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // marshalIndent encodes v like JSON.stringify(v, null, 2).
 func marshalIndent(v any) ([]byte, error) {

@@ -1,7 +1,6 @@
 package dokploytest
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -103,16 +102,22 @@ func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, 
 	}
 	// Joined by hand: marshalling the whole array would compact every
 	// (already compact) result again, level by level.
-	var b bytes.Buffer
-	b.WriteByte('[')
+	encoded := make([][]byte, len(items))
+	size := len(items) + 1 // brackets and commas
 	for i, it := range items {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(itemJSON(it))
+		encoded[i] = itemJSON(it)
+		size += len(encoded[i])
 	}
-	b.WriteByte(']')
-	writeJSON(w, status, b.Bytes())
+	b := make([]byte, 0, size)
+	b = append(b, '[')
+	for i, e := range encoded {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, e...)
+	}
+	b = append(b, ']')
+	writeJSON(w, status, b)
 }
 
 // itemJSON encodes one answer item; a result is already encoded.
@@ -155,7 +160,9 @@ func (s *Server) trpcItem(method, name string, authorized bool, in any, present 
 			{"json", nil}, {"meta", object{{"values", []any{"undefined"}}, {"v", 1}}},
 		}}}}}, http.StatusOK
 	}
-	return rawJSON(`{"result":{"data":{"json":` + string(res.json) + `}}}`), http.StatusOK
+	const head, tail = `{"result":{"data":{"json":`, `}}}`
+	b := make([]byte, 0, len(head)+len(res.json)+len(tail))
+	return rawJSON(append(append(append(b, head...), res.json...), tail...)), http.StatusOK
 }
 
 // writeTRPCError answers every item of a request with the same error.
