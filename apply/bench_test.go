@@ -33,6 +33,17 @@ func BenchmarkApply100Apps(b *testing.B) {
 	benchApply(b, apply100Spec(b), 1+1+100*3, 1+1+7+50)
 }
 
+// BenchmarkApply2000Apps applies, to an empty server 50 ms away, 2,000
+// applications with an image and an env each (no pool-holding children):
+// after the project and the environment, the 2,000 creates and then the
+// 4,000 field writes (the image, the env) go in waves of --max-mutations
+// (256): 2 + 8 + 16 = 26 round trips.
+//
+//	go test -run XXX -bench Apply2000 -benchtime 1x ./apply/
+func BenchmarkApply2000Apps(b *testing.B) {
+	benchApply(b, appsSpec(b, 2000, false), 1+1+2000, 2+(3*2000+dokploy.DefaultMaxMutations-1)/dokploy.DefaultMaxMutations)
+}
+
 // BenchmarkApplyPool100Apps applies 100 applications, each with two
 // domains, a redirect and basic auth: 400 pool-holding creates, 100 waves
 // of 4, whatever the rest.
@@ -101,18 +112,25 @@ func benchPlan(b *testing.B, c *dokploy.Client, f *spec.File) *planner.Plan {
 	return planner.Compute(f, live)
 }
 
-func apply100Spec(b *testing.B) *spec.File {
+func apply100Spec(b *testing.B) *spec.File { return appsSpec(b, 100, true) }
+
+// appsSpec is a project with a new environment of n applications, each with
+// an image and an env, and (domains) two domains each.
+func appsSpec(b *testing.B, n int, domains bool) *spec.File {
 	b.Helper()
 	var y strings.Builder
 	y.WriteString("apiVersion: dokploy-sync/v1\nprojects:\n  bench:\n    environments:\n      staging:\n        applications:\n")
-	for i := range 100 {
-		fmt.Fprintf(&y, `          app%03d:
+	for i := range n {
+		fmt.Fprintf(&y, `          app%04d:
             source: {docker: {image: "ghcr.io/acme/app:1.%d.0"}}
-            env: {PORT: "8080", LOG_LEVEL: info, NAME: app%03d}
-            domains:
-              - {host: app%03d.example.com, port: 8080, https: true, certificateType: letsencrypt}
-              - {host: app%03d.example.com, path: /api, port: 8081}
-`, i, i, i, i, i)
+            env: {PORT: "8080", LOG_LEVEL: info, NAME: app%04d}
+`, i, i, i)
+		if domains {
+			fmt.Fprintf(&y, `            domains:
+              - {host: app%04d.example.com, port: 8080, https: true, certificateType: letsencrypt}
+              - {host: app%04d.example.com, path: /api, port: 8081}
+`, i, i)
+		}
 	}
 	f, diags := spec.LoadBytes("dokploy.yaml", []byte(y.String()), b.TempDir(), spec.Options{LookupEnv: func(string) (string, bool) { return "", false }})
 	if diags.HasErrors() {
