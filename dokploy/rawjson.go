@@ -242,18 +242,10 @@ func (p *scanner) value() (any, bool) {
 				return nil, false
 			}
 			m[key] = v
-			p.space()
-			if p.i >= len(p.data) {
+			if end, ok := p.next('}'); !ok {
 				return nil, false
-			}
-			switch p.data[p.i] {
-			case ',':
-				p.i++
-			case '}':
-				p.i++
+			} else if end {
 				return m, true
-			default:
-				return nil, false
 			}
 		}
 	case '[':
@@ -270,18 +262,10 @@ func (p *scanner) value() (any, bool) {
 				return nil, false
 			}
 			list = append(list, v)
-			p.space()
-			if p.i >= len(p.data) {
+			if end, ok := p.next(']'); !ok {
 				return nil, false
-			}
-			switch p.data[p.i] {
-			case ',':
-				p.i++
-			case ']':
-				p.i++
+			} else if end {
 				return list, true
-			default:
-				return nil, false
 			}
 		}
 	case '"':
@@ -304,6 +288,24 @@ func (p *scanner) value() (any, bool) {
 		p.i = end
 		return f, true
 	}
+}
+
+// next reads what follows a member or an element: a comma (more follow)
+// or close (the end).
+func (p *scanner) next(close byte) (end, ok bool) {
+	p.space()
+	if p.i >= len(p.data) {
+		return false, false
+	}
+	switch p.data[p.i] {
+	case ',':
+		p.i++
+		return false, true
+	case close:
+		p.i++
+		return true, true
+	}
+	return false, false
 }
 
 func (p *scanner) literal(lit string) bool {
