@@ -242,21 +242,17 @@ func (d *doctor) checkAPI(ctx context.Context, g *Globals, roots *x509.CertPool)
 			use = trpc
 		}
 		d.ok("api", fmt.Sprintf("tRPC (/api/trpc) and REST (/api) answer; --api %s uses %s", g.API, use.name))
-	case rest.answers():
-		use = rest
-		if g.API == dokploy.APITRPC {
-			d.fail("api", fmt.Sprintf("--api trpc, but tRPC (/api/trpc) does not answer (%s) and REST (/api) does: use --api auto or rest", trpc.why()))
-			use = nil
-		} else {
-			d.ok("api", fmt.Sprintf("REST (/api) answers, tRPC (/api/trpc) does not (%s): --api %s uses REST", trpc.why(), g.API))
-		}
-	case trpc.answers():
+	case trpc.answers() || rest.answers(): // one of them
 		use = trpc
-		if g.API == dokploy.APIREST {
-			d.fail("api", fmt.Sprintf("--api rest, but REST (/api) does not answer (%s) and tRPC (/api/trpc) does: use --api auto or trpc", rest.why()))
+		other := rest
+		if rest.answers() {
+			use, other = rest, trpc
+		}
+		if g.API == other.api {
+			d.fail("api", fmt.Sprintf("--api %s, but %s (%s) does not answer (%s) and %s (%s) does: use --api auto or %s", other.api, other.name, other.path, other.why(), use.name, use.path, use.api))
 			use = nil
 		} else {
-			d.ok("api", fmt.Sprintf("tRPC (/api/trpc) answers, REST (/api) does not (%s): --api %s uses tRPC", rest.why(), g.API))
+			d.ok("api", fmt.Sprintf("%s (%s) answers, %s (%s) does not (%s): --api %s uses %s", use.name, use.path, other.name, other.path, other.why(), g.API, use.name))
 		}
 	default:
 		d.fail("api", fmt.Sprintf("neither tRPC (/api/trpc: %s) nor REST (/api: %s) answers like Dokploy: is DOKPLOY_URL the panel's base URL (the address of the Dokploy UI, without a path)?", trpc.why(), rest.why()))

@@ -30,27 +30,38 @@ func BenchmarkObserve(b *testing.B) {
 				if api == "rest-sequential" {
 					transport, parallelism = dokploy.APIREST, 1
 				}
-				s := dokploytest.NewTestServer(b, dokploytest.Options{APIKey: "k"})
-				seedServices(b, s, "shop", n)
-				s.SetLatency(benchLatency)
-				c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: transport, Parallelism: parallelism})
-				if err != nil {
-					b.Fatal(err)
-				}
-				for b.Loop() {
-					live, err := c.Observe(context.Background(), []string{"shop"})
-					if err != nil {
-						b.Fatal(err)
-					}
-					if env := live.Projects["shop"][0].Environments[0]; len(env.Applications)+len(env.Databases) != n {
-						b.Fatalf("read %d services, want %d", len(env.Applications)+len(env.Databases), n)
-					}
-				}
-				b.ReportMetric(float64(c.Requests())/float64(b.N), "requests/op")
-				b.ReportMetric(float64(c.RoundTrips())/float64(b.N), "round-trips/op")
+				benchObserve(b, n, dokploy.Options{API: transport, Parallelism: parallelism})
 			})
 		}
 	}
+}
+
+// benchObserve times plan's read of a project of n services on a fake 50
+// ms away, through a client with opts (its URL and key set here), and
+// reports the requests, the round trips and the time as a multiple of the
+// floor of two round trips.
+func benchObserve(b *testing.B, n int, opts dokploy.Options) {
+	s := dokploytest.NewTestServer(b, dokploytest.Options{APIKey: "k"})
+	seedServices(b, s, "shop", n)
+	s.SetLatency(benchLatency)
+	opts.BaseURL, opts.APIKey = s.URL(), "k"
+	c, err := dokploy.New(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		live, err := c.Observe(context.Background(), []string{"shop"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if env := live.Projects["shop"][0].Environments[0]; len(env.Applications)+len(env.Databases) != n {
+			b.Fatalf("read %d services, want %d", len(env.Applications)+len(env.Databases), n)
+		}
+	}
+	b.ReportMetric(float64(c.Requests())/float64(b.N), "requests/op")
+	b.ReportMetric(float64(c.RoundTrips())/float64(b.N), "round-trips/op")
+	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(2*benchLatency), "x-floor")
 }
 
 // seedServices makes a project with n services, in process.
@@ -206,26 +217,7 @@ func BenchmarkObserveLatency(b *testing.B) {
 				name += fmt.Sprintf("/read-batches-%d", readBatches)
 			}
 			b.Run(name, func(b *testing.B) {
-				s := dokploytest.NewTestServer(b, dokploytest.Options{APIKey: "k"})
-				seedServices(b, s, "shop", n)
-				s.SetLatency(benchLatency)
-				c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", MaxReadBatches: readBatches})
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.ReportAllocs()
-				for b.Loop() {
-					live, err := c.Observe(context.Background(), []string{"shop"})
-					if err != nil {
-						b.Fatal(err)
-					}
-					if env := live.Projects["shop"][0].Environments[0]; len(env.Applications)+len(env.Databases) != n {
-						b.Fatalf("read %d services, want %d", len(env.Applications)+len(env.Databases), n)
-					}
-				}
-				b.ReportMetric(float64(c.Requests())/float64(b.N), "requests/op")
-				b.ReportMetric(float64(c.RoundTrips())/float64(b.N), "round-trips/op")
-				b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(2*benchLatency), "x-floor")
+				benchObserve(b, n, dokploy.Options{MaxReadBatches: readBatches})
 			})
 		}
 	}

@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -40,19 +38,7 @@ func BenchmarkStateMutation(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				i++
-				body := fmt.Sprintf(`{"applicationId":%q,"description":"d%d"}`, app.ApplicationID, i)
-				req, _ := http.NewRequest("POST", url+"/api/application.update", strings.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("x-api-key", "k")
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				io.Copy(io.Discard, resp.Body) //nolint:errcheck // the status is what matters
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					b.Fatalf("application.update: status %d", resp.StatusCode)
-				}
+				post(b, url, "application.update", fmt.Sprintf(`{"applicationId":%q,"description":"d%d"}`, app.ApplicationID, i))
 			}
 			b.StopTimer()
 			if err := h.close(); err != nil {

@@ -27,7 +27,13 @@ func stateFake(t testing.TB, h *handler) string {
 
 func createProject(t testing.TB, url, name string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", url+"/api/project.create", strings.NewReader(`{"name":"`+name+`"}`))
+	post(t, url, "project.create", `{"name":"`+name+`"}`)
+}
+
+// post sends a REST mutation with the key k and fails unless it gets 200.
+func post(t testing.TB, url, proc, body string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url+"/api/"+proc, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("x-api-key", "k")
 	resp, err := http.DefaultClient.Do(req)
@@ -37,7 +43,7 @@ func createProject(t testing.TB, url, name string) {
 	io.Copy(io.Discard, resp.Body) //nolint:errcheck // the status is what matters
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
-		t.Fatalf("project.create %s: status %d", name, resp.StatusCode)
+		t.Fatalf("%s %s: status %d", proc, body, resp.StatusCode)
 	}
 }
 
