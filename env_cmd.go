@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"sort"
 	"strings"
@@ -80,12 +81,7 @@ func (pe *pushedEnv) replace(f *spec.File) error {
 			pe.pos = p
 		}
 	}
-	if *o.Vars != nil {
-		pe.before = map[string]string{}
-		for k, v := range *o.Vars {
-			pe.before[k] = v
-		}
-	}
+	pe.before = *o.Vars // Replace puts a new map in its place
 	o.Replace(pe.vars)
 	return nil
 }
@@ -133,7 +129,7 @@ func (pe *pushedEnv) specNote() string {
 	if !pe.declared {
 		return fmt.Sprintf("dokploy.yaml does not manage the env of %s (no env or envFile): plan and apply leave the pushed env as it is.", pe.addr)
 	}
-	if equalEnv(pe.before, pe.vars) {
+	if maps.Equal(pe.before, pe.vars) {
 		return ""
 	}
 	where := fmt.Sprintf("%s:%d", pe.pos.File, pe.pos.Line)
@@ -142,18 +138,6 @@ func (pe *pushedEnv) specNote() string {
 			pe.addr, strings.Join(pe.files, ", "), where, pe.addr)
 	}
 	return fmt.Sprintf("dokploy.yaml declares the env of %s inline (%s) and says otherwise: the next plan shows the difference and apply undoes this push; copy the change into dokploy.yaml to keep it.", pe.addr, where)
-}
-
-func equalEnv(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // Run pushes the file's env through the plan and apply of apply.

@@ -56,7 +56,6 @@ type instanceInput struct {
 	fileContexts     map[string]contextDecl
 	contextsFile     string // for messages
 	defaultContext   string // the spec's
-	defaultWhere     string
 	getenv           func(string) (string, bool)
 	readFile         func(string) ([]byte, error)
 	home             func() (string, error)
@@ -216,17 +215,10 @@ func specContexts(f *spec.File) map[string]contextDecl {
 	}
 	for name, c := range f.Contexts {
 		if c != nil {
-			out[name] = contextDecl{url: c.URL, keyEnv: c.APIKeyEnv, keyFile: c.APIKeyFile, where: posString(c.Pos)}
+			out[name] = contextDecl{url: c.URL, keyEnv: c.APIKeyEnv, keyFile: c.APIKeyFile, where: c.Pos.String()}
 		}
 	}
 	return out
-}
-
-func posString(p spec.Position) string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
 // defaultContextsFile is $XDG_CONFIG_HOME/dokploy-sync/contexts.yaml (on
@@ -379,7 +371,7 @@ func (g *Globals) resolveInstance(f *spec.File) error {
 		in.contextsFile = "the contexts file (--contexts-file)"
 	}
 	if f != nil {
-		in.defaultContext, in.defaultWhere = f.DefaultContext, posString(f.DefaultContextPos())
+		in.defaultContext = f.DefaultContext
 	}
 	inst, err := resolveInstance(in)
 	if err != nil {

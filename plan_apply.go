@@ -107,7 +107,7 @@ func (s *session) servicesAt(addrs []string) ([]apply.DeployTarget, error) {
 	for _, a := range addrs {
 		found := apply.ServicesUnder(s.spec, []string{a})
 		if len(found) == 0 {
-			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: no service of dokploy.yaml is at or under this address%s", a, s.serviceHint(a))}
+			return nil, &exitError{code: 1, msg: fmt.Sprintf("%s: no service of dokploy.yaml is at or under this address%s", a, addressHint(s.spec, a))}
 		}
 		for _, t := range found {
 			t.ID = s.plan.IDs[t.Address]
@@ -119,11 +119,6 @@ func (s *session) servicesAt(addrs []string) ([]apply.DeployTarget, error) {
 	}
 	return targets, nil
 }
-
-// serviceHint ends the message about an address with no service: the
-// nearest addresses of services (and of their environments and projects)
-// and examples drawn from the spec.
-func (s *session) serviceHint(addr string) string { return addressHint(s.spec, addr) }
 
 // addressHint is the did-you-mean and the examples, drawn from the spec's
 // own projects, environments and services, of an address that names none.

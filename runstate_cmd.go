@@ -232,10 +232,7 @@ func (s *session) follow(ctx context.Context, acts []*stateAct, want string, f r
 			if call.Err != nil {
 				continue // read again
 			}
-			key := "applicationStatus"
-			if a.target.Kind == planner.KindCompose {
-				key = "composeStatus"
-			}
+			key := kinds.StatusKey(a.target.Kind)
 			status, _ := (*o)[key].(string)
 			if kinds.LiveState(status) == want {
 				a.done = true

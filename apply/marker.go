@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/kinds"
 	"github.com/dokploy-sync/dokploy-sync/planner"
 )
 
@@ -18,14 +19,6 @@ import (
 // an update call the writes already send where there is one
 // (application.update, compose.update, <db>.update; a save*Provider sets
 // idle itself), else it is one more call in the same round trip.
-
-// statusKey is the status column of a service kind.
-func statusKey(kind string) string {
-	if kind == planner.KindCompose {
-		return "composeStatus"
-	}
-	return "applicationStatus"
-}
 
 // markIdle adds the idle marker of the services change o needs deployed
 // to its write calls ws; marked holds the services already marked in this
@@ -75,7 +68,7 @@ func markInPlace(kind string, ws []*dokploy.Call) bool {
 		}
 		if w.Proc == update {
 			if in, ok := w.Input.(map[string]any); ok {
-				in[statusKey(kind)] = "idle"
+				in[kinds.StatusKey(kind)] = "idle"
 				return true
 			}
 		}
@@ -87,7 +80,7 @@ func markInPlace(kind string, ws []*dokploy.Call) bool {
 // update carries, as they are live (the service has no change of its
 // own), the fields partial updates reset (see databaseWrites).
 func (r *run) markerCall(s service, id string, live any) *dokploy.Call {
-	in := map[string]any{dokploy.IDKey(s.kind): id, statusKey(s.kind): "idle"}
+	in := map[string]any{dokploy.IDKey(s.kind): id, kinds.StatusKey(s.kind): "idle"}
 	if db, ok := live.(*dokploy.Database); ok {
 		in["dockerImage"] = deref(db.DockerImage)
 		switch s.kind {

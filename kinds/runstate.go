@@ -63,11 +63,7 @@ var RunState = &Kind{
 	Fields: []*Field{stateField},
 	Hooks: Hooks{
 		Setting: func(get func(key string) any, parent string) map[string]any {
-			status := get("applicationStatus")
-			if parent == "compose" {
-				status = get("composeStatus")
-			}
-			s, _ := status.(string)
+			s, _ := get(StatusKey(parent)).(string)
 			row := map[string]any{"state": LiveState(s)}
 			if ds, ok := get("deployments").([]any); ok && len(ds) == 0 && s == "idle" {
 				delete(row, "state") // never deployed: neither running nor stopped
@@ -104,4 +100,13 @@ func StartProc(parent string, live map[string]any) string {
 		return ""
 	}
 	return parent + ".start"
+}
+
+// StatusKey is the status column of a service kind: composeStatus for
+// compose, applicationStatus for applications and every database kind.
+func StatusKey(kind string) string {
+	if kind == "compose" {
+		return "composeStatus"
+	}
+	return "applicationStatus"
 }

@@ -33,10 +33,6 @@ func DesiredState(objs spec.Objects) string {
 	return ""
 }
 
-// Stopped reports whether a service's described objects say state:
-// stopped.
-func Stopped(objs spec.Objects) bool { return DesiredState(objs) == kinds.StateStopped }
-
 // runState settles the run state of service change c, whose live row of
 // the run state is row (nil for a create).
 func (p *Plan) runState(c *Change, objs spec.Objects, row dokploy.Row) {

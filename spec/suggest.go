@@ -73,38 +73,6 @@ func Distance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// Addresses returns the addresses of the projects, environments and
-// services the spec declares, sorted.
-func (f *File) Addresses() []string {
-	var out []string
-	for _, pn := range sortedKeys(f.Projects) {
-		p := f.Projects[pn]
-		out = append(out, pn)
-		if p == nil {
-			continue
-		}
-		for _, en := range sortedKeys(p.Environments) {
-			e := p.Environments[en]
-			base := pn + "/" + en
-			out = append(out, base)
-			if e == nil {
-				continue
-			}
-			for _, n := range sortedKeys(e.Applications) {
-				out = append(out, base+"/application/"+n)
-			}
-			for _, n := range sortedKeys(e.Compose) {
-				out = append(out, base+"/compose/"+n)
-			}
-			for _, db := range e.Databases() {
-				out = append(out, base+"/"+db.Kind+"/"+db.Name)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // WithParents returns addrs with the project and environment addresses
 // above each (shop and shop/production for
 // shop/production/application/api), sorted, each once.
