@@ -22,15 +22,54 @@ func TestMarshalIsEncodingJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(struct{ V any }{v}); err != nil {
-			t.Fatal(err)
-		}
-		wantV := bytes.TrimSuffix(bytes.TrimPrefix(want.Bytes(), []byte(`{"V":`)), []byte("}\n"))
+		wantV := stdJSON(t, v)
 		if !bytes.Equal(got, wantV) {
-			t.Errorf("marshal:\n got %s\nwant %s", got, wantV)
+			i := 0
+			for i < len(got) && i < len(wantV) && got[i] == wantV[i] {
+				i++
+			}
+			t.Errorf("marshal differs from encoding/json at byte %d:\n got %q\nwant %q", i, got[i:min(len(got), i+40)], wantV[i:min(len(wantV), i+40)])
 		}
 	}
+}
+
+// stdJSON is v as encoding/json writes it without HTML escaping, with an
+// object's keys and values encoded here one by one: encoding v whole would
+// call object.MarshalJSON, the code under test.
+func stdJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	switch v := v.(type) {
+	case object: // nil too: encoding/json calls MarshalJSON on a nil slice
+		b.WriteByte('{')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(stdJSON(t, e.k))
+			b.WriteByte(':')
+			b.Write(stdJSON(t, e.v))
+		}
+		b.WriteByte('}')
+	case []any:
+		if v == nil {
+			return []byte("null")
+		}
+		b.WriteByte('[')
+		for i, x := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(stdJSON(t, x))
+		}
+		b.WriteByte(']')
+	default:
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	}
+	return b.Bytes()
 }

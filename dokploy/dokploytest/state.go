@@ -442,7 +442,7 @@ func (o object) appendJSON(b *bytes.Buffer) error {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		if err := appendKey(b, e.k); err != nil {
+		if err := appendString(b, e.k); err != nil {
 			return err
 		}
 		b.WriteByte(':')
@@ -454,19 +454,24 @@ func (o object) appendJSON(b *bytes.Buffer) error {
 	return nil
 }
 
-// appendJSON writes v to b like marshal.
-// appendKey writes a key as appendJSON writes a string, without making it
-// an any first.
-func appendKey(b *bytes.Buffer, k string) error {
-	if plainJSON(k) {
-		b.WriteByte('"')
-		b.WriteString(k)
-		b.WriteByte('"')
+// appendString writes a string (an object's key, a value) as encoding/json
+// does, a plain one without going through it.
+func appendString(b *bytes.Buffer, s string) error {
+	if !plainJSON(s) {
+		j, err := marshal(s)
+		if err != nil {
+			return err
+		}
+		b.Write(j)
 		return nil
 	}
-	return appendJSON(b, k)
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
+	return nil
 }
 
+// appendJSON writes v to b like marshal.
 func appendJSON(b *bytes.Buffer, v any) error {
 	switch v := v.(type) {
 	case object:
@@ -494,12 +499,7 @@ func appendJSON(b *bytes.Buffer, v any) error {
 		b.WriteString(strconv.FormatBool(v))
 		return nil
 	case string:
-		if plainJSON(v) {
-			b.WriteByte('"')
-			b.WriteString(v)
-			b.WriteByte('"')
-			return nil
-		}
+		return appendString(b, v)
 	}
 	j, err := marshal(v)
 	if err != nil {
