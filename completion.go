@@ -69,25 +69,50 @@ type complModel struct {
 }
 
 // completionModel reads what the scripts complete from kong's model:
-// every visible command and flag. Commands nested under commands are not
-// part of this command line.
+// every visible command and flag. A command with subcommands (env) completes
+// their names as its first argument and takes the flags and arguments of
+// them all.
 func completionModel(app *kong.Application) complModel {
 	m := complModel{name: app.Name, globals: complFlags(app.Node.Flags)}
-	for _, n := range app.Node.Children {
-		if n.Type != kong.CommandNode || n.Hidden {
-			continue
+	for _, n := range visibleCommands(app.Node) {
+		c := complCmd{name: n.Name, help: firstSentence(n.Help)}
+		nodes := []*kong.Node{n}
+		for _, sub := range visibleCommands(n) {
+			c.argEnum = append(c.argEnum, sub.Name)
+			nodes = append(nodes, sub)
 		}
-		c := complCmd{name: n.Name, help: firstSentence(n.Help), flags: complFlags(n.Flags)}
-		for _, a := range n.Positional {
-			if a.Enum != "" {
-				c.argEnum = append(c.argEnum, a.EnumSlice()...)
-			} else if isFileValue(a.Tag.PlaceHolder, a.Tag.Type) {
-				c.argFiles = true
+		var flags []*kong.Flag
+		seen := map[string]bool{}
+		for _, x := range nodes {
+			for _, f := range x.Flags {
+				if !seen[f.Name] {
+					seen[f.Name] = true
+					flags = append(flags, f)
+				}
+			}
+			for _, a := range x.Positional {
+				if a.Enum != "" {
+					c.argEnum = append(c.argEnum, a.EnumSlice()...)
+				} else if isFileValue(a.Tag.PlaceHolder, a.Tag.Type) {
+					c.argFiles = true
+				}
 			}
 		}
+		c.flags = complFlags(flags)
 		m.cmds = append(m.cmds, c)
 	}
 	return m
+}
+
+// visibleCommands are the commands directly under n that help lists.
+func visibleCommands(n *kong.Node) []*kong.Node {
+	var out []*kong.Node
+	for _, c := range n.Children {
+		if c.Type == kong.CommandNode && !c.Hidden {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func complFlags(flags []*kong.Flag) []complFlag {

@@ -46,12 +46,17 @@ func modelWords(t *testing.T) (cmds, flags, enums []string) {
 		}
 	}
 	addFlags(parser.Model.Node)
-	for _, n := range parser.Model.Node.Children {
-		if n.Type == kong.CommandNode && !n.Hidden {
-			cmds = append(cmds, n.Name)
-			addFlags(n)
+	var walk func(n *kong.Node)
+	walk = func(n *kong.Node) { // subcommands too (env pull, env push)
+		for _, c := range n.Children {
+			if c.Type == kong.CommandNode && !c.Hidden {
+				cmds = append(cmds, c.Name)
+				addFlags(c)
+				walk(c)
+			}
 		}
 	}
+	walk(parser.Model.Node)
 	if len(cmds) < 10 || len(flags) < 30 {
 		t.Fatalf("the model looks empty: %d commands, %d flags", len(cmds), len(flags))
 	}
