@@ -169,13 +169,14 @@ func OwedDatabaseReason(status string) string {
 }
 
 // owe records a declared live service and the deploy it owes, if any. policy is
-// its deploy: setting (nil: onChange).
-func (p *Plan) owe(addr, kind, id string, live any, policy *string, reason func() string) {
+// its deploy: setting (nil: onChange); a service whose objects say state:
+// stopped owes none, since it is never deployed.
+func (p *Plan) owe(addr, kind, id string, live any, policy *string, objs spec.Objects, reason func() string) {
 	if p.live == nil {
 		p.live = map[string]any{}
 	}
 	p.live[addr] = live
-	if policy != nil && *policy == "never" {
+	if policy != nil && *policy == "never" || DesiredState(objs) == kinds.StateStopped {
 		return
 	}
 	if r := reason(); r != "" {

@@ -329,7 +329,7 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 	c := &Change{Address: addr, Kind: KindApplication, Name: name, Parent: parent, Desired: want}
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ApplicationID
-		p.owe(addr, KindApplication, live.ApplicationID, live, want.Deploy, func() string {
+		p.owe(addr, KindApplication, live.ApplicationID, live, want.Deploy, want.Objects, func() string {
 			return OwedReason(addr, live.Deployments, live.ApplicationStatus, p.fingerprints[addr], p.markers)
 		})
 	} else {
@@ -387,7 +387,7 @@ func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.D
 	c := &Change{Address: addr, Kind: want.Kind, Name: want.Name, Parent: parent, Desired: want}
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ID
-		p.owe(addr, want.Kind, live.ID, live, want.Deploy, func() string { return OwedDatabaseReason(live.ApplicationStatus) })
+		p.owe(addr, want.Kind, live.ID, live, want.Deploy, want.Objects, func() string { return OwedDatabaseReason(live.ApplicationStatus) })
 	} else {
 		c.Action = Create
 		live = &dokploy.Database{}

@@ -39,14 +39,7 @@ func (p *Plan) runState(c *Change, objs spec.Objects, row dokploy.Row) {
 	want := DesiredState(objs)
 	f := c.Field("state")
 	switch {
-	case want == kinds.StateStopped:
-		kept := p.Deploys[:0]
-		for _, d := range p.Deploys {
-			if d.Address != c.Address {
-				kept = append(kept, d)
-			}
-		}
-		p.Deploys = kept
+	case want == kinds.StateStopped: // owe recorded no deploy
 		if f != nil && c.Action == Update && row["state"] == nil {
 			c.Fields = removeField(c.Fields, f) // never deployed: nothing runs
 		} else if f != nil && c.Action == Update {

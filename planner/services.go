@@ -206,7 +206,7 @@ func (p *Plan) compose(addr, parent, name string, want *spec.Compose, live *dokp
 	c := &Change{Address: addr, Kind: KindCompose, Name: name, Parent: parent, Desired: want}
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ComposeID
-		p.owe(addr, KindCompose, live.ComposeID, live, want.Deploy, func() string {
+		p.owe(addr, KindCompose, live.ComposeID, live, want.Deploy, want.Objects, func() string {
 			return OwedReason(addr, live.Deployments, live.ComposeStatus, p.fingerprints[addr], p.markers)
 		})
 	} else {
