@@ -26,12 +26,10 @@ func Suggest(key string, candidates []string) string {
 // less than the key's length; nil when none is that near.
 func Closest(key string, candidates []string) []string {
 	var best []string
-	bestD := 2 // the farthest a suggestion may be
-	lk := strings.ToLower(key)
-	n := len([]rune(key))
+	bestD := maxSuggestDistance
 	for _, c := range candidates {
-		d := Distance(lk, strings.ToLower(c))
-		if d >= n || d > bestD {
+		d, ok := near(key, c)
+		if !ok || d > bestD {
 			continue
 		}
 		if d < bestD || best == nil {
@@ -42,6 +40,17 @@ func Closest(key string, candidates []string) []string {
 		}
 	}
 	return best
+}
+
+// maxSuggestDistance is the farthest a suggestion may be.
+const maxSuggestDistance = 2
+
+// near is the distance of key and candidate c, ignoring case, and whether
+// c is near enough to suggest: at most maxSuggestDistance edits, and fewer
+// than the runes of key.
+func near(key, c string) (int, bool) {
+	d := Distance(strings.ToLower(key), strings.ToLower(c))
+	return d, d <= maxSuggestDistance && d < len([]rune(key))
 }
 
 // Distance is the optimal string alignment distance between a and b, in
@@ -168,10 +177,7 @@ func segmentDistance(seg, known string, kind bool) (int, bool) {
 	if kind && len(seg) >= 2 && strings.HasPrefix(known, strings.ToLower(seg)) {
 		return 1, true
 	}
-	if len(Closest(seg, []string{known})) == 0 {
-		return 0, false
-	}
-	return Distance(strings.ToLower(seg), strings.ToLower(known)), true
+	return near(seg, known)
 }
 
 // AddressHint ends a message about an address that names nothing: the
