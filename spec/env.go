@@ -110,12 +110,12 @@ func (d *decoder) mergeEnv(dir, addr string, meta *Meta, env map[string]string, 
 			d.errorf(pos, addr, "envFile: the path must not be empty")
 			continue
 		}
-		vars, full, err := readEnvFile(d.root(dir), path)
+		vars, full, src, err := readEnvFile(d.root(dir), path)
 		if err != nil {
 			d.errorf(pos, addr, "envFile %s: %s", strconv.Quote(path), err)
 			continue
 		}
-		d.emptyEnvVars(full, path, addr)
+		d.emptyEnvVars(full, src, path, addr)
 		for _, k := range sortedKeys(vars) {
 			if !envKeyRE.MatchString(k) {
 				d.errorf(pos, addr, "envFile %s: %s", strconv.Quote(path), invalidEnvKey(k))
@@ -138,29 +138,30 @@ func resolvePath(dir, path string) string {
 	return filepath.Join(dir, path)
 }
 
-// readEnvFile reads one env file with godotenv.Read. Errors name the
-// resolved path and, where it can be found, the line.
-func readEnvFile(root fileRoot, path string) (map[string]string, string, error) {
+// readEnvFile reads one env file and parses it with godotenv, returning
+// its values, its resolved path and its text. Errors name the resolved
+// path and, where it can be found, the line.
+func readEnvFile(root fileRoot, path string) (map[string]string, string, []byte, error) {
 	full, _, err := root.statRegular(path, "envFile")
 	if err != nil {
-		return nil, full, err
+		return nil, full, nil, err
 	}
-	vars, err := godotenv.Read(full)
-	if err != nil {
-		return nil, full, errors.New(dotenvError(err, full))
-	}
-	return vars, full, nil
-}
-
-// emptyEnvVars warns about each $VAR and ${VAR} of the env file full
-// that godotenv turns into "" (envscan.go), at its line and column in the
-// file. The variable's value, when the process environment or a
-// --var-file sets it, is never shown.
-func (d *decoder) emptyEnvVars(full, path, addr string) {
 	src, err := os.ReadFile(full)
 	if err != nil {
-		return
+		return nil, full, nil, errors.New(dotenvError(err, full))
 	}
+	vars, err := godotenv.UnmarshalBytes(src)
+	if err != nil {
+		return nil, full, nil, errors.New(dotenvError(err, full))
+	}
+	return vars, full, src, nil
+}
+
+// emptyEnvVars warns about each $VAR and ${VAR} of the env file full, whose
+// text is src, that godotenv turns into "" (envscan.go), at its line and
+// column in the file. The variable's value, when the process environment or
+// a --var-file sets it, is never shown.
+func (d *decoder) emptyEnvVars(full string, src []byte, path, addr string) {
 	_, refs, err := scanEnv(src)
 	if err != nil {
 		return

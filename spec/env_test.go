@@ -35,7 +35,7 @@ func TestEnvFileRules(t *testing.T) {
 		"EMPTY=",
 		"",
 	}, "\r\n")})
-	got, _, err := readEnvFile(fileRoot{dir: dir}, "rules.env")
+	got, _, _, err := readEnvFile(fileRoot{dir: dir}, "rules.env")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestEnvFileErrors(t *testing.T) {
 		{"sub", `sub is a directory, not a file`},
 		{"missing.env", `file missing.env not found (envFile paths are relative to the directory of the spec file)`},
 	} {
-		_, _, err := readEnvFile(fileRoot{dir: dir}, tc.path)
+		_, _, _, err := readEnvFile(fileRoot{dir: dir}, tc.path)
 		if err == nil {
 			t.Errorf("%s: no error", tc.path)
 			continue

@@ -126,7 +126,7 @@ func FuzzEnvFile(f *testing.F) {
 				t.Fatalf("%s: unexpected error message %q (it may quote the file)", what, msg)
 			}
 		}
-		if _, _, err := readEnvFile(fileRoot{dir: dir}, "fuzz.env"); err != nil {
+		if _, _, _, err := readEnvFile(fileRoot{dir: dir}, "fuzz.env"); err != nil {
 			check("readEnvFile", err.Error(), path)
 		}
 		if _, err := ReadVarFile(path); err != nil {
