@@ -49,6 +49,14 @@ type readPlan struct {
 	keys map[string]int
 }
 
+// addIDKeys adds the id keys of every database kind (a database's answer
+// names its id by its kind).
+func (p *readPlan) addIDKeys() {
+	for _, k := range DatabaseKinds {
+		p.add(IDKey(k))
+	}
+}
+
 func (p *readPlan) add(key string) {
 	if _, ok := p.keys[key]; !ok {
 		p.keys[key] = len(p.keys)
@@ -86,9 +94,7 @@ func planFor(parent string) *readPlan {
 		}
 	}
 	if slices.Contains(DatabaseKinds, parent) {
-		for _, k := range DatabaseKinds {
-			p.add(IDKey(k))
-		}
+		p.addIDKeys()
 	}
 	q, _ := readPlans.LoadOrStore(parent, p)
 	return q.(*readPlan)
@@ -109,16 +115,25 @@ type rawKeys struct {
 // object or null.
 func readKeys(data []byte, plan *readPlan) (rawKeys, error) {
 	r := rawKeys{data: data, plan: plan, vals: make([]json.RawMessage, len(plan.keys))}
-	if topValues(data, func(key, raw []byte) {
-		if i, ok := plan.keys[string(key)]; ok {
-			r.vals[i] = raw
-		}
-	}) {
+	if topValues(data, r.set) {
 		return r, nil
 	}
-	r.plan, r.vals = nil, nil
+	return allKeys(data)
+}
+
+// allKeys reads every key of data with json.Unmarshal, for the answers
+// topValues leaves to it.
+func allKeys(data []byte) (rawKeys, error) {
+	r := rawKeys{data: data}
 	err := json.Unmarshal(data, &r.all)
 	return r, err
+}
+
+// set keeps raw as the value of key when the plan reads key.
+func (r *rawKeys) set(key, raw []byte) {
+	if i, ok := r.plan.keys[string(key)]; ok {
+		r.vals[i] = raw
+	}
 }
 
 // lookup is the raw value of key.

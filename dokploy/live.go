@@ -327,9 +327,7 @@ func (d *Database) UnmarshalJSON(data []byte) error {
 // idPlan reads the ids of a database of the environments' lists.
 var idPlan = func() *readPlan {
 	p := &readPlan{keys: map[string]int{}}
-	for _, k := range DatabaseKinds {
-		p.add(IDKey(k))
-	}
+	p.addIDKeys()
 	return p
 }()
 

@@ -389,9 +389,7 @@ func decodeService(data []byte, typed any, names fieldNames, plan *readPlan) (ra
 	b := append((*bp)[:0], '{')
 	r := rawKeys{data: data, plan: plan, vals: make([]json.RawMessage, len(plan.keys))}
 	ok := topValues(data, func(key, raw []byte) {
-		if i, ok := plan.keys[string(key)]; ok {
-			r.vals[i] = raw
-		}
+		r.set(key, raw)
 		if names.may(key) {
 			if len(b) > 1 {
 				b = append(b, ',')
@@ -408,7 +406,7 @@ func decodeService(data []byte, typed any, names fieldNames, plan *readPlan) (ra
 		if err := json.Unmarshal(data, typed); err != nil {
 			return r, err
 		}
-		return readKeys(data, plan)
+		return allKeys(data)
 	}
 	return r, json.Unmarshal(b, typed)
 }
