@@ -3,15 +3,18 @@
 #   docker run --rm -v "$PWD:/work" -w /work dokploy-sync validate dokploy.yaml
 # The release workflow builds it for linux/amd64 and linux/arm64 and pushes
 # it as ghcr.io/dokploy-sync/dokploy-sync:<tag>.
-FROM golang:1.26-alpine AS build
+# The build stage runs on the builder's own platform and cross-compiles
+# (no emulation for linux/arm64).
+FROM --platform=$BUILDPLATFORM golang:1.26-alpine AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+ARG TARGETOS TARGETARCH
 ARG VERSION=dev
 ARG COMMIT=unknown
 ARG DATE=unknown
-RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false \
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false \
       -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT} -X main.date=${DATE}" \
       -o /dokploy-sync .
 

@@ -129,13 +129,7 @@ func complFlags(flags []*kong.Flag) []complFlag {
 		if f.Enum != "" {
 			cf.enum = f.EnumSlice()
 		}
-		switch neg := f.Tag.Negatable; neg {
-		case "":
-		case "_": // kong's mark for the default, --no-NAME
-			cf.negation = "no-" + f.Name
-		default:
-			cf.negation = neg
-		}
+		cf.negation = negation(f)
 		out = append(out, cf)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].long < out[j].long })

@@ -106,13 +106,7 @@ func (pe *pushedEnv) check(s *session) error {
 // dokploy.yaml says of this env.
 func (pe *pushedEnv) review(s *session, w io.Writer) {
 	for _, c := range s.plan.Changes {
-		var dropped []string
-		for _, f := range c.Fields {
-			if k, ok := strings.CutPrefix(f.Name, "env."); ok && f.Action == planner.Delete {
-				dropped = append(dropped, k)
-			}
-		}
-		if len(dropped) > 0 {
+		if dropped := planner.DroppedEnvKeys(c.Fields); len(dropped) > 0 {
 			fmt.Fprintf(w, "\nWARNING: %s has no %s, which %s has in Dokploy now: env push REMOVES %s (Dokploy replaces the whole env). Add %s to %s to keep %s.\n",
 				pe.file, strings.Join(dropped, ", "), pe.addr, plural(len(dropped), "it", "them"), plural(len(dropped), "it", "them"), pe.file, plural(len(dropped), "it", "them"))
 		}

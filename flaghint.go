@@ -41,11 +41,7 @@ func longFlags(n *kong.Node) map[string]bool {
 			for _, a := range f.Aliases {
 				out[a] = true
 			}
-			switch neg := f.Tag.Negatable; neg {
-			case "":
-			case "_": // kong's mark for the default, --no-NAME
-				out["no-"+f.Name] = true
-			default:
+			if neg := negation(f); neg != "" {
 				out[neg] = true
 			}
 		}
@@ -55,4 +51,17 @@ func longFlags(n *kong.Node) map[string]bool {
 	}
 	walk(n)
 	return out
+}
+
+// negation is the name of a negatable flag's negative form (no-NAME, or the
+// name the tag gives), "" for a flag that is not negatable.
+func negation(f *kong.Flag) string {
+	switch neg := f.Tag.Negatable; neg {
+	case "":
+		return ""
+	case "_": // kong's mark for the default, --no-NAME
+		return "no-" + f.Name
+	default:
+		return neg
+	}
 }

@@ -267,8 +267,8 @@ func (s *session) follow(ctx context.Context, acts []*stateAct, want string, f r
 func runStateRows(live *dokploy.Live) map[string]dokploy.Row {
 	out := map[string]dokploy.Row{}
 	for _, s := range planner.LiveServices(live) {
-		if rows := planner.LiveItems(s.Service)[kinds.RunState.Name]; len(rows) > 0 {
-			out[s.Address] = rows[0]
+		if row := planner.RunStateRow(planner.LiveItems(s.Service)); row != nil {
+			out[s.Address] = row
 		}
 	}
 	return out

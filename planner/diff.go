@@ -370,7 +370,7 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 	d.envMap("buildArgs", want.BuildArgs, live.BuildArgs, false)
 	d.envMap("buildSecrets", want.BuildSecrets, live.BuildSecrets, true)
 	p.settings(&d, KindApplication, want.Objects, live.Items)
-	p.runState(c, want.Objects, runStateRow(live.Items))
+	p.runState(c, want.Objects, RunStateRow(live.Items))
 	if c.Action == Update {
 		appNameWarning(c, want.AppName, live.AppName)
 	}
@@ -415,7 +415,7 @@ func (p *Plan) database(addr, parent string, want spec.Database, live *dokploy.D
 	d.port("externalAdminPort", m.Has("externalAdminPort"), want.ExternalAdminPort, live.ExternalAdminPort)
 	d.env(want.EnvVars, live.Env)
 	p.settings(&d, want.Kind, want.Objects, live.Items)
-	p.runState(c, want.Objects, runStateRow(live.Items))
+	p.runState(c, want.Objects, RunStateRow(live.Items))
 	if c.Action == Update {
 		appNameWarning(c, want.AppName, live.AppName)
 		if live.ApplicationStatus != "idle" && live.ApplicationStatus != "" {

@@ -81,13 +81,8 @@ func (p *Plan) OnlyEnv(addr, source string) {
 			continue
 		}
 		// The env's one warning, the keys it drops, now of source.
-		var warnings, dropped []string
-		for _, f := range fields {
-			if k, ok := strings.CutPrefix(f.Name, "env."); ok && f.Action == Delete {
-				dropped = append(dropped, k)
-			}
-		}
-		if len(dropped) > 0 {
+		var warnings []string
+		if dropped := DroppedEnvKeys(fields); len(dropped) > 0 {
 			warnings = append(warnings, droppedWarning("env", dropped, source))
 		}
 		n := *c
@@ -97,4 +92,15 @@ func (p *Plan) OnlyEnv(addr, source string) {
 	p.Changes = changes
 	p.Unmanaged, p.Deploys = nil, nil
 	p.Targets, p.EnvOnly = []string{addr}, addr
+}
+
+// DroppedEnvKeys are the env keys that fields remove.
+func DroppedEnvKeys(fields []*FieldDiff) []string {
+	var dropped []string
+	for _, f := range fields {
+		if k, ok := strings.CutPrefix(f.Name, "env."); ok && f.Action == Delete {
+			dropped = append(dropped, k)
+		}
+	}
+	return dropped
 }

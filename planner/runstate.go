@@ -75,8 +75,8 @@ func removeField(fs []*FieldDiff, f *FieldDiff) []*FieldDiff {
 	return out
 }
 
-// runStateRow is a live service's run state row, nil for none.
-func runStateRow(items dokploy.Items) dokploy.Row {
+// RunStateRow is a live service's run state row, nil for none.
+func RunStateRow(items dokploy.Items) dokploy.Row {
 	if rows := items[kinds.RunState.Name]; len(rows) > 0 {
 		return rows[0]
 	}

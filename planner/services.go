@@ -240,7 +240,7 @@ func (p *Plan) compose(addr, parent, name string, want *spec.Compose, live *dokp
 	d.boolean("isolatedDeployment", m.Has("isolatedDeployment"), want.IsolatedDeployment, l.IsolatedDeployment)
 	d.env(want.EnvVars, l.Env)
 	p.settings(&d, KindCompose, want.Objects, l.Items)
-	p.runState(c, want.Objects, runStateRow(l.Items))
+	p.runState(c, want.Objects, RunStateRow(l.Items))
 	if c.Action == Update {
 		appNameWarning(c, want.AppName, l.AppName)
 	}
