@@ -559,7 +559,13 @@ func (c *Client) send(ctx context.Context, rq *request) (ans answer, sent bool, 
 // slotsOf is the bound rq's requests in flight share: a tRPC read batch
 // MaxReadBatches, the others Parallelism.
 func (c *Client) slotsOf(rq *request) chan struct{} {
-	if rq.trpc && rq.method == http.MethodGet {
+	return c.slotsFor(rq.trpc, rq.calls[0].Proc) // a request has at least one call
+}
+
+// slotsFor are the slots of a request whose first call is proc: tRPC read
+// batches (a query is a GET there) have their own, the rest share slots.
+func (c *Client) slotsFor(trpc bool, proc string) chan struct{} {
+	if trpc && IsQuery(proc) {
 		return c.readSlots
 	}
 	return c.slots

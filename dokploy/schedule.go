@@ -178,10 +178,10 @@ func (c *Client) stream(ctx context.Context, waves []*wave, stop *atomic.Bool) i
 // rounds is the latency periods a wave's requests take: all at once, or in
 // turns when more than may be in flight at once.
 func (c *Client) rounds(w *wave) int {
-	bound := cap(c.slots)
-	if !w.rest && len(w.batches) > 0 && IsQuery(w.batches[0][0].Proc) {
-		bound = cap(c.readSlots)
+	if len(w.batches) == 0 {
+		return 0
 	}
+	bound := cap(c.slotsFor(!w.rest, w.batches[0][0].Proc))
 	return (len(w.batches) + bound - 1) / bound
 }
 
