@@ -337,13 +337,23 @@ func ReadVarFile(path string) (map[string]string, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, fmt.Errorf("var file %s: is a directory, not a file", path)
 	}
+	vars, err := readDotenv(path)
+	if err != nil {
+		return nil, fmt.Errorf("var file %w", err)
+	}
+	return vars, nil
+}
+
+// readDotenv reads a dotenv file named by the user with godotenv: errors
+// begin with path ("PATH: no such file", "PATH:LINE: message").
+func readDotenv(path string) (map[string]string, error) {
 	vars, err := godotenv.Read(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("var file %s: %w", path, pe.Err)
+			return nil, fmt.Errorf("%s: %w", path, pe.Err)
 		}
-		return nil, fmt.Errorf("var file %s", dotenvError(err, path))
+		return nil, errors.New(dotenvError(err, path))
 	}
 	return vars, nil
 }
@@ -363,13 +373,9 @@ func ReadEnvFile(path string) (map[string]string, error) {
 	case st.IsDir():
 		return nil, fmt.Errorf("%s is a directory, not a dotenv file", path)
 	}
-	vars, err := godotenv.Read(path)
+	vars, err := readDotenv(path)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s: %w", path, pe.Err)
-		}
-		return nil, errors.New(dotenvError(err, path))
+		return nil, err
 	}
 	for _, k := range sortedKeys(vars) {
 		if !envKeyRE.MatchString(k) {
