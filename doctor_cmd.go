@@ -196,6 +196,7 @@ func explainTLS(u *url.URL, err error) string {
 type face struct {
 	name, path string
 	api        string // dokploy.APITRPC or APIREST
+	client     *dokploy.Client
 	version    string
 	err        error
 }
@@ -217,29 +218,28 @@ func (d *doctor) checkAPI(ctx context.Context, g *Globals, roots *x509.CertPool)
 		d.fail("key", "no API key: set DOKPLOY_API_KEY (or DOKPLOY_AUTH_TOKEN), or give a file with --api-key-file; create one in Dokploy under Settings > Profile > API keys")
 		return
 	}
-	clients := map[string]*dokploy.Client{}
+	var hc *http.Client
+	if roots != nil {
+		hc = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	}
 	faces := []*face{{name: "tRPC", path: "/api/trpc", api: dokploy.APITRPC}, {name: "REST", path: "/api", api: dokploy.APIREST}}
 	for _, f := range faces {
-		var hc *http.Client
-		if roots != nil {
-			hc = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
-		}
 		c, err := dokploy.New(dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: f.api, AllowHTTP: g.AllowHTTP,
 			UserAgent: "dokploy-sync/" + buildVersion(), Timeout: doctorTimeout, Retry: dokploy.Retry{Attempts: 1}, HTTPClient: hc})
 		if err != nil {
 			f.err = err
 			continue
 		}
-		clients[f.api] = c
+		f.client = c
 		f.err = c.Do(ctx, dokploy.NewCall("settings.getDokployVersion", nil, &f.version))
 	}
 	trpc, rest := faces[0], faces[1]
 	var use *face
 	switch {
 	case trpc.answers() && rest.answers():
-		use = map[string]*face{dokploy.APIREST: rest}[g.API]
-		if use == nil {
-			use = trpc
+		use = trpc
+		if g.API == dokploy.APIREST {
+			use = rest
 		}
 		d.ok("api", fmt.Sprintf("tRPC (/api/trpc) and REST (/api) answer; --api %s uses %s", g.API, use.name))
 	case trpc.answers() || rest.answers(): // one of them
@@ -275,7 +275,7 @@ func (d *doctor) checkAPI(ctx context.Context, g *Globals, roots *x509.CertPool)
 	var member struct {
 		Role string `json:"role"`
 	}
-	err := clients[use.api].Do(ctx, dokploy.NewCall("user.get", nil, &member))
+	err := use.client.Do(ctx, dokploy.NewCall("user.get", nil, &member))
 	switch {
 	case err == nil:
 		d.ok("key", "accepted; "+roleText(member.Role))
