@@ -428,7 +428,7 @@ func (g *Globals) newClient(ctx context.Context, f *spec.File) (*dokploy.Client,
 		return nil, &exitError{code: 1, msg: fmt.Sprintf("--max-pool-calls=%d: at most 9; Dokploy's database pool has 10 connections, and 10 of these calls in flight (each holding one while it waits for another) deadlock it, hanging the whole panel for every user until Postgres backends are killed", g.MaxPoolCalls)}
 	}
 	c, err := dokploy.New(dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, Notice: g.stderr,
-		UserAgent: "dokploy-sync/" + buildVersion(), MaxRequests: g.MaxRequests, URLBudget: g.URLBudget,
+		UserAgent: "dokploy-sync/" + buildVersion(), MaxRequests: g.MaxRequests, URLBudget: g.URLBudget, BodyBudget: g.BodyBudget,
 		Parallelism: g.Parallelism, MaxPoolCalls: g.MaxPoolCalls, MaxMutations: g.MaxMutations,
 		MaxReadBatches: g.MaxReadBatches,
 		Abort:          abortOf(ctx), AllowHTTP: g.AllowHTTP})

@@ -32,6 +32,7 @@ type Globals struct {
 	VarFile      []string `name:"var-file" type:"path" help:"dotenv file with values for the variables the spec uses (overrides the process environment); repeatable." placeholder:"FILE"`
 	MaxRequests  int      `name:"max-requests" default:"0" help:"Send at most N HTTP requests to Dokploy (0: no limit); a step that would need more is not sent at all (default ${default})." placeholder:"N"`
 	URLBudget    int      `name:"url-budget" default:"8192" help:"Longest HTTP request line (GET, URL, HTTP/1.1 and CRLF), in bytes; batched reads are split to stay under it (nginx refuses over 8 KB by default) (default ${default})." placeholder:"BYTES"`
+	BodyBudget   int      `name:"body-budget" default:"${bodyBudget}" help:"Largest HTTP request body, in bytes; batched writes are split to stay under it (nginx refuses over 1 MB by default) (default ${default})." placeholder:"BYTES"`
 	Parallelism  int      `name:"parallelism" default:"8" help:"HTTP requests in flight at once (default ${default})." placeholder:"N"`
 	// MaxPoolCalls and MaxMutations: see dokploy.Options.
 	MaxPoolCalls   int  `name:"max-pool-calls" default:"${maxPoolCalls}" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10 (default ${default})." placeholder:"N"`
@@ -218,7 +219,7 @@ func newParser(cli *CLI, extra ...kong.Option) (*kong.Kong, error) {
 		kong.Name("dokploy-sync"),
 		kong.Description("Make a Dokploy server match a dokploy.yaml kept in git."),
 		kong.Vars{"version": versionText(version, commit, date, buildInfo()), // the defaults where they are defined
-			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations), "maxReadBatches": strconv.Itoa(dokploy.DefaultMaxReadBatches),
+			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations), "maxReadBatches": strconv.Itoa(dokploy.DefaultMaxReadBatches), "bodyBudget": strconv.Itoa(dokploy.DefaultBodyBudget),
 			"maxSpecSize": strconv.Itoa(spec.DefaultMaxSpecSize)},
 		kong.ShortUsageOnError(),
 		kong.HelpOptions{Compact: true},

@@ -30,6 +30,12 @@ const (
 // of its large_client_header_buffers, 8 KB by default.
 const DefaultURLBudget = 8 << 10
 
+// DefaultBodyBudget is the largest request body (a tRPC batch of
+// mutations) the client sends by default: nginx's default
+// client_max_body_size, 1 MB, past which a proxy in front of a panel
+// answers 413. Dokploy itself reads up to 1 GB (pages/api/trpc/[trpc].ts).
+const DefaultBodyBudget = 1 << 20
+
 // The bounds of the calls in flight at once, over every request of a
 // client (Options.MaxPoolCalls, MaxMutations):
 //   - pool-holding calls (pool.go): 4. Dokploy's Postgres pool has 10
@@ -94,6 +100,10 @@ type Options struct {
 	// Too Long) is split in halves, and later batches stay under half its
 	// length.
 	URLBudget int
+	// BodyBudget is the largest request body a batch of mutations may
+	// have; default DefaultBodyBudget. A batch refused as too large (413)
+	// is split in halves, and later batches stay under half its size.
+	BodyBudget int
 	// Parallelism bounds the HTTP requests in flight at once, over all the
 	// round trips of the client (tRPC mutation batches, REST's one request
 	// per call), tRPC read batches aside (MaxReadBatches); default 8.
@@ -155,6 +165,7 @@ type Client struct {
 	poolSem    *semaphore    // pool-holding calls in flight (MaxPoolCalls)
 	mutSem     *semaphore    // mutation calls in flight (MaxMutations)
 	urlLimit   atomic.Int64  // URLBudget, lowered after a 431 or 414
+	bodyLimit  atomic.Int64  // BodyBudget, lowered after a 413
 	rest       atomic.Bool   // true once the client uses REST (chosen or fallen back to)
 	requests   atomic.Int64
 	roundTrips atomic.Int64
@@ -196,6 +207,9 @@ func New(opts Options) (*Client, error) {
 	}
 	if opts.URLBudget <= 0 {
 		opts.URLBudget = DefaultURLBudget
+	}
+	if opts.BodyBudget <= 0 {
+		opts.BodyBudget = DefaultBodyBudget
 	}
 	if opts.Parallelism <= 0 {
 		opts.Parallelism = 8
@@ -241,6 +255,7 @@ func New(opts Options) (*Client, error) {
 		hc.CheckRedirect = c.checkRedirect
 	}
 	c.urlLimit.Store(int64(opts.URLBudget))
+	c.bodyLimit.Store(int64(opts.BodyBudget))
 	c.rest.Store(opts.API == APIREST)
 	return c, nil
 }
@@ -360,15 +375,23 @@ var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 const maxPooledBody = 16 << 20
 
-// tooLong is exchange's report of a request line refused as too long: 431
-// (Request Header Fields Too Large: Node, whose limit counts the request
-// line with the headers) or 414 (URI Too Long: nginx and most proxies).
-// Either way the caller splits the batch.
+// tooLong is exchange's report of a request refused as too long: its
+// request line with 431 (Request Header Fields Too Large: Node, whose
+// limit counts the request line with the headers) or 414 (URI Too Long:
+// nginx and most proxies), or its body with 413 (Content Too Large: a
+// proxy's client_max_body_size). Either way nothing of it ran, and the
+// caller splits the batch.
 type tooLong struct{ status int }
 
 func (e *tooLong) Error() string {
+	if e.body() {
+		return fmt.Sprintf("request body too large (HTTP %d)", e.status)
+	}
 	return fmt.Sprintf("request line too long (HTTP %d)", e.status)
 }
+
+// body reports whether the body was refused, not the request line.
+func (e *tooLong) body() bool { return e.status == http.StatusRequestEntityTooLarge }
 
 // exchange sends rq, retrying a read, and sets the Err of its calls from the
 // answer (decode) or the failure. It returns a *tooLong, with the calls'
@@ -378,7 +401,7 @@ func (c *Client) exchange(ctx context.Context, rq *request, decode func(int, []b
 	read := rq.method == http.MethodGet
 	for attempt := 1; ; attempt++ {
 		ans, sent, err := c.send(ctx, rq)
-		if err == nil && (ans.status == http.StatusRequestHeaderFieldsTooLarge || ans.status == http.StatusRequestURITooLong) {
+		if err == nil && (ans.status == http.StatusRequestHeaderFieldsTooLarge || ans.status == http.StatusRequestURITooLong || ans.status == http.StatusRequestEntityTooLarge) {
 			ans.release()
 			return &tooLong{status: ans.status}
 		}

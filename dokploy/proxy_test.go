@@ -2,6 +2,7 @@ package dokploy_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -18,15 +19,20 @@ import (
 // line, and each header line, must fit one 8 KB buffer.
 const nginxLine = 8 << 10
 
+// nginxBody is nginx's default client_max_body_size: 1 MB (1m).
+const nginxBody = 1 << 20
+
 // nginxProxy is a reverse proxy in front of target with nginx's default
 // limits: a request line (method, target, protocol, CRLF) longer than
 // nginxLine gets 414 (URI Too Long), a header line longer than it 400
-// (Request Header Or Cookie Too Large). It records the length of every
-// request line and the status of every refusal.
+// (Request Header Or Cookie Too Large), a body longer than nginxBody 413
+// (Request Entity Too Large). It records the length of every request line
+// and body, and the status of every refusal.
 type nginxProxy struct {
 	*httptest.Server
 	mu      sync.Mutex
 	lines   []int
+	bodies  []int64
 	refused []int
 }
 
@@ -44,6 +50,8 @@ func newNginxProxy(t *testing.T, target string) *nginxProxy {
 		switch {
 		case line > nginxLine:
 			status = http.StatusRequestURITooLong
+		case r.ContentLength > nginxBody:
+			status = http.StatusRequestEntityTooLarge
 		default:
 			for name, values := range r.Header {
 				for _, v := range values {
@@ -55,14 +63,16 @@ func newNginxProxy(t *testing.T, target string) *nginxProxy {
 		}
 		p.mu.Lock()
 		p.lines = append(p.lines, line)
+		p.bodies = append(p.bodies, r.ContentLength)
 		if status != 0 {
 			p.refused = append(p.refused, status)
 		}
 		p.mu.Unlock()
 		if status != 0 {
+			text := fmt.Sprintf("%d %s", status, map[int]string{http.StatusRequestURITooLong: "Request-URI Too Large", http.StatusRequestEntityTooLarge: "Request Entity Too Large", http.StatusBadRequest: "Bad Request"}[status])
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(status)
-			w.Write([]byte("<html><head><title>414 Request-URI Too Large</title></head><body><center><h1>414 Request-URI Too Large</h1></center><hr><center>nginx</center></body></html>\r\n"))
+			fmt.Fprintf(w, "<html><head><title>%s</title></head><body><center><h1>%s</h1></center><hr><center>nginx</center></body></html>\r\n", text, text)
 			return
 		}
 		rp.ServeHTTP(w, r)
@@ -161,6 +171,90 @@ func TestObserveSplitsOn414(t *testing.T) {
 	if _, err := c.Observe(context.Background(), []string{"shop"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, again := p.seen(); len(again) != len(refused) {
+		t.Errorf("%d more refusals after the client learned the limit", len(again)-len(refused))
+	}
+}
+
+// TestMutationsBehindNginxBodyLimit: a step of many large writes (300
+// envs of 8 KB: 2.4 MB) passes a proxy with nginx's default
+// client_max_body_size: every batch body stays within 1 MB (the default
+// --body-budget), and none is refused.
+func TestMutationsBehindNginxBodyLimit(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+	seedServices(t, s, "shop", 600)
+	p := newNginxProxy(t, s.URL())
+	c, err := dokploy.New(dokploy.Options{BaseURL: p.URL, APIKey: "k", API: dokploy.APITRPC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := c.Observe(context.Background(), []string{"shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps := live.Projects["shop"][0].Environments[0].Applications
+	if len(apps) != 300 {
+		t.Fatalf("%d applications, want 300", len(apps))
+	}
+	env := strings.Repeat("K="+strings.Repeat("v", 80)+"\n", 100) // 8.2 KB
+	var calls []*dokploy.Call
+	for _, a := range apps {
+		calls = append(calls, dokploy.NewCall("application.saveEnvironment", map[string]any{
+			"applicationId": a.ApplicationID, "env": env, "buildArgs": nil, "buildSecrets": nil, "createEnvFile": true}, nil))
+	}
+	if err := c.Do(context.Background(), calls...); err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range calls {
+		if call.Err != nil {
+			t.Fatalf("%s: %v", call.Proc, call.Err)
+		}
+	}
+	_, refused := p.seen()
+	if len(refused) > 0 {
+		t.Errorf("the proxy refused %d requests (HTTP %d)", len(refused), refused[0])
+	}
+}
+
+// TestMutationsSplitOn413: with a body budget over the proxy's limit, the
+// proxy's 413s split the batch (nothing of a refused request reached the
+// server), every write lands once, and the client learns the limit.
+func TestMutationsSplitOn413(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+	seedServices(t, s, "shop", 200)
+	p := newNginxProxy(t, s.URL())
+	c, err := dokploy.New(dokploy.Options{BaseURL: p.URL, APIKey: "k", API: dokploy.APITRPC, BodyBudget: 8 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := c.Observe(context.Background(), []string{"shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps := live.Projects["shop"][0].Environments[0].Applications
+	write := func() []*dokploy.Call {
+		env := strings.Repeat("K="+strings.Repeat("v", 80)+"\n", 200) // 16.4 KB
+		var calls []*dokploy.Call
+		for _, a := range apps {
+			calls = append(calls, dokploy.NewCall("application.saveEnvironment", map[string]any{
+				"applicationId": a.ApplicationID, "env": env, "buildArgs": nil, "buildSecrets": nil, "createEnvFile": true}, nil))
+		}
+		if err := c.Do(context.Background(), calls...); err != nil {
+			t.Fatal(err)
+		}
+		for _, call := range calls {
+			if call.Err != nil {
+				t.Fatalf("%s: %v", call.Proc, call.Err)
+			}
+		}
+		return calls
+	}
+	write()
+	_, refused := p.seen()
+	if len(refused) == 0 || refused[0] != http.StatusRequestEntityTooLarge {
+		t.Fatalf("refusals %v, want 413s", refused)
+	}
+	write()
 	if _, again := p.seen(); len(again) != len(refused) {
 		t.Errorf("%d more refusals after the client learned the limit", len(again)-len(refused))
 	}

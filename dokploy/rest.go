@@ -20,7 +20,7 @@ func (c *Client) sendREST(ctx context.Context, call *Call) {
 	}
 	var long *tooLong
 	if errors.As(c.exchange(ctx, rq, decodeRESTCalls), &long) {
-		call.Err = fmt.Errorf("%s: the server refuses the request line of %d bytes that this call needs (HTTP %d); its input is too large to be read", call.Proc, rq.line, long.status)
+		call.Err = refusedAlone(call, rq, long)
 	}
 }
 

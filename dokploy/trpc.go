@@ -9,12 +9,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
-// sendTRPC sends one batch. When the server or a proxy refuses its request
-// line as too long (431 or 414, see tooLong), it sends the two halves
-// instead, down to single calls, and later batches stay under half the
-// refused length.
+// sendTRPC sends one batch. When the server or a proxy refuses it as too
+// long (its request line: 431 or 414; its body: 413; see tooLong), it
+// sends the two halves instead, down to single calls, and later batches
+// stay under half the refused length.
 func (c *Client) sendTRPC(ctx context.Context, calls []*Call) {
 	rq := c.trpcRequest(calls)
 	var long *tooLong
@@ -22,18 +23,13 @@ func (c *Client) sendTRPC(ctx context.Context, calls []*Call) {
 		return
 	}
 	if len(calls) == 1 {
-		calls[0].Err = fmt.Errorf("%s: the server refuses the request line of %d bytes that this call alone needs (HTTP %d); its input is too large to be read", calls[0].Proc, rq.line, long.status)
+		calls[0].Err = refusedAlone(calls[0], rq, long)
 		return
 	}
-	for limit := int64(rq.line / 2); ; {
-		cur := c.urlLimit.Load()
-		if limit >= cur {
-			break
-		}
-		if c.urlLimit.CompareAndSwap(cur, limit) {
-			c.logf("the server refused a request line of %d bytes (HTTP %d); sending at most %d from now on (see --url-budget)", rq.line, long.status, limit)
-			break
-		}
+	if long.body() {
+		c.lower(&c.bodyLimit, len(rq.body), long.status, "body", "--body-budget")
+	} else {
+		c.lower(&c.urlLimit, rq.line, long.status, "request line", "--url-budget")
 	}
 	if !c.reserve(2, calls) {
 		return
@@ -46,6 +42,29 @@ func (c *Client) sendTRPC(ctx context.Context, calls []*Call) {
 			c.sendTRPC(ctx, calls[half:])
 		}
 	})
+}
+
+// lower sets limit to half of refused, the length of a request's line or
+// body the server refused, unless it is already lower.
+func (c *Client) lower(limit *atomic.Int64, refused, status int, what, flag string) {
+	for half := int64(refused / 2); ; {
+		cur := limit.Load()
+		if half >= cur {
+			return
+		}
+		if limit.CompareAndSwap(cur, half) {
+			c.logf("the server refused a %s of %d bytes (HTTP %d); sending at most %d from now on (see %s)", what, refused, status, half, flag)
+			return
+		}
+	}
+}
+
+// refusedAlone is the error of a call whose request alone is too long.
+func refusedAlone(call *Call, rq *request, long *tooLong) error {
+	if long.body() {
+		return fmt.Errorf("%s: the server or a proxy in front of it refuses the body of %d bytes that this call alone needs (HTTP %d): raise the proxy's body limit (nginx: client_max_body_size)", call.Proc, len(rq.body), long.status)
+	}
+	return fmt.Errorf("%s: the server refuses the request line of %d bytes that this call alone needs (HTTP %d); its input is too large to be read", call.Proc, rq.line, long.status)
 }
 
 // trpcRequest builds the request of a batch (or of a single call).
@@ -111,27 +130,33 @@ func (c *Client) chunk(calls []*Call) [][]*Call {
 	if len(calls) == 0 {
 		return nil
 	}
-	limit := int(c.urlLimit.Load())
+	limit, bodyLimit := int(c.urlLimit.Load()), int(c.bodyLimit.Load())
 	// the request line around the target (the longer method: a POST batch
 	// of mutations), the path prefix, "?batch=1&input=", the escaped
 	// braces of the input
 	fixed := requestLine(http.MethodPost, "") + len(c.base.EscapedPath()) + len("/api/trpc/") + len("?batch=1&input=") + 2*len("%7B")
-	cost := func(call *Call, i int) int {
-		n := len(call.Proc) + 1 // name and comma
-		if IsQuery(call.Proc) { // "i":{"json":<in>}, and a comma
-			n += escapedLen(`"`) + decimalLen(i) + escapedLen(`":{"json":`) + escapedLen(call.in) + len("%7D%2C")
+	query := IsQuery(calls[0].Proc)
+	cost := func(call *Call, i int) (line, body int) {
+		line = len(call.Proc) + 1 // name and comma
+		if query {                // "i":{"json":<in>}, and a comma
+			line += escapedLen(`"`) + decimalLen(i) + escapedLen(`":{"json":`) + escapedLen(call.in) + len("%7D%2C")
+		} else { // the same in the body, unescaped
+			body = len(`"":{"json":},`) + decimalLen(i) + len(call.in)
 		}
-		return n
+		return line, body
 	}
 	var out [][]*Call
 	var cur []*Call
-	size := fixed
+	size, body := fixed, len("{}")
 	for _, call := range calls {
-		if len(cur) > 0 && size+cost(call, len(cur)) > limit {
+		l, b := cost(call, len(cur))
+		if len(cur) > 0 && (size+l > limit || body+b > bodyLimit) {
 			out = append(out, cur)
-			cur, size = nil, fixed
+			cur, size, body = nil, fixed, len("{}")
+			l, b = cost(call, 0)
 		}
-		size += cost(call, len(cur))
+		size += l
+		body += b
 		cur = append(cur, call)
 	}
 	return append(out, cur)
