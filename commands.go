@@ -429,7 +429,7 @@ func (g *Globals) newClient(ctx context.Context, f *spec.File) (*dokploy.Client,
 	}
 	c, err := dokploy.New(dokploy.Options{BaseURL: g.URL, APIKey: g.APIKey, API: g.API, Log: log, Notice: g.stderr,
 		UserAgent: "dokploy-sync/" + buildVersion(), MaxRequests: g.MaxRequests, URLBudget: g.URLBudget, BodyBudget: g.BodyBudget,
-		Parallelism: g.Parallelism, MaxPoolCalls: g.MaxPoolCalls, MaxMutations: g.MaxMutations,
+		Parallelism: g.Parallelism, MaxPoolCalls: g.MaxPoolCalls, MaxHostCalls: g.MaxHostCalls, MaxMutations: g.MaxMutations,
 		MaxReadBatches: g.MaxReadBatches,
 		Abort:          abortOf(ctx), AllowHTTP: g.AllowHTTP})
 	if err != nil {

@@ -34,8 +34,9 @@ type Globals struct {
 	URLBudget    int      `name:"url-budget" default:"8192" help:"Longest HTTP request line (GET, URL, HTTP/1.1 and CRLF), in bytes; batched reads are split to stay under it (nginx refuses over 8 KB by default) (default ${default})." placeholder:"BYTES"`
 	BodyBudget   int      `name:"body-budget" default:"${bodyBudget}" help:"Largest HTTP request body, in bytes; batched writes are split to stay under it (nginx refuses over 1 MB by default) (default ${default})." placeholder:"BYTES"`
 	Parallelism  int      `name:"parallelism" default:"8" help:"HTTP requests in flight at once (default ${default})." placeholder:"N"`
-	// MaxPoolCalls and MaxMutations: see dokploy.Options.
+	// MaxPoolCalls, MaxHostCalls and MaxMutations: see dokploy.Options.
 	MaxPoolCalls   int  `name:"max-pool-calls" default:"${maxPoolCalls}" help:"Calls that hold a connection of Dokploy's database pool (domain, redirect and basic-auth creates, ...) in flight at once, at most 9: Dokploy's 10-connection pool deadlocks, hanging the whole panel, at 10 (default ${default})." placeholder:"N"`
+	MaxHostCalls   int  `name:"max-host-calls" default:"${maxHostCalls}" help:"Calls that make Dokploy run commands on its host before answering (deletes, stops, starts, database deploys) in flight at once (default ${default})." placeholder:"N"`
 	MaxReadBatches int  `name:"max-read-batches" default:"${maxReadBatches}" help:"Batches of reads (tRPC GETs) in flight at once; reads hold no database connection across queries, so the reads of a step go together (default ${default})." placeholder:"N"`
 	MaxMutations   int  `name:"max-mutations" default:"${maxMutations}" help:"Changes (mutation calls) in flight at once (default ${default})." placeholder:"N"`
 	Verbose        bool `short:"v" help:"Log every HTTP request to stderr (never keys or bodies) and the request count."`
@@ -219,7 +220,7 @@ func newParser(cli *CLI, extra ...kong.Option) (*kong.Kong, error) {
 		kong.Name("dokploy-sync"),
 		kong.Description("Make a Dokploy server match a dokploy.yaml kept in git."),
 		kong.Vars{"version": versionText(version, commit, date, buildInfo()), // the defaults where they are defined
-			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations), "maxReadBatches": strconv.Itoa(dokploy.DefaultMaxReadBatches), "bodyBudget": strconv.Itoa(dokploy.DefaultBodyBudget),
+			"maxPoolCalls": strconv.Itoa(dokploy.DefaultMaxPoolCalls), "maxHostCalls": strconv.Itoa(dokploy.DefaultMaxHostCalls), "maxMutations": strconv.Itoa(dokploy.DefaultMaxMutations), "maxReadBatches": strconv.Itoa(dokploy.DefaultMaxReadBatches), "bodyBudget": strconv.Itoa(dokploy.DefaultBodyBudget),
 			"maxSpecSize": strconv.Itoa(spec.DefaultMaxSpecSize)},
 		kong.ShortUsageOnError(),
 		kong.HelpOptions{Compact: true},

@@ -37,21 +37,39 @@ const DefaultURLBudget = 8 << 10
 const DefaultBodyBudget = 1 << 20
 
 // The bounds of the calls in flight at once, over every request of a
-// client (Options.MaxPoolCalls, MaxMutations):
+// client (Options.MaxPoolCalls, MaxHostCalls, MaxMutations):
 //   - pool-holding calls (pool.go): 4. Dokploy's Postgres pool has 10
 //     connections, and 10 of these deadlock it; 4 leave 6 for the UI, the
 //     deploy queue and the second connection each of the 4 needs.
-//   - mutations in general: 256. Each takes a pool connection for a few
-//     milliseconds at a time and none holds one while waiting for another,
-//     so 256 in flight keep the pool busy for well under a second: UI
-//     requests and the deploy queue wait behind them that long at most.
-//     A lower bound would add a round trip per 256 creates or writes.
+//   - calls that run commands on Dokploy's host (host.go: deletes, stops,
+//     starts, database deploys): 16. Each runs a docker CLI process or an
+//     SSH session for seconds; 16 keep that to a few hundred MB on the
+//     smallest panels.
+//   - mutations in general: 1024. None holds a pool connection while it
+//     waits for another: in Dokploy v0.30.2 application.create
+//     (routers/application.ts:82-140) awaits findEnvironmentById,
+//     findProjectById, checkServiceAccess, getWebServerSettings,
+//     validUniqueServerAppName, a transaction that holds one connection
+//     for its one insert (services/application.ts:69-91), addNewService
+//     and audit, one query at a time; application.update and the save*
+//     procedures are one UPDATE (updateApplication, services/
+//     application.ts:147) between permission reads (routers/
+//     application.ts:376-681); the other kinds' create and update
+//     procedures have the same shape, and those that do not are
+//     PoolHolding. Like reads (DefaultMaxReadBatches), they queue for the
+//     10 connections and cost the panel the same queries whether sent
+//     together or in turns: 1024 are some 10,000 short queries, which UI
+//     requests and the deploy queue wait behind (about half a second at
+//     half a millisecond a query). 1024 send the creates and then the
+//     writes of 2,000 services in 2 round trips each, where 256 took 8
+//     and 16.
 //
 // Reads hold no connection across queries (see DefaultMaxReadBatches):
 // their tRPC batches have a bound of their own, MaxReadBatches.
 const (
 	DefaultMaxPoolCalls = 4
-	DefaultMaxMutations = 256
+	DefaultMaxHostCalls = 16
+	DefaultMaxMutations = 1024
 )
 
 // DefaultMaxReadBatches bounds the tRPC read batches (GET) in flight at
@@ -117,6 +135,11 @@ type Options struct {
 	// at once, over every request of the client; default
 	// DefaultMaxPoolCalls. Dokploy's 10-connection pool deadlocks at 10.
 	MaxPoolCalls int
+	// MaxHostCalls bounds the calls that run commands on Dokploy's host
+	// (HostWork: deletes, stops, starts, database deploys) in flight at
+	// once, over every request of the client; default
+	// DefaultMaxHostCalls.
+	MaxHostCalls int
 	// MaxMutations bounds the mutation calls in flight at once, over every
 	// request of the client, pool-holding ones included; default
 	// DefaultMaxMutations. Reads are bounded by MaxReadBatches (tRPC) or
@@ -163,6 +186,7 @@ type Client struct {
 	slots      chan struct{} // one per request in flight (Parallelism)
 	readSlots  chan struct{} // one per tRPC read batch in flight (MaxReadBatches)
 	poolSem    *semaphore    // pool-holding calls in flight (MaxPoolCalls)
+	hostSem    *semaphore    // host-work calls in flight (MaxHostCalls)
 	mutSem     *semaphore    // mutation calls in flight (MaxMutations)
 	urlLimit   atomic.Int64  // URLBudget, lowered after a 431 or 414
 	bodyLimit  atomic.Int64  // BodyBudget, lowered after a 413
@@ -224,6 +248,10 @@ func New(opts Options) (*Client, error) {
 		opts.MaxPoolCalls = DefaultMaxPoolCalls
 	}
 	opts.MaxPoolCalls = min(opts.MaxPoolCalls, opts.MaxMutations)
+	if opts.MaxHostCalls <= 0 {
+		opts.MaxHostCalls = DefaultMaxHostCalls
+	}
+	opts.MaxHostCalls = min(opts.MaxHostCalls, opts.MaxMutations)
 	if opts.UserAgent == "" {
 		opts.UserAgent = "dokploy-sync"
 	}
@@ -246,6 +274,7 @@ func New(opts Options) (*Client, error) {
 		slots:     make(chan struct{}, opts.Parallelism),
 		readSlots: make(chan struct{}, opts.MaxReadBatches),
 		poolSem:   newSemaphore(opts.MaxPoolCalls),
+		hostSem:   newSemaphore(opts.MaxHostCalls),
 		mutSem:    newSemaphore(opts.MaxMutations),
 	}
 	if c.sleep == nil {

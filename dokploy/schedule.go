@@ -15,14 +15,17 @@ import (
 //     Parallelism at once);
 //   - the pool-holding mutations (PoolHolding): waves of at most
 //     MaxPoolCalls calls, one after the other;
+//   - the mutations that run commands on Dokploy's host (HostWork):
+//     waves of at most MaxHostCalls calls, one after the other;
 //   - the other mutations: waves of at most MaxMutations calls, less what
-//     the pool stream of the same Do takes, one after the other.
+//     the pool and host streams of the same Do take, one after the other.
 //
 // A wave is a set of requests sent at once: a tRPC wave travels in one
 // batch (more when the URL budget cuts it), a REST wave in a request per
 // call. Before its requests are sent, a wave acquires its weight on the
 // client-wide semaphores (its pool-holding calls on the pool semaphore, its
-// mutations on the mutation semaphore), so that the bounds hold across
+// host work on the host semaphore, its mutations on the mutation
+// semaphore), so that the bounds hold across
 // every Do in flight; it gives the weight back when its answers are in.
 //
 // RoundTrips counts, per Do, the latency periods of its longest stream:
@@ -43,6 +46,7 @@ type wave struct {
 	rest    bool      // sent on REST: one request per call
 	batches [][]*Call // the requests (tRPC batches, or one call each)
 	pool    int       // weight on the pool semaphore
+	host    int       // weight on the host semaphore
 	muts    int       // weight on the mutation semaphore
 }
 
@@ -69,8 +73,11 @@ func (c *Client) waves(calls []*Call, size int) []*wave {
 		for _, call := range part {
 			if !IsQuery(call.Proc) {
 				w.muts++
-				if PoolHolding(call.Proc) {
+				switch {
+				case PoolHolding(call.Proc):
 					w.pool++
+				case HostWork(call.Proc):
+					w.host++
 				}
 			}
 		}
@@ -84,22 +91,26 @@ func (c *Client) waves(calls []*Call, size int) []*wave {
 // client may fall back to REST, the first refusal stops the tRPC waves not
 // yet sent, and their calls are returned too.
 func (c *Client) schedule(ctx context.Context, calls []*Call) (refused []*Call) {
-	var reads, pool, muts []*Call
+	var reads, pool, host, muts []*Call
 	for _, call := range calls {
 		switch {
 		case IsQuery(call.Proc):
 			reads = append(reads, call)
 		case PoolHolding(call.Proc):
 			pool = append(pool, call)
+		case HostWork(call.Proc):
+			host = append(host, call)
 		default:
 			muts = append(muts, call)
 		}
 	}
 	poolWave := min(len(pool), c.opts.MaxPoolCalls)
+	hostWave := min(len(host), c.opts.MaxHostCalls, max(1, c.opts.MaxMutations-poolWave))
 	streams := [][]*wave{
 		c.waves(reads, 0),
 		c.waves(pool, poolWave),
-		c.waves(muts, max(1, c.opts.MaxMutations-poolWave)),
+		c.waves(host, hostWave),
+		c.waves(muts, max(1, c.opts.MaxMutations-poolWave-hostWave)),
 	}
 	n := 0
 	for _, s := range streams {
@@ -202,8 +213,13 @@ func (c *Client) acquire(ctx context.Context, w *wave) error {
 	if err := c.poolSem.acquire(ctx, w.pool); err != nil {
 		return err
 	}
+	if err := c.hostSem.acquire(ctx, w.host); err != nil {
+		c.poolSem.release(w.pool)
+		return err
+	}
 	if err := c.mutSem.acquire(ctx, w.muts); err != nil {
 		c.poolSem.release(w.pool)
+		c.hostSem.release(w.host)
 		return err
 	}
 	return nil
@@ -213,6 +229,7 @@ func (c *Client) acquire(ctx context.Context, w *wave) error {
 // pool-holding call whose answer was lost only one Timeout later.
 func (c *Client) releaseWave(w *wave) {
 	c.mutSem.release(w.muts)
+	c.hostSem.release(w.host)
 	lost := 0
 	for _, b := range w.batches {
 		for _, call := range b {

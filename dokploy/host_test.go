@@ -1,0 +1,133 @@
+package dokploy_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
+)
+
+// hostInflight counts the host-work calls (dokploy.HostWork) in flight
+// through a transport.
+type hostInflight struct {
+	next      http.RoundTripper
+	cur, peak atomic.Int64
+}
+
+func (f *hostInflight) RoundTrip(r *http.Request) (*http.Response, error) {
+	n := int64(0)
+	path := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+	for _, p := range strings.Split(path, ",") {
+		if dokploy.HostWork(p) {
+			n++
+		}
+	}
+	cur := f.cur.Add(n)
+	for {
+		p := f.peak.Load()
+		if cur <= p || f.peak.CompareAndSwap(p, cur) {
+			break
+		}
+	}
+	defer f.cur.Add(-n)
+	return f.next.RoundTrip(r)
+}
+
+// Many Do at once, each with stops (Docker commands on the panel's host)
+// and other mutations: never more than MaxHostCalls stops in flight,
+// whatever MaxMutations allows.
+func TestHostCallsBoundedAcrossConcurrentDo(t *testing.T) {
+	for _, api := range []string{dokploy.APITRPC, dokploy.APIREST} {
+		t.Run(api, func(t *testing.T) {
+			s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k", Latency: 10 * time.Millisecond})
+			env := seed(t, s, "shop", 0)
+			var apps []any
+			for i := range 40 {
+				apps = append(apps, call(t, s, "application.create", map[string]any{"name": fmt.Sprint("a", i), "environmentId": env})["applicationId"])
+			}
+			tr := &hostInflight{next: http.DefaultTransport}
+			const maxHost = 6
+			c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: api, Parallelism: 32, MaxHostCalls: maxHost,
+				HTTPClient: &http.Client{Transport: tr}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, 4)
+			for g := range 4 {
+				wg.Go(func() {
+					var calls []*dokploy.Call
+					for _, id := range apps[g*10 : g*10+10] {
+						calls = append(calls, dokploy.NewCall("application.stop", map[string]any{"applicationId": id}, nil))
+					}
+					for i := range 10 {
+						calls = append(calls, dokploy.NewCall("project.create", map[string]any{"name": fmt.Sprintf("p%d-%d", g, i)}, nil))
+					}
+					errs <- c.Do(context.Background(), calls...)
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if p := tr.peak.Load(); p > maxHost || p < 2 {
+				t.Errorf("%d stops in flight at most, want 2..%d", p, maxHost)
+			}
+		})
+	}
+}
+
+// One Do of 40 stops and 100 creates: the host stream's 3 waves of 16 set
+// the round trips; the creates travel beside them in one.
+func TestHostWavesAreTheRoundTrips(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+	env := seed(t, s, "shop", 0)
+	var calls []*dokploy.Call
+	for i := range 40 {
+		id := call(t, s, "application.create", map[string]any{"name": fmt.Sprint("a", i), "environmentId": env})["applicationId"]
+		calls = append(calls, dokploy.NewCall("application.stop", map[string]any{"applicationId": id}, nil))
+	}
+	for i := range 100 {
+		calls = append(calls, dokploy.NewCall("project.create", map[string]any{"name": fmt.Sprint("p", i)}, nil))
+	}
+	c, _ := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", MaxHostCalls: 16})
+	if err := c.Do(context.Background(), calls...); err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range calls {
+		if call.Err != nil {
+			t.Fatalf("%s: %v", call.Proc, call.Err)
+		}
+	}
+	if c.RoundTrips() != 3 {
+		t.Errorf("%d round trips, want 3", c.RoundTrips())
+	}
+}
+
+// Every procedure the client may send that makes Dokploy run commands on
+// its host before it answers is in the table; reads never are.
+func TestHostWorkTable(t *testing.T) {
+	for _, p := range []string{"application.delete", "compose.delete", "postgres.remove", "libsql.remove",
+		"application.stop", "application.start", "compose.stop", "compose.start", "redis.stop", "mongo.start",
+		"postgres.deploy", "mysql.deploy", "mariadb.deploy", "mongo.deploy", "redis.deploy", "libsql.deploy"} {
+		if !dokploy.HostWork(p) {
+			t.Errorf("%s: not host work", p)
+		}
+	}
+	for _, p := range []string{"application.create", "application.update", "application.saveEnvironment",
+		"application.deploy", "compose.deploy", "project.create", "application.one", "domain.create"} {
+		if dokploy.HostWork(p) {
+			t.Errorf("%s: host work", p)
+		}
+	}
+}
