@@ -40,6 +40,8 @@ const foldServices = `
             env: {GF_LOG: debug}
         postgres:
           db: {dockerImage: "postgres:16", databaseName: shop, databaseUser: shop, databasePassword: pw-12345, externalPort: 15432, env: {PGTZ: UTC}}
+        mongo:
+          docs: {dockerImage: "mongo:7", databaseUser: u, databasePassword: pw-23456, env: {MONGO_X: "1"}}
 `
 
 const foldSpec = `
@@ -68,6 +70,8 @@ func TestApplyFoldsTheWritesOfACreatedService(t *testing.T) {
 		"compose/mon":       call(t, fake, "compose.create", map[string]any{"name": "mon", "environmentId": stage, "appName": "shop-mon"})["composeId"].(string),
 		"postgres/db": call(t, fake, "postgres.create", map[string]any{"name": "db", "environmentId": stage, "appName": "shop-db",
 			"dockerImage": "postgres:16", "databaseName": "shop", "databaseUser": "shop", "databasePassword": "pw-12345"})["postgresId"].(string),
+		"mongo/docs": call(t, fake, "mongo.create", map[string]any{"name": "docs", "environmentId": stage, "appName": "shop-docs",
+			"dockerImage": "mongo:7", "databaseUser": "u", "databasePassword": "pw-23456"})["mongoId"].(string),
 	}
 
 	c, err := dokploy.New(dokploy.Options{BaseURL: fake.URL(), APIKey: "k"})
@@ -134,7 +138,16 @@ func TestApplyFoldsTheWritesOfACreatedService(t *testing.T) {
 			t.Errorf("the update of the created api has keys\n %s, want\n %s", got, want)
 		}
 	}
-	// libsql: its update carries what a partial update would reset.
+	// web's carries no createEnvFile and no build texts: the spec sets none.
+	if _, ins := sent(res.IDs["shop/production/application/web"]); len(ins) == 1 {
+		if got, want := keys(ins[0]), "applicationId,customGitBranch,customGitBuildPath,customGitSSHKeyId,customGitUrl,env,sourceType,watchPaths"; got != want {
+			t.Errorf("the update of the created web has keys\n %s, want\n %s", got, want)
+		}
+	}
+	// mongo and libsql: their updates carry what a partial update would reset.
+	if _, ins := sent(res.IDs["shop/production/mongo/docs"]); len(ins) == 1 && (ins[0]["replicaSets"] != false || ins[0]["dockerImage"] != "mongo:7") {
+		t.Errorf("mongo.update %v: want dockerImage and replicaSets false", ins[0])
+	}
 	procs, ins := sent(res.IDs["shop/production/libsql/edge"])
 	if !slices.Equal(procs, []string{"libsql.update"}) {
 		t.Errorf("created libsql/edge: sent %v after its create, want one libsql.update", procs)
