@@ -99,15 +99,24 @@ func (r *run) envText(addr string, want map[string]string, live *string) (any, e
 // through the matching save*Provider, its build through saveBuildType, its
 // env, build args and secrets through saveEnvironment, and the rest through
 // application.update. Each save* call requires keys the spec may not own:
-// they are resent as they are live, so nothing set elsewhere is wiped.
+// they are resent as they are live, so nothing set elsewhere is wiped. An
+// application this apply creates gets all of them in its one
+// application.update (foldCreated), with the source type the save would
+// set (a new row is idle already, the status a save*Provider sets) and
+// only the env texts the spec manages.
 func (r *run) applicationWrites(c *planner.Change, id string, want *spec.Application, live *dokploy.Application) ([]*dokploy.Call, error) {
 	var calls []*dokploy.Call
+	in := map[string]any{"applicationId": id}
+	create := c.Action == planner.Create
 	if c.HasField("source") {
 		src, err := r.resolveSource(c, want.Source)
 		if err != nil {
 			return nil, err
 		}
 		calls = append(calls, sourceCall(id, src, live))
+		if create {
+			in["sourceType"] = planner.SourceKind(src)
+		}
 	}
 	if b := want.Build; b != nil && c.HasField("build") {
 		m := &b.Meta
@@ -148,9 +157,11 @@ func (r *run) applicationWrites(c *planner.Change, id string, want *spec.Applica
 		if want, ok := setting(want.Objects, kinds.ApplicationSettings, "createEnvFile").(bool); ok {
 			createEnvFile = want // the spec's, when it sets it
 		}
-		if liveRedacted(live.Env, live.BuildArgs, live.BuildSecrets) {
+		if create || liveRedacted(live.Env, live.BuildArgs, live.BuildSecrets) {
 			// saveEnvironment needs all three texts, and the server hid one
 			// it does not own: application.update keeps what it is not sent.
+			// A new application's are Dokploy's own (createEnvFile, when the
+			// spec sets it, is among its settings).
 			in := map[string]any{"applicationId": id}
 			for key, v := range map[string]struct {
 				want map[string]string
@@ -167,7 +178,6 @@ func (r *run) applicationWrites(c *planner.Change, id string, want *spec.Applica
 			}, nil))
 		}
 	}
-	in := map[string]any{"applicationId": id}
 	if c.Action == planner.Update && c.HasField("description") {
 		in["description"] = nullable(want.Description)
 	}
@@ -206,6 +216,7 @@ func (r *run) applicationWrites(c *planner.Change, id string, want *spec.Applica
 	if err := r.settingsInput(c, want.Objects, planner.KindApplication, in); err != nil {
 		return nil, err
 	}
+	calls = foldCreated(c, in, calls)
 	if len(in) > 1 {
 		calls = append(calls, dokploy.NewCall("application.update", in, nil))
 	}

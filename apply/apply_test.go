@@ -40,16 +40,19 @@ projects:
           cache: {dockerImage: "redis:7", databasePassword: pw-9999}
 `
 
-// failing drops the calls of one procedure as if the server had refused them.
+// failing drops the calls of one procedure as if the server had refused
+// them; with key, only those whose input has that key.
 type failing struct {
 	d    apply.Doer
 	proc string
+	key  string
 }
 
 func (f failing) Do(ctx context.Context, calls ...*dokploy.Call) error {
 	var pass []*dokploy.Call
 	for _, c := range calls {
-		if c.Proc == f.proc {
+		in, _ := c.Input.(map[string]any)
+		if _, has := in[f.key]; c.Proc == f.proc && (f.key == "" || has) {
 			c.Err = errors.New("injected failure")
 			continue
 		}
@@ -113,7 +116,7 @@ func TestApplyConvergesInFewRoundTrips(t *testing.T) {
 func TestApplyStopsAtAFailedLevelAndARerunConverges(t *testing.T) {
 	fake, c, f := setup(t)
 	p := plan(t, c, f)
-	res := apply.Apply(context.Background(), failing{c, "redis.create"}, p, apply.Options{})
+	res := apply.Apply(context.Background(), failing{c, "redis.create", ""}, p, apply.Options{})
 	err := res.Err()
 	if err == nil {
 		t.Fatal("want an error")
@@ -144,13 +147,15 @@ func TestApplyStopsAtAFailedLevelAndARerunConverges(t *testing.T) {
 func TestApplyCreatedButFieldsFailed(t *testing.T) {
 	_, c, f := setup(t)
 	p := plan(t, c, f)
-	err := apply.Apply(context.Background(), failing{c, "application.saveEnvironment"}, p, apply.Options{}).Err()
+	// The one application.update of the new api (the one with an env).
+	err := apply.Apply(context.Background(), failing{c, "application.update", "env"}, p, apply.Options{}).Err()
 	if err == nil || !strings.Contains(err.Error(), "shop/production/application/api: created, but setting its fields failed: injected failure") {
 		t.Fatalf("error = %v", err)
 	}
-	// The next plan shows only what is left: the env of api.
+	// The next plan shows only what is left: the fields of api.
 	left := plan(t, c, f)
-	if len(left.Changes) != 1 || left.Changes[0].Address != "shop/production/application/api" || !left.Changes[0].HasField("env") {
+	if len(left.Changes) != 1 || left.Changes[0].Address != "shop/production/application/api" || !left.Changes[0].HasField("env") ||
+		!left.Changes[0].HasField("source") || !left.Changes[0].HasField("replicas") {
 		var s []string
 		for _, ch := range left.Changes {
 			s = append(s, ch.Address)

@@ -36,13 +36,15 @@ func BenchmarkApply100Apps(b *testing.B) {
 // BenchmarkApply2000Apps applies, to an empty server 50 ms away, 2,000
 // applications with an image and an env each (no pool-holding children):
 // after the project and the environment, the 2,000 creates and then the
-// 4,000 field writes (the image, the env) go in waves of --max-mutations
-// (1024): 2 + 2 + 4 = 8 round trips (TestApply2000AppsRoundTrips holds it
-// to the target of 15).
+// 2,000 field writes (one application.update each, the image and the env
+// folded in it) go in waves of --max-mutations (dokploy.DefaultMaxMutations,
+// 1024): 2 + 2 + 2 = 6 round trips (TestApply2000AppsRoundTrips holds it to
+// the target of 15).
 //
 //	go test -run XXX -bench Apply2000 -benchtime 1x ./apply/
 func BenchmarkApply2000Apps(b *testing.B) {
-	benchApply(b, appsSpec(b, 2000, false), 1+1+2000, 2+(3*2000+dokploy.DefaultMaxMutations-1)/dokploy.DefaultMaxMutations)
+	waves := int64(2000+dokploy.DefaultMaxMutations-1) / dokploy.DefaultMaxMutations
+	benchApply(b, appsSpec(b, 2000, false), 1+1+2000, 2+waves+waves)
 }
 
 // BenchmarkApplyPool100Apps applies 100 applications, each with two

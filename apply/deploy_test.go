@@ -530,7 +530,7 @@ func TestDeployStopsWhenCancelled(t *testing.T) {
 func TestDeployReportsAnUnreadableHistory(t *testing.T) {
 	t.Run("before the deploy", func(t *testing.T) {
 		f := newDeployFixture(t, dokploytest.Options{})
-		res := apply.Deploy(context.Background(), failing{f.client, "deployment.all"}, []apply.DeployTarget{f.app, f.compose}, f.options(newClock(), &bytes.Buffer{}))
+		res := apply.Deploy(context.Background(), failing{f.client, "deployment.all", ""}, []apply.DeployTarget{f.app, f.compose}, f.options(newClock(), &bytes.Buffer{}))
 		wantAddresses(t, "done", res.Done, f.compose.Address)
 		wantAddresses(t, "failed", res.Failed, f.app.Address)
 		if err := res.Failed[0].Err; !strings.Contains(err.Error(), "deploy triggered, but it cannot be followed: its deployment history could not be read (injected failure)") {

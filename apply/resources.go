@@ -245,7 +245,9 @@ var createFields = map[string]bool{
 // versions. A running database gets its password through changePassword,
 // which reaches the running service; one that never ran only needs the
 // record changed. Everything else, the external port included, takes effect
-// with the deploy that follows apply.
+// with the deploy that follows apply. A database this apply creates gets
+// its env in the update too (foldCreated): the update resends what a
+// partial update would reset, so it equals the create and saveEnvironment.
 func (r *run) databaseWrites(c *planner.Change, id string, want spec.Database, live *dokploy.Database) ([]*dokploy.Call, error) {
 	if id == "" {
 		return nil, fmt.Errorf("%s has no id", c.Address)
@@ -327,7 +329,8 @@ func (r *run) databaseWrites(c *planner.Change, id string, want spec.Database, l
 		if err != nil {
 			return nil, err
 		}
-		calls = append(calls, dokploy.NewCall(c.Kind+".saveEnvironment", map[string]any{idKey: id, "env": text}, nil))
+		env := dokploy.NewCall(c.Kind+".saveEnvironment", map[string]any{idKey: id, "env": text}, nil)
+		calls = append(calls, foldCreated(c, upd, []*dokploy.Call{env})...)
 	}
 	if err := r.settingsInput(c, want.Objects, c.Kind, upd); err != nil {
 		return nil, err

@@ -37,7 +37,9 @@ func (r *run) compose(o *op) error {
 }
 
 // composeWrites sets the changed fields of a compose service: compose.update
-// for everything but the env, which goes through compose.saveEnvironment.
+// for everything but the env, which goes through compose.saveEnvironment;
+// a compose service this apply creates gets its env in the update too
+// (foldCreated).
 func (r *run) composeWrites(c *planner.Change, id string, want *spec.Compose, live *dokploy.Compose) ([]*dokploy.Call, error) {
 	var calls []*dokploy.Call
 	create := c.Action == planner.Create
@@ -73,15 +75,16 @@ func (r *run) composeWrites(c *planner.Change, id string, want *spec.Compose, li
 	if err := r.settingsInput(c, want.Objects, planner.KindCompose, in); err != nil {
 		return nil, err
 	}
-	if len(in) > 1 {
-		calls = append(calls, dokploy.NewCall("compose.update", in, nil))
-	}
 	if c.HasField("env") {
 		env, err := r.envText(c.Address, want.EnvVars, live.Env)
 		if err != nil {
 			return nil, err
 		}
 		calls = append(calls, dokploy.NewCall("compose.saveEnvironment", map[string]any{"composeId": id, "env": env}, nil))
+	}
+	calls = foldCreated(c, in, calls)
+	if len(in) > 1 {
+		calls = append([]*dokploy.Call{dokploy.NewCall("compose.update", in, nil)}, calls...)
 	}
 	return calls, nil
 }

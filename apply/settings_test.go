@@ -48,7 +48,8 @@ func (r *settingsRecording) inputs(t *testing.T, proc string) []map[string]any {
 // TestSaveEnvironmentSendsTheSpecsCreateEnvFile: saveEnvironment needs
 // createEnvFile; the spec's value goes with it (an application.update in
 // the same batch may run before or after it on the server), the live one
-// only when the spec leaves it out.
+// only when the spec leaves it out. A created application gets its env and
+// createEnvFile in its one application.update.
 func TestSaveEnvironmentSendsTheSpecsCreateEnvFile(t *testing.T) {
 	fake := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k", Seed: 3})
 	c, err := dokploy.New(dokploy.Options{BaseURL: fake.URL(), APIKey: "k"})
@@ -78,21 +79,21 @@ projects:
             source: {docker: {image: "nginx:1.27"}}
 `
 	for _, step := range []struct {
-		name, extra string
-		want        bool
+		name, extra, proc string
+		want              bool
 	}{
-		{"created with createEnvFile false", "            env: {MODE: one}\n            createEnvFile: false\n", false},
-		{"env changed, createEnvFile turned true", "            env: {MODE: two}\n            createEnvFile: true\n", true},
-		{"env changed, createEnvFile turned false", "            env: {MODE: three}\n            createEnvFile: false\n", false},
-		{"env changed, createEnvFile left out: the live one", "            env: {MODE: four}\n", false},
+		{"created with createEnvFile false", "            env: {MODE: one}\n            createEnvFile: false\n", "application.update", false},
+		{"env changed, createEnvFile turned true", "            env: {MODE: two}\n            createEnvFile: true\n", "application.saveEnvironment", true},
+		{"env changed, createEnvFile turned false", "            env: {MODE: three}\n            createEnvFile: false\n", "application.saveEnvironment", false},
+		{"env changed, createEnvFile left out: the live one", "            env: {MODE: four}\n", "application.saveEnvironment", false},
 	} {
 		rec := run(base + step.extra)
-		ins := rec.inputs(t, "application.saveEnvironment")
+		ins := rec.inputs(t, step.proc)
 		if len(ins) != 1 {
-			t.Fatalf("%s: %d saveEnvironment calls, want 1", step.name, len(ins))
+			t.Fatalf("%s: %d %s calls, want 1", step.name, len(ins), step.proc)
 		}
-		if got, ok := ins[0]["createEnvFile"].(bool); !ok || got != step.want {
-			t.Errorf("%s: saveEnvironment sent createEnvFile %v, want %v", step.name, ins[0]["createEnvFile"], step.want)
+		if got, ok := ins[0]["createEnvFile"].(bool); !ok || got != step.want || ins[0]["env"] == nil {
+			t.Errorf("%s: %s sent createEnvFile %v and env %v, want %v and the env", step.name, step.proc, ins[0]["createEnvFile"], ins[0]["env"], step.want)
 		}
 	}
 }

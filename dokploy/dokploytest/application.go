@@ -287,7 +287,8 @@ func applicationCreate(s *Server, in map[string]any) (any, error) {
 }
 
 // applicationUpdate keeps omitted keys, clears explicit nulls, ignores
-// appName and answers true.
+// appName and answers true. A provider or SSH key id that names nothing
+// fails in the database, as in the save procedures (the same UPDATE).
 func applicationUpdate(s *Server, in map[string]any) (any, error) {
 	if len(in) <= 1+boolToInt(in["appName"] != nil) {
 		return nil, errInternal("No values to set") // drizzle: an UPDATE without columns
@@ -298,6 +299,15 @@ func applicationUpdate(s *Server, in map[string]any) (any, error) {
 	}
 	if err := s.checkMove(in); err != nil {
 		return nil, err
+	}
+	values := map[string]any{}
+	for k, v := range in {
+		if k != "applicationId" && k != "appName" && applicationTable.has(k) {
+			values[k] = v
+		}
+	}
+	if s.danglingRef(values) != "" {
+		return nil, errInternal("%s", failedUpdate(applicationTable, a["applicationId"], values))
 	}
 	set(applicationTable, a, in, "applicationId", "appName")
 	return true, nil

@@ -602,6 +602,13 @@ func TestGitProviderSaves(t *testing.T) {
 		!strings.HasSuffix(msg, "\nparams: github,shop,acme,main,/,push,idle,gh-1,"+id.(string)) {
 		t.Errorf("dangling githubId: %s", msg)
 	}
+	// application.update runs the same UPDATE: the same failure.
+	status, body = c.post("application.update", map[string]any{"applicationId": id, "sourceType": "github", "githubId": "gh-1"})
+	wantStatus(t, status, body, 500)
+	if msg := restMessage(t, body).(string); !strings.HasPrefix(msg, `Failed query: update "application" set "sourceType" = $1,`) ||
+		!strings.Contains(msg, `"githubId" = $2 where`) || !strings.HasSuffix(msg, "\nparams: github,gh-1,"+id.(string)) {
+		t.Errorf("dangling githubId on application.update: %s", msg)
+	}
 	status, body = c.post("application.saveGithubProvider", map[string]any{"applicationId": id, "repository": nil, "owner": nil,
 		"buildPath": nil, "githubId": nil, "branch": "bad branch"})
 	wantStatus(t, status, body, 400)
