@@ -215,6 +215,10 @@ var levels = instanceLevels + 5
 // the changes already under way (the resources created and the updates of
 // the levels processed) still get their field writes, so nothing is left
 // half made that could have been finished; then it returns what was done.
+//
+// A level's creates of projects, environments and services take one round
+// trip each when the key is neither owner nor admin: the client sends them
+// one at a time (dokploy.AppendsAccess; SerialCreates counts them).
 func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
 	r := &run{ctx: ctx, d: d, ids: map[string]string{}, opt: opt, result: &Result{}, res: p.Resolver(), plan: p}
 	r.result.IDs = r.ids
