@@ -120,6 +120,8 @@ func TestScript(t *testing.T) {
 			"requests":   cmdRequests,
 			"provider":   cmdProvider,
 			"mode":       cmdMode,
+			"role":       cmdRole,
+			"accessed":   cmdAccessed,
 		},
 	})
 }
@@ -259,6 +261,27 @@ func TestSchemaCommand(t *testing.T) {
 	}
 	if !bytes.Equal(out.Bytes(), schema.JSON()) {
 		t.Errorf("dokploy-sync schema printed something else than schema.JSON()")
+	}
+}
+
+// role ROLE sets the role of the fake's member, whose key the scripts use:
+// owner (the default), admin, member or a custom role's name.
+func cmdRole(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: role ROLE")
+	}
+	fakeOf(ts).SetRole(args[0])
+}
+
+// accessed LIST N asserts how many ids the member's access list LIST
+// (accessedProjects, accessedEnvironments, accessedServices) holds.
+func cmdAccessed(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: accessed LIST N")
+	}
+	got := fmt.Sprint(len(fakeOf(ts).Accessed(args[0])))
+	if (got == args[1]) == neg {
+		ts.Fatalf("the member's %s holds %s ids, want %s%s", args[0], got, map[bool]string{true: "not ", false: ""}[neg], args[1])
 	}
 }
 

@@ -450,6 +450,10 @@ func (c *applyCmd) run(ctx context.Context, s *session, saved *planner.SavedPlan
 	}
 	fmt.Fprintln(out)
 	applied := s.plan
+	if n := apply.SerialCreates(applied, s.live.Role); n > 0 {
+		fmt.Fprintf(g.stderr, "Note: %s: its %d %s one at a time (Dokploy adds each to the member's access list by read-modify-write; creates sent together lose entries and the key loses access to what it created)\n",
+			roleNote(s.live.Role), n, plural(n, "create goes", "creates go"))
+	}
 	res := apply.Apply(ctx, s.client, applied, apply.Options{Log: out, Redact: s.secret.redact})
 	if ev != nil {
 		ev.applied(res)
@@ -610,4 +614,12 @@ func (s *session) clearMarkers(ctx context.Context, res *apply.DeployResult) {
 	if err := s.client.Do(ctx, calls...); err != nil {
 		fmt.Fprintf(s.g.stderr, "Warning: a deploy marker could not be removed (%s); the next apply deploys its service once more\n", s.secret.redact(err.Error()))
 	}
+}
+
+// roleNote says the key's role, which is neither owner nor admin.
+func roleNote(role string) string {
+	if role == "member" {
+		return "the API key has the member role"
+	}
+	return fmt.Sprintf("the API key has the role %q (a custom role)", role)
 }

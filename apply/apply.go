@@ -89,6 +89,31 @@ func (r *Result) Written(p *planner.Plan) []*planner.Change {
 	return out
 }
 
+// createProc is the procedure that creates the resource of a change: its
+// kind's, or <kind>.create for projects, environments and services.
+func createProc(c *planner.Change) string {
+	if k := kinds.ByName(c.Kind); k != nil {
+		return k.ProcCreate()
+	}
+	return c.Kind + ".create"
+}
+
+// SerialCreates counts the creates of the plan that a key of role sends
+// one at a time (dokploy.SerialCreates, dokploy.AppendsAccess): 0 for an
+// owner or admin.
+func SerialCreates(p *planner.Plan, role string) int {
+	if !dokploy.SerialCreates(role) {
+		return 0
+	}
+	n := 0
+	for _, c := range p.Changes {
+		if c.Action == planner.Create && dokploy.AppendsAccess(createProc(c)) {
+			n++
+		}
+	}
+	return n
+}
+
 // errInterruptedAfterCreate is the failure of a resource created by an
 // apply that was interrupted before it wrote its settings.
 var errInterruptedAfterCreate = errors.New("created, but apply was interrupted before its settings were written")
@@ -190,6 +215,10 @@ var levels = instanceLevels + 5
 // the changes already under way (the resources created and the updates of
 // the levels processed) still get their field writes, so nothing is left
 // half made that could have been finished; then it returns what was done.
+//
+// A level's creates of projects, environments and services take one round
+// trip each when the key is neither owner nor admin: the client sends them
+// one at a time (dokploy.AppendsAccess; SerialCreates counts them).
 func Apply(ctx context.Context, d Doer, p *planner.Plan, opt Options) *Result {
 	r := &run{ctx: ctx, d: d, ids: map[string]string{}, opt: opt, result: &Result{}, res: p.Resolver(), plan: p}
 	r.result.IDs = r.ids

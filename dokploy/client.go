@@ -37,7 +37,9 @@ const DefaultURLBudget = 8 << 10
 const DefaultBodyBudget = 1 << 20
 
 // The bounds of the calls in flight at once, over every request of a
-// client (Options.MaxPoolCalls, MaxHostCalls, MaxMutations):
+// client (Options.MaxPoolCalls, MaxHostCalls, MaxMutations; and, for a key
+// whose role is neither owner nor admin, one create of a project,
+// environment or service: access.go):
 //   - pool-holding calls (pool.go): 4. Dokploy's Postgres pool has 10
 //     connections, and 10 of these deadlock it; 4 leave 6 for the UI, the
 //     deploy queue and the second connection each of the 4 needs.
@@ -188,6 +190,8 @@ type Client struct {
 	poolSem    *semaphore    // pool-holding calls in flight (MaxPoolCalls)
 	hostSem    *semaphore    // host-work calls in flight (MaxHostCalls)
 	mutSem     *semaphore    // mutation calls in flight (MaxMutations)
+	accessSem  *semaphore    // AppendsAccess calls in flight when serial: one
+	serial     atomic.Bool   // the key's role needs its AppendsAccess calls one at a time (SetRole)
 	urlLimit   atomic.Int64  // URLBudget, lowered after a 431 or 414
 	bodyLimit  atomic.Int64  // BodyBudget, lowered after a 413
 	rest       atomic.Bool   // true once the client uses REST (chosen or fallen back to)
@@ -276,6 +280,7 @@ func New(opts Options) (*Client, error) {
 		poolSem:   newSemaphore(opts.MaxPoolCalls),
 		hostSem:   newSemaphore(opts.MaxHostCalls),
 		mutSem:    newSemaphore(opts.MaxMutations),
+		accessSem: newSemaphore(1),
 	}
 	if c.sleep == nil {
 		c.sleep = Sleep
@@ -316,9 +321,10 @@ func (c *Client) Transport() string {
 // else an error counting the failures by procedure and wrapping the first.
 //
 // The calls travel in waves (see schedule.go): the reads in one, the
-// pool-holding calls in waves of at most Options.MaxPoolCalls and the other
-// mutations in waves that keep the client under Options.MaxMutations, the
-// three streams side by side. Do respects ctx: when it ends, requests in
+// pool-holding calls in waves of at most Options.MaxPoolCalls, for a key
+// of a role other than owner and admin (SetRole) the creates AppendsAccess
+// names one at a time, and the other mutations in waves that keep the
+// client under Options.MaxMutations, the streams side by side. Do respects ctx: when it ends, requests in
 // flight are abandoned and no new one is sent.
 func (c *Client) Do(ctx context.Context, calls ...*Call) error {
 	var todo []*Call

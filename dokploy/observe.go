@@ -25,6 +25,9 @@ const MinVersion = "v0.26.1"
 // named in instance (kinds.Kind.Read.Proc: destination.all, ...): the
 // ones the spec declares or references. A kind that cannot be read is in
 // Live.ItemErrors (the caller decides: plan fails, export warns).
+//
+// Observe tells the client the key's role (SetRole), so that the creates
+// of a key that is neither owner nor admin go one at a time from then on.
 func (c *Client) Observe(ctx context.Context, names []string, instance ...string) (*Live, error) {
 	live := &Live{Projects: map[string][]*Project{}, Items: Items{}}
 	var member struct {
@@ -77,6 +80,7 @@ func (c *Client) Observe(ctx context.Context, names []string, instance ...string
 		return nil, err
 	}
 	live.Role = member.Role // user.get may legitimately answer nothing
+	c.SetRole(live.Role)    // the creates of a role other than owner and admin go one at a time
 
 	want := map[string]bool{}
 	for _, n := range names {

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// The calls of one Do are scheduled as three streams that run side by side:
+// The calls of one Do are scheduled as streams that run side by side:
 //
 //   - the reads: one wave, in as few tRPC batches as the URL budget allows,
 //     MaxReadBatches of them in flight at once (REST: a request each,
@@ -17,21 +17,27 @@ import (
 //     MaxPoolCalls calls, one after the other;
 //   - the mutations that run commands on Dokploy's host (HostWork):
 //     waves of at most MaxHostCalls calls, one after the other;
+//   - when the key's role is neither owner nor admin (Client.SetRole), the
+//     creates that add to the member's access lists (AppendsAccess):
+//     waves of one call, one after the other, so that each reads the
+//     member row the one before wrote (access.go);
 //   - the other mutations: waves of at most MaxMutations calls, less what
-//     the pool and host streams of the same Do take, one after the other.
+//     the other mutation streams of the same Do take, one after the other.
 //
 // A wave is a set of requests sent at once: a tRPC wave travels in one
 // batch (more when the URL budget cuts it), a REST wave in a request per
 // call. Before its requests are sent, a wave acquires its weight on the
 // client-wide semaphores (its pool-holding calls on the pool semaphore, its
-// host work on the host semaphore, its mutations on the mutation
-// semaphore), so that the bounds hold across
-// every Do in flight; it gives the weight back when its answers are in.
+// host work on the host semaphore, its serial creates on the access
+// semaphore of one, its mutations on the mutation semaphore), so that the
+// bounds hold across every Do in flight; it gives the weight back when its
+// answers are in.
 //
 // RoundTrips counts, per Do, the latency periods of its longest stream:
 // per wave that sent a request, its requests divided by how many may be
 // in flight at once (Client.RoundTrips). With many pool-holding calls,
-// about their number divided by MaxPoolCalls, whatever the other calls.
+// about their number divided by MaxPoolCalls, whatever the other calls;
+// with serial creates, at least their number.
 //
 // A pool-holding call whose answer is lost (sent, no answer: an
 // *UncertainError) may still be holding its connection on the server, the
@@ -47,12 +53,13 @@ type wave struct {
 	batches [][]*Call // the requests (tRPC batches, or one call each)
 	pool    int       // weight on the pool semaphore
 	host    int       // weight on the host semaphore
+	access  int       // weight on the access semaphore (serial creates)
 	muts    int       // weight on the mutation semaphore
 }
 
 // waves cuts calls of one stream into waves of at most size calls (all of
-// them when size is 0).
-func (c *Client) waves(calls []*Call, size int) []*wave {
+// them when size is 0); serial: the stream of serial creates.
+func (c *Client) waves(calls []*Call, size int, serial bool) []*wave {
 	rest := c.rest.Load()
 	var out []*wave
 	for len(calls) > 0 {
@@ -79,6 +86,9 @@ func (c *Client) waves(calls []*Call, size int) []*wave {
 				case HostWork(call.Proc):
 					w.host++
 				}
+				if serial {
+					w.access++
+				}
 			}
 		}
 		out = append(out, w)
@@ -91,13 +101,16 @@ func (c *Client) waves(calls []*Call, size int) []*wave {
 // client may fall back to REST, the first refusal stops the tRPC waves not
 // yet sent, and their calls are returned too.
 func (c *Client) schedule(ctx context.Context, calls []*Call) (refused []*Call) {
-	var reads, pool, host, muts []*Call
+	var reads, pool, host, serial, muts []*Call
+	serialize := c.serial.Load()
 	for _, call := range calls {
 		switch {
 		case IsQuery(call.Proc):
 			reads = append(reads, call)
 		case PoolHolding(call.Proc):
 			pool = append(pool, call)
+		case serialize && AppendsAccess(call.Proc):
+			serial = append(serial, call)
 		case HostWork(call.Proc):
 			host = append(host, call)
 		default:
@@ -105,12 +118,14 @@ func (c *Client) schedule(ctx context.Context, calls []*Call) (refused []*Call) 
 		}
 	}
 	poolWave := min(len(pool), c.opts.MaxPoolCalls)
-	hostWave := min(len(host), c.opts.MaxHostCalls, max(1, c.opts.MaxMutations-poolWave))
+	serialWave := min(len(serial), 1)
+	hostWave := min(len(host), c.opts.MaxHostCalls, max(1, c.opts.MaxMutations-poolWave-serialWave))
 	streams := [][]*wave{
-		c.waves(reads, 0),
-		c.waves(pool, poolWave),
-		c.waves(host, hostWave),
-		c.waves(muts, max(1, c.opts.MaxMutations-poolWave-hostWave)),
+		c.waves(reads, 0, false),
+		c.waves(pool, poolWave, false),
+		c.waves(serial, 1, true),
+		c.waves(host, hostWave, false),
+		c.waves(muts, max(1, c.opts.MaxMutations-poolWave-serialWave-hostWave), false),
 	}
 	n := 0
 	for _, s := range streams {
@@ -217,7 +232,13 @@ func (c *Client) acquire(ctx context.Context, w *wave) error {
 		c.poolSem.release(w.pool)
 		return err
 	}
+	if err := c.accessSem.acquire(ctx, w.access); err != nil {
+		c.hostSem.release(w.host)
+		c.poolSem.release(w.pool)
+		return err
+	}
 	if err := c.mutSem.acquire(ctx, w.muts); err != nil {
+		c.accessSem.release(w.access)
 		c.poolSem.release(w.pool)
 		c.hostSem.release(w.host)
 		return err
@@ -230,6 +251,7 @@ func (c *Client) acquire(ctx context.Context, w *wave) error {
 func (c *Client) releaseWave(w *wave) {
 	c.mutSem.release(w.muts)
 	c.hostSem.release(w.host)
+	c.accessSem.release(w.access)
 	lost := 0
 	for _, b := range w.batches {
 		for _, call := range b {

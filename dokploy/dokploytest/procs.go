@@ -94,10 +94,19 @@ func (s *Server) IsMutation(proc string) bool {
 // lookup finds a procedure by its exact name.
 func (s *Server) lookup(name string) *procedure { return s.procs[name] }
 
-// run validates the input (present=false: undefined) and runs p.
+// run validates the input (present=false: undefined), checks the
+// member's access (access.go) and runs p.
 func (s *Server) run(p *procedure, input any, present, coerce bool) (result, *apiError) {
+	return s.runIn(p, input, present, coerce, nil)
+}
+
+// runIn is run as an item of a tRPC batch whose calls read the member's
+// access lists as base (access.go; nil: as they are).
+func (s *Server) runIn(p *procedure, input any, present, coerce bool, base row) (result, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.accessBase = base
+	defer func() { s.accessBase = nil }()
 	s.reading = !p.mutation // queries write no rows: the column indexes hold
 	defer func() { s.reading = false }()
 	var in map[string]any
@@ -107,6 +116,9 @@ func (s *Server) run(p *procedure, input any, present, coerce bool) (result, *ap
 		if issues != nil {
 			return result{}, errValidation(issues)
 		}
+	}
+	if aerr := s.checkAccess(p.name, in); aerr != nil {
+		return result{}, aerr
 	}
 	v, err := p.handle(s, in)
 	if err != nil {

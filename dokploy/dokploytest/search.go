@@ -29,7 +29,7 @@ import (
 //     and admin. Dokploy's addNewService (services/permission.ts) writes
 //     the member's list back as read, so services created concurrently can
 //     drop each other's ids and then never be found (QUIRKS LS2); the fake
-//     runs calls one at a time and loses none.
+//     loses them when they are created in one tRPC batch (access.go).
 
 // searchDef describes one .search procedure.
 type searchDef struct {

@@ -18,7 +18,8 @@
 // are no Docker services, remote servers are rows the fake never connects
 // to (their services behave like local ones), git providers are seeded by
 // tests (Server.AddGitProvider), a git-sourced compose deploys its stored
-// composeFile, and every key acts as an owner's key.
+// composeFile, and every key acts as the member of Server.SetRole (an owner
+// by default), whose role's permissions are not checked (access.go).
 //
 // The procedures (Server.Procedures lists them):
 //   - settings.getDokployVersion, user.get;
@@ -68,7 +69,10 @@
 //   - only the REST face coerces inputs (Number(), Boolean(): "3" is 3, null
 //     is 0 or false); the tRPC face takes inputs as typed (QUIRKS X7);
 //   - items of a tRPC batch run one after the other, in order (the real
-//     server runs them concurrently: captures 202/203);
+//     server runs them concurrently: captures 202/203), except that the
+//     creates of a batch all read the member's access lists as they were
+//     before the batch, so that only the last new id of each list is kept
+//     (access.go);
 //   - the Postgres pool (pool.go, QUIRKS P1) is modelled, not timed: the
 //     pool-holding calls of a request (domain.create, redirects.create,
 //     security.create, security.update, mounts.update,
@@ -204,14 +208,17 @@ type Server struct {
 	procs  map[string]*procedure // by name
 	routes map[string]*procedure // by lower-case name: REST paths match case-insensitively
 
-	mu       sync.Mutex // guards the state, the generator and the timers
-	st       *state
-	idx      map[string]*index // by table name, see index.go
-	reading  bool              // a query procedure runs: no row is written
-	pcg      *rand.PCG
-	rng      *rand.Rand
-	timers   map[*time.Timer]struct{}
-	timerGen int // bumped when timers are stopped; stale callbacks check it
+	mu      sync.Mutex // guards the state, the generator and the timers
+	st      *state
+	idx     map[string]*index // by table name, see index.go
+	reading bool              // a query procedure runs: no row is written
+	// accessBase is the member's access lists as the calls of the tRPC
+	// batch being run read them (access.go); nil outside a batch.
+	accessBase row
+	pcg        *rand.PCG
+	rng        *rand.Rand
+	timers     map[*time.Timer]struct{}
+	timerGen   int // bumped when timers are stopped; stale callbacks check it
 
 	logMu       sync.Mutex // guards the request log and the counters
 	reqs        []Request

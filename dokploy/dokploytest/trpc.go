@@ -76,6 +76,12 @@ func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, 
 	items := make([]any, len(paths))
 	statuses := make([]int, len(paths))
 	var failed []int
+	var base row // the member's access lists as every create of the batch reads them (access.go)
+	if batch {
+		s.mu.Lock()
+		base = s.accessSnapshot()
+		s.mu.Unlock()
+	}
 	for i, name := range paths {
 		if inj != nil && inj.kind == FaultFailItems && inj.fail(i, name) {
 			e := inj.failedItem()
@@ -84,7 +90,7 @@ func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, 
 			continue
 		}
 		in, present := inputOf(i)
-		items[i], statuses[i] = s.trpcItem(r.Method, name, authorized, in, present)
+		items[i], statuses[i] = s.trpcItem(r.Method, name, authorized, in, present, base)
 	}
 	if inj != nil && inj.kind == FaultFailItems {
 		rec.Fault = fmt.Sprintf("failed items %v", failed)
@@ -129,7 +135,7 @@ func itemJSON(it any) []byte {
 }
 
 // trpcItem answers one call of a request: its body and HTTP status.
-func (s *Server) trpcItem(method, name string, authorized bool, in any, present bool) (any, int) {
+func (s *Server) trpcItem(method, name string, authorized bool, in any, present bool, base row) (any, int) {
 	p := s.lookup(name)
 	if p == nil {
 		e := &apiError{code: "NOT_FOUND", message: `No procedure found on path "` + name + `"`}
@@ -151,7 +157,7 @@ func (s *Server) trpcItem(method, name string, authorized bool, in any, present 
 	if p.mutation {
 		s.countMutation(name)
 	}
-	res, aerr := s.run(p, in, present, false)
+	res, aerr := s.runIn(p, in, present, false, base)
 	if aerr != nil {
 		return aerr.trpcBody(name), aerr.status()
 	}

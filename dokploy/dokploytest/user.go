@@ -1,7 +1,8 @@
 package dokploytest
 
 // settings.getDokployVersion and user.get: the member that every API key of
-// the fake belongs to, an owner (capture 002).
+// the fake belongs to, an owner (capture 002) unless Server.SetRole says
+// otherwise.
 
 var memberColumns = []string{
 	"id", "organizationId", "userId", "role", "createdAt", "teamId", "isDefault",
@@ -46,14 +47,6 @@ func (s *Server) initMember() {
 		"id": s.randString(32, alnum), "name": "dokploytest", "prefix": nil,
 		"enabled": true, "expiresAt": nil, "createdAt": now,
 	}}
-}
-
-// grantAccess adds id to one of the member's access lists, as Dokploy's
-// addNewProject, addNewEnvironment and addNewService do for the creator.
-// Deleting a resource does not remove it (capture 002 lists stale ids).
-func (s *Server) grantAccess(list, id string) {
-	old, _ := s.st.Member[list].([]any)
-	s.st.Member[list] = append(append([]any{}, old...), id)
 }
 
 func settingsProcedures() []*procedure {

@@ -1,0 +1,136 @@
+package dokploy_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dokploy-sync/dokploy-sync/dokploy"
+	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
+)
+
+// The client's table of the creates that append to the member's access
+// lists is the fake's (both cite the Dokploy source they come from).
+func TestAppendsAccessTableMatchesTheFake(t *testing.T) {
+	s := dokploytest.New(dokploytest.Options{})
+	n := 0
+	for _, p := range s.Procedures() {
+		if dokploy.AppendsAccess(p) != dokploytest.AppendsAccess(p) {
+			t.Errorf("%s: client says appends access %v, the fake %v", p, dokploy.AppendsAccess(p), dokploytest.AppendsAccess(p))
+		}
+		if dokploy.AppendsAccess(p) {
+			n++
+		}
+	}
+	if n != 10 {
+		t.Errorf("%d procedures append access, want 10", n)
+	}
+}
+
+// creates are n application and postgres creates in env, with one update
+// of an existing application among them.
+func creates(env, app string, n int) []*dokploy.Call {
+	var calls []*dokploy.Call
+	for i := range n {
+		if i%2 == 0 {
+			calls = append(calls, dokploy.NewCall("application.create", map[string]any{"name": fmt.Sprint("a", i), "environmentId": env}, nil))
+		} else {
+			calls = append(calls, dokploy.NewCall("postgres.create", map[string]any{"name": fmt.Sprint("d", i), "environmentId": env,
+				"databaseName": "d", "databaseUser": "u", "databasePassword": "p", "dockerImage": "postgres:16"}, nil))
+		}
+	}
+	return append(calls, dokploy.NewCall("application.update", map[string]any{"applicationId": app, "description": "x"}, nil))
+}
+
+// A key whose role is neither owner nor admin sends its creates one at a
+// time, on either face: each reads the member row the one before wrote, so
+// the member keeps access to every service it created. An owner's and an
+// admin's travel together, as before.
+func TestCreatesOfAMemberGoOneAtATime(t *testing.T) {
+	for _, api := range []string{dokploy.APITRPC, dokploy.APIREST} {
+		for _, role := range []string{"member", "deployer", "owner", "admin"} {
+			t.Run(api+"/"+role, func(t *testing.T) {
+				s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+				env := seed(t, s, "shop", 0)
+				app := call(t, s, "application.create", map[string]any{"name": "app", "environmentId": env})["applicationId"].(string)
+				s.SetRole(role)
+				c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: api})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := c.Observe(context.Background(), []string{"shop"}); err != nil {
+					t.Fatal(err)
+				}
+				before := len(s.Accessed("accessedServices"))
+				s.ResetRequests()
+				rounds := c.RoundTrips()
+				const n = 6
+				if err := c.Do(context.Background(), creates(env, app, n)...); err != nil {
+					t.Fatal(err)
+				}
+				serial := role == "member" || role == "deployer"
+				posts := 0
+				for _, r := range s.Requests() {
+					if r.Method == http.MethodPost {
+						posts++
+						if serial && slices.ContainsFunc(r.Procs, dokploy.AppendsAccess) && len(r.Procs) != 1 {
+							t.Errorf("a request carries %v: a create of a %s goes alone", r.Procs, role)
+						}
+					}
+				}
+				got := len(s.Accessed("accessedServices")) - before
+				wantPosts, wantRounds, wantGot := int64(1), int64(1), 1 // one batch: the last create's id only
+				switch {
+				case serial:
+					wantPosts, wantRounds, wantGot = n+1, n, n // the update goes beside the creates
+				case api == dokploy.APIREST:
+					wantPosts, wantGot = n+1, n // REST's requests: the fake loses nothing
+				}
+				if int64(posts) != wantPosts {
+					t.Errorf("%d POST requests, want %d", posts, wantPosts)
+				}
+				if d := c.RoundTrips() - rounds; d != wantRounds {
+					t.Errorf("the Do took %d round trips, want %d", d, wantRounds)
+				}
+				if got != wantGot {
+					t.Errorf("accessedServices gained %d ids of %d creates, want %d", got, n, wantGot)
+				}
+			})
+		}
+	}
+}
+
+// The bound of one create at a time holds across every Do of the client.
+func TestMemberCreatesOneAtATimeAcrossConcurrentDo(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k", Latency: 10 * time.Millisecond})
+	env := seed(t, s, "shop", 0)
+	app := call(t, s, "application.create", map[string]any{"name": "app", "environmentId": env})["applicationId"].(string)
+	s.SetRole("member")
+	tr := &inflight{next: http.DefaultTransport}
+	c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: dokploy.APITRPC, HTTPClient: &http.Client{Transport: tr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetRole("member")
+	before := len(s.Accessed("accessedServices"))
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			calls := creates(env, app, 3)
+			if err := c.Do(context.Background(), calls[:3]...); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if p := tr.peak.Load(); p != 1 {
+		t.Errorf("%d creates in flight at once, want 1", p)
+	}
+	if got := len(s.Accessed("accessedServices")) - before; got != 12 {
+		t.Errorf("accessedServices gained %d ids of 12 creates", got)
+	}
+}
