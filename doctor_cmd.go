@@ -295,7 +295,7 @@ func roleText(role string) string {
 	case "":
 		return "no role in the organization (user.get answered nothing): plan may miss projects"
 	case "member":
-		return "role member: sees only the projects and services shared with it (plan shows the others as missing; an owner or admin key sees all)"
+		return "role member: sees only the projects and services shared with it (plan shows the others as missing; an owner or admin key sees all); apply sends its creates one at a time"
 	}
-	return "role " + role + " (a custom role: sees what it was given access to)"
+	return "role " + role + " (a custom role: sees what it was given access to; apply sends its creates one at a time)"
 }

@@ -24,13 +24,13 @@ const benchLatency = 50 * time.Millisecond
 // batched step per level (project, environment, applications), then writes
 // every field and creates every domain in one more step. A step's waves
 // (dokploy/schedule.go) set the round trips: the 100 application creates go
-// in waves of 16 mutations (7), and the 200 domain creates, which hold a
-// connection of Dokploy's pool, in waves of 4 (50), the field writes beside
-// them. Each op starts from a fresh server; only Apply is timed.
+// in one wave, and the 200 domain creates, which hold a connection of
+// Dokploy's pool, in waves of 4 (50), the field writes beside them: 53.
+// Each op starts from a fresh server; only Apply is timed.
 //
 //	go test -run XXX -bench Apply100Apps -benchtime 3x ./apply/
 func BenchmarkApply100Apps(b *testing.B) {
-	benchApply(b, apply100Spec(b), 1+1+100*3, 1+1+7+50)
+	benchApply(b, apply100Spec(b), 1+1+100*3, 1+1+1+50)
 }
 
 // BenchmarkApply2000Apps applies, to an empty server 50 ms away, 2,000
@@ -53,21 +53,26 @@ func BenchmarkApply2000Apps(b *testing.B) {
 //
 //	go test -run XXX -bench Pool -benchtime 2x ./apply/
 func BenchmarkApplyPool100Apps(b *testing.B) {
-	benchApply(b, childrenSpec(b, 100, 2), 1+100*5, 1+7+100) // the default environment exists
+	benchApply(b, childrenSpec(b, 100, 2), 1+100*5, 1+1+100) // the default environment exists
 }
 
 // benchApply applies f (adding add resources) to a fresh fake 50 ms away
-// per op, on each transport, and reports requests, round trips and changes
+// per op, on each transport (and REST one request at a time:
+// rest-sequential), and reports requests, round trips and changes
 // per op. On tRPC the round trips must stay at most maxRoundTrips: batching
 // must not degrade to a round trip per resource.
 func benchApply(b *testing.B, f *spec.File, add int, maxRoundTrips int64) {
-	for _, api := range []string{dokploy.APITRPC, dokploy.APIREST} {
+	for _, api := range []string{dokploy.APITRPC, dokploy.APIREST, "rest-sequential"} {
 		b.Run(api, func(b *testing.B) {
+			transport, parallelism := api, 0
+			if api == "rest-sequential" { // one request at a time
+				transport, parallelism = dokploy.APIREST, 1
+			}
 			var requests, roundTrips, changes int64
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				fake := dokploytest.NewTestServer(b, dokploytest.Options{APIKey: "k", Seed: int64(i + 1)})
-				c, err := dokploy.New(dokploy.Options{BaseURL: fake.URL(), APIKey: "k", API: api})
+				c, err := dokploy.New(dokploy.Options{BaseURL: fake.URL(), APIKey: "k", API: transport, Parallelism: parallelism})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -27,13 +27,11 @@ func (r *run) item(o *op) error {
 		if err != nil {
 			return err
 		}
-		var answer any
-		o.create = dokploy.NewCall(write(k, in, nil, k.ProcCreate()), in, &answer)
+		answer := &dokploy.Created{IDKey: k.IDKey}
+		o.create = dokploy.NewCall(write(k, in, nil, k.ProcCreate()), in, answer)
 		o.created = func() string {
-			if row, ok := answer.(map[string]any); ok {
-				if id, ok := row[k.IDKey].(string); ok {
-					r.ids[c.Address] = id
-				}
+			if answer.ID != "" {
+				r.ids[c.Address] = answer.ID
 			}
 			return ""
 		}

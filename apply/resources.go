@@ -168,16 +168,15 @@ func (r *run) serviceInput(c *planner.Change, prefix, description *string) (map[
 func (r *run) serviceCreate(o *op, in map[string]any) {
 	c := o.c
 	idKey := dokploy.IDKey(c.Kind)
-	var answer any
-	o.create = dokploy.NewCall(c.Kind+".create", in, &answer)
+	answer := &dokploy.Created{IDKey: idKey}
+	o.create = dokploy.NewCall(c.Kind+".create", in, answer)
 	o.created = func() string {
-		out, _ := answer.(map[string]any)
-		if id, ok := out[idKey].(string); ok {
-			r.ids[c.Address] = id
+		if answer.ID != "" {
+			r.ids[c.Address] = answer.ID
 		}
-		if an, ok := out["appName"].(string); ok {
-			r.res.AppNames[c.Address] = an
-			return "appName " + an
+		if answer.AppName != "" {
+			r.res.AppNames[c.Address] = answer.AppName
+			return "appName " + answer.AppName
 		}
 		return ""
 	}

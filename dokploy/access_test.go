@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,5 +133,38 @@ func TestMemberCreatesOneAtATimeAcrossConcurrentDo(t *testing.T) {
 	}
 	if got := len(s.Accessed("accessedServices")) - before; got != 12 {
 		t.Errorf("accessedServices gained %d ids of 12 creates", got)
+	}
+}
+
+// A member key refused by a router's own access check hears that the key
+// was accepted and what to grant, not that the key is bad.
+func TestNoAccessIsNotABadKey(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+	env := seed(t, s, "shop", 0)
+	// An owner's two creates in one batch: the member row keeps one id.
+	owner, _ := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: dokploy.APITRPC})
+	var made []*dokploy.Call
+	for _, name := range []string{"a", "b"} {
+		made = append(made, dokploy.NewCall("application.create", map[string]any{"name": name, "environmentId": env}, &map[string]any{}))
+	}
+	if err := owner.Do(context.Background(), made...); err != nil {
+		t.Fatal(err)
+	}
+	app := (*made[0].Out.(*map[string]any))["applicationId"]
+	if slices.Contains(s.Accessed("accessedServices"), fmt.Sprint(app)) {
+		t.Fatalf("the first create's id %v is still in the member's list", app)
+	}
+	s.SetRole("member")
+	for _, api := range []string{dokploy.APITRPC, dokploy.APIREST} {
+		c, _ := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: api})
+		one := dokploy.NewCall("application.one", map[string]any{"applicationId": app}, nil)
+		c.Do(context.Background(), one) //nolint:errcheck // the call's Err is read
+		err := one.Err
+		if !dokploy.IsUnauthorized(err) {
+			t.Fatalf("%s: %v, want a 401", api, err)
+		}
+		if msg := err.Error(); !strings.Contains(msg, "You don't have access to this service") || !strings.Contains(msg, dokploy.NoAccessHint) || strings.Contains(msg, dokploy.UnauthorizedHint) {
+			t.Errorf("%s: %s", api, msg)
+		}
 	}
 }

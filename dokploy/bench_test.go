@@ -201,23 +201,31 @@ func BenchmarkObserveItems(b *testing.B) {
 	}
 }
 
-// BenchmarkObserveLatency is plan's read (Observe, tRPC) of a project of n
-// services at benchLatency per request, against its floor: two dependent
-// round trips, 2·benchLatency. It reports the round trips the client
-// counted and the wall time as a multiple of the floor (x-floor), with the
-// default options and with the read batches held to Parallelism's 8 in
-// flight (read-batches-8: the client before MaxReadBatches).
+// BenchmarkObserveLatency is plan's read of a project of n services at
+// benchLatency per request, against its floor: two dependent round trips,
+// 2·benchLatency. It reports the round trips the client counted and the
+// wall time as a multiple of the floor (x-floor): on tRPC with the default
+// options and with the read batches held to Parallelism's 8 in flight
+// (read-batches-8: the client before MaxReadBatches), on REST (8 in
+// flight) and on REST one call at a time (rest-sequential: a tool that
+// makes one request per resource and waits for it). The REST runs take
+// minutes (rest-sequential/5000 about nine): run them once.
 //
-//	go test -run XXX -bench ObserveLatency -benchtime 3x ./dokploy/
+//	go test -run XXX -bench 'ObserveLatency/trpc' -benchtime 3x ./dokploy/
+//	go test -run XXX -bench 'ObserveLatency' -benchtime 1x -timeout 30m ./dokploy/
 func BenchmarkObserveLatency(b *testing.B) {
 	for _, n := range []int{2000, 5000} {
-		for _, readBatches := range []int{0, 8} {
-			name := fmt.Sprint(n)
-			if readBatches > 0 {
-				name += fmt.Sprintf("/read-batches-%d", readBatches)
-			}
-			b.Run(name, func(b *testing.B) {
-				benchObserve(b, n, dokploy.Options{MaxReadBatches: readBatches})
+		for _, v := range []struct {
+			name string
+			opts dokploy.Options
+		}{
+			{"trpc", dokploy.Options{API: dokploy.APITRPC}},
+			{"trpc/read-batches-8", dokploy.Options{API: dokploy.APITRPC, MaxReadBatches: 8}},
+			{"rest", dokploy.Options{API: dokploy.APIREST}},
+			{"rest-sequential", dokploy.Options{API: dokploy.APIREST, Parallelism: 1}},
+		} {
+			b.Run(fmt.Sprintf("%s/%d", v.name, n), func(b *testing.B) {
+				benchObserve(b, n, v.opts)
 			})
 		}
 	}

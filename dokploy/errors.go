@@ -25,9 +25,15 @@ type Error struct {
 	FieldErrors map[string][]string
 }
 
-// UnauthorizedHint is added to every 401: Dokploy answers a bad, expired,
-// disabled and rate-limited key alike.
+// UnauthorizedHint is added to a bare 401 ("UNAUTHORIZED"): Dokploy
+// answers a bad, expired, disabled and rate-limited key alike.
 const UnauthorizedHint = "the API key is invalid, expired, disabled or rate-limited; check the key (DOKPLOY_API_KEY, --api-key-file or --api-key) and that it was created with rate limiting off"
+
+// NoAccessHint is added to a 401 with a message of its own: the routers'
+// own checks ("You don't have access to this service", "You are not
+// authorized to access this project", ...) run only once the key was
+// accepted (trpc.ts:161-164 answers a bare UNAUTHORIZED before them).
+const NoAccessHint = "the API key was accepted, but its user may not do this: its role (member or a custom one) lacks the permission or the access to this project or service; an owner or admin can grant it in Dokploy's user settings, or use an owner's or admin's key"
 
 func (e *Error) Error() string {
 	var b strings.Builder
@@ -38,7 +44,7 @@ func (e *Error) Error() string {
 		if e.Message != "" && e.Message != "Unauthorized" && e.Message != "UNAUTHORIZED" {
 			b.WriteString(e.Message)
 			b.WriteString(" (")
-			b.WriteString(UnauthorizedHint)
+			b.WriteString(NoAccessHint)
 			b.WriteString(")")
 		} else {
 			b.WriteString(UnauthorizedHint)

@@ -1,6 +1,7 @@
 package dokploytest
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -26,6 +27,12 @@ type index struct {
 	byID map[string]row
 	dup  bool // two rows have had the same id (a hand-made snapshot)
 	cols map[string]map[string][]row
+	// held: the mutation under way holds rows of the table it may still
+	// write (handed out, or inserted): taken scans until it ends.
+	held bool
+	// added are the rows the mutation under way inserted, added to the
+	// column indexes when it ends (endWrite), with the values it left.
+	added []row
 }
 
 // checkIndexes makes every indexed lookup compare its answer with a scan of
@@ -82,9 +89,54 @@ func (ix *index) remove(t *tableDef, removed, kept []row) {
 func (s *Server) handOut(t *tableDef) *index {
 	ix := s.index(t)
 	if !s.reading {
-		ix.cols = nil
+		ix.cols, ix.held = nil, true
 	}
 	return ix
+}
+
+// A mutation that only asks whether a value is taken (validUniqueServerAppName)
+// need not scan: between mutations no handler holds a row, so the column
+// indexes, kept up to date with the rows inserted (endWrite), hold.
+// beginWrite and endWrite bracket each mutation (runIn).
+func (s *Server) beginWrite() {
+	s.writing = true
+	for _, ix := range s.idx {
+		ix.held, ix.added = false, nil
+	}
+}
+
+// endWrite adds the rows the mutation inserted to the column indexes left
+// (those of a table whose rows it handed out are gone already).
+func (s *Server) endWrite() {
+	s.writing = false
+	for _, ix := range s.idx {
+		for col, by := range ix.cols {
+			for _, r := range ix.added {
+				if v, ok := r[col].(string); ok {
+					by[v] = append(by[v], r)
+				}
+			}
+		}
+		ix.added = nil
+	}
+}
+
+// taken reports whether a row of t has val in column col. It hands out no
+// row, so a mutation asks it through the column index unless it holds rows
+// of t (index.held): then it scans.
+func (s *Server) taken(t *tableDef, col, val string) bool {
+	ix := s.index(t)
+	rows := s.st.Tables[t.name]
+	var found bool
+	if s.reading || (s.writing && !ix.held) {
+		found = len(ix.column(rows, col)[val]) > 0
+	} else {
+		found = len(scanWhere(rows, col, val)) > 0
+	}
+	if checkIndexes && found != (len(scanWhere(rows, col, val)) > 0) {
+		panic(fmt.Sprintf("dokploytest: index of %s.%s: taken(%q) differs from a scan", t.name, col, val))
+	}
+	return found
 }
 
 // column returns the rows of t by their string value of col, building it.

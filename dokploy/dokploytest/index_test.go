@@ -9,9 +9,10 @@ import (
 )
 
 // TestIndexesMatchScans runs random inserts, deletes, touches and in-place
-// updates on two tables, interleaved with reads inside and outside a
-// query, and compares every find, where and rows with a scan of a
-// reference copy of the tables kept beside the server.
+// updates on two tables, most inside a mutation's bracket (beginWrite,
+// endWrite), interleaved with reads inside and outside a query, and
+// compares every find, where, taken and rows with a scan of a reference
+// copy of the tables kept beside the server.
 func TestIndexesMatchScans(t *testing.T) {
 	defer func(was bool) { checkIndexes = was }(checkIndexes)
 	checkIndexes = false // compared here with the reference, not by the lookups
@@ -49,8 +50,24 @@ func TestIndexesMatchScans(t *testing.T) {
 				}
 			}
 		}
+		// taken, asked inside a mutation (before and after its op, the way
+		// a create asks validUniqueServerAppName) or outside one.
+		takenCheck := func(step int) {
+			t.Helper()
+			for _, tab := range tabs {
+				col, val := cols[tab][rng.IntN(2)], fmt.Sprint(vals[rng.IntN(3)])
+				if got, want := s.taken(tab, col, val), len(scanWhere(ref[tab], col, val)) > 0; got != want {
+					t.Fatalf("seed %d step %d writing %v: taken(%s.%s, %q) = %v, want %v", seed, step, s.writing, tab.name, col, val, got, want)
+				}
+			}
+		}
 		for step := range 400 {
 			tab := tabs[rng.IntN(len(tabs))]
+			mutation := rng.IntN(3) > 0
+			if mutation {
+				s.beginWrite()
+				takenCheck(step)
+			}
 			switch op := rng.IntN(10); {
 			case op < 4: // insert
 				next++
@@ -60,6 +77,10 @@ func TestIndexesMatchScans(t *testing.T) {
 				}
 				s.insert(tab, r)
 				ref[tab] = append(ref[tab], r)
+				if rng.IntN(2) == 0 { // the handler writes the row it inserted
+					takenCheck(step)
+					r[cols[tab][rng.IntN(2)]] = vals[rng.IntN(len(vals))]
+				}
 			case op < 5: // delete by a column
 				col, val := cols[tab][rng.IntN(2)], vals[rng.IntN(len(vals))]
 				s.deleteWhere(tab, col, val)
@@ -76,9 +97,17 @@ func TestIndexesMatchScans(t *testing.T) {
 				}
 			default: // an update in place, as handlers write (the reference shares the row)
 				if r := s.find(tab, randID(tab)); r != nil {
+					if rng.IntN(2) == 0 { // asked while holding the row
+						takenCheck(step)
+					}
 					r[cols[tab][rng.IntN(2)]] = vals[rng.IntN(len(vals))]
 				}
 			}
+			if mutation {
+				takenCheck(step)
+				s.endWrite()
+			}
+			takenCheck(step)
 			check(step, rng.IntN(2) == 0)
 		}
 	}

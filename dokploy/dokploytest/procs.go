@@ -109,6 +109,10 @@ func (s *Server) runIn(p *procedure, input any, present, coerce bool, base row) 
 	defer func() { s.accessBase = nil }()
 	s.reading = !p.mutation // queries write no rows: the column indexes hold
 	defer func() { s.reading = false }()
+	if p.mutation {
+		s.beginWrite()
+		defer s.endWrite()
+	}
 	var in map[string]any
 	if p.input != nil {
 		var issues []issue

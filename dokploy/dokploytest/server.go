@@ -212,6 +212,7 @@ type Server struct {
 	st      *state
 	idx     map[string]*index // by table name, see index.go
 	reading bool              // a query procedure runs: no row is written
+	writing bool              // a mutation runs (beginWrite, endWrite)
 	// accessBase is the member's access lists as the calls of the tRPC
 	// batch being run read them (access.go); nil outside a batch.
 	accessBase row

@@ -163,7 +163,7 @@ func (s *Server) buildAppName(typ string, base any) string {
 // applications and databases (not compose).
 func (s *Server) appNameTaken(appName string) bool {
 	for _, t := range []*tableDef{applicationTable, postgresTable, mysqlTable, mariadbTable, mongoTable, redisTable, libsqlTable} {
-		if len(s.where(t, "appName", appName)) > 0 {
+		if s.taken(t, "appName", appName) {
 			return true
 		}
 	}

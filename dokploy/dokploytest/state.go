@@ -191,9 +191,17 @@ func (s *Server) where(t *tableDef, col string, val any) []row {
 	return out
 }
 
+// insert appends r to t. Within a mutation (runIn) the column indexes
+// get r when it ends (endWrite): the handler may still write r; outside
+// one they go.
 func (s *Server) insert(t *tableDef, r row) {
 	ix := s.index(t)
-	ix.cols = nil
+	if s.writing {
+		ix.held = true
+		ix.added = append(ix.added, r)
+	} else {
+		ix.cols = nil
+	}
 	ix.add(t, r)
 	s.st.Tables[t.name] = append(s.st.Tables[t.name], r)
 }

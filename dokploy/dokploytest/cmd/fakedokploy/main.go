@@ -78,6 +78,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		servers = append(servers, v)
 		return nil
 	})
+	role := fs.String("role", "", "the API key's `role` in the organization: owner (the default), admin, member or a custom role's name; a role other than owner and admin is held to its access lists as on Dokploy, and its creates sent together lose entries")
 	poolSize := fs.Int("pool-size", dokploytest.DefaultPoolSize, "modelled Postgres pool `size`: this many pool-holding calls (domain.create, ...) in flight wedge the server, as on Dokploy")
 	var faults faultFlags
 	fs.Var(&faults, "fault", "inject a fault: `KIND[:KEY=VALUE,...]`, repeatable (see fault injection below)")
@@ -116,6 +117,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err := h.load(); err != nil {
 		fmt.Fprintf(stderr, "fakedokploy: %v\n", err)
 		return 1
+	}
+	if *role != "" {
+		fake.SetRole(*role)
 	}
 	for _, name := range servers {
 		if err := fake.EnsureServer(name); err != nil {

@@ -80,6 +80,33 @@ func TestCommandModeKeepsState(t *testing.T) {
 	}
 }
 
+// -role sets the key's role: a member key's project.create is checked and
+// recorded as Dokploy does, and the role is saved with the state.
+func TestRoleFlag(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	var stderr bytes.Buffer
+	t.Setenv("FAKEDOKPLOY_CHILD", "shop")
+	if code := run(context.Background(), []string{"-role", "member", "-state", state, "--", os.Args[0]}, nil, io.Discard, &stderr); code != 3 {
+		t.Fatalf("exit code %d, want the command's 3; stderr:\n%s", code, stderr.String())
+	}
+	data, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap struct {
+		Member map[string]any `json:"member"`
+	}
+	if err := json.Unmarshal(data, &snap); err != nil {
+		t.Fatal(err)
+	}
+	if snap.Member["role"] != "member" {
+		t.Errorf("saved role %v, want member", snap.Member["role"])
+	}
+	if projects, _ := snap.Member["accessedProjects"].([]any); len(projects) != 1 {
+		t.Errorf("member's accessedProjects %v, want the one project created", snap.Member["accessedProjects"])
+	}
+}
+
 // syncBuffer is a bytes.Buffer safe for concurrent use.
 type syncBuffer struct {
 	mu sync.Mutex
