@@ -220,6 +220,7 @@ func benchLive(half bool) *dokploy.Live {
 		}
 		live.Projects[pn] = []*dokploy.Project{p}
 	}
+	stampDeployed(live)
 	return live
 }
 
@@ -274,6 +275,58 @@ func TestRenderJSON5000IsTheWholeEncoding(t *testing.T) {
 		}
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
 			t.Errorf("ShowValues %v: RenderJSON wrote %d bytes, not the %d of the whole encoding", opt.ShowValues, got.Len(), want.Len())
+		}
+	}
+}
+
+// BenchmarkComputeOneEnvironment plans n applications of one environment,
+// all live with the image the spec gives and deployed by dokploy-sync
+// (each settings fingerprint is computed, and matches): matching the spec's services to
+// the live ones must cost about n, not n² (it was a scan of the live
+// services per name).
+//
+//	go test -run XXX -bench ComputeOneEnvironment ./planner/
+func BenchmarkComputeOneEnvironment(b *testing.B) {
+	for _, n := range []int{1000, 5000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var y strings.Builder
+			y.WriteString("apiVersion: dokploy-sync/v1\nprojects:\n  shop:\n    environments:\n      production:\n        applications:\n")
+			env := &dokploy.Environment{EnvironmentID: "E1", Name: "production", IsDefault: true}
+			for i := range n {
+				image := fmt.Sprintf("ghcr.io/acme/app:1.%d.0", i)
+				fmt.Fprintf(&y, "          app%05d: {source: {docker: {image: %q}}}\n", i, image)
+				env.Applications = append(env.Applications, &dokploy.Application{ApplicationID: fmt.Sprint("A", i),
+					Name: fmt.Sprintf("app%05d", i), AppName: fmt.Sprintf("shop-app%05d-x1", i), SourceType: "docker", DockerImage: &image,
+					ApplicationStatus: "done"})
+			}
+			f, diags := spec.LoadBytes("dokploy.yaml", []byte(y.String()), b.TempDir(), spec.Options{LookupEnv: func(string) (string, bool) { return "", false }})
+			if diags.HasErrors() {
+				b.Fatal(diags)
+			}
+			live := &dokploy.Live{Version: "v0.30.2", Role: "owner", Projects: map[string][]*dokploy.Project{
+				"shop": {{ProjectID: "P1", Name: "shop", Environments: []*dokploy.Environment{env}}}}}
+			stampDeployed(live)
+			if p := planner.Compute(f, live); len(p.Errors) > 0 || len(p.Unmanaged) > 0 || len(p.Deploys) > 0 {
+				b.Fatalf("errors %q, %d unmanaged, %d deploys owed", p.Errors, len(p.Unmanaged), len(p.Deploys))
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				planner.Compute(f, live)
+			}
+		})
+	}
+}
+
+// stampDeployed gives every live application a done deployment stamped by
+// dokploy-sync with its current settings fingerprint, as an apply leaves
+// them: no deploy is owed.
+func stampDeployed(live *dokploy.Live) {
+	fps := planner.Fingerprints(live)
+	for _, s := range planner.LiveServices(live) {
+		if a, ok := s.Service.(*dokploy.Application); ok {
+			desc := planner.StampDescription(s.Address, fps[s.Address])
+			a.Deployments = []*dokploy.Deployment{{DeploymentID: "D" + a.ApplicationID, Title: planner.StampTitle, Description: &desc,
+				Status: "done", CreatedAt: "2026-12-01T10:00:00.000Z"}}
 		}
 	}
 }

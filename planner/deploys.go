@@ -107,7 +107,7 @@ func newestDeployment(ds []*dokploy.Deployment) *dokploy.Deployment {
 // Where Dokploy keeps tags and the key may write them (markers), the
 // deploy marker apply leaves (dokploy.DeployMarker) says it instead of the
 // status: a service stopped on purpose (idle too) is then left alone.
-func OwedReason(addr string, deployments []*dokploy.Deployment, status, fp string, m markers) string {
+func OwedReason(addr string, deployments []*dokploy.Deployment, status string, fp func() string, m markers) string {
 	d := newestDeployment(deployments)
 	if d == nil {
 		return ReasonNeverDeployed
@@ -119,7 +119,7 @@ func OwedReason(addr string, deployments []*dokploy.Deployment, status, fp strin
 		return ReasonCancelled
 	}
 	if a, stamped, ok := ParseStamp(d.Title, d.Description); ok && a == addr && stamped != "" {
-		if stamped != fp {
+		if stamped != fp() {
 			return ReasonSettingsChanged
 		}
 		return ""
@@ -417,10 +417,34 @@ func Fingerprints(live *dokploy.Live) map[string]string {
 	return byAddress(live, func(s LiveService) string { return Fingerprint(s.Service, s.Project, s.Environment) })
 }
 
+// fingerprints gives the settings fingerprint of a live service when
+// asked, once: only a service whose newest deployment carries a stamp
+// needs one, and a fingerprint costs a canonical encoding and a hash.
+type fingerprints struct {
+	live map[string]LiveService // by address; addresses of two services left out
+	done map[string]string
+}
+
+func newFingerprints(live *dokploy.Live) *fingerprints {
+	return &fingerprints{live: byAddress(live, func(s LiveService) LiveService { return s }), done: map[string]string{}}
+}
+
+// of is the fingerprint of the live service at addr ("" when none or two).
+func (f *fingerprints) of(addr string) string {
+	fp, ok := f.done[addr]
+	if !ok {
+		if s, found := f.live[addr]; found {
+			fp = Fingerprint(s.Service, s.Project, s.Environment)
+		}
+		f.done[addr] = fp
+	}
+	return fp
+}
+
 // byAddress maps the address of every live service to value(service),
 // leaving out the addresses of two services.
-func byAddress(live *dokploy.Live, value func(LiveService) string) map[string]string {
-	out := map[string]string{}
+func byAddress[T any](live *dokploy.Live, value func(LiveService) T) map[string]T {
+	out := map[string]T{}
 	dup := map[string]bool{}
 	for _, s := range LiveServices(live) {
 		if _, ok := out[s.Address]; ok {

@@ -48,7 +48,7 @@ func TestOwedReason(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			// without deploy markers (no tags on the server, or a member's key)
-			if got := OwedReason(addr, tt.deployments, tt.status, "fp", markers{}); got != tt.want {
+			if got := OwedReason(addr, tt.deployments, tt.status, func() string { return "fp" }, markers{}); got != tt.want {
 				t.Errorf("OwedReason = %q, want %q", got, tt.want)
 			}
 		})
@@ -72,7 +72,7 @@ func TestOwedReason(t *testing.T) {
 		{"failed, no marker", []*dokploy.Deployment{ours("fp", "error", "2026-01-02T00:00:00.000Z")}, "error", usable, ReasonFailed},
 		{"ours, same settings, stale marker", []*dokploy.Deployment{ours("fp", "done", "2026-01-02T00:00:00.000Z")}, "done", marked, ""},
 	} {
-		if got := OwedReason(addr, tc.deployments, tc.status, "fp", tc.m); got != tc.want {
+		if got := OwedReason(addr, tc.deployments, tc.status, func() string { return "fp" }, tc.m); got != tc.want {
 			t.Errorf("%s: OwedReason = %q, want %q", tc.name, got, tc.want)
 		}
 	}

@@ -22,7 +22,7 @@ func Compute(desired *spec.File, live *dokploy.Live) *Plan {
 		protected: map[string]bool{}, deleteVolumes: map[string]bool{}}
 	p.res = NewResolver(desired, p.AppNames)
 	p.secrets = desired.SecretValues()
-	p.fingerprints = Fingerprints(live)
+	p.fingerprints = newFingerprints(live)
 	p.markers = liveMarkers(live)
 	p.memberRole = live.Role == "member"
 	if live.Role == "member" {
@@ -293,13 +293,14 @@ func (p *Plan) services(addr string, want *spec.Environment, live *dokploy.Envir
 // error naming both ids, and live services not named are unmanaged.
 func matchServices[L comparable](p *Plan, env, kind string, names []string, lives []L, name, id func(L) string, plan func(addr, name string, l L)) {
 	matched := map[L]bool{}
+	byName := make(map[string][]L, len(lives)) // in live order
+	for _, l := range lives {
+		byName[name(l)] = append(byName[name(l)], l)
+	}
 	for _, n := range names {
-		var cands []L
-		for _, l := range lives {
-			if name(l) == n {
-				cands = append(cands, l)
-				matched[l] = true
-			}
+		cands := byName[n]
+		for _, l := range cands {
+			matched[l] = true
 		}
 		a := env + "/" + kind + "/" + n
 		var l L
@@ -330,7 +331,7 @@ func (p *Plan) application(addr, parent, name string, want *spec.Application, li
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ApplicationID
 		p.owe(addr, KindApplication, live.ApplicationID, live, want.Deploy, want.Objects, func() string {
-			return OwedReason(addr, live.Deployments, live.ApplicationStatus, p.fingerprints[addr], p.markers)
+			return OwedReason(addr, live.Deployments, live.ApplicationStatus, func() string { return p.fingerprints.of(addr) }, p.markers)
 		})
 	} else {
 		c.Action = Create

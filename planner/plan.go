@@ -78,9 +78,9 @@ type Plan struct {
 	// secrets are the values of the spec's secret variables, masked in
 	// every field shown.
 	secrets      []string
-	fingerprints map[string]string // settings fingerprints of the live services, by address
-	markers      markers           // the deploy markers of the live state
-	live         map[string]any    // the live declared services, by address
+	fingerprints *fingerprints  // settings fingerprints of the live services, by address, made when asked
+	markers      markers        // the deploy markers of the live state
+	live         map[string]any // the live declared services, by address
 }
 
 // LiveService is the live declared service at addr (*dokploy.Application,

@@ -207,7 +207,7 @@ func (p *Plan) compose(addr, parent, name string, want *spec.Compose, live *dokp
 	if live != nil {
 		c.Action, c.Live, c.LiveID = Update, live, live.ComposeID
 		p.owe(addr, KindCompose, live.ComposeID, live, want.Deploy, want.Objects, func() string {
-			return OwedReason(addr, live.Deployments, live.ComposeStatus, p.fingerprints[addr], p.markers)
+			return OwedReason(addr, live.Deployments, live.ComposeStatus, func() string { return p.fingerprints.of(addr) }, p.markers)
 		})
 	} else {
 		c.Action = Create
