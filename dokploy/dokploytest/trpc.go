@@ -77,7 +77,7 @@ func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, 
 	statuses := make([]int, len(paths))
 	var failed []int
 	var base row // the member's access lists as every create of the batch reads them (access.go)
-	if batch {
+	if batch && r.Method == http.MethodPost { // queries create nothing
 		s.mu.Lock()
 		base = s.accessSnapshot()
 		s.mu.Unlock()
