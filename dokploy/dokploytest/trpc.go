@@ -76,7 +76,7 @@ func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, 
 	items := make([]any, len(paths))
 	statuses := make([]int, len(paths))
 	var failed []int
-	var base row // the member's access lists as every create of the batch reads them (access.go)
+	var base row                              // the member's access lists as every create of the batch reads them (access.go)
 	if batch && r.Method == http.MethodPost { // queries create nothing
 		s.mu.Lock()
 		base = s.accessSnapshot()
