@@ -76,8 +76,10 @@ func (s *Server) serveTRPC(w http.ResponseWriter, r *http.Request, body []byte, 
 	items := make([]any, len(paths))
 	statuses := make([]int, len(paths))
 	var failed []int
-	var base row                              // the member's access lists as every create of the batch reads them (access.go)
-	if batch && r.Method == http.MethodPost { // queries create nothing
+	// the member's access lists as every create of the batch reads them
+	// (access.go); a batch of queries creates nothing
+	var base row
+	if batch && r.Method == http.MethodPost {
 		s.mu.Lock()
 		base = s.accessSnapshot()
 		s.mu.Unlock()
