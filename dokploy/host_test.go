@@ -4,41 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/dokploy-sync/dokploy-sync/dokploy"
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
 )
-
-// hostInflight counts the host-work calls (dokploy.HostWork) in flight
-// through a transport.
-type hostInflight struct {
-	next      http.RoundTripper
-	cur, peak atomic.Int64
-}
-
-func (f *hostInflight) RoundTrip(r *http.Request) (*http.Response, error) {
-	n := int64(0)
-	path := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
-	for _, p := range strings.Split(path, ",") {
-		if dokploy.HostWork(p) {
-			n++
-		}
-	}
-	cur := f.cur.Add(n)
-	for {
-		p := f.peak.Load()
-		if cur <= p || f.peak.CompareAndSwap(p, cur) {
-			break
-		}
-	}
-	defer f.cur.Add(-n)
-	return f.next.RoundTrip(r)
-}
 
 // Many Do at once, each with stops (Docker commands on the panel's host)
 // and other mutations: never more than MaxHostCalls stops in flight,
@@ -52,7 +24,7 @@ func TestHostCallsBoundedAcrossConcurrentDo(t *testing.T) {
 			for i := range 40 {
 				apps = append(apps, call(t, s, "application.create", map[string]any{"name": fmt.Sprint("a", i), "environmentId": env})["applicationId"])
 			}
-			tr := &hostInflight{next: http.DefaultTransport}
+			tr := &inflight{next: http.DefaultTransport, counts: dokploy.HostWork}
 			const maxHost = 6
 			c, err := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", API: api, Parallelism: 32, MaxHostCalls: maxHost,
 				HTTPClient: &http.Client{Transport: tr}})

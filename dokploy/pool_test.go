@@ -32,19 +32,24 @@ func TestPoolHoldingTableMatchesTheFake(t *testing.T) {
 	}
 }
 
-// inflight counts the mutation calls in flight through a transport.
+// inflight counts the calls in flight through a transport: those of
+// procedures counts names, mutations when it is nil.
 type inflight struct {
 	next      http.RoundTripper
+	counts    func(proc string) bool
 	cur, peak atomic.Int64
 }
 
 func (f *inflight) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Method != http.MethodPost {
-		return f.next.RoundTrip(r)
+	counts := f.counts
+	if counts == nil {
+		counts = func(p string) bool { return !dokploy.IsQuery(p) }
 	}
-	n := int64(1)
-	if r.URL.Query().Get("batch") == "1" {
-		n = int64(strings.Count(r.URL.Path, ",") + 1)
+	n := int64(0) // a tRPC path names every call of its batch, a REST path its one
+	for _, p := range strings.Split(r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:], ",") {
+		if counts(p) {
+			n++
+		}
 	}
 	cur := f.cur.Add(n)
 	for {

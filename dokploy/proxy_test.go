@@ -196,20 +196,7 @@ func TestMutationsBehindNginxBodyLimit(t *testing.T) {
 	if len(apps) != 300 {
 		t.Fatalf("%d applications, want 300", len(apps))
 	}
-	env := strings.Repeat("K="+strings.Repeat("v", 80)+"\n", 100) // 8.2 KB
-	var calls []*dokploy.Call
-	for _, a := range apps {
-		calls = append(calls, dokploy.NewCall("application.saveEnvironment", map[string]any{
-			"applicationId": a.ApplicationID, "env": env, "buildArgs": nil, "buildSecrets": nil, "createEnvFile": true}, nil))
-	}
-	if err := c.Do(context.Background(), calls...); err != nil {
-		t.Fatal(err)
-	}
-	for _, call := range calls {
-		if call.Err != nil {
-			t.Fatalf("%s: %v", call.Proc, call.Err)
-		}
-	}
+	saveEnvs(t, c, apps, strings.Repeat("K="+strings.Repeat("v", 80)+"\n", 100)) // 8.2 KB each
 	_, refused := p.seen()
 	if len(refused) > 0 {
 		t.Errorf("the proxy refused %d requests (HTTP %d)", len(refused), refused[0])
@@ -232,30 +219,44 @@ func TestMutationsSplitOn413(t *testing.T) {
 		t.Fatal(err)
 	}
 	apps := live.Projects["shop"][0].Environments[0].Applications
-	write := func() []*dokploy.Call {
-		env := strings.Repeat("K="+strings.Repeat("v", 80)+"\n", 200) // 16.4 KB
-		var calls []*dokploy.Call
-		for _, a := range apps {
-			calls = append(calls, dokploy.NewCall("application.saveEnvironment", map[string]any{
-				"applicationId": a.ApplicationID, "env": env, "buildArgs": nil, "buildSecrets": nil, "createEnvFile": true}, nil))
-		}
-		if err := c.Do(context.Background(), calls...); err != nil {
-			t.Fatal(err)
-		}
-		for _, call := range calls {
-			if call.Err != nil {
-				t.Fatalf("%s: %v", call.Proc, call.Err)
+	env := strings.Repeat("K="+strings.Repeat("v", 80)+"\n", 200) // 16.4 KB each
+	saveEnvs(t, c, apps, env)
+	saves := 0
+	for _, r := range s.Requests() {
+		for _, proc := range r.Procs {
+			if proc == "application.saveEnvironment" {
+				saves++
 			}
 		}
-		return calls
 	}
-	write()
+	if saves != len(apps) {
+		t.Errorf("the server ran %d saveEnvironment calls for %d applications", saves, len(apps))
+	}
 	_, refused := p.seen()
 	if len(refused) == 0 || refused[0] != http.StatusRequestEntityTooLarge {
 		t.Fatalf("refusals %v, want 413s", refused)
 	}
-	write()
+	saveEnvs(t, c, apps, env)
 	if _, again := p.seen(); len(again) != len(refused) {
 		t.Errorf("%d more refusals after the client learned the limit", len(again)-len(refused))
+	}
+}
+
+// saveEnvs writes env to every application of apps in one Do; every call
+// must succeed.
+func saveEnvs(t *testing.T, c *dokploy.Client, apps []*dokploy.Application, env string) {
+	t.Helper()
+	var calls []*dokploy.Call
+	for _, a := range apps {
+		calls = append(calls, dokploy.NewCall("application.saveEnvironment", map[string]any{
+			"applicationId": a.ApplicationID, "env": env, "buildArgs": nil, "buildSecrets": nil, "createEnvFile": true}, nil))
+	}
+	if err := c.Do(context.Background(), calls...); err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range calls {
+		if call.Err != nil {
+			t.Fatalf("%s: %v", call.Proc, call.Err)
+		}
 	}
 }
