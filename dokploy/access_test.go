@@ -14,24 +14,6 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
 )
 
-// The client's table of the creates that append to the member's access
-// lists is the fake's (both cite the Dokploy source they come from).
-func TestAppendsAccessTableMatchesTheFake(t *testing.T) {
-	s := dokploytest.New(dokploytest.Options{})
-	n := 0
-	for _, p := range s.Procedures() {
-		if dokploy.AppendsAccess(p) != dokploytest.AppendsAccess(p) {
-			t.Errorf("%s: client says appends access %v, the fake %v", p, dokploy.AppendsAccess(p), dokploytest.AppendsAccess(p))
-		}
-		if dokploy.AppendsAccess(p) {
-			n++
-		}
-	}
-	if n != 10 {
-		t.Errorf("%d procedures append access, want 10", n)
-	}
-}
-
 // creates are n application and postgres creates in env, with one update
 // of an existing application among them.
 func creates(env, app string, n int) []*dokploy.Call {

@@ -14,21 +14,31 @@ import (
 	"github.com/dokploy-sync/dokploy-sync/dokploy/dokploytest"
 )
 
-// The client's table of pool-holding procedures is the fake's (both cite
-// the Dokploy source they come from).
-func TestPoolHoldingTableMatchesTheFake(t *testing.T) {
+// The client's tables of procedures are the fake's (both cite the Dokploy
+// source they come from): the pool-holding ones, and the creates that
+// append to the member's access lists.
+func TestProcedureTablesMatchTheFake(t *testing.T) {
 	s := dokploytest.New(dokploytest.Options{})
-	n := 0
-	for _, p := range s.Procedures() {
-		if dokploy.PoolHolding(p) != dokploytest.PoolHolding(p) {
-			t.Errorf("%s: client says pool-holding %v, the fake %v", p, dokploy.PoolHolding(p), dokploytest.PoolHolding(p))
+	for _, tc := range []struct {
+		what         string
+		client, fake func(string) bool
+		want         int
+	}{
+		{"pool-holding", dokploy.PoolHolding, dokploytest.PoolHolding, 11},
+		{"appends access", dokploy.AppendsAccess, dokploytest.AppendsAccess, 10},
+	} {
+		n := 0
+		for _, p := range s.Procedures() {
+			if tc.client(p) != tc.fake(p) {
+				t.Errorf("%s: client says %s %v, the fake %v", p, tc.what, tc.client(p), tc.fake(p))
+			}
+			if tc.client(p) {
+				n++
+			}
 		}
-		if dokploy.PoolHolding(p) {
-			n++
+		if n != tc.want {
+			t.Errorf("%d procedures %s, want %d", n, tc.what, tc.want)
 		}
-	}
-	if n != 11 {
-		t.Errorf("%d pool-holding procedures, want 11", n)
 	}
 }
 

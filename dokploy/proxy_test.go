@@ -181,21 +181,7 @@ func TestObserveSplitsOn414(t *testing.T) {
 // client_max_body_size: every batch body stays within 1 MB (the default
 // --body-budget), and none is refused.
 func TestMutationsBehindNginxBodyLimit(t *testing.T) {
-	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
-	seedServices(t, s, "shop", 600)
-	p := newNginxProxy(t, s.URL())
-	c, err := dokploy.New(dokploy.Options{BaseURL: p.URL, APIKey: "k", API: dokploy.APITRPC})
-	if err != nil {
-		t.Fatal(err)
-	}
-	live, err := c.Observe(context.Background(), []string{"shop"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	apps := live.Projects["shop"][0].Environments[0].Applications
-	if len(apps) != 300 {
-		t.Fatalf("%d applications, want 300", len(apps))
-	}
+	_, p, c, apps := appsBehindNginx(t, 300, 0)
 	saveEnvs(t, c, apps, strings.Repeat("K="+strings.Repeat("v", 80)+"\n", 100)) // 8.2 KB each
 	_, refused := p.seen()
 	if len(refused) > 0 {
@@ -207,18 +193,7 @@ func TestMutationsBehindNginxBodyLimit(t *testing.T) {
 // proxy's 413s split the batch (nothing of a refused request reached the
 // server), every write lands once, and the client learns the limit.
 func TestMutationsSplitOn413(t *testing.T) {
-	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
-	seedServices(t, s, "shop", 200)
-	p := newNginxProxy(t, s.URL())
-	c, err := dokploy.New(dokploy.Options{BaseURL: p.URL, APIKey: "k", API: dokploy.APITRPC, BodyBudget: 8 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	live, err := c.Observe(context.Background(), []string{"shop"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	apps := live.Projects["shop"][0].Environments[0].Applications
+	s, p, c, apps := appsBehindNginx(t, 100, 8<<20)
 	env := strings.Repeat("K="+strings.Repeat("v", 80)+"\n", 200) // 16.4 KB each
 	saveEnvs(t, c, apps, env)
 	saves := 0
@@ -259,4 +234,27 @@ func saveEnvs(t *testing.T, c *dokploy.Client, apps []*dokploy.Application, env 
 			t.Fatalf("%s: %v", call.Proc, call.Err)
 		}
 	}
+}
+
+// appsBehindNginx is a fake with n applications (and n databases) behind an
+// nginx proxy, a tRPC client of it with bodyBudget (0: the default), and
+// the applications as the client read them.
+func appsBehindNginx(t *testing.T, n, bodyBudget int) (*dokploytest.Server, *nginxProxy, *dokploy.Client, []*dokploy.Application) {
+	t.Helper()
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k"})
+	seedServices(t, s, "shop", 2*n)
+	p := newNginxProxy(t, s.URL())
+	c, err := dokploy.New(dokploy.Options{BaseURL: p.URL, APIKey: "k", API: dokploy.APITRPC, BodyBudget: bodyBudget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := c.Observe(context.Background(), []string{"shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps := live.Projects["shop"][0].Environments[0].Applications
+	if len(apps) != n {
+		t.Fatalf("%d applications, want %d", len(apps), n)
+	}
+	return s, p, c, apps
 }
