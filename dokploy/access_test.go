@@ -150,3 +150,28 @@ func TestNoAccessIsNotABadKey(t *testing.T) {
 		}
 	}
 }
+
+// A member key's create whose answer is lost may still be running on the
+// server, reading and writing the member's lists: the next create waits
+// one Timeout for its slot, as a lost pool-holding call's slot does.
+func TestLostSerialCreateKeepsItsSlotForATimeout(t *testing.T) {
+	s := dokploytest.NewTestServer(t, dokploytest.Options{APIKey: "k",
+		Faults: []dokploytest.Fault{{Kind: dokploytest.FaultLoseAnswer, Procs: []string{"project.create"}, Times: 1}}})
+	s.SetRole("member")
+	const timeout = 400 * time.Millisecond
+	c, _ := dokploy.New(dokploy.Options{BaseURL: s.URL(), APIKey: "k", Timeout: timeout})
+	c.SetRole("member")
+	project := func(name string) *dokploy.Call {
+		return dokploy.NewCall("project.create", map[string]any{"name": name}, nil)
+	}
+	if err := c.Do(context.Background(), project("a")); !dokploy.IsUncertain(err) {
+		t.Fatalf("err = %v, want uncertain", err)
+	}
+	start := time.Now()
+	if err := c.Do(context.Background(), project("b")); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < timeout/2 {
+		t.Errorf("the next create sent after %s, want it to wait for the lost create's slot (%s)", d, timeout)
+	}
+}

@@ -44,8 +44,10 @@ import (
 // more so after a timeout. Its pool slot is therefore given back only one
 // Options.LostAnswerHold (default Options.Timeout, the time the server was
 // allowed for it) later; the other
-// slots of the wave are given back at once. The slot is not kept for good:
-// a few lost answers must not stop the client.
+// slots of the wave are given back at once. The same holds for a serial
+// create (access.go) whose answer is lost: it may still be reading and
+// writing the member's access lists, so the next create waits. The slot is
+// not kept for good: a few lost answers must not stop the client.
 
 // wave is calls sent at once.
 type wave struct {
@@ -247,23 +249,37 @@ func (c *Client) acquire(ctx context.Context, w *wave) error {
 }
 
 // releaseWave gives a sent wave's weight back; the pool slot of a
-// pool-holding call whose answer was lost only one Timeout later.
+// pool-holding call whose answer was lost, and the access slot of a
+// serial create whose answer was lost, only one Timeout later.
 func (c *Client) releaseWave(w *wave) {
 	c.mutSem.release(w.muts)
 	c.hostSem.release(w.host)
-	c.accessSem.release(w.access)
-	lost := 0
+	lostPool, lostAccess := 0, 0
 	for _, b := range w.batches {
 		for _, call := range b {
-			if PoolHolding(call.Proc) && IsUncertain(call.Err) {
-				lost++
+			if !IsUncertain(call.Err) {
+				continue
+			}
+			if PoolHolding(call.Proc) {
+				lostPool++
+			}
+			if w.access > 0 && AppendsAccess(call.Proc) {
+				lostAccess++
 			}
 		}
 	}
-	c.poolSem.release(w.pool - lost)
+	c.hold(c.poolSem, w.pool, lostPool, "pool-holding calls without an answer: their pool slots stay taken for %s (the server may still hold the connections)")
+	c.hold(c.accessSem, w.access, lostAccess, "creates of the key's role without an answer: the next create waits %s (the server may still be adding to the member's access lists)")
+}
+
+// hold gives back weight on sem but lost of it, which it gives back one
+// LostAnswerHold later: calls whose answer was lost may still be running
+// on the server. why says so, with %s for the time.
+func (c *Client) hold(sem *semaphore, weight, lost int, why string) {
+	sem.release(weight - lost)
 	if lost > 0 {
-		c.logf("%d pool-holding calls without an answer: their pool slots stay taken for %s (the server may still hold the connections)", lost, c.opts.LostAnswerHold)
-		time.AfterFunc(c.opts.LostAnswerHold, func() { c.poolSem.release(lost) })
+		c.logf("%d "+why, lost, c.opts.LostAnswerHold)
+		time.AfterFunc(c.opts.LostAnswerHold, func() { sem.release(lost) })
 	}
 }
 
