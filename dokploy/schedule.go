@@ -49,19 +49,42 @@ import (
 // writing the member's access lists, so the next create waits. The slot is
 // not kept for good: a few lost answers must not stop the client.
 
+// stream is which of a Do's streams a wave belongs to.
+type stream int
+
+const (
+	readStream   stream = iota
+	poolStream          // PoolHolding mutations
+	serialStream        // AppendsAccess creates of a key that must send them one at a time
+	hostStream          // HostWork mutations
+	mutStream           // the other mutations
+)
+
 // wave is calls sent at once.
 type wave struct {
 	rest    bool      // sent on REST: one request per call
 	batches [][]*Call // the requests (tRPC batches, or one call each)
-	pool    int       // weight on the pool semaphore
-	host    int       // weight on the host semaphore
-	access  int       // weight on the access semaphore (serial creates)
-	muts    int       // weight on the mutation semaphore
+	stream  stream
+	calls   int // its weight on the stream's semaphore and, but reads, the mutation one
 }
 
-// waves cuts calls of one stream into waves of at most size calls (all of
-// them when size is 0); serial: the stream of serial creates.
-func (c *Client) waves(calls []*Call, size int, serial bool) []*wave {
+// sem is the client-wide semaphore the waves of s take besides the
+// mutation one; nil for reads and the other mutations.
+func (c *Client) sem(s stream) *semaphore {
+	switch s {
+	case poolStream:
+		return c.poolSem
+	case serialStream:
+		return c.accessSem
+	case hostStream:
+		return c.hostSem
+	}
+	return nil
+}
+
+// waves cuts the calls of stream s into waves of at most size calls (all
+// of them when size is 0).
+func (c *Client) waves(s stream, calls []*Call, size int) []*wave {
 	rest := c.rest.Load()
 	var out []*wave
 	for len(calls) > 0 {
@@ -71,27 +94,13 @@ func (c *Client) waves(calls []*Call, size int, serial bool) []*wave {
 		}
 		part := calls[:n]
 		calls = calls[n:]
-		w := &wave{rest: rest}
+		w := &wave{rest: rest, stream: s, calls: n}
 		if rest {
 			for _, call := range part {
 				w.batches = append(w.batches, []*Call{call})
 			}
 		} else {
 			w.batches = c.chunk(part)
-		}
-		for _, call := range part {
-			if !IsQuery(call.Proc) {
-				w.muts++
-				switch {
-				case PoolHolding(call.Proc):
-					w.pool++
-				case HostWork(call.Proc):
-					w.host++
-				}
-				if serial {
-					w.access++
-				}
-			}
 		}
 		out = append(out, w)
 	}
@@ -123,11 +132,11 @@ func (c *Client) schedule(ctx context.Context, calls []*Call) (refused []*Call) 
 	serialWave := min(len(serial), 1)
 	hostWave := min(len(host), c.opts.MaxHostCalls, max(1, c.opts.MaxMutations-poolWave-serialWave))
 	streams := [][]*wave{
-		c.waves(reads, 0, false),
-		c.waves(pool, poolWave, false),
-		c.waves(serial, 1, true),
-		c.waves(host, hostWave, false),
-		c.waves(muts, max(1, c.opts.MaxMutations-poolWave-serialWave-hostWave), false),
+		c.waves(readStream, reads, 0),
+		c.waves(poolStream, pool, poolWave),
+		c.waves(serialStream, serial, 1),
+		c.waves(hostStream, host, hostWave),
+		c.waves(mutStream, muts, max(1, c.opts.MaxMutations-poolWave-serialWave-hostWave)),
 	}
 	n := 0
 	for _, s := range streams {
@@ -225,51 +234,59 @@ func (c *Client) abandon(waves []*wave, why func(*Call) error) {
 	}
 }
 
-// acquire takes a wave's weight on the client-wide semaphores.
+// acquire takes a wave's weight on the client-wide semaphores: its
+// stream's own, and the mutation one but for reads.
 func (c *Client) acquire(ctx context.Context, w *wave) error {
-	if err := c.poolSem.acquire(ctx, w.pool); err != nil {
-		return err
+	if w.stream == readStream {
+		return nil
 	}
-	if err := c.hostSem.acquire(ctx, w.host); err != nil {
-		c.poolSem.release(w.pool)
-		return err
+	own := c.sem(w.stream)
+	if own != nil {
+		if err := own.acquire(ctx, w.calls); err != nil {
+			return err
+		}
 	}
-	if err := c.accessSem.acquire(ctx, w.access); err != nil {
-		c.hostSem.release(w.host)
-		c.poolSem.release(w.pool)
-		return err
-	}
-	if err := c.mutSem.acquire(ctx, w.muts); err != nil {
-		c.accessSem.release(w.access)
-		c.poolSem.release(w.pool)
-		c.hostSem.release(w.host)
+	if err := c.mutSem.acquire(ctx, w.calls); err != nil {
+		if own != nil {
+			own.release(w.calls)
+		}
 		return err
 	}
 	return nil
+}
+
+// lostHold says why the slots of a stream's calls whose answer was lost
+// stay taken (see hold); the streams not named give them back at once.
+var lostHold = map[stream]string{
+	poolStream:   "pool-holding calls without an answer: their pool slots stay taken for %s (the server may still hold the connections)",
+	serialStream: "creates of the key's role without an answer: the next create waits %s (the server may still be adding to the member's access lists)",
 }
 
 // releaseWave gives a sent wave's weight back; the pool slot of a
 // pool-holding call whose answer was lost, and the access slot of a
 // serial create whose answer was lost, only one Timeout later.
 func (c *Client) releaseWave(w *wave) {
-	c.mutSem.release(w.muts)
-	c.hostSem.release(w.host)
-	lostPool, lostAccess := 0, 0
-	for _, b := range w.batches {
-		for _, call := range b {
-			if !IsUncertain(call.Err) {
-				continue
-			}
-			if PoolHolding(call.Proc) {
-				lostPool++
-			}
-			if w.access > 0 && AppendsAccess(call.Proc) {
-				lostAccess++
+	if w.stream == readStream {
+		return
+	}
+	c.mutSem.release(w.calls)
+	own := c.sem(w.stream)
+	if own == nil {
+		return
+	}
+	lost := 0
+	if why, holds := lostHold[w.stream]; holds {
+		for _, b := range w.batches {
+			for _, call := range b {
+				if IsUncertain(call.Err) {
+					lost++
+				}
 			}
 		}
+		c.hold(own, w.calls, lost, why)
+		return
 	}
-	c.hold(c.poolSem, w.pool, lostPool, "pool-holding calls without an answer: their pool slots stay taken for %s (the server may still hold the connections)")
-	c.hold(c.accessSem, w.access, lostAccess, "creates of the key's role without an answer: the next create waits %s (the server may still be adding to the member's access lists)")
+	own.release(w.calls)
 }
 
 // hold gives back weight on sem but lost of it, which it gives back one
