@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,27 +30,16 @@ func TestHostCallsBoundedAcrossConcurrentDo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var wg sync.WaitGroup
-			errs := make(chan error, 4)
-			for g := range 4 {
-				wg.Go(func() {
-					var calls []*dokploy.Call
-					for _, id := range apps[g*10 : g*10+10] {
-						calls = append(calls, dokploy.NewCall("application.stop", map[string]any{"applicationId": id}, nil))
-					}
-					for i := range 10 {
-						calls = append(calls, dokploy.NewCall("project.create", map[string]any{"name": fmt.Sprintf("p%d-%d", g, i)}, nil))
-					}
-					errs <- c.Do(context.Background(), calls...)
-				})
-			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				if err != nil {
-					t.Fatal(err)
+			concurrentDo(t, c, 4, func(g int) []*dokploy.Call {
+				var calls []*dokploy.Call
+				for _, id := range apps[g*10 : g*10+10] {
+					calls = append(calls, dokploy.NewCall("application.stop", map[string]any{"applicationId": id}, nil))
 				}
-			}
+				for i := range 10 {
+					calls = append(calls, dokploy.NewCall("project.create", map[string]any{"name": fmt.Sprintf("p%d-%d", g, i)}, nil))
+				}
+				return calls
+			})
 			if p := tr.peak.Load(); p > maxHost || p < 2 {
 				t.Errorf("%d stops in flight at most, want 2..%d", p, maxHost)
 			}

@@ -88,29 +88,17 @@ func TestPoolCallsBoundedAcrossConcurrentDo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var wg sync.WaitGroup
-			errs := make(chan error, 8)
-			for g := range 8 {
-				wg.Go(func() {
-					var calls []*dokploy.Call
-					for i := range 6 {
-						calls = append(calls, dokploy.NewCall("domain.create", map[string]any{"host": fmt.Sprintf("g%d-%d.example.com", g, i),
-							"applicationId": app, "port": 80, "https": false, "certificateType": "none", "domainType": "application"}, nil))
-					}
-					for i := range 10 {
-						calls = append(calls, dokploy.NewCall("project.create", map[string]any{"name": fmt.Sprintf("p%d-%d", g, i)}, nil))
-					}
-					calls = append(calls, dokploy.NewCall("project.all", nil, nil))
-					errs <- c.Do(context.Background(), calls...)
-				})
-			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				if err != nil {
-					t.Fatal(err)
+			concurrentDo(t, c, 8, func(g int) []*dokploy.Call {
+				var calls []*dokploy.Call
+				for i := range 6 {
+					calls = append(calls, dokploy.NewCall("domain.create", map[string]any{"host": fmt.Sprintf("g%d-%d.example.com", g, i),
+						"applicationId": app, "port": 80, "https": false, "certificateType": "none", "domainType": "application"}, nil))
 				}
-			}
+				for i := range 10 {
+					calls = append(calls, dokploy.NewCall("project.create", map[string]any{"name": fmt.Sprintf("p%d-%d", g, i)}, nil))
+				}
+				return append(calls, dokploy.NewCall("project.all", nil, nil))
+			})
 			if p := s.PoolPeak(); p > dokploy.DefaultMaxPoolCalls || p == 0 {
 				t.Errorf("%d pool-holding calls in flight at most, want 1..%d", p, dokploy.DefaultMaxPoolCalls)
 			}
@@ -186,5 +174,23 @@ func TestLostPoolAnswerKeepsItsSlotForATimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d < timeout/2 {
 		t.Errorf("4 pool-holding calls sent after %s, want them to wait for the lost call's slot (%s)", d, timeout)
+	}
+}
+
+// concurrentDo runs n Do of c at once, the g-th with calls(g), and fails
+// the test on any error.
+func concurrentDo(t *testing.T, c *dokploy.Client, n int, calls func(g int) []*dokploy.Call) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for g := range n {
+		wg.Go(func() { errs <- c.Do(context.Background(), calls(g)...) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
