@@ -45,8 +45,9 @@ const DefaultBodyBudget = 1 << 20
 //     deploy queue and the second connection each of the 4 needs.
 //   - calls that run commands on Dokploy's host (host.go: deletes, stops,
 //     starts, database deploys): 16. Each runs a docker CLI process or an
-//     SSH session for seconds; 16 keep that to a few hundred MB on the
-//     smallest panels.
+//     SSH session for seconds; 16, not the 1024 of mutations in general,
+//     keep a small panel's memory out of it (the size of each process was
+//     not measured).
 //   - mutations in general: 1024. None holds a pool connection while it
 //     waits for another: in Dokploy v0.30.2 application.create
 //     (routers/application.ts:82-140) awaits findEnvironmentById,
@@ -62,7 +63,7 @@ const DefaultBodyBudget = 1 << 20
 //     10 connections and cost the panel the same queries whether sent
 //     together or in turns: 1024 are some 10,000 short queries, which UI
 //     requests and the deploy queue wait behind (about half a second at
-//     half a millisecond a query). 1024 send the creates and then the
+//     half a millisecond a query: an estimate, not measured on a panel). 1024 send the creates and then the
 //     writes of 2,000 services in 2 round trips each, where 256 took 8
 //     and 16.
 //

@@ -18,8 +18,8 @@ package dokploy
 //   - <db>.deploy: the deploy itself, synchronous (deployPostgres at
 //     postgres.ts:241: pulls the image, creates the service).
 //
-// Each spawns a docker CLI process (tens of MB) or an SSH session for
-// seconds: hundreds at once can exhaust a small panel's memory. The
+// Each spawns a docker CLI process or an SSH session for seconds:
+// hundreds at once may exhaust a small panel's memory. The
 // client keeps at most Options.MaxHostCalls of them in flight. None holds
 // a pool connection meanwhile (no transaction around the commands), so
 // they are not PoolHolding. application.deploy and compose.deploy are not
