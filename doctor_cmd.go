@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -175,19 +174,16 @@ func issuer(c *x509.Certificate) string {
 // do about it.
 func explainTLS(u *url.URL, err error) string {
 	host := u.Hostname()
-	var unknown x509.UnknownAuthorityError
-	var name x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+	switch cert := dokploy.Certificate(err); cert.Problem {
+	case dokploy.CertExpired:
 		return fmt.Sprintf("the certificate of %s has expired or is not valid yet (%s): renew it (Dokploy's Traefik renews Let's Encrypt certificates while port 80 of the domain reaches it), and check this machine's clock",
-			host, strings.TrimPrefix(invalid.Error(), "x509: "))
-	case errors.As(err, &unknown):
+			host, cert.Detail)
+	case dokploy.CertUnknownAuthority:
 		return fmt.Sprintf("the certificate of %s is self-signed or from an unknown authority: give the panel a certificate from a public CA (Dokploy can get one from Let's Encrypt), or add its CA to this machine's trust store", host)
-	case errors.As(err, &name):
-		return fmt.Sprintf("the certificate is not for %s (%s): use a URL with a name the certificate covers, or get a certificate for %s", host, strings.TrimPrefix(name.Error(), "x509: "), host)
-	case errors.As(err, &invalid):
-		return fmt.Sprintf("the certificate of %s is not valid (%s)", host, strings.TrimPrefix(invalid.Error(), "x509: "))
+	case dokploy.CertWrongHost:
+		return fmt.Sprintf("the certificate is not for %s (%s): use a URL with a name the certificate covers, or get a certificate for %s", host, cert.Detail, host)
+	case dokploy.CertInvalid:
+		return fmt.Sprintf("the certificate of %s is not valid (%s)", host, cert.Detail)
 	}
 	return dokploy.ExplainNetError(u, err).Error()
 }

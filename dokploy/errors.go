@@ -224,25 +224,55 @@ func hostProblem(host string, err error) error {
 		}
 		return &HostError{Host: host, Err: err, Msg: fmt.Sprintf("cannot resolve %s (%s): check DOKPLOY_URL and DNS", host, why)}
 	}
-	var reason error
-	var verify *tls.CertificateVerificationError
+	cert := Certificate(err)
+	if cert.Problem == CertOK {
+		return nil
+	}
+	return &HostError{Host: host, Err: err, Msg: fmt.Sprintf("cannot verify the TLS certificate of %s: %s; check DOKPLOY_URL, or the server's certificate", host, cert.Detail)}
+}
+
+// CertProblem is why a server's TLS certificate was refused.
+type CertProblem int
+
+const (
+	CertOK               CertProblem = iota // err is not a certificate verification failure
+	CertExpired                             // expired, or not valid yet
+	CertUnknownAuthority                    // self-signed, or from an authority this machine does not trust
+	CertWrongHost                           // not for the host of the URL
+	CertInvalid                             // invalid for another reason crypto/x509 names
+	CertUnverified                          // verification failed otherwise
+)
+
+// CertFailure is a certificate verification failure sorted by its
+// problem, with crypto/x509's own words for it (Detail, "x509: " left out).
+type CertFailure struct {
+	Problem CertProblem
+	Detail  string
+}
+
+// Certificate sorts err, a failure of a TLS handshake, by what was wrong
+// with the server's certificate; Problem is CertOK when it is not a
+// certificate verification failure. One place for what doctor explains
+// and what the client's errors say.
+func Certificate(err error) CertFailure {
 	var unknown x509.UnknownAuthorityError
 	var name x509.HostnameError
 	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	detail := func(e error) string { return strings.TrimPrefix(e.Error(), "x509: ") }
 	switch {
-	case errors.As(err, &verify):
-		reason = verify.Err
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return CertFailure{CertExpired, detail(invalid)}
 	case errors.As(err, &unknown):
-		reason = unknown
+		return CertFailure{CertUnknownAuthority, detail(unknown)}
 	case errors.As(err, &name):
-		reason = name
+		return CertFailure{CertWrongHost, detail(name)}
 	case errors.As(err, &invalid):
-		reason = invalid
-	default:
-		return nil
+		return CertFailure{CertInvalid, detail(invalid)}
+	case errors.As(err, &verify):
+		return CertFailure{CertUnverified, detail(verify.Err)}
 	}
-	msg := strings.TrimPrefix(reason.Error(), "x509: ")
-	return &HostError{Host: host, Err: err, Msg: fmt.Sprintf("cannot verify the TLS certificate of %s: %s; check DOKPLOY_URL, or the server's certificate", host, msg)}
+	return CertFailure{}
 }
 
 // UnreachableError is a failure to connect to the server that may mend by
