@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sort"
 	"strings"
 	"sync"
@@ -121,11 +122,14 @@ func TestFaultResetAndLostAnswer(t *testing.T) {
 func TestFaultTimeoutHoldsUntilTheClientGivesUp(t *testing.T) {
 	s := NewTestServer(t, Options{APIKey: testKey, Faults: []Fault{{Kind: FaultTimeout, Times: 1}}})
 	ctx, cancel := context.WithCancel(context.Background())
+	wrote := make(chan struct{})
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(wrote) }})
 	done := make(chan error, 1)
 	go func() {
 		_, _, err := raw(ctx, s, "GET", "/api/project.all", "")
 		done <- err
 	}()
+	<-wrote // cancelled before it was sent, the server would never see it
 	select {
 	case err := <-done:
 		t.Fatalf("answered before the client gave up: %v", err)
@@ -135,7 +139,10 @@ func TestFaultTimeoutHoldsUntilTheClientGivesUp(t *testing.T) {
 	if err := <-done; err == nil {
 		t.Fatal("no error after cancelling")
 	}
-	for len(s.Requests()) == 0 { // the handler notices the closed connection
+	for deadline := time.Now().Add(10 * time.Second); len(s.Requests()) == 0; { // the handler notices the closed connection
+		if time.Now().After(deadline) {
+			t.Fatal("the server never logged the request")
+		}
 		time.Sleep(time.Millisecond)
 	}
 	if r := s.Requests()[0]; r.Fault != "timeout" || r.Status != 0 {
